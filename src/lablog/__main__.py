@@ -1,0 +1,3 @@
+from lablog.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""The `lablog` command: a root Typer app with one sub-app per noun.
+
+Only typer and lablog's light modules are imported here, so `lablog --help`
+stays quick; commands import the database layer when they run.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lablog import __version__
+from lablog.cli import db, lab, org, person, sm
+from lablog.cli._common import AppState, LablogGroup
+
+app = typer.Typer(
+    cls=LablogGroup,
+    name="lablog",
+    help="Track sprints, backlogs, scrum masters and knowledge across a programme of labs.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Plain help: Rich's help panels would import rich.table on every --help.
+    rich_markup_mode=None,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"lablog {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db_url: Annotated[
+        str | None,
+        typer.Option("--db", metavar="URL|PATH", help="The store: a SQLite path or a database URL."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """lablog: a tracker for Scrum-run laboratories.
+
+    Example: lablog demo
+    """
+    ctx.obj = AppState(db=db_url, debug=debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+db.register(app)
+app.add_typer(db.app, name="db")
+app.add_typer(org.app, name="org")
+app.add_typer(person.app, name="person")
+app.add_typer(lab.app, name="lab")
+app.add_typer(sm.app, name="sm")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,222 @@
+"""What every command shares: the app state, sessions, output and error handling."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from lablog.errors import LablogError
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+@dataclass
+class AppState:
+    """Per-invocation state; nothing global, so a command can run twice in one process."""
+
+    db: str | None = None
+    debug: bool = False
+    _engine: Any = field(default=None, repr=False)
+    _store: Any = field(default=None, repr=False)
+
+    def today(self) -> date:
+        # LABLOG_TODAY pins the clock for scripted sessions and tests.
+        if value := os.environ.get("LABLOG_TODAY"):
+            return date.fromisoformat(value)
+        return date.today()
+
+    @property
+    def store(self):
+        if self._store is None:
+            from lablog import db
+
+            self._store = db.resolve(self.db)
+        return self._store
+
+    def engine(self, *, auto_upgrade: bool | None = None):
+        if self._engine is None:
+            from lablog import db, schema
+
+            store = self.store
+            if store.sqlite_path:
+                db.prepare_sqlite_file(store.sqlite_path)
+            engine = db.create_engine(store)
+            allowed = store.is_sqlite if auto_upgrade is None else auto_upgrade
+            message = schema.check(engine, store, auto_upgrade=allowed)
+            if message:
+                notice(message)
+            self._engine = engine
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = AppState()
+    return root.obj
+
+
+@contextmanager
+def session(ctx: typer.Context, *, write: bool = True) -> Iterator[Any]:
+    """One session, one transaction: everything a command writes lands together or not at all."""
+    from sqlmodel import Session
+
+    engine = state(ctx).engine()
+    if not write:
+        # A read never commits; closing the session rolls its snapshot back.
+        with Session(engine.execution_options(lablog_readonly=True)) as s:
+            yield s
+        return
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        yield s
+
+
+def today(ctx: typer.Context) -> date:
+    return state(ctx).today()
+
+
+def parse_date(ctx: typer.Context, value: str | None, option: str) -> date | None:
+    """A date as users type it; a bad one is a usage error (exit 2)."""
+    if value is None:
+        return None
+    from lablog.dates import parse_date as parse
+
+    try:
+        return parse(value, today=today(ctx))
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint=option) from None
+
+
+def date_or_today(ctx: typer.Context, value: str | None, option: str) -> date:
+    return parse_date(ctx, value, option) or today(ctx)
+
+
+# Output ------------------------------------------------------------------------
+
+
+def to_jsonable(data: Any) -> Any:
+    if isinstance(data, list | tuple):
+        return [to_jsonable(d) for d in data]
+    if isinstance(data, dict):
+        return {k: to_jsonable(v) for k, v in data.items()}
+    if hasattr(data, "model_dump"):
+        return data.model_dump(mode="json")
+    return data
+
+
+def emit_json(data: Any) -> None:
+    text = json.dumps(to_jsonable(data), ensure_ascii=False, indent=2)
+    sys.stdout.write(text + "\n")
+
+
+def console():
+    """The stdout console: colour only on a terminal and without NO_COLOR."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def err_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def notice(message: str) -> None:
+    """A message about what happened, on stderr so stdout stays data."""
+    print(message, file=sys.stderr)
+
+
+def confirm(message: str, yes: bool) -> None:
+    """Ask before a destructive change; off a terminal, --yes is required."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise LablogError(f"{message} Pass --yes to confirm when not at a terminal")
+    if not typer.confirm(message, default=False):
+        raise typer.Abort()
+
+
+# Errors ------------------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+class LablogGroup(TyperGroup):
+    """The root command: every error becomes one line on stderr and an exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv or bool(os.environ.get("LABLOG_DEBUG"))
+        try:
+            rv = super().main(
+                args=argv,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except LablogError as e:
+            if debug:
+                import traceback
+
+                traceback.print_exc()
+            print(f"Error: {_one_line(e)}", file=sys.stderr)
+            sys.exit(e.exit_code)
+        except Exception as e:  # noqa: BLE001 - the last line of defence
+            if type(e).__name__ == "Abort":
+                print("Aborted.", file=sys.stderr)
+                sys.exit(1)
+            if hasattr(e, "format_message") and hasattr(e, "exit_code"):
+                sys.exit(_usage_error(e))
+            if debug:
+                raise
+            sys.exit(_unexpected(e))
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _usage_error(e: Any) -> int:
+    """Click's usage errors, in one line with a pointer to --help."""
+    # Typer validates choices with pydantic, whose messages start "Value error, ".
+    message = _one_line(e.format_message()).replace("Value error, ", "")
+    ctx = getattr(e, "ctx", None)
+    hint = f" (see `{ctx.command_path} --help`)" if ctx is not None and e.exit_code == 2 else ""
+    print(f"Error: {message}{hint}", file=sys.stderr)
+    return e.exit_code
+
+
+def _unexpected(e: Exception) -> int:
+    module = type(e).__module__
+    text = _one_line(str(e)).split(" [SQL:", 1)[0]
+    if module.startswith("sqlalchemy") or module.startswith(("sqlite3", "psycopg")):
+        if "locked" in text or "could not obtain lock" in text or "deadlock" in text:
+            print("Error: the store is busy with another lablog command; try again", file=sys.stderr)
+            return 3
+        print(f"Error: the store failed: {text}. Run with --debug for details", file=sys.stderr)
+        return 1
+    if isinstance(e, OSError) and e.filename:
+        print(f"Error: {e.strerror}: {e.filename}", file=sys.stderr)
+        return 1
+    print(
+        f"Error: unexpected {type(e).__name__}: {text}. This is a bug in lablog; run again with "
+        "--debug and report the traceback",
+        file=sys.stderr,
+    )
+    return 1

@@ -1,0 +1,165 @@
+"""`lablog init`, `lablog demo` and `lablog db …`: where the store is and its schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lablog.cli._common import JsonOpt, emit_json, notice, state
+
+app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=None, help="The store: its schema, upgrades and backups."
+)
+
+
+def register(root: typer.Typer) -> None:
+    root.command("init")(init)
+    root.command("demo")(demo)
+
+
+def init(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """Create the store, or upgrade it, and print where it is.
+
+    Example: lablog init
+    """
+    st = state(ctx)
+    _print_status(_info(st.store, st.engine(auto_upgrade=True)), json)
+
+
+@app.command("status")
+def status(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """Show where the store is and which schema revision it has.
+
+    Example: lablog db status --json
+    """
+    from lablog import db as dbmod
+
+    store = state(ctx).store
+    if store.sqlite_path and not store.sqlite_path.exists():
+        return _print_status(_info(store, None), json)
+    engine = dbmod.create_engine(store)
+    try:
+        _print_status(_info(store, engine), json)
+    finally:
+        engine.dispose()
+
+
+def _info(store, engine) -> dict:
+    from lablog import schema
+
+    current = None
+    if engine is not None:
+        with engine.connect() as conn:
+            current = schema.current_revision(conn)
+    return {
+        "store": store.display(),
+        "source": store.source,
+        "backend": "sqlite" if store.is_sqlite else store.url.split(":", 1)[0],
+        "exists": engine is not None,
+        "revision": current,
+        "head": schema.head(),
+        "up_to_date": current == schema.head(),
+    }
+
+
+def _print_status(info: dict, json: bool) -> None:
+    from lablog import schema
+
+    if json:
+        return emit_json(info)
+    print(f"Store:    {info['store']} (from {info['source']})")
+    print(f"Backend:  {info['backend']}")
+    current, head = info["revision"], info["head"]
+    if not info["exists"]:
+        print("Schema:   none: the store does not exist yet (run `lablog init`)")
+    elif current == head:
+        print(f"Schema:   {current} (up to date)")
+    elif current is None:
+        print("Schema:   none (run `lablog init`)")
+    elif current in schema.known_revisions():
+        print(f"Schema:   {current} (older; run `lablog db upgrade` to reach {head})")
+    else:
+        print(f"Schema:   {current} (newer than this lablog knows; upgrade lablog)")
+
+
+@app.command("upgrade")
+def upgrade(ctx: typer.Context) -> None:
+    """Bring the store's schema up to this lablog's version.
+
+    Example: lablog db upgrade
+    """
+    from lablog import schema
+
+    st = state(ctx)
+    st.engine(auto_upgrade=True)
+    notice(f"The store at {st.store.display()} is at schema {schema.head()}")
+
+
+@app.command("backup")
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Where to write the copy (a new SQLite file).")],
+) -> None:
+    """Copy a SQLite store to FILE while it is in use (SQLite's online backup).
+
+    Example: lablog db backup ~/lablog-2026-W48.db
+    """
+    import sqlite3
+
+    from lablog.errors import LablogError
+
+    st = state(ctx)
+    source = st.store.sqlite_path
+    if source is None:
+        raise LablogError("db backup copies SQLite stores; back up PostgreSQL with pg_dump")
+    if file.exists():
+        raise LablogError(f"{file} exists already; choose a new file name")
+    st.engine()
+    from lablog import db as dbmod
+
+    dbmod.prepare_sqlite_file(file.resolve())
+    src, dst = sqlite3.connect(source), sqlite3.connect(file)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    notice(f"Backed up {source} to {file}")
+
+
+def demo(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Option("--path", help="Where to build the demo store (default: demo.db in the data dir)."),
+    ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite an existing file at --path.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Build the example programme in a fresh store and show an overview.
+
+    Example: lablog demo
+    """
+    from lablog import config
+    from lablog import demo as demo_mod
+    from lablog.cli._common import AppState
+    from lablog.errors import LablogError
+
+    st = state(ctx)
+    default = config.data_dir() / "demo.db"
+    if st.db and "://" in st.db:
+        raise LablogError("The demo builds a SQLite file; give --path FILE instead of a database URL")
+    target = (path or (Path(st.db) if st.db else default)).expanduser().resolve()
+    # The default demo store is the demo's own, so it is always rebuilt.
+    demo_mod.reset(target, replace=replace or target == default.expanduser().resolve())
+    demo_state = AppState(db=str(target))
+    try:
+        overview = demo_mod.build(demo_state)
+    finally:
+        demo_state.close()
+    if json:
+        return emit_json(overview)
+    demo_mod.show(overview)
+    notice(f"The demo programme is in {target}; explore it with `lablog --db {target} lab list`")

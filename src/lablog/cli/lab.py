@@ -1,0 +1,230 @@
+"""`lablog lab …`: the labs, their members and sector coverage."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lablog.cli._common import (
+    JsonOpt,
+    YesOpt,
+    confirm,
+    console,
+    date_or_today,
+    emit_json,
+    notice,
+    parse_date,
+    session,
+    today,
+)
+from lablog.enums import MemberRole
+
+app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=None, help="Labs, their members and their sector coverage."
+)
+member_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Who is in a lab.")
+app.add_typer(member_app, name="member")
+
+LabArg = Annotated[str, typer.Argument(metavar="LAB", help="The lab's code, e.g. HJEM.")]
+PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="A handle or an email.")]
+TargetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--target-group",
+        "-t",
+        help="elderly, chronically-ill, working-age or free text; repeat for several.",
+    ),
+]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    code: Annotated[
+        str, typer.Argument(metavar="CODE", help="A short code, e.g. HJEM; it prefixes item keys.")
+    ],
+    name: Annotated[str, typer.Argument(help="The lab's name.")],
+    focus: Annotated[str | None, typer.Option("--focus", help="The patient pathway it develops.")] = None,
+    target_group: TargetOpt = None,
+    start: Annotated[str | None, typer.Option("--start", help="When it starts (a date).")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Add a lab.
+
+    Example: lablog lab add HJEM Hjemmebehandling --focus "home treatment" -t elderly -t chronically-ill
+    """
+    from lablog.services import labs
+
+    starts = parse_date(ctx, start, "--start")
+    with session(ctx) as s:
+        lab = labs.add(
+            s,
+            code=code,
+            name=name,
+            focus=focus,
+            target_groups=target_group,
+            start=starts,
+            today=today(ctx),
+        )
+    if json:
+        return emit_json(lab)
+    notice(f"Added lab {lab.code} ({lab.name})")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    open_only: Annotated[bool, typer.Option("--open", help="Only labs that are not closed.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """List the labs with their lead and any missing sector leg.
+
+    Example: lablog lab list --json
+    """
+    from lablog.render import tables
+    from lablog.services import labs
+
+    with session(ctx, write=False) as s:
+        rows = labs.list_all(s, today=today(ctx), include_closed=not open_only)
+    if json:
+        return emit_json(rows)
+    tables.labs(console(), rows)
+
+
+@app.command("show")
+def show(ctx: typer.Context, lab: LabArg, json: JsonOpt = False) -> None:
+    """Show a lab: members, sector coverage and scrum masters.
+
+    Example: lablog lab show HJEM
+    """
+    from lablog.render import tables
+    from lablog.services import labs
+
+    with session(ctx, write=False) as s:
+        detail = labs.show(s, ref=lab, today=today(ctx))
+    if json:
+        return emit_json(detail)
+    tables.lab_detail(console(), detail)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    lab: LabArg,
+    name: Annotated[str | None, typer.Option("--name", help="A new name.")] = None,
+    focus: Annotated[str | None, typer.Option("--focus", help="A new focus ('' clears it).")] = None,
+    target_group: Annotated[
+        list[str] | None,
+        typer.Option("--target-group", "-t", help="Replace the target groups; repeat for several."),
+    ] = None,
+    start: Annotated[str | None, typer.Option("--start", help="A new start date.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Change a lab's name, focus, target groups or start date.
+
+    Example: lablog lab edit HJEM -t elderly -t "borgere med KOL"
+    """
+    from lablog.services import labs
+
+    starts = parse_date(ctx, start, "--start")
+    with session(ctx) as s:
+        row = labs.edit(
+            s,
+            ref=lab,
+            name=name,
+            focus=focus,
+            target_groups=target_group,
+            start=starts,
+            today=today(ctx),
+        )
+    if json:
+        return emit_json(row)
+    notice(f"Updated lab {row.code} ({row.name})")
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    lab: LabArg,
+    on: Annotated[str | None, typer.Option("--on", help="The closing day (default today).")] = None,
+    yes: YesOpt = False,
+    json: JsonOpt = False,
+) -> None:
+    """Close a lab: it keeps its history, takes no new work, and its scrum masters' assignments end.
+
+    Example: lablog lab close GRAV --on 2015-12-18
+    """
+    from lablog.services import labs
+
+    day = date_or_today(ctx, on, "--on")
+    confirm(f"Close lab {lab.upper()} on {day}?", yes)
+    with session(ctx) as s:
+        row = labs.close(s, ref=lab, on=day, today=today(ctx))
+    if json:
+        return emit_json(row)
+    notice(f"Closed lab {row.code} on {day}")
+
+
+@app.command("reopen")
+def reopen(ctx: typer.Context, lab: LabArg, json: JsonOpt = False) -> None:
+    """Open a closed lab again.
+
+    Example: lablog lab reopen GRAV
+    """
+    from lablog.services import labs
+
+    with session(ctx) as s:
+        row = labs.reopen(s, ref=lab, today=today(ctx))
+    if json:
+        return emit_json(row)
+    notice(f"Reopened lab {row.code}")
+
+
+@member_app.command("add")
+def member_add(
+    ctx: typer.Context,
+    lab: LabArg,
+    person: PersonArg,
+    role: Annotated[MemberRole, typer.Option("--role", help="Their role in the lab.")] = MemberRole.member,
+    on: Annotated[str | None, typer.Option("--on", help="When they joined (default today).")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Add someone to a lab, or change their role there.
+
+    Example: lablog lab member add HJEM mette-orum-holm --role product-owner
+    """
+    from lablog.services import labs
+
+    day = date_or_today(ctx, on, "--on")
+    with session(ctx) as s:
+        result = labs.member_add(s, lab=lab, person=person, role=role.value, on=day)
+    if json:
+        return emit_json(result)
+    m = result.member
+    if result.previous_role:
+        notice(f"{m.handle} is now {m.role} of {result.lab} (was {result.previous_role})")
+    else:
+        notice(f"Added {m.handle} ({m.org}) to {result.lab} as {m.role}")
+
+
+@member_app.command("remove")
+def member_remove(
+    ctx: typer.Context,
+    lab: LabArg,
+    person: PersonArg,
+    on: Annotated[str | None, typer.Option("--on", help="When they left (default today).")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Record that someone left a lab (their membership stays in the history).
+
+    Example: lablog lab member remove HJEM mette-orum-holm --on 2026-W50
+    """
+    from lablog.services import labs
+
+    day = date_or_today(ctx, on, "--on")
+    with session(ctx) as s:
+        result = labs.member_remove(s, lab=lab, person=person, on=day)
+    if json:
+        return emit_json(result)
+    notice(f"{result.member.handle} left {result.lab} on {day}")

@@ -1,0 +1,96 @@
+"""`lablog person …`: leaders, clinicians and scrum masters."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lablog.cli._common import JsonOpt, console, emit_json, notice, session
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="People from the partner organisations.")
+
+PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="A handle or an email.")]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help='Their full name, e.g. "Mette Ørum Holm".')],
+    org: Annotated[str, typer.Option("--org", "-o", help="Their organisation's code.")],
+    email: Annotated[str | None, typer.Option("--email", help="Their email address.")] = None,
+    handle: Annotated[
+        str | None, typer.Option("--handle", help="A handle (default: made from the name).")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Add a person to an organisation.
+
+    Example: lablog person add "Mette Ørum Holm" --org FAV --email meoh@favrskov.dk
+    """
+    from lablog.services import people
+
+    with session(ctx) as s:
+        person = people.add(s, name=name, org=org, email=email, handle=handle)
+    if json:
+        return emit_json(person)
+    notice(f"Added {person.name} as {person.handle} ({person.org})")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    org: Annotated[str | None, typer.Option("--org", "-o", help="Only this organisation.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """List people, optionally of one organisation.
+
+    Example: lablog person list --org RRG
+    """
+    from lablog.render import tables
+    from lablog.services import people
+
+    with session(ctx, write=False) as s:
+        rows = people.list_all(s, org=org)
+    if json:
+        return emit_json(rows)
+    tables.people(console(), rows)
+
+
+@app.command("show")
+def show(ctx: typer.Context, person: PersonArg, json: JsonOpt = False) -> None:
+    """Show a person, their labs and their scrum-master history.
+
+    Example: lablog person show mette-orum-holm
+    """
+    from lablog.render import tables
+    from lablog.services import people
+
+    with session(ctx, write=False) as s:
+        detail = people.show(s, ref=person)
+    if json:
+        return emit_json(detail)
+    tables.person_detail(console(), detail)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    person: PersonArg,
+    name: Annotated[str | None, typer.Option("--name", help="A new name.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="A new email ('' clears it).")] = None,
+    org: Annotated[str | None, typer.Option("--org", "-o", help="Move to this organisation.")] = None,
+    handle: Annotated[str | None, typer.Option("--handle", help="A new handle.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Change a person's name, email, organisation or handle.
+
+    Example: lablog person edit mette-orum-holm --org RRG
+    """
+    from lablog.services import people
+
+    with session(ctx) as s:
+        row = people.edit(s, ref=person, name=name, email=email, org=org, handle=handle)
+    if json:
+        return emit_json(row)
+    notice(f"Updated {row.name} ({row.handle}, {row.org})")

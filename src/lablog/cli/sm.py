@@ -1,0 +1,125 @@
+"""`lablog sm …`: scrum-master assignments and the scrum-master network."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lablog.cli._common import JsonOpt, console, date_or_today, emit_json, notice, session
+from lablog.enums import SmRole
+
+app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=None, help="Scrum masters: who facilitates which lab, and when."
+)
+
+PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="A handle or an email.")]
+LabArg = Annotated[str, typer.Argument(metavar="LAB", help="The lab's code.")]
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    person: PersonArg,
+    lab: LabArg,
+    from_: Annotated[str | None, typer.Option("--from", help="First day (default today).")] = None,
+    role: Annotated[SmRole, typer.Option("--role", help="lead (one per lab) or co.")] = SmRole.lead,
+    json: JsonOpt = False,
+) -> None:
+    """Make someone a scrum master of a lab; a new lead takes over from the current one.
+
+    Example: lablog sm assign anders-kjaer HJEM --from 2026-W49
+    """
+    from lablog.services import sm
+
+    day = date_or_today(ctx, from_, "--from")
+    with session(ctx) as s:
+        result = sm.assign(s, person=person, lab=lab, starts=day, role=role.value)
+    if json:
+        return emit_json(result)
+    a = result.assignment
+    notice(f"{a.handle} is {a.role} scrum master of {a.lab} from {a.starts}")
+    if result.previous_lead:
+        p = result.previous_lead
+        notice(f"Handover: {p.handle} led {p.lab} from {p.starts} to {p.ends}")
+    if result.previous_role:
+        p = result.previous_role
+        notice(f"{p.handle} was {p.role} of {p.lab} until {p.ends}")
+
+
+@app.command("end")
+def end(
+    ctx: typer.Context,
+    person: PersonArg,
+    lab: LabArg,
+    on: Annotated[str | None, typer.Option("--on", help="Last day (default today).")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """End someone's scrum-master assignment to a lab (the history stays).
+
+    Example: lablog sm end anders-kjaer HJEM --on 2026-12-18
+    """
+    from lablog.services import sm
+
+    day = date_or_today(ctx, on, "--on")
+    with session(ctx) as s:
+        a = sm.end(s, person=person, lab=lab, on=day)
+    if json:
+        return emit_json(a)
+    notice(f"{a.handle} was {a.role} of {a.lab} from {a.starts} to {a.ends}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    lab: Annotated[str | None, typer.Option("--lab", "-l", help="Only this lab.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="Who served on this day (default today).")] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Every assignment ever, with handovers.")
+    ] = False,
+    role: Annotated[
+        SmRole | None, typer.Option("--role", help="Only leads or only co-scrum masters.")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """List scrum masters on a day, or the whole history of assignments.
+
+    Example: lablog sm list --lab HJEM --at 2026-W40
+    """
+    from lablog.render import tables
+    from lablog.services import sm
+
+    if history and at:
+        raise typer.BadParameter("give either --history or --at, not both", param_hint="--at")
+    day = date_or_today(ctx, at, "--at")
+    with session(ctx, write=False) as s:
+        role_value = role.value if role else None
+        if history:
+            rows = sm.history(s, lab=lab, role=role_value)
+        else:
+            rows = sm.list_at(s, at=day, lab=lab, role=role_value)
+    if json:
+        return emit_json(rows)
+    title = "All assignments" if history else f"Scrum masters on {day}"
+    tables.assignments(console(), rows, title=title)
+
+
+@app.command("network")
+def network(
+    ctx: typer.Context,
+    at: Annotated[str | None, typer.Option("--at", help="The network on this day (default today).")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Every scrum master, the labs each serves, and the labs with no lead.
+
+    Example: lablog sm network
+    """
+    from lablog.render import tables
+    from lablog.services import sm
+
+    day = date_or_today(ctx, at, "--at")
+    with session(ctx, write=False) as s:
+        net = sm.network(s, at=day)
+    if json:
+        return emit_json(net)
+    tables.network(console(), net)

@@ -1,0 +1,54 @@
+"""Dates as users type them: ISO, today/yesterday/tomorrow, +2w/-3d, ISO weeks."""
+
+import re
+from datetime import date, timedelta
+
+_RELATIVE = re.compile(r"^([+-])(\d{1,4})([dwmy])$")
+_WEEK = re.compile(r"^(\d{4})-?W(\d{2})(?:-?([1-7]))?$", re.IGNORECASE)
+_NAMED = {"today": 0, "yesterday": -1, "tomorrow": 1}
+
+HINT = "use YYYY-MM-DD, today, yesterday, +2w, -3d or an ISO week like 2026-W48"
+
+
+def parse_date(text: str, *, today: date) -> date:
+    """Parse a user's date; raises ValueError with a message that says what is accepted."""
+    value = text.strip().lower()
+    if value in _NAMED:
+        return today + timedelta(days=_NAMED[value])
+    if m := _RELATIVE.match(value):
+        sign = -1 if m.group(1) == "-" else 1
+        n, unit = int(m.group(2)) * sign, m.group(3)
+        if unit == "d":
+            return today + timedelta(days=n)
+        if unit == "w":
+            return today + timedelta(weeks=n)
+        months = n if unit == "m" else 12 * n
+        return _add_months(today, months)
+    if m := _WEEK.match(value):
+        year, week, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+        try:
+            return date.fromisocalendar(year, week, day)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a week of {year}; {HINT}") from None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date; {HINT}") from None
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def iso_week(day: date) -> str:
+    """'2026-W48': how Danes name a week."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"

@@ -1,0 +1,225 @@
+"""Tables and the shapes the rest of lablog sees.
+
+Table classes hold the rows; *Read classes are what renderers and --json get.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Named constraints let batch migrations drop them by name on SQLite and PostgreSQL.
+SQLModel.metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    name: str
+    sector: str = Field(max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    handle: str = Field(unique=True, max_length=64)
+    name: str
+    # Optional: some GPs are reached through the practice coordinator only.
+    email: str | None = Field(default=None, unique=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Lab(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=10)
+    name: str
+    focus: str | None = None
+    start_date: date | None = None
+    # A closed lab keeps its history but takes no new work.
+    closed_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LabTargetGroup(SQLModel, table=True):
+    __tablename__ = "lab_target_group"
+    __table_args__ = (UniqueConstraint("lab_id", "name", name="uq_lab_target_group_lab_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lab_id: int = Field(foreign_key="lab.id", index=True)
+    name: str
+    position: int = 0
+
+
+class LabMember(SQLModel, table=True):
+    """One stretch of membership; leaving sets left_on, so the history stays."""
+
+    __tablename__ = "lab_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lab_id: int = Field(foreign_key="lab.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(max_length=20)
+    joined_on: date
+    left_on: date | None = None
+
+
+class SmAssignment(SQLModel, table=True):
+    """Who facilitates a lab, from when to when. Rows are ended, never deleted."""
+
+    __tablename__ = "sm_assignment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    lab_id: int = Field(foreign_key="lab.id", index=True)
+    role: str = Field(max_length=10)
+    starts: date
+    ends: date | None = None
+    # ended / handover / role-change / lab-closed: how the stretch ended.
+    end_reason: str | None = Field(default=None, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# Read shapes -----------------------------------------------------------------
+
+
+class ReadModel(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class OrgRead(ReadModel):
+    code: str
+    name: str
+    sector: str
+    people: int
+
+
+class PersonRead(ReadModel):
+    handle: str
+    name: str
+    email: str | None
+    org: str
+    org_name: str
+    sector: str
+
+
+class MemberRead(ReadModel):
+    handle: str
+    name: str
+    org: str
+    sector: str
+    role: str
+    joined_on: date
+    left_on: date | None
+
+
+class AssignmentRead(ReadModel):
+    lab: str
+    lab_name: str
+    handle: str
+    name: str
+    org: str
+    role: str
+    starts: date
+    ends: date | None
+    end_reason: str | None
+    # The lead who took over when this stretch ended in a handover.
+    handed_over_to: str | None = None
+
+
+class CoverageRead(ReadModel):
+    municipality: list[str]
+    hospital: list[str]
+    general_practice: list[str]
+    missing: list[str]
+
+
+class LabRead(ReadModel):
+    code: str
+    name: str
+    focus: str | None
+    target_groups: list[str]
+    start_date: date | None
+    closed_on: date | None
+    status: str
+    members: int
+    leads: list[str]
+    missing_legs: list[str]
+
+
+class LabDetail(ReadModel):
+    lab: LabRead
+    members: list[MemberRead]
+    coverage: CoverageRead
+    scrum_masters: list[AssignmentRead]
+    past_members: list[MemberRead]
+
+
+class MembershipRead(ReadModel):
+    lab: str
+    lab_name: str
+    role: str
+    joined_on: date
+    left_on: date | None
+
+
+class PersonDetail(ReadModel):
+    person: PersonRead
+    memberships: list[MembershipRead]
+    scrum_master_history: list[AssignmentRead]
+
+
+class OrgDetail(ReadModel):
+    org: OrgRead
+    people: list[PersonRead]
+
+
+class NetworkLab(ReadModel):
+    lab: str
+    role: str
+    since: date
+
+
+class NetworkMember(ReadModel):
+    handle: str
+    name: str
+    org: str
+    sector: str
+    labs: list[NetworkLab]
+
+
+class NetworkRead(ReadModel):
+    at: date
+    scrum_masters: list[NetworkMember]
+    labs_without_lead: list[str]
+    sectors: dict[str, int]
+
+
+class AssignResult(ReadModel):
+    assignment: AssignmentRead
+    # The lead whose stretch this assignment ended, when it was a handover.
+    previous_lead: AssignmentRead | None = None
+    # The same person's earlier stretch, when their role changed.
+    previous_role: AssignmentRead | None = None
+
+
+class MemberResult(ReadModel):
+    lab: str
+    member: MemberRead
+    # For an add: the role they had before, when the add changed it.
+    previous_role: str | None = None

@@ -1,0 +1,1 @@
+"""Turning Read models into tables, JSON and Markdown."""

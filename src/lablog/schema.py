@@ -1,0 +1,74 @@
+"""Which schema a store has, and bringing it to the one this lablog knows.
+
+The revision check reads `alembic_version` directly and lists the shipped
+revision files, so an up-to-date store opens without importing Alembic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lablog.errors import StoreError
+
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
+
+
+def known_revisions() -> list[str]:
+    """Shipped revisions, oldest first: each file is named NNNN_title.py, revision NNNN."""
+    return sorted(p.name.split("_", 1)[0] for p in VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def head() -> str:
+    return known_revisions()[-1]
+
+
+def current_revision(conn) -> str | None:
+    import sqlalchemy as sa
+
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def alembic_config(connection=None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine, revision: str = "head") -> None:
+    """Run the shipped migrations up to `revision` in one transaction."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)
+
+
+def check(engine, store, *, auto_upgrade: bool) -> str | None:
+    """Make sure the store's schema is this lablog's; returns a notice when it was changed."""
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:
+        current = current_revision(conn)
+        tables = set(sa.inspect(conn).get_table_names())
+    known = known_revisions()
+    if current == known[-1]:
+        return None
+    where = store.display()
+    if current is None and tables - {"alembic_version"}:
+        raise StoreError(f"{where} holds tables but is not a lablog store; point --db at another file")
+    if current is not None and current not in known:
+        raise StoreError(
+            f"The store at {where} was written by a newer lablog (schema {current}, this lablog "
+            f"knows up to {known[-1]}); upgrade lablog with `pip install -U lablog`"
+        )
+    if not auto_upgrade:
+        state = "is empty" if current is None else f"has schema {current}, older than {known[-1]}"
+        raise StoreError(f"The store at {where} {state}; run `lablog db upgrade` to bring it up to date")
+    upgrade(engine)
+    if current is None:
+        return f"Created a new lablog store at {where}"
+    return f"Upgraded the store at {where} from schema {current} to {known[-1]}"

@@ -1,0 +1,306 @@
+"""Labs: the cross-sector teams, their members and their sector coverage."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from lablog.enums import LEG_OF_SECTOR, STANDARD_TARGET_GROUPS, AssignmentEnd, Leg, MemberRole, Sector
+from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
+from lablog.models import (
+    CoverageRead,
+    Lab,
+    LabDetail,
+    LabMember,
+    LabRead,
+    LabTargetGroup,
+    MemberRead,
+    MemberResult,
+    Organisation,
+    Person,
+)
+from lablog.services import refs, sm
+
+# Danish names users type for the standard target groups.
+_TARGET_ALIASES = {
+    "ældre": "elderly",
+    "aeldre": "elderly",
+    "kronisk syge": "chronically-ill",
+    "kronisk-syge": "chronically-ill",
+    "chronically ill": "chronically-ill",
+    "erhvervsaktive": "working-age",
+    "working age": "working-age",
+}
+
+
+def target_group(value: str) -> str:
+    """A standard target group by its English or Danish name, else the free text as typed."""
+    text = " ".join(value.split())
+    if not text:
+        raise InvalidValue("A target group cannot be empty")
+    key = text.lower()
+    if key in STANDARD_TARGET_GROUPS:
+        return key
+    return _TARGET_ALIASES.get(key, text)
+
+
+def _role(value: str) -> str:
+    try:
+        return MemberRole(value.strip().lower()).value
+    except ValueError:
+        raise InvalidValue(f"{value!r} is not a member role; use member or product-owner") from None
+
+
+def _require_open(lab: Lab) -> None:
+    if lab.closed_on:
+        raise InvalidTransition(
+            f"Lab {lab.code} was closed on {lab.closed_on}; reopen it with "
+            f"`lablog lab reopen {lab.code}` first"
+        )
+
+
+def _target_groups(session: Session, lab_ids: list[int]) -> dict[int, list[str]]:
+    rows = session.exec(
+        select(LabTargetGroup)
+        .where(LabTargetGroup.lab_id.in_(lab_ids))
+        .order_by(LabTargetGroup.lab_id, LabTargetGroup.position)
+    )
+    out: dict[int, list[str]] = {}
+    for row in rows:
+        out.setdefault(row.lab_id, []).append(row.name)
+    return out
+
+
+def _set_target_groups(session: Session, lab: Lab, groups: list[str]) -> None:
+    for row in session.exec(select(LabTargetGroup).where(LabTargetGroup.lab_id == lab.id)):
+        session.delete(row)
+    session.flush()
+    seen: list[str] = []
+    for g in map(target_group, groups):
+        if g.lower() not in (s.lower() for s in seen):
+            seen.append(g)
+    for position, name in enumerate(seen):
+        session.add(LabTargetGroup(lab_id=lab.id, name=name, position=position))
+
+
+def _current_members(session: Session, lab_ids: list[int]):
+    return session.exec(
+        select(LabMember, Person, Organisation)
+        .join(Person, LabMember.person_id == Person.id)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .where(LabMember.lab_id.in_(lab_ids), LabMember.left_on.is_(None))
+        .order_by(Organisation.code, Person.handle)
+    ).all()
+
+
+def _legs(sectors: list[str]) -> dict[Leg, list[str]]:
+    legs: dict[Leg, list[str]] = {leg: [] for leg in Leg}
+    for sector in sectors:
+        leg = LEG_OF_SECTOR.get(Sector(sector))
+        if leg is not None:
+            legs[leg].append(sector)
+    return legs
+
+
+def _missing(sectors: list[str]) -> list[str]:
+    return [leg.value for leg, found in _legs(sectors).items() if not found]
+
+
+def _reads(session: Session, labs: list[Lab], *, today: date) -> list[LabRead]:
+    ids = [lab.id for lab in labs]
+    groups = _target_groups(session, ids)
+    sectors: dict[int, list[str]] = {}
+    for m, _p, o in _current_members(session, ids):
+        sectors.setdefault(m.lab_id, []).append(o.sector)
+    leads = sm.leads_by_lab(session, at=today)
+    return [
+        LabRead(
+            code=lab.code,
+            name=lab.name,
+            focus=lab.focus,
+            target_groups=groups.get(lab.id, []),
+            start_date=lab.start_date,
+            closed_on=lab.closed_on,
+            status="closed" if lab.closed_on else "open",
+            members=len(sectors.get(lab.id, [])),
+            leads=leads.get(lab.id, []),
+            missing_legs=_missing(sectors.get(lab.id, [])),
+        )
+        for lab in labs
+    ]
+
+
+def add(
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    today: date,
+    focus: str | None = None,
+    target_groups: list[str] | None = None,
+    start: date | None = None,
+) -> LabRead:
+    """Add a lab; raises AlreadyExists, InvalidValue."""
+    code = refs.norm_code(code, "lab")
+    if not name.strip():
+        raise InvalidValue("The lab needs a name")
+    existing = session.exec(select(Lab).where(Lab.code == code)).first()
+    if existing:
+        raise AlreadyExists(f"Lab {code} exists already ({existing.name})")
+    lab = Lab(code=code, name=name.strip(), focus=(focus or "").strip() or None, start_date=start)
+    session.add(lab)
+    session.flush()
+    _set_target_groups(session, lab, target_groups or [])
+    session.flush()
+    return _reads(session, [lab], today=today)[0]
+
+
+def list_all(session: Session, *, today: date, include_closed: bool = True) -> list[LabRead]:
+    query = select(Lab).order_by(Lab.code)
+    if not include_closed:
+        query = query.where(Lab.closed_on.is_(None))
+    return _reads(session, list(session.exec(query)), today=today)
+
+
+def _member_read(m: LabMember, p: Person, o: Organisation) -> MemberRead:
+    return MemberRead(
+        handle=p.handle,
+        name=p.name,
+        org=o.code,
+        sector=o.sector,
+        role=m.role,
+        joined_on=m.joined_on,
+        left_on=m.left_on,
+    )
+
+
+def show(session: Session, *, ref: str, today: date) -> LabDetail:
+    """A lab with its members, sector coverage and scrum masters; raises NotFound."""
+    lab = refs.lab(session, ref)
+    members = [_member_read(*row) for row in _current_members(session, [lab.id])]
+    past = session.exec(
+        select(LabMember, Person, Organisation)
+        .join(Person, LabMember.person_id == Person.id)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .where(LabMember.lab_id == lab.id, LabMember.left_on.is_not(None))
+        .order_by(LabMember.left_on, Person.handle)
+    ).all()
+    legs = _legs([m.sector for m in members])
+    by_leg = {
+        leg: sorted({m.org for m in members if LEG_OF_SECTOR.get(Sector(m.sector)) == leg}) for leg in Leg
+    }
+    coverage = CoverageRead(
+        municipality=by_leg[Leg.municipality],
+        hospital=by_leg[Leg.hospital],
+        general_practice=by_leg[Leg.general_practice],
+        missing=[leg.value for leg, found in legs.items() if not found],
+    )
+    return LabDetail(
+        lab=_reads(session, [lab], today=today)[0],
+        members=members,
+        coverage=coverage,
+        scrum_masters=sm.list_at(session, at=today, lab=lab.code),
+        past_members=[_member_read(*row) for row in past],
+    )
+
+
+def edit(
+    session: Session,
+    *,
+    ref: str,
+    today: date,
+    name: str | None = None,
+    focus: str | None = None,
+    target_groups: list[str] | None = None,
+    start: date | None = None,
+) -> LabRead:
+    """Change a lab's name, focus, target groups or start; raises NotFound, InvalidValue."""
+    lab = refs.lab(session, ref)
+    if name is not None:
+        if not name.strip():
+            raise InvalidValue("The lab needs a name")
+        lab.name = name.strip()
+    if focus is not None:
+        lab.focus = focus.strip() or None
+    if start is not None:
+        lab.start_date = start
+    if target_groups is not None:
+        _set_target_groups(session, lab, target_groups)
+    session.add(lab)
+    session.flush()
+    return _reads(session, [lab], today=today)[0]
+
+
+def close(session: Session, *, ref: str, on: date, today: date) -> LabRead:
+    """Close a lab: its scrum masters' assignments end that day; raises InvalidTransition."""
+    lab = refs.lab(session, ref)
+    _require_open(lab)
+    if lab.start_date and on < lab.start_date:
+        raise InvalidValue(f"{on} is before {lab.code} started ({lab.start_date})")
+    sm.end_all(session, lab=lab, on=on, reason=AssignmentEnd.lab_closed)
+    lab.closed_on = on
+    session.add(lab)
+    session.flush()
+    return _reads(session, [lab], today=today)[0]
+
+
+def reopen(session: Session, *, ref: str, today: date) -> LabRead:
+    """Open a closed lab again; raises InvalidTransition when it is open."""
+    lab = refs.lab(session, ref)
+    if not lab.closed_on:
+        raise InvalidTransition(f"Lab {lab.code} is open")
+    lab.closed_on = None
+    session.add(lab)
+    session.flush()
+    return _reads(session, [lab], today=today)[0]
+
+
+def member_add(session: Session, *, lab: str, person: str, role: str, on: date) -> MemberResult:
+    """Add someone to a lab, or change their role; raises NotFound, InvalidTransition."""
+    role = _role(role)
+    the_lab = refs.lab(session, lab)
+    _require_open(the_lab)
+    p = refs.person(session, person)
+    current = session.exec(
+        select(LabMember).where(
+            LabMember.lab_id == the_lab.id, LabMember.person_id == p.id, LabMember.left_on.is_(None)
+        )
+    ).first()
+    previous = None
+    if current is not None:
+        if current.role == role:
+            raise AlreadyExists(f"{p.handle} is already a {role} of {the_lab.code}")
+        previous, current.role = current.role, role
+        member = current
+    else:
+        member = LabMember(lab_id=the_lab.id, person_id=p.id, role=role, joined_on=on)
+    session.add(member)
+    session.flush()
+    org = session.get(Organisation, p.organisation_id)
+    return MemberResult(lab=the_lab.code, member=_member_read(member, p, org), previous_role=previous)
+
+
+def member_remove(session: Session, *, lab: str, person: str, on: date) -> MemberResult:
+    """Record that someone left a lab on a day; raises NotFound, InvalidValue."""
+    the_lab = refs.lab(session, lab)
+    p = refs.person(session, person)
+    current = session.exec(
+        select(LabMember).where(
+            LabMember.lab_id == the_lab.id, LabMember.person_id == p.id, LabMember.left_on.is_(None)
+        )
+    ).first()
+    if current is None:
+        raise NotFound(f"{p.handle} is not a member of {the_lab.code}; see `lablog lab show {the_lab.code}`")
+    if on < current.joined_on:
+        raise InvalidValue(f"{on} is before {p.handle} joined {the_lab.code} ({current.joined_on})")
+    current.left_on = on
+    session.add(current)
+    session.flush()
+    org = session.get(Organisation, p.organisation_id)
+    return MemberResult(lab=the_lab.code, member=_member_read(current, p, org))
+
+
+def count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Lab)).one()

@@ -1,0 +1,85 @@
+"""Partner organisations: municipalities, the hospital, general practice."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from lablog.enums import Sector
+from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue
+from lablog.models import Organisation, OrgDetail, OrgRead, Person
+from lablog.services import people, refs
+
+
+def _sector(value: str) -> str:
+    try:
+        return Sector(value.strip().lower()).value
+    except ValueError:
+        choices = ", ".join(s.value for s in Sector)
+        raise InvalidValue(f"{value!r} is not a sector; use one of {choices}") from None
+
+
+def _count(session: Session, org: Organisation) -> int:
+    return session.exec(select(func.count()).where(Person.organisation_id == org.id)).one()
+
+
+def to_read(session: Session, org: Organisation) -> OrgRead:
+    return OrgRead(code=org.code, name=org.name, sector=org.sector, people=_count(session, org))
+
+
+def add(session: Session, *, code: str, name: str, sector: str) -> OrgRead:
+    """Add an organisation; raises AlreadyExists, InvalidValue."""
+    code = refs.norm_code(code, "organisation")
+    if not name.strip():
+        raise InvalidValue("The organisation needs a name")
+    existing = session.exec(select(Organisation).where(Organisation.code == code)).first()
+    if existing:
+        raise AlreadyExists(f"Organisation {code} exists already ({existing.name})")
+    org = Organisation(code=code, name=name.strip(), sector=_sector(sector))
+    session.add(org)
+    session.flush()
+    return to_read(session, org)
+
+
+def list_all(session: Session) -> list[OrgRead]:
+    counts = dict(
+        session.exec(select(Person.organisation_id, func.count()).group_by(Person.organisation_id)).all()
+    )
+    rows = session.exec(select(Organisation).order_by(Organisation.code))
+    return [OrgRead(code=o.code, name=o.name, sector=o.sector, people=counts.get(o.id, 0)) for o in rows]
+
+
+def show(session: Session, *, ref: str) -> OrgDetail:
+    """An organisation and its people; raises NotFound."""
+    org = refs.org(session, ref)
+    members = session.exec(select(Person).where(Person.organisation_id == org.id).order_by(Person.handle))
+    return OrgDetail(org=to_read(session, org), people=[people.to_read(p, org) for p in members])
+
+
+def edit(session: Session, *, ref: str, name: str | None = None, sector: str | None = None) -> OrgRead:
+    """Change an organisation's name or sector; raises NotFound, InvalidValue."""
+    org = refs.org(session, ref)
+    if name is not None:
+        if not name.strip():
+            raise InvalidValue("The organisation needs a name")
+        org.name = name.strip()
+    if sector is not None:
+        org.sector = _sector(sector)
+    session.add(org)
+    session.flush()
+    return to_read(session, org)
+
+
+def remove(session: Session, *, ref: str) -> OrgRead:
+    """Remove an organisation nobody belongs to; raises NotFound, InvalidTransition."""
+    org = refs.org(session, ref)
+    read = to_read(session, org)
+    if read.people:
+        raise InvalidTransition(
+            f"Organisation {org.code} still has {read.people} "
+            f"{'person' if read.people == 1 else 'people'}; move them with "
+            f"`lablog person edit P --org CODE` first"
+        )
+    session.delete(org)
+    session.flush()
+    return read

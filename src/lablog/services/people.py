@@ -1,0 +1,142 @@
+"""People: leaders, clinicians and scrum masters from the partner organisations."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from lablog.errors import AlreadyExists, InvalidValue
+from lablog.models import (
+    Lab,
+    LabMember,
+    MembershipRead,
+    Organisation,
+    Person,
+    PersonDetail,
+    PersonRead,
+)
+from lablog.services import refs, sm
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def to_read(person: Person, org: Organisation) -> PersonRead:
+    return PersonRead(
+        handle=person.handle,
+        name=person.name,
+        email=person.email,
+        org=org.code,
+        org_name=org.name,
+        sector=org.sector,
+    )
+
+
+def _email(session: Session, value: str | None, *, exclude: int | None = None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    email = value.strip()
+    if not EMAIL.match(email):
+        raise InvalidValue(f"{value!r} is not an email address")
+    taken = session.exec(select(Person).where(Person.email == email)).first()
+    if taken and taken.id != exclude:
+        raise AlreadyExists(f"{email} is already the email of {taken.handle}")
+    return email
+
+
+def _unique_handle(session: Session, base: str) -> str:
+    taken = set(session.exec(select(Person.handle).where(Person.handle.startswith(base))))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _check_handle(session: Session, handle: str, *, exclude: int | None = None) -> str:
+    value = handle.strip().lower()
+    if not refs.HANDLE.match(value) or value.isdigit():
+        raise InvalidValue(
+            f"{handle!r} is not a valid handle; use lowercase letters, digits and dashes, e.g. mette-holm"
+        )
+    taken = session.exec(select(Person).where(Person.handle == value)).first()
+    if taken and taken.id != exclude:
+        raise AlreadyExists(f"The handle {value} is taken by {taken.name}; choose another with --handle")
+    return value
+
+
+def add(
+    session: Session, *, name: str, org: str, email: str | None = None, handle: str | None = None
+) -> PersonRead:
+    """Add a person; raises NotFound (org), AlreadyExists, InvalidValue."""
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidValue("The person needs a name")
+    organisation = refs.org(session, org)
+    if handle:
+        handle = _check_handle(session, handle)
+    else:
+        base = refs.slugify(name)
+        if not base:
+            raise InvalidValue(f"Cannot make a handle from {name!r}; give one with --handle")
+        handle = _unique_handle(session, base)
+    person = Person(handle=handle, name=name, email=_email(session, email), organisation_id=organisation.id)
+    session.add(person)
+    session.flush()
+    return to_read(person, organisation)
+
+
+def list_all(session: Session, *, org: str | None = None) -> list[PersonRead]:
+    query = select(Person, Organisation).join(Organisation).order_by(Person.handle)
+    if org:
+        query = query.where(Person.organisation_id == refs.org(session, org).id)
+    return [to_read(p, o) for p, o in session.exec(query)]
+
+
+def show(session: Session, *, ref: str) -> PersonDetail:
+    """A person with their labs and scrum-master history; raises NotFound."""
+    person = refs.person(session, ref)
+    org = session.get(Organisation, person.organisation_id)
+    rows = session.exec(
+        select(LabMember, Lab)
+        .join(Lab)
+        .where(LabMember.person_id == person.id)
+        .order_by(Lab.code, LabMember.joined_on)
+    )
+    memberships = [
+        MembershipRead(lab=lab.code, lab_name=lab.name, role=m.role, joined_on=m.joined_on, left_on=m.left_on)
+        for m, lab in rows
+    ]
+    return PersonDetail(
+        person=to_read(person, org),
+        memberships=memberships,
+        scrum_master_history=sm.history(session, person_id=person.id),
+    )
+
+
+def edit(
+    session: Session,
+    *,
+    ref: str,
+    name: str | None = None,
+    email: str | None = None,
+    org: str | None = None,
+    handle: str | None = None,
+) -> PersonRead:
+    """Change a person's details; raises NotFound, AlreadyExists, InvalidValue."""
+    person = refs.person(session, ref)
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise InvalidValue("The person needs a name")
+        person.name = name
+    if email is not None:
+        person.email = _email(session, email, exclude=person.id)
+    if org is not None:
+        person.organisation_id = refs.org(session, org).id
+    if handle is not None:
+        person.handle = _check_handle(session, handle, exclude=person.id)
+    session.add(person)
+    session.flush()
+    return to_read(person, session.get(Organisation, person.organisation_id))

@@ -1,0 +1,40 @@
+"""`lablog demo` builds the example programme through the real commands' services."""
+
+from __future__ import annotations
+
+
+def test_demo_builds_the_programme(cli, lablog_env):
+    run = cli("demo --json")
+    overview = run.json()
+    target = lablog_env / "data" / "demo.db"
+    assert overview["store"] == str(target)
+    labs = {lab["code"]: lab for lab in overview["labs"]}
+    assert sorted(labs) == ["GRAV", "HJBH", "HJBS", "INDL", "UDSK"]
+    assert labs["HJBS"]["missing_legs"] == ["general-practice"]
+    assert overview["network"]["labs_without_lead"] == []
+
+    demo = ["--db", str(target)]
+    assert len(cli(*demo, "org", "list", "--json").json()) == 6
+    assert len(cli(*demo, "person", "list", "--json").json()) >= 12
+    history = cli(*demo, "sm", "list", "--lab", "HJBH", "--history", "--role", "lead", "--json").json()
+    assert [a["end_reason"] for a in history] == ["handover", None]
+
+    # Running it again rebuilds the demo store from scratch.
+    again = cli("demo --json").json()
+    assert again["labs"] == overview["labs"]
+
+
+def test_demo_prints_an_overview(cli):
+    run = cli("demo")
+    assert "The example programme" in run.stdout
+    assert "Hjemmebesøg" in run.stdout
+    assert "Scrum-master network on 2026-11-23 (W48)" in run.stdout
+    assert "explore it with `lablog --db" in run.stderr
+
+
+def test_demo_never_overwrites_another_store(cli, db_path):
+    cli('org add FAV "Favrskov Kommune" --sector municipality')
+    run = cli("--db", str(db_path), "demo", ok=False)
+    assert run.exit_code == 1
+    assert run.stderr == f"Error: {db_path} exists already; pass --replace to overwrite it with the demo\n"
+    assert len(cli("org list --json").json()) == 1

@@ -1,0 +1,111 @@
+"""The schema comes only from shipped Alembic revisions."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel
+
+from lablog import db, schema
+from tests.conftest import dump
+
+
+def _engine(path):
+    return db.create_engine(db.StoreURL(f"sqlite:///{path}", "test"))
+
+
+def test_upgrade_empty_store_to_head_matches_models(tmp_path):
+    engine = _engine(tmp_path / "s.db")
+    schema.upgrade(engine)
+    with engine.connect() as conn:
+        assert schema.current_revision(conn) == schema.head()
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        assert compare_metadata(ctx, SQLModel.metadata) == []
+
+
+def test_revision_files_match_alembic_heads():
+    script = ScriptDirectory.from_config(schema.alembic_config())
+    assert script.get_heads() == [schema.head()]
+    chain = [r.revision for r in script.walk_revisions()]
+    assert sorted(chain) == schema.known_revisions()
+
+
+def test_db_status_reports_the_revision(cli):
+    assert cli("db status --json").json()["exists"] is False
+    cli("init")
+    status = cli("db status --json").json()
+    assert (status["revision"], status["up_to_date"], status["source"]) == (schema.head(), True, "LABLOG_DB")
+    assert f"Schema:   {schema.head()} (up to date)" in cli("db status").stdout
+
+
+def test_new_store_is_private_and_announced(cli, db_path):
+    run = cli("org list")
+    assert run.stderr == f"Created a new lablog store at {db_path}\n"
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert cli("org list").stderr == ""
+
+
+def test_sqlite_pragmas(cli, db_path):
+    cli("init")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_store_from_a_newer_lablog_is_refused(cli, db_path):
+    cli("init")
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    before = dump(db_path)
+    run = cli("org list", ok=False)
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"Error: The store at {db_path} was written by a newer lablog (schema 9999, this lablog "
+        f"knows up to {schema.head()}); upgrade lablog with `pip install -U lablog`\n"
+    )
+    assert dump(db_path) == before
+    assert "newer than this lablog knows" in cli("db status").stdout
+
+
+def test_a_foreign_database_is_refused(cli, tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (id INTEGER)")
+    conn.commit()
+    conn.close()
+    run = cli("--db", str(other), "org", "list", ok=False)
+    assert run.exit_code == 1
+    assert (
+        run.stderr == f"Error: {other} holds tables but is not a lablog store; point --db at another file\n"
+    )
+
+
+def test_explicit_upgrade_needed_when_auto_upgrade_is_off(tmp_path):
+    path = tmp_path / "s.db"
+    engine = _engine(path)
+    store = db.StoreURL(f"sqlite:///{path}", "test")
+    try:
+        schema.check(engine, store, auto_upgrade=False)
+    except Exception as e:  # noqa: BLE001
+        assert str(e) == f"The store at {path} is empty; run `lablog db upgrade` to bring it up to date"
+    else:
+        raise AssertionError("an empty store must not be used without an upgrade")
+    assert schema.check(engine, store, auto_upgrade=True) == f"Created a new lablog store at {path}"
+    assert schema.check(engine, store, auto_upgrade=False) is None
+    with engine.connect() as conn:
+        assert sa.inspect(conn).has_table("sm_assignment")
+
+
+def test_backup(cli, tmp_path):
+    cli('org add FAV "Favrskov Kommune" --sector municipality')
+    target = tmp_path / "backup.db"
+    cli("db", "backup", str(target))
+    assert len(cli("--db", str(target), "org", "list", "--json").json()) == 1
+    run = cli("db", "backup", str(target), ok=False)
+    assert run.stderr == f"Error: {target} exists already; choose a new file name\n"

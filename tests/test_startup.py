@@ -1,0 +1,42 @@
+"""`lablog --help` must not pay for the database layer."""
+
+import subprocess
+import sys
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "rich.table", "jinja2")
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys\n"
+        "from lablog.cli import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print('HEAVY=' + ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "HEAVY="
+
+
+def test_version_as_module():
+    from lablog import __version__
+
+    out = subprocess.run([sys.executable, "-m", "lablog", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0
+    assert out.stdout == f"lablog {__version__}\n"
+
+
+def test_lint_keeps_heavy_imports_out_of_the_cli():
+    """ruff's TID253 bans module-level sqlalchemy/sqlmodel/... imports in lablog.cli."""
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    out = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--quiet", "src", "tests"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
