@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,11 +70,26 @@ def dump(path: Path) -> list[str]:
         conn.close()
 
 
+@pytest.fixture(scope="session")
+def programme_template(tmp_path_factory) -> Path:
+    """The PROGRAMME script run once; each test gets a copy of the resulting store."""
+    from lablog.cli import app
+
+    path = tmp_path_factory.mktemp("template") / "programme.db"
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LABLOG_TODAY", TODAY)
+        mp.setenv("LABLOG_DB", str(path))
+        for line in PROGRAMME.strip().splitlines():
+            result = runner.invoke(app, shlex.split(line), catch_exceptions=False)
+            assert result.exit_code == 0, f"{line}: {result.stderr}"
+    return path
+
+
 @pytest.fixture
-def programme(cli):
+def programme(cli, programme_template, db_path):
     """A small programme: six organisations, twelve people, five labs, leads and a handover."""
-    for line in PROGRAMME.strip().splitlines():
-        cli(line)
+    shutil.copy(programme_template, db_path)
     return cli
 
 
