@@ -109,3 +109,22 @@ def test_backup(cli, tmp_path):
     assert len(cli("--db", str(target), "org", "list", "--json").json()) == 1
     run = cli("db", "backup", str(target), ok=False)
     assert run.stderr == f"Error: {target} exists already; choose a new file name\n"
+
+
+def test_upgrade_0001_to_0002_keeps_data(tmp_path):
+    """Labs made before backlogs existed keep everything and number items from 1."""
+    path = tmp_path / "old.db"
+    engine = _engine(path)
+    schema.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO organisation (code, name, sector, created_at) "
+                             "VALUES ('FAV', 'Favrskov Kommune', 'municipality', '2013-01-01 00:00:00')"))
+        conn.execute(sa.text("INSERT INTO lab (code, name, created_at) "
+                             "VALUES ('HJEM', 'Hjemmebesøg', '2013-01-01 00:00:00')"))
+    before = [line for line in dump(path) if "alembic_version" not in line]
+    schema.upgrade(engine, "0002")
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT code, name, next_item_number FROM lab")).all()
+    assert rows == [("HJEM", "Hjemmebesøg", 1)]
+    after = dump(path)
+    assert all(line in after for line in before if line.startswith('INSERT INTO "organisation"'))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import MetaData, UniqueConstraint
+from sqlalchemy import Index, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints let batch migrations drop them by name on SQLite and PostgreSQL.
@@ -54,6 +54,8 @@ class Lab(SQLModel, table=True):
     # A closed lab keeps its history but takes no new work.
     closed_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # The number the lab's next backlog item gets: keys are never reused.
+    next_item_number: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class LabTargetGroup(SQLModel, table=True):
@@ -92,6 +94,121 @@ class SmAssignment(SQLModel, table=True):
     ends: date | None = None
     # ended / handover / role-change / lab-closed: how the stretch ended.
     end_reason: str | None = Field(default=None, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Sprint(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("lab_id", "number", name="uq_sprint_lab_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lab_id: int = Field(foreign_key="lab.id", index=True)
+    number: int
+    goal: str | None = None
+    starts: date
+    ends: date
+    # planned -> active -> closed
+    status: str = Field(default="planned", max_length=10)
+    started_on: date | None = None
+    closed_on: date | None = None
+    # The steering group asks whether the goal was met and what it changed.
+    goal_met: str | None = Field(default=None, max_length=10)
+    outcome: str | None = None
+    carry_over: str | None = Field(default=None, max_length=10)
+    # Frozen when the sprint starts and closes; later item edits don't touch them.
+    committed_points: float | None = None
+    completed_points: float | None = None
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class BacklogItem(SQLModel, table=True):
+    __tablename__ = "backlog_item"
+    __table_args__ = (
+        UniqueConstraint("lab_id", "number", name="uq_backlog_item_lab_number"),
+        # backlog list: a lab's items in rank order, filtered by status.
+        Index("ix_backlog_item_lab_status_rank", "lab_id", "status", "rank"),
+        Index("ix_backlog_item_lab_rank", "lab_id", "rank"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    lab_id: int = Field(foreign_key="lab.id")
+    number: int
+    title: str
+    description: str | None = None
+    type: str = Field(default="story", max_length=12)
+    points: float | None = None
+    status: str = Field(default="todo", max_length=10)
+    # A fractional index (base 36): moving an item rewrites only its own rank.
+    rank: str = Field(max_length=255)
+    owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    sprint_id: int | None = Field(default=None, foreign_key="sprint.id", index=True)
+    # For retro actions: the sprint whose retrospective asked for it.
+    origin_sprint_id: int | None = Field(default=None, foreign_key="sprint.id")
+    done_on: date | None = None
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ItemTag(SQLModel, table=True):
+    __tablename__ = "item_tag"
+    __table_args__ = (UniqueConstraint("item_id", "tag", name="uq_item_tag_item_tag"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="backlog_item.id")
+    tag: str = Field(index=True, max_length=64)
+
+
+class ItemEvent(SQLModel, table=True):
+    """A dated change to an item; burndown and velocity are computed from these."""
+
+    __tablename__ = "item_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="backlog_item.id", index=True)
+    sprint_id: int | None = Field(default=None, foreign_key="sprint.id", index=True)
+    # created / status / points / sprint-added / sprint-removed / edited
+    kind: str = Field(max_length=20)
+    # The day the change happened on the board (--on), which may be before it was typed.
+    on: date
+    old_value: str | None = None
+    new_value: str | None = None
+    actor: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SprintItem(SQLModel, table=True):
+    """An item's stay in a sprint: when it came in, left, and how it ended (frozen at close)."""
+
+    __tablename__ = "sprint_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sprint_id: int = Field(foreign_key="sprint.id", index=True)
+    item_id: int = Field(foreign_key="backlog_item.id", index=True)
+    # In the sprint when it started: part of the commitment.
+    committed: bool = False
+    committed_points: float | None = None
+    added_on: date
+    removed_on: date | None = None
+    # Frozen at close: done / carried-over / returned / dropped.
+    disposition: str | None = Field(default=None, max_length=16)
+    final_title: str | None = None
+    final_points: float | None = None
+    final_status: str | None = Field(default=None, max_length=10)
+
+
+class SprintNote(SQLModel, table=True):
+    """Review notes and retrospective lines (went-well / improve / action)."""
+
+    __tablename__ = "sprint_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sprint_id: int = Field(foreign_key="sprint.id", index=True)
+    kind: str = Field(max_length=12)
+    text: str
+    # For an action: the backlog item it became.
+    item_id: int | None = Field(default=None, foreign_key="backlog_item.id")
+    actor: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
 
