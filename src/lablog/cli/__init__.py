@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from lablog import __version__
-from lablog.cli import db, lab, org, person, sm
+from lablog.cli import db, lab, org, person, report, sm
 from lablog.cli._common import AppState, LablogGroup
 
 app = typer.Typer(
@@ -40,6 +40,10 @@ def root(
         typer.Option("--db", metavar="URL|PATH", help="The store: a SQLite path or a database URL."),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", metavar="HANDLE", help="Record changes as this person (default: LABLOG_USER)."),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
@@ -48,7 +52,7 @@ def root(
 
     Example: lablog demo
     """
-    ctx.obj = AppState(db=db_url, debug=debug)
+    ctx.obj = AppState(db=db_url, debug=debug, as_user=as_user)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -58,6 +62,7 @@ app.add_typer(org.app, name="org")
 app.add_typer(person.app, name="person")
 app.add_typer(lab.app, name="lab")
 app.add_typer(sm.app, name="sm")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ class AppState:
 
     db: str | None = None
     debug: bool = False
+    as_user: str | None = None
     _engine: Any = field(default=None, repr=False)
     _store: Any = field(default=None, repr=False)
 
@@ -34,6 +35,23 @@ class AppState:
         if value := os.environ.get("LABLOG_TODAY"):
             return date.fromisoformat(value)
         return date.today()
+
+    def actor(self) -> str:
+        """Who is making changes: --as, LABLOG_USER, the config file's `user`, the OS user."""
+        if self.as_user:
+            return self.as_user
+        if value := os.environ.get("LABLOG_USER"):
+            return value
+        from lablog import config
+
+        if value := config.load().get("user"):
+            return str(value)
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
 
     @property
     def store(self):
@@ -88,6 +106,10 @@ def session(ctx: typer.Context, *, write: bool = True) -> Iterator[Any]:
 
 def today(ctx: typer.Context) -> date:
     return state(ctx).today()
+
+
+def actor(ctx: typer.Context) -> str:
+    return state(ctx).actor()
 
 
 def parse_date(ctx: typer.Context, value: str | None, option: str) -> date | None:
