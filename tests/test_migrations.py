@@ -117,10 +117,18 @@ def test_upgrade_0001_to_0002_keeps_data(tmp_path):
     engine = _engine(path)
     schema.upgrade(engine, "0001")
     with engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO organisation (code, name, sector, created_at) "
-                             "VALUES ('FAV', 'Favrskov Kommune', 'municipality', '2013-01-01 00:00:00')"))
-        conn.execute(sa.text("INSERT INTO lab (code, name, created_at) "
-                             "VALUES ('HJEM', 'Hjemmebesøg', '2013-01-01 00:00:00')"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO organisation (code, name, sector, created_at) "
+                "VALUES ('FAV', 'Favrskov Kommune', 'municipality', '2013-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO lab (code, name, created_at) "
+                "VALUES ('HJEM', 'Hjemmebesøg', '2013-01-01 00:00:00')"
+            )
+        )
     before = [line for line in dump(path) if "alembic_version" not in line]
     schema.upgrade(engine, "0002")
     with engine.connect() as conn:

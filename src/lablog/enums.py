@@ -48,3 +48,38 @@ class AssignmentEnd(StrEnum):
 
 
 STANDARD_TARGET_GROUPS = ("elderly", "chronically-ill", "working-age")
+
+
+class ItemType(StrEnum):
+    story = "story"
+    task = "task"
+    experiment = "experiment"
+    action = "action"
+
+
+class ItemStatus(StrEnum):
+    todo = "todo"
+    doing = "doing"
+    done = "done"
+    dropped = "dropped"
+
+
+class SprintStatus(StrEnum):
+    planned = "planned"
+    active = "active"
+    closed = "closed"
+
+
+class CarryOver(StrEnum):
+    backlog = "backlog"
+    next = "next"
+
+
+class GoalMet(StrEnum):
+    yes = "yes"
+    partly = "partly"
+    no = "no"
+
+
+# The planning-poker scale; other non-negative values are accepted with a notice.
+POINT_SCALE = (0, 0.5, 1, 2, 3, 5, 8, 13, 20, 40, 100)

@@ -340,3 +340,131 @@ class MemberResult(ReadModel):
     member: MemberRead
     # For an add: the role they had before, when the add changed it.
     previous_role: str | None = None
+
+
+class ItemRead(ReadModel):
+    key: str
+    lab: str
+    number: int
+    title: str
+    description: str | None
+    type: str
+    points: float | None
+    status: str
+    rank: str
+    owner: str | None
+    tags: list[str]
+    sprint: int | None
+    origin_sprint: int | None
+    done_on: date | None
+    created_at: datetime
+
+
+class EventRead(ReadModel):
+    on: date
+    kind: str
+    old: str | None
+    new: str | None
+    sprint: int | None
+    actor: str | None
+    at: datetime
+
+
+class ItemDetail(ReadModel):
+    item: ItemRead
+    history: list[EventRead]
+
+
+class SprintRead(ReadModel):
+    lab: str
+    number: int
+    goal: str | None
+    starts: date
+    ends: date
+    start_week: str
+    end_week: str
+    status: str
+    started_on: date | None
+    closed_on: date | None
+    goal_met: str | None
+    outcome: str | None
+    carry_over: str | None
+    committed_points: float | None
+    completed_points: float | None
+    days_left: int | None
+
+
+class SprintItemRead(ReadModel):
+    key: str
+    title: str
+    type: str
+    points: float | None
+    status: str
+    owner: str | None
+    # In the sprint when it started (part of the commitment) or added later.
+    committed: bool
+    committed_points: float | None
+    added_on: date
+    removed_on: date | None
+    # Set when the sprint closes: done / carried-over / returned / dropped.
+    disposition: str | None
+
+
+class RetroAction(ReadModel):
+    text: str
+    # The backlog item the action became.
+    key: str | None
+
+
+class RetroRead(ReadModel):
+    went_well: list[str]
+    improve: list[str]
+    actions: list[RetroAction]
+
+
+class SprintDetail(ReadModel):
+    sprint: SprintRead
+    items: list[SprintItemRead]
+    committed_points: float
+    done_points: float
+    remaining_points: float
+    added_points: float
+    removed_points: float
+    review: list[str]
+    retro: RetroRead
+    # For a closed sprint with carry-over into the next: that sprint's number.
+    next_sprint: int | None = None
+
+
+class VelocityRow(ReadModel):
+    number: int
+    starts: date
+    ends: date
+    goal_met: str | None
+    committed: float
+    completed: float
+
+
+class VelocityRead(ReadModel):
+    lab: str
+    sprints: list[VelocityRow]
+    mean: float | None
+    min: float | None
+    max: float | None
+    mean_committed: float | None
+    completion_rate: float | None
+
+
+class BurndownDay(ReadModel):
+    day: date
+    week: str
+    remaining: float | None
+    ideal: float
+
+
+class BurndownRead(ReadModel):
+    lab: str
+    sprint: int
+    goal: str | None
+    committed: float
+    days: list[BurndownDay]

@@ -2,6 +2,57 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from lablog.cli._common import JsonOpt, console, emit_json, session, today
+
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Reports across sprints and labs.")
+
+
+LabArg = Annotated[str, typer.Argument(metavar="LAB", help="The lab's code.")]
+
+
+@app.command("velocity")
+def velocity(
+    ctx: typer.Context,
+    lab: LabArg,
+    last: Annotated[int, typer.Option("--last", "-n", min=1, help="How many closed sprints.")] = 6,
+    json: JsonOpt = False,
+) -> None:
+    """Completed against committed points of the last closed sprints, with mean and range.
+
+    Example: lablog report velocity HJBH --last 4
+    """
+    from lablog.render import sprints as render
+    from lablog.services import reports
+
+    with session(ctx, write=False) as s:
+        data = reports.velocity(s, lab=lab, last=last)
+    if json:
+        return emit_json(data)
+    render.velocity(console(), data)
+
+
+@app.command("burndown")
+def burndown(
+    ctx: typer.Context,
+    lab: LabArg,
+    number: Annotated[
+        int | None, typer.Argument(metavar="[N]", help="Sprint number (default: active, else latest).")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Remaining points per sprint day against the ideal line, drawn in the terminal.
+
+    Example: lablog report burndown HJBH 3
+    """
+    from lablog.render import sprints as render
+    from lablog.services import reports
+
+    with session(ctx, write=False) as s:
+        data = reports.burndown(s, lab=lab, number=number, today=today(ctx))
+    if json:
+        return emit_json(data)
+    render.burndown(console(), data)

@@ -104,7 +104,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_sm_assignment_person_id"), ["person_id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("sm_assignment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sm_assignment_person_id"))

@@ -1,0 +1,302 @@
+"""`lablog sprint …`: plan, fill, start, show, close, review and retrospect a sprint."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lablog.cli._common import (
+    JsonOpt,
+    actor,
+    console,
+    date_or_today,
+    emit_json,
+    notice,
+    parse_date,
+    session,
+    today,
+)
+from lablog.enums import CarryOver, GoalMet
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Sprints: plan, run, close, review.")
+
+LabArg = Annotated[str, typer.Argument(metavar="LAB", help="The lab's code.")]
+NumberArg = Annotated[
+    int | None,
+    typer.Argument(metavar="[N]", help="The sprint number (default: the active one, else the latest)."),
+]
+KeysArg = Annotated[list[str], typer.Argument(metavar="KEY...", help="Item keys, e.g. HJBH-12 HJBH-14.")]
+SprintOpt = Annotated[
+    int | None, typer.Option("--sprint", help="Sprint number (default: active, else next planned).")
+]
+OnOpt = Annotated[str | None, typer.Option("--on", help="When it happened (default today).")]
+
+
+@app.command("plan")
+def plan(
+    ctx: typer.Context,
+    lab: LabArg,
+    goal: Annotated[str | None, typer.Option("--goal", "-g", help="The sprint goal.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day (default: after the last sprint).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last day.")] = None,
+    weeks: Annotated[int | None, typer.Option("--weeks", "-w", help="Length in weeks (default 2).")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Plan a lab's next sprint.
+
+    Example: lablog sprint plan HJBH --goal "Første borger behandlet hjemme" --start 2026-W49 --weeks 2
+    """
+    from lablog.services import sprints
+
+    if end is not None and weeks is not None:
+        raise typer.BadParameter("give --end or --weeks, not both", param_hint="--end")
+    starts, ends = parse_date(ctx, start, "--start"), parse_date(ctx, end, "--end")
+    with session(ctx) as s:
+        sprint = sprints.plan(s, lab=lab, goal=goal, starts=starts, ends=ends, weeks=weeks, today=today(ctx))
+    if json:
+        return emit_json(sprint)
+    notice(
+        f"Planned {sprint.lab} sprint {sprint.number}: {sprint.starts} – {sprint.ends} "
+        f"({sprint.start_week} – {sprint.end_week})"
+    )
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    lab: LabArg,
+    keys: KeysArg,
+    sprint: SprintOpt = None,
+    on: OnOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Put items into the sprint (after the start they count as scope added).
+
+    Example: lablog sprint add HJBH HJBH-12 HJBH-14
+    """
+    from lablog.services import sprints
+
+    day = date_or_today(ctx, on, "--on")
+    with session(ctx) as s:
+        read, added, already = sprints.add_items(
+            s, lab=lab, keys=keys, number=sprint, on=day, actor=actor(ctx)
+        )
+    if json:
+        return emit_json({"sprint": read, "added": added, "already": already})
+    if added:
+        scope = " (scope added)" if read.status == "active" else ""
+        notice(f"Added to {read.lab} sprint {read.number}{scope}: {', '.join(added)}")
+    if already:
+        notice(f"Already in {read.lab} sprint {read.number}: {', '.join(already)}")
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    lab: LabArg,
+    keys: KeysArg,
+    sprint: SprintOpt = None,
+    on: OnOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Take items out of the sprint, back to the backlog.
+
+    Example: lablog sprint remove HJBH HJBH-14
+    """
+    from lablog.services import sprints
+
+    day = date_or_today(ctx, on, "--on")
+    with session(ctx) as s:
+        read, removed = sprints.remove_items(s, lab=lab, keys=keys, number=sprint, on=day, actor=actor(ctx))
+    if json:
+        return emit_json({"sprint": read, "removed": removed})
+    scope = " (scope removed)" if read.status == "active" else ""
+    notice(f"Removed from {read.lab} sprint {read.number}{scope}: {', '.join(removed)}")
+
+
+@app.command("start")
+def start(
+    ctx: typer.Context, lab: LabArg, number: NumberArg = None, on: OnOpt = None, json: JsonOpt = False
+) -> None:
+    """Start the next planned sprint and record its commitment.
+
+    Example: lablog sprint start HJBH
+    """
+    from lablog.services import sprints
+
+    day = date_or_today(ctx, on, "--on")
+    with session(ctx) as s:
+        read = sprints.start(s, lab=lab, number=number, on=day)
+    if json:
+        return emit_json(read)
+    notice(f"Started {read.lab} sprint {read.number} on {day}: {read.committed_points:g} points committed")
+
+
+@app.command("show")
+def show(ctx: typer.Context, lab: LabArg, number: NumberArg = None, json: JsonOpt = False) -> None:
+    """Show a sprint: goal, dates and weeks, days left, the board and points done of committed.
+
+    Example: lablog sprint show HJBH
+    """
+    from lablog.render import sprints as render
+    from lablog.services import sprints
+
+    with session(ctx, write=False) as s:
+        detail = sprints.detail(s, lab=lab, number=number, today=today(ctx))
+    if json:
+        return emit_json(detail)
+    render.board(console(), detail)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, lab: LabArg, json: JsonOpt = False) -> None:
+    """List a lab's sprints.
+
+    Example: lablog sprint list HJBH
+    """
+    from lablog.render import sprints as render
+    from lablog.services import sprints
+
+    with session(ctx, write=False) as s:
+        rows = sprints.list_sprints(s, lab=lab, today=today(ctx))
+    if json:
+        return emit_json(rows)
+    render.sprint_list(console(), rows)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    lab: LabArg,
+    number: NumberArg = None,
+    goal: Annotated[str | None, typer.Option("--goal", "-g", help="A new goal.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="A new first day (planned sprints only).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", help="A new last day.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Change a planned or active sprint's goal or dates.
+
+    Example: lablog sprint edit HJBH --end +3d
+    """
+    from lablog.services import sprints
+
+    starts, ends = parse_date(ctx, start, "--start"), parse_date(ctx, end, "--end")
+    with session(ctx) as s:
+        read = sprints.edit(s, lab=lab, number=number, goal=goal, starts=starts, ends=ends, today=today(ctx))
+    if json:
+        return emit_json(read)
+    notice(f"Updated {read.lab} sprint {read.number}: {read.starts} – {read.ends}")
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    lab: LabArg,
+    carry_over: Annotated[
+        CarryOver,
+        typer.Option(
+            "--carry-over", help="Unfinished items go to the top of the backlog or into the next sprint."
+        ),
+    ] = CarryOver.backlog,
+    goal_met: Annotated[GoalMet | None, typer.Option("--goal-met", help="Was the sprint goal met?")] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option("--outcome", help="What changed for the patient pathway, evidence, next step."),
+    ] = None,
+    on: OnOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Close the active sprint: record what was done, freeze its record, carry unfinished work over.
+
+    Example: lablog sprint close HJBH --goal-met partly --outcome "3 borgere hjemme" --carry-over next
+    """
+    from lablog.render import sprints as render
+    from lablog.services import sprints
+
+    day = date_or_today(ctx, on, "--on")
+    with session(ctx) as s:
+        detail = sprints.close(
+            s,
+            lab=lab,
+            carry_over=carry_over.value,
+            goal_met=goal_met.value if goal_met else None,
+            outcome=outcome,
+            on=day,
+            actor=actor(ctx),
+        )
+    if json:
+        return emit_json(detail)
+    render.close_summary(console(), detail)
+
+
+@app.command("review")
+def review(
+    ctx: typer.Context,
+    lab: LabArg,
+    number: NumberArg = None,
+    note: Annotated[
+        list[str] | None, typer.Option("--note", "-n", help="A review note; repeat for several.")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Add sprint review notes (to the active sprint, else the last closed).
+
+    Example: lablog sprint review HJBH --note "Hjemmesygeplejen vil udvide til weekender"
+    """
+    from lablog.services import sprints
+
+    with session(ctx) as s:
+        detail = sprints.review(
+            s, lab=lab, number=number, notes=note or [], actor=actor(ctx), today=today(ctx)
+        )
+    if json:
+        return emit_json(detail)
+    sp = detail.sprint
+    notice(f"{sp.lab} sprint {sp.number} now has {len(detail.review)} review note(s)")
+
+
+@app.command("retro")
+def retro(
+    ctx: typer.Context,
+    lab: LabArg,
+    number: NumberArg = None,
+    went_well: Annotated[
+        list[str] | None, typer.Option("--went-well", help="What went well; repeatable.")
+    ] = None,
+    improve: Annotated[
+        list[str] | None, typer.Option("--improve", help="What to improve; repeatable.")
+    ] = None,
+    action: Annotated[
+        list[str] | None, typer.Option("--action", help="An action; becomes a backlog item tagged retro.")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Record a sprint retrospective; each action becomes a backlog item.
+
+    Example: lablog sprint retro HJBH --went-well "Tæt dialog med egen læge" --action "Fast tid til tavlemøde"
+    """
+    from lablog.services import sprints
+
+    with session(ctx) as s:
+        detail = sprints.retro(
+            s,
+            lab=lab,
+            number=number,
+            went_well=went_well or [],
+            improve=improve or [],
+            actions=action or [],
+            on=today(ctx),
+            actor=actor(ctx),
+        )
+    if json:
+        return emit_json(detail)
+    sp = detail.sprint
+    notice(f"Recorded the retrospective of {sp.lab} sprint {sp.number}")
+    for a in detail.retro.actions:
+        if a.text in (action or []):
+            notice(f"  action {a.key}: {a.text}")

@@ -1,0 +1,62 @@
+"""Backlog items as tables for people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from lablog.models import ItemDetail, ItemRead
+from lablog.render.tables import _table, empty
+from lablog.services.backlog import fmt_points
+
+STATUS_STYLE = {"todo": "", "doing": "cyan", "done": "green", "dropped": "dim"}
+
+
+def items(console: Console, rows: Sequence[ItemRead]) -> None:
+    if not rows:
+        return empty(console, "No items match; add one with `lablog backlog add LAB TITLE`")
+    table = _table("Key", "Title", "Type", "Pts", "Status", "Owner", "Sprint", "Tags")
+    for r in rows:
+        table.add_row(
+            r.key,
+            r.title,
+            r.type,
+            fmt_points(r.points),
+            Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+            r.owner or "",
+            str(r.sprint) if r.sprint else "",
+            " ".join(f"#{t}" for t in r.tags),
+        )
+    console.print(table)
+    total = sum(r.points or 0 for r in rows)
+    unestimated = sum(1 for r in rows if r.points is None)
+    tail = f", {unestimated} not estimated" if unestimated else ""
+    console.print(Text(f"{len(rows)} item(s), {fmt_points(total)} points{tail}", style="dim"))
+
+
+def item_detail(console: Console, detail: ItemDetail) -> None:
+    i = detail.item
+    console.print(Text.assemble((f"{i.key}  {i.title}", "bold")))
+    facts = [
+        f"Type: {i.type}",
+        f"Status: {i.status}" + (f" ({i.done_on})" if i.done_on else ""),
+        f"Points: {fmt_points(i.points) or 'not estimated'}",
+    ]
+    if i.owner:
+        facts.append(f"Owner: {i.owner}")
+    if i.sprint:
+        facts.append(f"Sprint: {i.lab} {i.sprint}")
+    if i.origin_sprint:
+        facts.append(f"From the retrospective of sprint {i.origin_sprint}")
+    if i.tags:
+        facts.append("Tags: " + " ".join(f"#{t}" for t in i.tags))
+    console.print(" · ".join(facts))
+    if i.description:
+        console.print(Text(i.description))
+    table: Table = _table("On", "Change", "From", "To", "Sprint", "By", title="History")
+    for e in detail.history:
+        table.add_row(e.on.isoformat(), e.kind, e.old or "", e.new or "", str(e.sprint or ""), e.actor or "")
+    console.print(table)

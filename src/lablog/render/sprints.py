@@ -1,0 +1,170 @@
+"""Sprints for people: the board, the close summary, velocity and a burndown chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.columns import Columns
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from lablog.dates import iso_week
+from lablog.models import BurndownRead, SprintDetail, SprintItemRead, SprintRead, VelocityRead
+from lablog.render.tables import _table, empty
+from lablog.services.backlog import fmt_points
+
+
+def _week(day) -> str:
+    return iso_week(day).split("-")[1]
+
+
+def heading(sprint: SprintRead) -> Text:
+    text = Text.assemble(
+        (f"{sprint.lab} sprint {sprint.number}", "bold"),
+        f"  {sprint.starts} – {sprint.ends} ({_week(sprint.starts)}–{_week(sprint.ends)})  [{sprint.status}]",
+    )
+    if sprint.days_left is not None:
+        text.append(f"  {sprint.days_left} day(s) left")
+    return text
+
+
+def _card(item: SprintItemRead) -> Text:
+    text = Text.assemble((item.key, "bold"), f" {item.title}")
+    if item.points is not None:
+        text.append(f" ({fmt_points(item.points)})", style="dim")
+    if item.owner:
+        text.append(f" @{item.owner}", style="dim")
+    if not item.committed:
+        text.append(" +scope", style="yellow")
+    return text
+
+
+def board(console: Console, detail: SprintDetail) -> None:
+    s = detail.sprint
+    console.print(heading(s))
+    console.print(f"Goal: {s.goal}" if s.goal else Text("No sprint goal set.", style="yellow"))
+    in_scope = [i for i in detail.items if i.removed_on is None]
+    columns = []
+    width = max(24, min(50, (console.width - 3) // 3))
+    for status, title in (("todo", "To do"), ("doing", "Doing"), ("done", "Done")):
+        cards = [_card(i) for i in in_scope if i.status == status]
+        body = Group(*cards) if cards else Text("–", style="dim")
+        columns.append(Panel(body, title=f"{title} ({len(cards)})", title_align="left", width=width))
+    console.print(Columns(columns))
+    dropped = [i for i in in_scope if i.status == "dropped"]
+    if dropped:
+        console.print(Text("Dropped: " + ", ".join(i.key for i in dropped), style="dim"))
+    removed = [i for i in detail.items if i.removed_on is not None]
+    console.print(
+        f"Points: {fmt_points(detail.done_points)} done of {fmt_points(detail.committed_points)} committed"
+        + (f", +{fmt_points(detail.added_points)} added" if detail.added_points else "")
+        + (f", −{fmt_points(detail.removed_points)} removed" if detail.removed_points else "")
+        + f"; {fmt_points(detail.remaining_points)} open"
+    )
+    if removed:
+        console.print(
+            Text("Scope removed: " + ", ".join(f"{i.key} ({i.removed_on})" for i in removed), style="dim")
+        )
+    if s.status == "closed":
+        _closed_facts(console, detail)
+
+
+def _closed_facts(console: Console, detail: SprintDetail) -> None:
+    s = detail.sprint
+    console.print(f"Goal met: {s.goal_met or 'not recorded'}")
+    if s.outcome:
+        console.print(f"Outcome: {s.outcome}")
+    unfinished = [i for i in detail.items if i.disposition in ("carried-over", "returned")]
+    for i in unfinished:
+        where = f"sprint {detail.next_sprint}" if i.disposition == "carried-over" else "the backlog"
+        console.print(f"Not finished: {i.key} {i.title} → {where}")
+
+
+def close_summary(console: Console, detail: SprintDetail) -> None:
+    s = detail.sprint
+    console.print(Text(f"Closed {s.lab} sprint {s.number} on {s.closed_on}", style="bold"))
+    board(console, detail)
+    rate = (detail.done_points / detail.committed_points * 100) if detail.committed_points else None
+    if rate is not None:
+        console.print(f"Completion: {rate:.0f}% of the commitment")
+
+
+def sprint_list(console: Console, rows: Sequence[SprintRead]) -> None:
+    if not rows:
+        return empty(console, "No sprints yet; plan one with `lablog sprint plan LAB`")
+    table = _table("N", "Status", "From", "To", "Weeks", "Goal", "Committed", "Done", "Goal met")
+    for r in rows:
+        table.add_row(
+            str(r.number),
+            r.status,
+            r.starts.isoformat(),
+            r.ends.isoformat(),
+            f"{_week(r.starts)}–{_week(r.ends)}",
+            r.goal or "",
+            fmt_points(r.committed_points),
+            fmt_points(r.completed_points),
+            r.goal_met or "",
+        )
+    console.print(table)
+
+
+def velocity(console: Console, data: VelocityRead) -> None:
+    if not data.sprints:
+        return empty(console, f"{data.lab} has no closed sprints yet.")
+    table = _table(
+        "Sprint", "Weeks", "Committed", "Completed", "", "Goal met", title=f"Velocity of {data.lab}"
+    )
+    top = max(max(r.committed, r.completed) for r in data.sprints) or 1
+    for r in data.sprints:
+        bar = "█" * round(r.completed / top * 20)
+        table.add_row(
+            str(r.number),
+            f"{_week(r.starts)}–{_week(r.ends)}",
+            fmt_points(r.committed),
+            fmt_points(r.completed),
+            Text(bar, style="green"),
+            r.goal_met or "",
+        )
+    console.print(table)
+    rate = f", {data.completion_rate * 100:.0f}% of commitments" if data.completion_rate is not None else ""
+    console.print(
+        f"Mean {fmt_points(data.mean)} points (range {fmt_points(data.min)}–{fmt_points(data.max)}) "
+        f"over {len(data.sprints)} sprint(s){rate}"
+    )
+
+
+def burndown(console: Console, data: BurndownRead, height: int = 12) -> None:
+    console.print(
+        Text(f"Burndown of {data.lab} sprint {data.sprint}", style="bold") + Text(f"  {data.goal or ''}")
+    )
+    values = [d.remaining for d in data.days if d.remaining is not None]
+    top = max([data.committed, *values, 1.0])
+    width = max(1, min(3, (console.width - 8) // max(len(data.days), 1)))
+    label_width = len(fmt_points(top)) + 1
+    for row in range(height, 0, -1):
+        level = top * row / height
+        line = Text(
+            f"{fmt_points(round(level, 1)):>{label_width}}│"
+            if row in (height, height // 2)
+            else " " * label_width + "│"
+        )
+        for d in data.days:
+            cell = " "
+            if d.remaining is not None and d.remaining >= level - top / height / 2:
+                cell = "█"
+            if abs(d.ideal - level) < top / height / 2 and cell == " ":
+                cell = "·"
+            line.append(cell * width, style="green" if cell == "█" else "dim")
+        console.print(line)
+    console.print(" " * label_width + "└" + "─" * (width * len(data.days)))
+    marks = "".join(
+        f"{d.day.day:<{width}}"[:width] if i % max(1, 4 // width) == 0 else " " * width
+        for i, d in enumerate(data.days)
+    )
+    console.print(" " * (label_width + 1) + marks)
+    console.print(Text("█ remaining   · ideal", style="dim"))
+    table = _table("Day", "Week", "Remaining", "Ideal")
+    for d in data.days:
+        table.add_row(d.day.isoformat(), d.week, fmt_points(d.remaining), fmt_points(d.ideal))
+    console.print(table)

@@ -1,0 +1,135 @@
+"""Velocity and burndown, computed from closed sprints' records and items' dated events."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from lablog.dates import iso_week
+from lablog.enums import SprintStatus
+from lablog.errors import InvalidValue
+from lablog.models import (
+    BurndownDay,
+    BurndownRead,
+    ItemEvent,
+    Sprint,
+    SprintItem,
+    VelocityRead,
+    VelocityRow,
+)
+from lablog.services import refs, sprints
+
+
+def velocity(session: Session, *, lab: str, last: int = 6) -> VelocityRead:
+    """Completed against committed points of the last N closed sprints."""
+    if last < 1:
+        raise InvalidValue("--last must be 1 or more")
+    the_lab = refs.lab(session, lab)
+    rows = session.exec(
+        select(Sprint)
+        .where(Sprint.lab_id == the_lab.id, Sprint.status == SprintStatus.closed.value)
+        .order_by(Sprint.number.desc())
+        .limit(last)
+    ).all()
+    sprints_ = [
+        VelocityRow(
+            number=s.number,
+            starts=s.starts,
+            ends=s.ends,
+            goal_met=s.goal_met,
+            committed=s.committed_points or 0.0,
+            completed=s.completed_points or 0.0,
+        )
+        for s in reversed(rows)
+    ]
+    done = [s.completed for s in sprints_]
+    committed = sum(s.committed for s in sprints_)
+    return VelocityRead(
+        lab=the_lab.code,
+        sprints=sprints_,
+        mean=round(sum(done) / len(done), 2) if done else None,
+        min=min(done) if done else None,
+        max=max(done) if done else None,
+        mean_committed=round(committed / len(sprints_), 2) if sprints_ else None,
+        completion_rate=round(sum(done) / committed, 3) if committed else None,
+    )
+
+
+def burndown(session: Session, *, lab: str, number: int | None, today: date) -> BurndownRead:
+    """Remaining points at the end of each sprint day, replayed from the items' events."""
+    the_lab = refs.lab(session, lab)
+    sprint = sprints.find(session, the_lab, number)
+    if sprint.status == SprintStatus.planned.value:
+        raise InvalidValue(
+            f"{the_lab.code} sprint {sprint.number} has not started; there is nothing to burn down yet"
+        )
+    stays = session.exec(select(SprintItem).where(SprintItem.sprint_id == sprint.id)).all()
+    item_ids = {s.item_id for s in stays}
+    events = (
+        session.exec(
+            select(ItemEvent)
+            .where(ItemEvent.item_id.in_(item_ids), ItemEvent.kind.in_(("status", "points")))
+            .order_by(ItemEvent.on, ItemEvent.id)
+        ).all()
+        if item_ids
+        else []
+    )
+    by_item: dict[int, list[ItemEvent]] = {}
+    for e in events:
+        by_item.setdefault(e.item_id, []).append(e)
+
+    def points_before(item_id: int, day: date) -> float:
+        """The estimate on a day; an estimate given when the item was made holds from the start."""
+        points = None
+        for e in by_item.get(item_id, []):
+            if e.kind != "points":
+                continue
+            if e.on <= day or points is None:
+                points = float(e.new_value) if e.new_value is not None else None
+            if e.on > day:
+                break
+        return points or 0.0
+
+    def state_on(stay: SprintItem, day: date) -> tuple[float, bool]:
+        joined = sprint.starts if stay.committed else stay.added_on
+        if stay.committed and stay.committed_points is not None:
+            points = stay.committed_points
+        else:
+            points = points_before(stay.item_id, joined)
+        status = "todo"
+        for e in by_item.get(stay.item_id, []):
+            if e.on > day:
+                break
+            if e.kind == "points" and e.on > joined:
+                points = float(e.new_value) if e.new_value is not None else 0.0
+            elif e.kind == "status":
+                status = e.new_value
+        return points, status == "done"
+
+    last_day = sprint.ends
+    if sprint.status == SprintStatus.active.value:
+        known_until = min(today, sprint.ends)
+    else:
+        known_until = max(sprint.closed_on or sprint.ends, sprint.ends)
+    n = (last_day - sprint.starts).days
+    committed = sprint.committed_points or 0.0
+    days = []
+    for i in range(n + 1):
+        day = sprint.starts + timedelta(days=i)
+        ideal = round(committed * (1 - i / n), 2) if n else 0.0
+        remaining = None
+        if day <= known_until:
+            remaining = 0.0
+            for stay in stays:
+                # A committed item counts from the first day; scope added from the day it came in.
+                joined = sprint.starts if stay.committed else stay.added_on
+                if joined > day or (stay.removed_on is not None and stay.removed_on <= day):
+                    continue
+                points, done = state_on(stay, day)
+                if not done:
+                    remaining += points
+        days.append(BurndownDay(day=day, week=iso_week(day), remaining=remaining, ideal=ideal))
+    return BurndownRead(
+        lab=the_lab.code, sprint=sprint.number, goal=sprint.goal, committed=committed, days=days
+    )

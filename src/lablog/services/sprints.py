@@ -1,0 +1,571 @@
+"""Sprints: plan, fill, start, close with carry-over, review and retrospective."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from lablog.dates import iso_week
+from lablog.enums import CarryOver, GoalMet, ItemStatus, SprintStatus
+from lablog.errors import InvalidTransition, InvalidValue, NotFound
+from lablog.models import (
+    BacklogItem,
+    Lab,
+    Person,
+    RetroAction,
+    RetroRead,
+    Sprint,
+    SprintDetail,
+    SprintItem,
+    SprintItemRead,
+    SprintNote,
+    SprintRead,
+)
+from lablog.services import backlog, refs
+
+DAY = timedelta(days=1)
+OPEN = (SprintStatus.planned.value, SprintStatus.active.value)
+
+
+def to_read(sprint: Sprint, lab: Lab, *, today: date) -> SprintRead:
+    days_left = None
+    if sprint.status == SprintStatus.active.value:
+        days_left = max((sprint.ends - today).days, 0)
+    return SprintRead(
+        lab=lab.code,
+        number=sprint.number,
+        goal=sprint.goal,
+        starts=sprint.starts,
+        ends=sprint.ends,
+        start_week=iso_week(sprint.starts),
+        end_week=iso_week(sprint.ends),
+        status=sprint.status,
+        started_on=sprint.started_on,
+        closed_on=sprint.closed_on,
+        goal_met=sprint.goal_met,
+        outcome=sprint.outcome,
+        carry_over=sprint.carry_over,
+        committed_points=sprint.committed_points,
+        completed_points=sprint.completed_points,
+        days_left=days_left,
+    )
+
+
+def find(session: Session, lab: Lab, number: int | None = None, *, finished: bool = False) -> Sprint:
+    """Sprint N of a lab; without N the active one, else the latest.
+
+    With finished=True the default skips planned sprints (for reviews and
+    retrospectives, which follow a sprint). Raises NotFound.
+    """
+    query = select(Sprint).where(Sprint.lab_id == lab.id)
+    if number is not None:
+        sprint = session.exec(query.where(Sprint.number == number)).first()
+        if sprint is None:
+            last = session.exec(select(func.max(Sprint.number)).where(Sprint.lab_id == lab.id)).one()
+            known = f"its sprints are 1–{last}" if last else "it has no sprints yet"
+            raise NotFound(f"{lab.code} has no sprint {number}; {known}")
+        return sprint
+    active = session.exec(query.where(Sprint.status == SprintStatus.active.value)).first()
+    if active is not None:
+        return active
+    if finished:
+        query = query.where(Sprint.status == SprintStatus.closed.value)
+    latest = session.exec(query.order_by(Sprint.number.desc()).limit(1)).first()
+    if latest is None:
+        raise NotFound(f"{lab.code} has no sprints yet; plan one with `lablog sprint plan {lab.code}`")
+    return latest
+
+
+def _overlap(session: Session, lab: Lab, starts: date, ends: date, *, exclude: int | None = None) -> None:
+    query = select(Sprint).where(Sprint.lab_id == lab.id, Sprint.starts <= ends, Sprint.ends >= starts)
+    if exclude is not None:
+        query = query.where(Sprint.id != exclude)
+    clash = session.exec(query.order_by(Sprint.number).limit(1)).first()
+    if clash is not None:
+        raise InvalidValue(
+            f"{starts}–{ends} overlaps {lab.code} sprint {clash.number} ({clash.starts}–{clash.ends}); "
+            "sprints of one lab never overlap"
+        )
+
+
+def _create(session: Session, lab: Lab, *, starts: date, ends: date, goal: str | None) -> Sprint:
+    if ends < starts:
+        raise InvalidValue(f"The sprint would end ({ends}) before it starts ({starts})")
+    _overlap(session, lab, starts, ends)
+    number = (session.exec(select(func.max(Sprint.number)).where(Sprint.lab_id == lab.id)).one() or 0) + 1
+    sprint = Sprint(lab_id=lab.id, number=number, goal=(goal or "").strip() or None, starts=starts, ends=ends)
+    session.add(sprint)
+    session.flush()
+    return sprint
+
+
+def plan(
+    session: Session,
+    *,
+    lab: str,
+    today: date,
+    goal: str | None = None,
+    starts: date | None = None,
+    ends: date | None = None,
+    weeks: int | None = None,
+) -> SprintRead:
+    """Plan the lab's next sprint (default: two weeks from the day after the last one).
+
+    Raises NotFound, InvalidValue (overlap, end before start), InvalidTransition (closed lab).
+    """
+    the_lab = refs.lab(session, lab)
+    backlog.require_open_lab(the_lab)
+    if ends is not None and weeks is not None:
+        raise InvalidValue("Give --end or --weeks, not both")
+    if weeks is not None and not 1 <= weeks <= 12:
+        raise InvalidValue(f"A sprint of {weeks} weeks? Use 1 to 12 weeks")
+    if starts is None:
+        last = session.exec(select(func.max(Sprint.ends)).where(Sprint.lab_id == the_lab.id)).one()
+        starts = max(last + DAY, today) if last else today
+    if ends is None:
+        ends = starts + timedelta(weeks=weeks or 2) - DAY
+    return to_read(_create(session, the_lab, starts=starts, ends=ends, goal=goal), the_lab, today=today)
+
+
+def _open_sprint(session: Session, lab: Lab, number: int | None) -> Sprint:
+    """The sprint to add to or remove from: N, else the active one, else the next planned."""
+    if number is not None:
+        sprint = find(session, lab, number)
+    else:
+        sprint = session.exec(
+            select(Sprint)
+            .where(Sprint.lab_id == lab.id, Sprint.status.in_(OPEN))
+            .order_by(Sprint.status.desc(), Sprint.number)  # "planned" > "active": active first
+            .limit(1)
+        ).first()
+        if sprint is None:
+            raise NotFound(
+                f"{lab.code} has no planned or active sprint; plan one with `lablog sprint plan {lab.code}`"
+            )
+    if sprint.status == SprintStatus.closed.value:
+        raise InvalidTransition(f"{lab.code} sprint {sprint.number} is closed; its record is frozen")
+    return sprint
+
+
+def add_items(
+    session: Session, *, lab: str, keys: Sequence[str], on: date, actor: str | None, number: int | None = None
+) -> tuple[SprintRead, list[str], list[str]]:
+    """Put items into a sprint; after the start they count as scope added.
+
+    Returns the sprint, the keys added and the keys already in it.
+    Raises NotFound, InvalidValue (another lab's item), InvalidTransition (done item, other sprint).
+    """
+    the_lab = refs.lab(session, lab)
+    backlog.require_open_lab(the_lab)
+    sprint = _open_sprint(session, the_lab, number)
+    added, already = [], []
+    for key in keys:
+        item = backlog.item_by_key(session, key)
+        name = backlog.norm_key(key)
+        if item.lab_id != the_lab.id:
+            raise InvalidValue(
+                f"{name} belongs to another lab; a {the_lab.code} sprint takes {the_lab.code} items only"
+            )
+        if item.sprint_id == sprint.id:
+            already.append(name)
+            continue
+        if item.status in (ItemStatus.done.value, ItemStatus.dropped.value):
+            raise InvalidTransition(
+                f"{name} is {item.status}; reopen it first with `lablog item reopen {name}`"
+            )
+        if item.sprint_id is not None:
+            other = session.get(Sprint, item.sprint_id)
+            if other.status != SprintStatus.closed.value:
+                raise InvalidTransition(
+                    f"{name} is in {the_lab.code} sprint {other.number}; "
+                    f"remove it there first with "
+                    f"`lablog sprint remove {the_lab.code} {name} --sprint {other.number}`"
+                )
+        item.sprint_id = sprint.id
+        session.add(item)
+        session.add(SprintItem(sprint_id=sprint.id, item_id=item.id, added_on=on))
+        backlog.record(
+            session, item, "sprint-added", on=on, actor=actor, new=sprint.number, sprint_id=sprint.id
+        )
+        added.append(name)
+    session.flush()
+    return to_read(sprint, the_lab, today=on), added, already
+
+
+def remove_items(
+    session: Session, *, lab: str, keys: Sequence[str], on: date, actor: str | None, number: int | None = None
+) -> tuple[SprintRead, list[str]]:
+    """Take items out of a sprint, back to the backlog; after the start it is scope removed."""
+    the_lab = refs.lab(session, lab)
+    sprint = _open_sprint(session, the_lab, number)
+    removed = []
+    for key in keys:
+        item = backlog.item_by_key(session, key)
+        name = f"{the_lab.code}-{item.number}"
+        if item.sprint_id != sprint.id:
+            raise InvalidValue(f"{key.upper()} is not in {the_lab.code} sprint {sprint.number}")
+        row = session.exec(
+            select(SprintItem).where(
+                SprintItem.sprint_id == sprint.id,
+                SprintItem.item_id == item.id,
+                SprintItem.removed_on.is_(None),
+            )
+        ).one()
+        if sprint.status == SprintStatus.planned.value:
+            session.delete(row)  # Not started: no scope change to remember.
+        else:
+            row.removed_on = on
+            session.add(row)
+        item.sprint_id = None
+        session.add(item)
+        backlog.record(
+            session, item, "sprint-removed", on=on, actor=actor, old=sprint.number, sprint_id=sprint.id
+        )
+        removed.append(name)
+    session.flush()
+    return to_read(sprint, the_lab, today=on), removed
+
+
+def start(session: Session, *, lab: str, on: date, number: int | None = None) -> SprintRead:
+    """Start a planned sprint and snapshot its commitment.
+
+    Raises NotFound, InvalidTransition (another sprint active, not planned).
+    """
+    the_lab = refs.lab(session, lab)
+    backlog.require_open_lab(the_lab)
+    active = session.exec(
+        select(Sprint).where(Sprint.lab_id == the_lab.id, Sprint.status == SprintStatus.active.value)
+    ).first()
+    if active is not None:
+        raise InvalidTransition(
+            f"{the_lab.code} sprint {active.number} is active; "
+            f"close it first with `lablog sprint close {the_lab.code}`"
+        )
+    if number is None:
+        sprint = session.exec(
+            select(Sprint)
+            .where(Sprint.lab_id == the_lab.id, Sprint.status == SprintStatus.planned.value)
+            .order_by(Sprint.number)
+            .limit(1)
+        ).first()
+        if sprint is None:
+            raise NotFound(
+                f"{the_lab.code} has no planned sprint; plan one with `lablog sprint plan {the_lab.code}`"
+            )
+    else:
+        sprint = find(session, the_lab, number)
+        if sprint.status != SprintStatus.planned.value:
+            raise InvalidTransition(f"{the_lab.code} sprint {sprint.number} is {sprint.status}, not planned")
+    committed = 0.0
+    for row, item in session.exec(
+        select(SprintItem, BacklogItem)
+        .join(BacklogItem, SprintItem.item_id == BacklogItem.id)
+        .where(SprintItem.sprint_id == sprint.id, SprintItem.removed_on.is_(None))
+    ):
+        row.committed = True
+        row.committed_points = item.points
+        committed += item.points or 0
+        session.add(row)
+    sprint.status = SprintStatus.active.value
+    sprint.started_on = on
+    sprint.committed_points = committed
+    session.add(sprint)
+    session.flush()
+    return to_read(sprint, the_lab, today=on)
+
+
+def _next_planned(session: Session, lab: Lab, after: Sprint, *, on: date) -> Sprint:
+    """The next planned sprint, or a new one of the same length right after this one."""
+    sprint = session.exec(
+        select(Sprint)
+        .where(Sprint.lab_id == lab.id, Sprint.status == SprintStatus.planned.value)
+        .order_by(Sprint.number)
+        .limit(1)
+    ).first()
+    if sprint is not None:
+        return sprint
+    starts = max(after.ends, on) + DAY
+    return _create(session, lab, starts=starts, ends=starts + (after.ends - after.starts), goal=None)
+
+
+def close(
+    session: Session,
+    *,
+    lab: str,
+    on: date,
+    actor: str | None,
+    carry_over: str = CarryOver.backlog.value,
+    goal_met: str | None = None,
+    outcome: str | None = None,
+    number: int | None = None,
+) -> SprintDetail:
+    """Close the active sprint, freeze its record and carry unfinished items over.
+
+    Raises NotFound, InvalidTransition (not active), InvalidValue (close before start).
+    """
+    the_lab = refs.lab(session, lab)
+    sprint = find(session, the_lab, number)
+    if sprint.status != SprintStatus.active.value:
+        raise InvalidTransition(
+            f"{the_lab.code} sprint {sprint.number} is {sprint.status}, not active; "
+            "only an active sprint can be closed"
+        )
+    if on < sprint.started_on:
+        raise InvalidValue(
+            f"{on} is before {the_lab.code} sprint {sprint.number} started ({sprint.started_on})"
+        )
+    carry = CarryOver(carry_over).value
+    rows = session.exec(
+        select(SprintItem, BacklogItem)
+        .join(BacklogItem, SprintItem.item_id == BacklogItem.id)
+        .where(SprintItem.sprint_id == sprint.id, SprintItem.removed_on.is_(None))
+        .order_by(BacklogItem.rank)
+    ).all()
+    completed = 0.0
+    unfinished: list[BacklogItem] = []
+    for row, item in rows:
+        if item.status == ItemStatus.done.value:
+            row.disposition = "done"
+            completed += item.points or 0
+        elif item.status == ItemStatus.dropped.value:
+            row.disposition = "dropped"
+        else:
+            row.disposition = "carried-over" if carry == CarryOver.next.value else "returned"
+            unfinished.append(item)
+        row.final_title, row.final_points, row.final_status = item.title, item.points, item.status
+        session.add(row)
+    sprint.status = SprintStatus.closed.value
+    sprint.closed_on = on
+    sprint.completed_points = completed
+    sprint.goal_met = GoalMet(goal_met).value if goal_met else None
+    sprint.outcome = (outcome or "").strip() or None
+    sprint.carry_over = carry
+    session.add(sprint)
+    session.flush()
+
+    next_sprint = None
+    if unfinished and carry == CarryOver.next.value:
+        next_sprint = _next_planned(session, the_lab, sprint, on=on)
+        for item in unfinished:
+            item.sprint_id = next_sprint.id
+            session.add(item)
+            session.add(SprintItem(sprint_id=next_sprint.id, item_id=item.id, added_on=on))
+            backlog.record(
+                session,
+                item,
+                "sprint-added",
+                on=on,
+                actor=actor,
+                old=sprint.number,
+                new=next_sprint.number,
+                sprint_id=next_sprint.id,
+            )
+    else:
+        # Back on top of the backlog, in the order they had.
+        for item in reversed(unfinished):
+            item.sprint_id = None
+            item.rank = backlog.new_rank(session, the_lab.id, top=True, exclude=item.id)
+            session.add(item)
+            session.flush()
+            backlog.record(
+                session, item, "sprint-removed", on=on, actor=actor, old=sprint.number, sprint_id=sprint.id
+            )
+    session.flush()
+    return detail(session, lab=the_lab.code, number=sprint.number, today=on, next_sprint=next_sprint)
+
+
+def detail(
+    session: Session, *, lab: str, number: int | None, today: date, next_sprint: Sprint | None = None
+) -> SprintDetail:
+    """A sprint with its board, points, scope changes and notes; a closed one as it was frozen."""
+    the_lab = refs.lab(session, lab)
+    sprint = find(session, the_lab, number)
+    closed = sprint.status == SprintStatus.closed.value
+    rows = session.exec(
+        select(SprintItem, BacklogItem, Person.handle)
+        .join(BacklogItem, SprintItem.item_id == BacklogItem.id)
+        .join(Person, BacklogItem.owner_id == Person.id, isouter=True)
+        .where(SprintItem.sprint_id == sprint.id)
+        .order_by(BacklogItem.rank)
+    ).all()
+    items = []
+    for row, item, owner in rows:
+        items.append(
+            SprintItemRead(
+                key=f"{the_lab.code}-{item.number}",
+                title=row.final_title if closed and row.final_title is not None else item.title,
+                type=item.type,
+                points=row.final_points if closed else item.points,
+                status=(row.final_status or item.status) if closed else item.status,
+                owner=owner,
+                committed=row.committed,
+                committed_points=row.committed_points,
+                added_on=row.added_on,
+                removed_on=row.removed_on,
+                disposition=row.disposition,
+            )
+        )
+    in_scope = [i for i in items if i.removed_on is None]
+    started = sprint.status != SprintStatus.planned.value
+    committed = sprint.committed_points if started else sum(i.points or 0 for i in in_scope)
+    done = sum(i.points or 0 for i in in_scope if i.status == ItemStatus.done.value)
+    open_points = sum(
+        i.points or 0 for i in in_scope if i.status in (ItemStatus.todo.value, ItemStatus.doing.value)
+    )
+    notes = session.exec(
+        select(SprintNote)
+        .where(SprintNote.sprint_id == sprint.id)
+        .order_by(SprintNote.created_at, SprintNote.id)
+    ).all()
+    action_keys = {}
+    item_ids = [n.item_id for n in notes if n.item_id]
+    if item_ids:
+        action_keys = dict(
+            session.exec(select(BacklogItem.id, BacklogItem.number).where(BacklogItem.id.in_(item_ids))).all()
+        )
+    if next_sprint is None and closed and sprint.carry_over == CarryOver.next.value:
+        next_number = sprint.number + 1
+    else:
+        next_number = next_sprint.number if next_sprint else None
+    return SprintDetail(
+        sprint=to_read(sprint, the_lab, today=today),
+        items=items,
+        committed_points=committed or 0.0,
+        done_points=done,
+        remaining_points=open_points,
+        added_points=sum(
+            i.points or 0 for i in items if started and not i.committed and i.removed_on is None
+        ),
+        removed_points=sum(i.points or 0 for i in items if i.removed_on is not None),
+        review=[n.text for n in notes if n.kind == "review"],
+        retro=RetroRead(
+            went_well=[n.text for n in notes if n.kind == "went-well"],
+            improve=[n.text for n in notes if n.kind == "improve"],
+            actions=[
+                RetroAction(
+                    text=n.text,
+                    key=f"{the_lab.code}-{action_keys[n.item_id]}" if n.item_id in action_keys else None,
+                )
+                for n in notes
+                if n.kind == "action"
+            ],
+        ),
+        next_sprint=next_number if any(i.disposition == "carried-over" for i in items) else None,
+    )
+
+
+def list_sprints(session: Session, *, lab: str, today: date) -> list[SprintRead]:
+    the_lab = refs.lab(session, lab)
+    rows = session.exec(select(Sprint).where(Sprint.lab_id == the_lab.id).order_by(Sprint.number))
+    return [to_read(s, the_lab, today=today) for s in rows]
+
+
+def _note_target(session: Session, lab: str, number: int | None) -> tuple[Lab, Sprint]:
+    the_lab = refs.lab(session, lab)
+    sprint = find(session, the_lab, number, finished=True)
+    if sprint.status == SprintStatus.planned.value:
+        raise InvalidTransition(
+            f"{the_lab.code} sprint {sprint.number} has not started; "
+            "reviews and retrospectives follow a sprint"
+        )
+    return the_lab, sprint
+
+
+def review(
+    session: Session,
+    *,
+    lab: str,
+    notes: Sequence[str],
+    actor: str | None,
+    today: date,
+    number: int | None = None,
+) -> SprintDetail:
+    """Add review notes to a sprint (active, or the last closed); raises NotFound, InvalidValue."""
+    the_lab, sprint = _note_target(session, lab, number)
+    texts = [n.strip() for n in notes if n.strip()]
+    if not texts:
+        raise InvalidValue("Give the review as --note TEXT (repeat for several)")
+    for text in texts:
+        session.add(SprintNote(sprint_id=sprint.id, kind="review", text=text, actor=actor))
+    session.flush()
+    return detail(session, lab=the_lab.code, number=sprint.number, today=today)
+
+
+def retro(
+    session: Session,
+    *,
+    lab: str,
+    on: date,
+    actor: str | None,
+    went_well: Sequence[str] = (),
+    improve: Sequence[str] = (),
+    actions: Sequence[str] = (),
+    number: int | None = None,
+) -> SprintDetail:
+    """Record a retrospective; each action becomes a backlog item tagged retro.
+
+    Raises NotFound, InvalidValue.
+    """
+    the_lab, sprint = _note_target(session, lab, number)
+    lines = [
+        (k, t.strip())
+        for k, ts in (("went-well", went_well), ("improve", improve), ("action", actions))
+        for t in ts
+    ]
+    lines = [(k, t) for k, t in lines if t]
+    if not lines:
+        raise InvalidValue("Give at least one --went-well, --improve or --action")
+    for kind, text in lines:
+        item_id = None
+        if kind == "action":
+            backlog.require_open_lab(the_lab)
+            item = backlog.add(
+                session,
+                lab=the_lab.code,
+                title=text,
+                on=on,
+                actor=actor,
+                type="action",
+                tags=["retro"],
+                origin_sprint_id=sprint.id,
+                description=f"Action from the retrospective of sprint {sprint.number}.",
+            )
+            item_id = backlog.item_by_key(session, item.key).id
+        session.add(SprintNote(sprint_id=sprint.id, kind=kind, text=text, item_id=item_id, actor=actor))
+    session.flush()
+    return detail(session, lab=the_lab.code, number=sprint.number, today=on)
+
+
+def edit(
+    session: Session,
+    *,
+    lab: str,
+    today: date,
+    number: int | None = None,
+    goal: str | None = None,
+    starts: date | None = None,
+    ends: date | None = None,
+) -> SprintRead:
+    """Change a planned or active sprint's goal or dates; raises InvalidTransition for a closed one."""
+    the_lab = refs.lab(session, lab)
+    sprint = find(session, the_lab, number)
+    if sprint.status == SprintStatus.closed.value:
+        raise InvalidTransition(f"{the_lab.code} sprint {sprint.number} is closed; its record is frozen")
+    if goal is not None:
+        sprint.goal = goal.strip() or None
+    new_starts, new_ends = starts or sprint.starts, ends or sprint.ends
+    if (new_starts, new_ends) != (sprint.starts, sprint.ends):
+        if sprint.status == SprintStatus.active.value and starts is not None:
+            raise InvalidTransition(
+                f"{the_lab.code} sprint {sprint.number} has started; only its end can move"
+            )
+        if new_ends < new_starts:
+            raise InvalidValue(f"The sprint would end ({new_ends}) before it starts ({new_starts})")
+        _overlap(session, the_lab, new_starts, new_ends, exclude=sprint.id)
+        sprint.starts, sprint.ends = new_starts, new_ends
+    session.add(sprint)
+    session.flush()
+    return to_read(sprint, the_lab, today=today)
