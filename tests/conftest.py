@@ -21,6 +21,7 @@ def lablog_env(tmp_path, monkeypatch):
     monkeypatch.setenv("LABLOG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LABLOG_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("LABLOG_TODAY", TODAY)
+    monkeypatch.setenv("LABLOG_USER", "tester")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("LABLOG_DEBUG", raising=False)

@@ -108,10 +108,8 @@ def burndown(session: Session, *, lab: str, number: int | None, today: date) -> 
         return points, status == "done"
 
     last_day = sprint.ends
-    if sprint.status == SprintStatus.active.value:
-        known_until = min(today, sprint.ends)
-    else:
-        known_until = max(sprint.closed_on or sprint.ends, sprint.ends)
+    # Days after today (active) or after the close (closed early) have no value yet.
+    known_until = min(today if sprint.status == SprintStatus.active.value else sprint.closed_on, sprint.ends)
     n = (last_day - sprint.starts).days
     committed = sprint.committed_points or 0.0
     days = []
