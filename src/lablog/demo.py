@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from lablog.dates import parse_date
@@ -61,6 +61,111 @@ def load(session, *, today: date) -> None:
     for a in data["sm"]:
         sm.assign(
             session, person=a["person"], lab=a["lab"], starts=day(a["from"]), role=a.get("role", "lead")
+        )
+    for entry in data.get("backlog", []):
+        run_sprints(session, entry, today=today)
+
+
+SPRINT_DAYS = 14
+CAPACITY = 13  # points a demo lab takes into a sprint
+
+
+def run_sprints(session, entry: dict, *, today: date) -> None:
+    """Give a lab a backlog, closed sprints with a history, and an active sprint holding today."""
+    from lablog.services import backlog, sprints
+
+    lab, actor = entry["lab"], "demo"
+    first = today - timedelta(days=today.weekday() + 7 + SPRINT_DAYS * (len(entry["goals"]) - 1))
+    for item in entry["items"]:
+        backlog.add(
+            session,
+            lab=lab,
+            title=item["title"],
+            points=item.get("points"),
+            type=item.get("type", "story"),
+            tags=item.get("tags"),
+            on=first - timedelta(days=7),
+            actor=actor,
+        )
+    for n, goal in enumerate(entry["goals"], start=1):
+        starts = first + timedelta(days=SPRINT_DAYS * (n - 1))
+        ends = starts + timedelta(days=SPRINT_DAYS - 1)
+        if len(sprints.list_sprints(session, lab=lab, today=today)) < n:
+            sprints.plan(session, lab=lab, starts=starts, ends=ends, goal=goal["goal"], today=today)
+        else:
+            sprints.edit(session, lab=lab, number=n, goal=goal["goal"], today=today)
+        planned = _fill(session, lab, n, on=starts - timedelta(days=1), actor=actor)
+        sprints.start(session, lab=lab, number=n, on=starts)
+        active = "goal_met" not in goal
+        # All but the last item get done, spread over the sprint's working days.
+        for i, item in enumerate(planned[:-1]):
+            done_on = starts + timedelta(days=1 + (i * 10) // max(len(planned) - 1, 1))
+            if done_on.weekday() >= 5:
+                done_on += timedelta(days=7 - done_on.weekday())
+            if active and done_on > today:
+                break
+            backlog.transition(session, key=item.key, to="doing", on=done_on - timedelta(days=1), actor=actor)
+            backlog.transition(session, key=item.key, to="done", on=done_on, actor=actor)
+        if active:
+            if planned:
+                backlog.transition(
+                    session, key=planned[-1].key, to="doing", on=starts + timedelta(days=2), actor=actor
+                )
+            continue
+        if n == 2:
+            # Scope added mid-sprint, and finished.
+            extra = [i for i in backlog.list_items(session, lab=lab, status="todo") if i.sprint is None][:1]
+            if extra:
+                day = starts + timedelta(days=4)
+                sprints.add_items(session, lab=lab, keys=[extra[0].key], on=day, actor=actor)
+                backlog.transition(
+                    session, key=extra[0].key, to="done", on=day + timedelta(days=3), actor=actor
+                )
+        _close(session, lab, n, goal, on=ends, actor=actor)
+
+
+def _fill(session, lab: str, number: int, *, on: date, actor: str) -> list:
+    """Items for sprint N: what was carried into it, then the backlog's top up to CAPACITY."""
+    from lablog.services import backlog, sprints
+
+    todo = backlog.list_items(session, lab=lab, status="todo")
+    planned = [i for i in todo if i.sprint == number]
+    points = sum(i.points or 0 for i in planned)
+    for item in todo:
+        if item.sprint is None and points + (item.points or 0) <= CAPACITY:
+            planned.append(item)
+            points += item.points or 0
+    fresh = [i.key for i in planned if i.sprint is None]
+    if fresh:
+        sprints.add_items(session, lab=lab, keys=fresh, number=number, on=on, actor=actor)
+    return planned
+
+
+def _close(session, lab: str, number: int, goal: dict, *, on: date, actor: str) -> None:
+    from lablog.services import sprints
+
+    sprints.close(
+        session,
+        lab=lab,
+        on=on,
+        actor=actor,
+        carry_over="next",
+        goal_met=goal["goal_met"],
+        outcome=goal.get("outcome"),
+    )
+    if goal.get("review"):
+        sprints.review(session, lab=lab, number=number, notes=[goal["review"]], actor=actor, today=on)
+    lines = {k: [goal[k]] for k in ("went_well", "improve", "action") if goal.get(k)}
+    if lines:
+        sprints.retro(
+            session,
+            lab=lab,
+            number=number,
+            on=on,
+            actor=actor,
+            went_well=lines.get("went_well", []),
+            improve=lines.get("improve", []),
+            actions=lines.get("action", []),
         )
 
 

@@ -38,3 +38,21 @@ def test_demo_never_overwrites_another_store(cli, db_path):
     assert run.exit_code == 1
     assert run.stderr == f"Error: {db_path} exists already; pass --replace to overwrite it with the demo\n"
     assert len(cli("org list --json").json()) == 1
+
+
+def test_demo_has_sprint_history_and_an_active_sprint(cli, lablog_env):
+    cli("demo")
+    demo = ["--db", str(lablog_env / "data" / "demo.db")]
+    for lab in ("GRAV", "HJBH", "HJBS", "INDL", "UDSK"):
+        sprints = cli(*demo, "sprint", "list", lab, "--json").json()
+        assert [s["status"] for s in sprints] == ["closed", "closed", "closed", "active"]
+        active = sprints[-1]
+        assert active["starts"] <= "2026-11-23" <= active["ends"]
+        velocity = cli(*demo, "report", "velocity", lab, "--json").json()
+        assert len(velocity["sprints"]) == 3 and velocity["mean"] > 0
+        burndown = cli(*demo, "report", "burndown", lab, "2", "--json").json()
+        remaining = [d["remaining"] for d in burndown["days"]]
+        assert remaining[0] > remaining[-1]
+    two = cli(*demo, "sprint", "show", "HJBH", "2", "--json").json()
+    assert two["added_points"] > 0
+    assert two["retro"]["actions"][0]["key"].startswith("HJBH-")

@@ -18,12 +18,14 @@ STATUS_STYLE = {"todo": "", "doing": "cyan", "done": "green", "dropped": "dim"}
 def items(console: Console, rows: Sequence[ItemRead]) -> None:
     if not rows:
         return empty(console, "No items match; add one with `lablog backlog add LAB TITLE`")
-    table = _table("Key", "Title", "Type", "Pts", "Status", "Owner", "Sprint", "Tags")
+    table = _table("Key", "Title", "Pts", "Status", "Owner", "Sprint", "Tags")
     for r in rows:
+        title = Text(r.title)
+        if r.type != "story":
+            title.append(f" ({r.type})", style="dim")
         table.add_row(
             r.key,
-            r.title,
-            r.type,
+            title,
             fmt_points(r.points),
             Text(r.status, style=STATUS_STYLE.get(r.status, "")),
             r.owner or "",

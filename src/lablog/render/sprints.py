@@ -93,17 +93,19 @@ def close_summary(console: Console, detail: SprintDetail) -> None:
 def sprint_list(console: Console, rows: Sequence[SprintRead]) -> None:
     if not rows:
         return empty(console, "No sprints yet; plan one with `lablog sprint plan LAB`")
-    table = _table("N", "Status", "From", "To", "Weeks", "Goal", "Committed", "Done", "Goal met")
+    table = _table("N", "Status", "Weeks", "From", "To", "Goal", "Done/plan", "Met")
     for r in rows:
+        points = ""
+        if r.committed_points is not None:
+            points = f"{fmt_points(r.completed_points) or '–'}/{fmt_points(r.committed_points)}"
         table.add_row(
             str(r.number),
             r.status,
+            f"{_week(r.starts)}–{_week(r.ends)}",
             r.starts.isoformat(),
             r.ends.isoformat(),
-            f"{_week(r.starts)}–{_week(r.ends)}",
             r.goal or "",
-            fmt_points(r.committed_points),
-            fmt_points(r.completed_points),
+            points,
             r.goal_met or "",
         )
     console.print(table)

@@ -28,11 +28,45 @@ LEG_NAMES = {
 }
 
 
+# Keys, codes, handles and dates stay whole so users can read and copy them;
+# free text wraps; long lists (tags, owners) are capped so titles keep room.
+NO_WRAP = {
+    "Code",
+    "Key",
+    "Lab",
+    "N",
+    "From",
+    "To",
+    "Day",
+    "On",
+    "Weeks",
+    "Week",
+    "Joined",
+    "Left",
+    "Sprint",
+    "Status",
+    "Lead",
+    "Scrum master",
+    "Handle",
+    "Role",
+    "Pts",
+}
+FLEX = {"Title", "Goal", "Name", "Ended by", "Labs"}
+CAPPED = {"Owner": 16, "Tags": 16, "Email": 24, "Missing leg": 16, "Labs": 24, "Sector": 16}
+
+
 def _table(*columns: str, title: str | None = None) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
     for i, column in enumerate(columns):
-        # Codes and handles are what users type next: never cut them.
-        table.add_column(column, no_wrap=i == 0)
+        cap = CAPPED.get(column)
+        table.add_column(
+            column,
+            no_wrap=i == 0 or column in NO_WRAP,
+            max_width=cap,
+            overflow="fold" if cap else "ellipsis",
+            # Free text takes the room the other columns leave.
+            ratio=1 if column in FLEX else None,
+        )
     return table
 
 
@@ -156,10 +190,9 @@ def _ended(a: AssignmentRead) -> str:
 def assignments(console: Console, rows: Sequence[AssignmentRead], *, title: str | None = None) -> None:
     if not rows:
         return empty(console, "No scrum-master assignments match.")
-    table = _table("Lab", "Scrum master", "Org", "Role", "From", "To", "Weeks", "Ended by", title=title)
+    table = _table("Lab", "Scrum master", "Org", "Role", "From", "To", "Ended by", title=title)
     for a in rows:
-        weeks = iso_week(a.starts).split("-")[1] + "–" + (iso_week(a.ends).split("-")[1] if a.ends else "")
-        table.add_row(a.lab, a.handle, a.org, a.role, _d(a.starts), _d(a.ends), weeks, _ended(a))
+        table.add_row(a.lab, a.handle, a.org, a.role, _d(a.starts), _d(a.ends), _ended(a))
     console.print(table)
 
 
