@@ -24,7 +24,8 @@ def test_upgrade_empty_store_to_head_matches_models(tmp_path):
     schema.upgrade(engine)
     with engine.connect() as conn:
         assert schema.current_revision(conn) == schema.head()
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        ctx = MigrationContext.configure(conn, opts=opts)
         assert compare_metadata(ctx, SQLModel.metadata) == []
 
 

@@ -48,3 +48,21 @@ class AssignmentEnd(StrEnum):
 
 
 STANDARD_TARGET_GROUPS = ("elderly", "chronically-ill", "working-age")
+
+
+class KnowledgeKind(StrEnum):
+    """What a knowledge entry records."""
+
+    learning = "learning"
+    model = "model"
+    method = "method"
+    result = "result"
+    risk = "risk"
+
+
+class Answer(StrEnum):
+    """A receiving lab's answer to a shared entry; the latest one is its status."""
+
+    trying = "trying"
+    adopted = "adopted"
+    declined = "declined"
