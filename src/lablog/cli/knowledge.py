@@ -33,7 +33,7 @@ app = typer.Typer(
 
 KeyArg = Annotated[str, typer.Argument(metavar="K", help="The entry's number, e.g. K-17 or 17.")]
 LabArg = Annotated[str, typer.Argument(metavar="LAB", help="The lab's code, e.g. HJBH.")]
-BodyOpt = Annotated[str | None, typer.Option("--body", help="The body as Markdown text.")]
+BodyOpt = Annotated[str | None, typer.Option("--body", help="The body as Markdown text (- for stdin).")]
 FileOpt = Annotated[
     str | None,
     typer.Option("--file", "-f", metavar="FILE", help="Read the Markdown body from a file (- for stdin)."),
@@ -58,9 +58,9 @@ def _body(body: str | None, file: str | None, stdin: str | None) -> str | None:
     given = [x for x in (body is not None, file is not None, stdin is not None) if x]
     if len(given) > 1:
         raise typer.BadParameter("give the body one way: --body, --file or -", param_hint="--body")
-    if body is not None:
+    if body is not None and body != "-":
         return body
-    if stdin == "-" or file == "-":
+    if "-" in (stdin, file, body):
         text = sys.stdin.read()
         if not text.strip():
             raise InvalidValue("Nothing came on standard input; pipe the body in, or use --body")
