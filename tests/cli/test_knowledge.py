@@ -346,3 +346,16 @@ def test_bad_input_changes_nothing(network, db_path, tmp_path):
         assert run.stderr.count("\n") == 1, (command, run.stderr)
         assert run.stdout == "", command
         assert dump(db_path) == before, command
+
+
+def test_the_demo_has_knowledge_flowing_between_its_labs(cli, lablog_env):
+    cli("demo --json")
+    demo = ["--db", str(lablog_env / "data" / "demo.db")]
+    entries = cli(*demo, "knowledge", "list", "--json").json()
+    assert len(entries) == 12
+    flow = cli(*demo, "report", "knowledge-flow", "--json").json()
+    totals = {k: sum(c[k] for c in flow["cells"]) for k in ("shared", "trying", "adopted", "declined")}
+    assert totals["adopted"] >= 3 and totals["declined"] >= 3 and totals["trying"] >= 3
+    assert totals["shared"] > totals["adopted"] + totals["declined"] + totals["trying"]
+    hits = cli(*demo, "knowledge", "search", "hjemmesygeplejerske*", "--json").json()
+    assert hits[0]["key"] == "K-1"
