@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shlex
+import shutil
 from datetime import date
 
 import pytest
 
-from tests.conftest import dump
+from tests.conftest import TODAY, dump
 
 BODY_K1 = """# Hjemmesygeplejersken som tovholder
 
@@ -35,12 +36,31 @@ knowledge try K-3 --lab INDL --on 2026-11-03
 """
 
 
-@pytest.fixture
-def network(programme, tmp_path):
-    body = tmp_path / "k1.md"
+@pytest.fixture(scope="session")
+def network_template(programme_template, tmp_path_factory):
+    """The programme plus the NETWORK script, built once; tests get a copy."""
+    from typer.testing import CliRunner
+
+    from lablog.cli import app
+
+    where = tmp_path_factory.mktemp("network")
+    path = where / "network.db"
+    shutil.copy(programme_template, path)
+    body = where / "k1.md"
     body.write_text(BODY_K1, encoding="utf-8")
-    for line in NETWORK.strip().splitlines():
-        programme(line.format(k1=shlex.quote(str(body))))
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LABLOG_TODAY", TODAY)
+        mp.setenv("LABLOG_DB", str(path))
+        for line in NETWORK.strip().splitlines():
+            result = runner.invoke(app, shlex.split(line.format(k1=shlex.quote(str(body)))))
+            assert result.exit_code == 0, f"{line}: {result.stderr}"
+    return path
+
+
+@pytest.fixture
+def network(programme, network_template, db_path):
+    shutil.copy(network_template, db_path)
     return programme
 
 
