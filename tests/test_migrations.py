@@ -24,7 +24,8 @@ def test_upgrade_empty_store_to_head_matches_models(tmp_path):
     schema.upgrade(engine)
     with engine.connect() as conn:
         assert schema.current_revision(conn) == schema.head()
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        ctx = MigrationContext.configure(conn, opts=opts)
         assert compare_metadata(ctx, SQLModel.metadata) == []
 
 
@@ -136,3 +137,54 @@ def test_upgrade_0001_to_0002_keeps_data(tmp_path):
     assert rows == [("HJEM", "Hjemmebesøg", 1)]
     after = dump(path)
     assert all(line in after for line in before if line.startswith('INSERT INTO "organisation"'))
+
+
+def test_upgrade_0002_to_0003_keeps_data_and_indexes_new_entries(tmp_path):
+    """A store with labs and sprints gains knowledge tables and a working full-text index."""
+    path = tmp_path / "old.db"
+    engine = _engine(path)
+    schema.upgrade(engine, "0002")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO lab (code, name, created_at, next_item_number) "
+                "VALUES ('HJEM', 'Hjemmebesøg', '2013-01-01 00:00:00', 1)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO sprint (lab_id, number, starts, ends, status, version, created_at) "
+                "VALUES (1, 1, '2013-01-07', '2013-01-20', 'closed', 1, '2013-01-01 00:00:00')"
+            )
+        )
+    before = [line for line in dump(path) if line.startswith("INSERT")]
+    schema.upgrade(engine, "0003")
+    after = dump(path)
+    assert all(line in after for line in before if "alembic_version" not in line)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO knowledge_entry (lab_id, title, body, kind, tags_text, sprint_id, created_on, "
+                "version, created_at, updated_at) VALUES (1, 'Fælles besøg', 'Hjemmesygeplejersken og lægen', "
+                "'learning', 'ældre', 1, '2013-01-20', 1, '2013-01-20 00:00:00', '2013-01-20 00:00:00')"
+            )
+        )
+        found = conn.execute(
+            sa.text("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH '\"hjemmesygepleje\"*'")
+        ).all()
+        assert found == [(1,)]
+        assert conn.execute(
+            sa.text("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH '\"ÆLDRE\"'")
+        ).all() == [(1,)]
+    with engine.connect() as conn:
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
+
+
+def test_autogenerate_would_see_the_search_index_without_the_hook(tmp_path):
+    engine = _engine(tmp_path / "s.db")
+    schema.upgrade(engine)
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        removed = {d[1].name for d in compare_metadata(ctx, SQLModel.metadata) if d[0] == "remove_table"}
+    assert "knowledge_fts" in removed

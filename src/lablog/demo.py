@@ -31,7 +31,7 @@ def reset(target: Path, *, replace: bool) -> None:
 
 def load(session, *, today: date) -> None:
     """Load the example programme into an empty store, in the caller's transaction."""
-    from lablog.services import labs, orgs, people, sm
+    from lablog.services import knowledge, labs, orgs, people, sm
 
     with data_file().open("rb") as f:
         data = tomllib.load(f)
@@ -64,6 +64,37 @@ def load(session, *, today: date) -> None:
         )
     for entry in data.get("backlog", []):
         run_sprints(session, entry, today=today)
+    for k in data.get("knowledge", []):
+        entry = knowledge.add(
+            session,
+            lab=k["lab"],
+            title=k["title"],
+            body=k.get("body", ""),
+            kind=k.get("kind", "learning"),
+            tags=k.get("tags", []),
+            author=k.get("author"),
+            on=day(k["on"]),
+            actor=k.get("author"),
+        )
+        if share := k.get("share"):
+            knowledge.share(
+                session,
+                ref=entry.key,
+                to=[] if share == "all" else share,
+                all_labs=share == "all",
+                on=day(k["shared_on"]),
+                actor=k.get("author"),
+            )
+        for a in k.get("answers", []):
+            knowledge.answer(
+                session,
+                ref=entry.key,
+                lab=a["lab"],
+                status=a["status"],
+                note=a.get("note"),
+                on=day(a["on"]),
+                actor=None,
+            )
 
 
 SPRINT_DAYS = 14

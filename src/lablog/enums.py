@@ -83,3 +83,21 @@ class GoalMet(StrEnum):
 
 # The planning-poker scale; other non-negative values are accepted with a notice.
 POINT_SCALE = (0, 0.5, 1, 2, 3, 5, 8, 13, 20, 40, 100)
+
+
+class KnowledgeKind(StrEnum):
+    """What a knowledge entry records."""
+
+    learning = "learning"
+    model = "model"
+    method = "method"
+    result = "result"
+    risk = "risk"
+
+
+class Answer(StrEnum):
+    """A receiving lab's answer to a shared entry; the latest one is its status."""
+
+    trying = "trying"
+    adopted = "adopted"
+    declined = "declined"

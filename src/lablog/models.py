@@ -212,6 +212,94 @@ class SprintNote(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class KnowledgeEntry(SQLModel, table=True):
+    """A learning, model, method, result or risk one lab records for the others.
+
+    The id is the entry's number (K-17); AUTOINCREMENT on SQLite so a deleted
+    entry's number is never handed out again.
+    """
+
+    __tablename__ = "knowledge_entry"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lab_id: int = Field(foreign_key="lab.id", index=True)
+    title: str
+    # Markdown; may be long.
+    body: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    kind: str = Field(default="learning", max_length=12)
+    # The tags joined by spaces, kept with the entry so that the store's
+    # full-text index (FTS5 triggers, a PostgreSQL expression index) sees them.
+    tags_text: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    author_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    sprint_id: int | None = Field(default=None, foreign_key="sprint.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="backlog_item.id", index=True)
+    created_on: date = Field(index=True)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class KnowledgeTag(SQLModel, table=True):
+    __tablename__ = "knowledge_tag"
+    __table_args__ = (UniqueConstraint("entry_id", "tag", name="uq_knowledge_tag_entry_tag"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="knowledge_entry.id")
+    tag: str = Field(index=True, max_length=64)
+
+
+class KnowledgeRevision(SQLModel, table=True):
+    """What an entry said before an edit: nothing a lab wrote is silently lost."""
+
+    __tablename__ = "knowledge_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="knowledge_entry.id", index=True)
+    # The version these old values were.
+    version: int
+    title: str
+    body: str
+    kind: str = Field(max_length=12)
+    tags_text: str
+    actor: str | None = Field(default=None, max_length=64)
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class KnowledgeShare(SQLModel, table=True):
+    """An entry offered to a receiving lab; sharing again changes nothing."""
+
+    __tablename__ = "knowledge_share"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "lab_id", name="uq_knowledge_share_entry_lab"),
+        # inbox: what was shared with a lab, newest first.
+        Index("ix_knowledge_share_lab_shared_on", "lab_id", "shared_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="knowledge_entry.id")
+    lab_id: int = Field(foreign_key="lab.id")
+    shared_on: date
+    actor: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class KnowledgeAnswer(SQLModel, table=True):
+    """A receiving lab's answer (trying / adopted / declined); every answer is a row, the latest counts."""
+
+    __tablename__ = "knowledge_answer"
+    __table_args__ = (Index("ix_knowledge_answer_entry_lab", "entry_id", "lab_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="knowledge_entry.id")
+    lab_id: int = Field(foreign_key="lab.id", index=True)
+    status: str = Field(max_length=10)
+    note: str | None = None
+    on: date
+    actor: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 # Read shapes -----------------------------------------------------------------
 
 
@@ -468,3 +556,140 @@ class BurndownRead(ReadModel):
     goal: str | None
     committed: float
     days: list[BurndownDay]
+
+
+class KnowledgeRead(ReadModel):
+    key: str
+    number: int
+    lab: str
+    title: str
+    kind: str
+    tags: list[str]
+    author: str | None
+    sprint: int | None
+    item: str | None
+    created_on: date
+    version: int
+    shared_with: list[str]
+    adopted_by: list[str]
+
+
+class ShareStatusRead(ReadModel):
+    """Where an entry stands in one receiving lab."""
+
+    lab: str
+    shared_on: date
+    # shared (no answer yet) / trying / adopted / declined
+    status: str
+    since: date
+    note: str | None
+
+
+class AnswerRead(ReadModel):
+    lab: str
+    status: str
+    on: date
+    note: str | None
+    actor: str | None
+
+
+class RevisionRead(ReadModel):
+    version: int
+    title: str
+    kind: str
+    tags: list[str]
+    actor: str | None
+    changed_at: datetime
+
+
+class KnowledgeDetail(ReadModel):
+    entry: KnowledgeRead
+    lab_name: str
+    author_name: str | None
+    body: str
+    sharing: list[ShareStatusRead]
+    answers: list[AnswerRead]
+    revisions: list[RevisionRead]
+
+
+class ShareResult(ReadModel):
+    key: str
+    lab: str
+    shared_with: list[str]
+    already_shared: list[str]
+
+
+class AnswerResult(ReadModel):
+    key: str
+    lab: str
+    status: str
+    previous: str | None
+    on: date
+
+
+class InboxRead(ReadModel):
+    key: str
+    from_lab: str
+    title: str
+    kind: str
+    tags: list[str]
+    shared_on: date
+
+
+class SearchHit(ReadModel):
+    key: str
+    lab: str
+    title: str
+    kind: str
+    tags: list[str]
+    created_on: date
+    # The best passage, matched terms in [brackets].
+    snippet: str
+    score: float
+
+
+class FlowCell(ReadModel):
+    source: str
+    target: str
+    shared: int
+    trying: int
+    adopted: int
+    declined: int
+
+
+class FlowRead(ReadModel):
+    since: date | None
+    until: date | None
+    labs: list[str]
+    cells: list[FlowCell]
+    not_adopted: list[KnowledgeRead]
+    labs_sharing_nothing: list[str]
+
+
+class DigestShared(ReadModel):
+    key: str
+    title: str
+    kind: str
+    to: list[str]
+
+
+class DigestAnswer(ReadModel):
+    key: str
+    title: str
+    from_lab: str
+    status: str
+    on: date
+    note: str | None
+
+
+class DigestLab(ReadModel):
+    lab: str
+    name: str
+    shared: list[DigestShared]
+    answers: list[DigestAnswer]
+
+
+class DigestRead(ReadModel):
+    since: date
+    until: date
+    labs: list[DigestLab]

@@ -72,3 +72,19 @@ def check(engine, store, *, auto_upgrade: bool) -> str | None:
     if current is None:
         return f"Created a new lablog store at {where}"
     return f"Upgraded the store at {where} from schema {current} to {known[-1]}"
+
+
+# The full-text index lives outside SQLModel.metadata (an FTS5 table and its
+# shadow tables on SQLite, an expression index on PostgreSQL): revision 0003
+# makes it, and autogenerate must neither drop it nor report it.
+_SEARCH_TABLE_PREFIX = "knowledge_fts"
+_SEARCH_INDEXES = {"ix_knowledge_entry_search"}
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's include_object hook: leave the full-text index to its own revision."""
+    if type_ == "table" and name and name.startswith(_SEARCH_TABLE_PREFIX):
+        return False
+    if type_ == "index" and name in _SEARCH_INDEXES:
+        return False
+    return True

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from lablog import __version__
-from lablog.cli import backlog, db, item, lab, org, person, report, sm, sprint
+from lablog.cli import backlog, db, item, knowledge, lab, org, person, report, sm, sprint
 from lablog.cli._common import AppState, LablogGroup
 
 app = typer.Typer(
@@ -65,6 +65,7 @@ app.add_typer(sm.app, name="sm")
 app.add_typer(backlog.app, name="backlog")
 app.add_typer(item.app, name="item")
 app.add_typer(sprint.app, name="sprint")
+app.add_typer(knowledge.app, name="knowledge")
 app.add_typer(report.app, name="report")
 
 

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import lablog.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from lablog.schema import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -27,6 +28,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         compare_type=True,
         render_as_batch=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,413 @@
+"""`lablog knowledge …`: what labs learn, shared between them, and what each lab did with it."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lablog.cli._common import (
+    JsonOpt,
+    YesOpt,
+    actor,
+    confirm,
+    console,
+    date_or_today,
+    emit_json,
+    notice,
+    parse_date,
+    session,
+)
+from lablog.enums import Answer, KnowledgeKind
+from lablog.errors import InvalidValue
+
+app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Knowledge entries: record what a lab learned, share it, and answer what others shared.",
+)
+
+KeyArg = Annotated[str, typer.Argument(metavar="K", help="The entry's number, e.g. K-17 or 17.")]
+LabArg = Annotated[str, typer.Argument(metavar="LAB", help="The lab's code, e.g. HJBH.")]
+BodyOpt = Annotated[str | None, typer.Option("--body", help="The body as Markdown text (- for stdin).")]
+FileOpt = Annotated[
+    str | None,
+    typer.Option("--file", "-f", metavar="FILE", help="Read the Markdown body from a file (- for stdin)."),
+]
+StdinArg = Annotated[
+    str | None, typer.Argument(metavar="[-]", help="- reads the Markdown body from standard input.")
+]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag; repeat for several.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Why, or what the lab made of it.")]
+OnOpt = Annotated[str | None, typer.Option("--on", help="The day it happened (default today).")]
+
+
+class DigestFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+def _body(body: str | None, file: str | None, stdin: str | None) -> str | None:
+    """The body from --body, --file or standard input; None when none is given."""
+    if stdin is not None and stdin != "-":
+        raise typer.BadParameter(f"expected - (the body on standard input), got {stdin!r}", param_hint="[-]")
+    given = [x for x in (body is not None, file is not None, stdin is not None) if x]
+    if len(given) > 1:
+        raise typer.BadParameter("give the body one way: --body, --file or -", param_hint="--body")
+    if body is not None and body != "-":
+        return body
+    if "-" in (stdin, file, body):
+        text = sys.stdin.read()
+        if not text.strip():
+            raise InvalidValue("Nothing came on standard input; pipe the body in, or use --body")
+        return text
+    if file is None:
+        return None
+    path = Path(file).expanduser()
+    if not path.is_file():
+        raise InvalidValue(f"No file {file}; check the path given to --file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidValue(f"{file} is not UTF-8 text; save it as UTF-8 and try again") from None
+    if not text.strip():
+        raise InvalidValue(f"{file} is empty; write the entry's body in it, or leave out --file")
+    return text
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    lab: LabArg,
+    title: Annotated[str, typer.Argument(help="A short title.")],
+    stdin: StdinArg = None,
+    body: BodyOpt = None,
+    file: FileOpt = None,
+    kind: Annotated[KnowledgeKind, typer.Option("--kind", "-k", help="What it is.")] = KnowledgeKind.learning,
+    tag: TagOpt = None,
+    sprint: Annotated[
+        int | None, typer.Option("--sprint", help="The lab's sprint number it came from.")
+    ] = None,
+    item: Annotated[
+        str | None, typer.Option("--item", help="The backlog item it came from, e.g. HJBH-12.")
+    ] = None,
+    author: Annotated[str | None, typer.Option("--author", help="Who wrote it (default: you).")] = None,
+    on: OnOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Record a learning, model, method, result or risk of a lab.
+
+    Example: lablog knowledge add HJBH "Fælles medicinliste" --kind method --tag medicin --file note.md
+    """
+    from lablog.services import knowledge
+
+    day = date_or_today(ctx, on, "--on")
+    text = _body(body, file, stdin)
+    with session(ctx) as s:
+        row = knowledge.add(
+            s,
+            lab=lab,
+            title=title,
+            body=text or "",
+            kind=kind.value,
+            tags=tag or [],
+            sprint=sprint,
+            item=item,
+            author=author,
+            on=day,
+            actor=actor(ctx),
+        )
+    if json:
+        return emit_json(row)
+    notice(
+        f"Added {row.key} to {row.lab}: {row.title}; share it with `lablog knowledge share {row.key} --all`"
+    )
+
+
+@app.command("show")
+def show(ctx: typer.Context, key: KeyArg, json: JsonOpt = False) -> None:
+    """Show an entry: its body as Markdown, where it came from, and where it was shared and adopted.
+
+    Example: lablog knowledge show K-3
+    """
+    from lablog.render import knowledge as render
+    from lablog.services import knowledge
+
+    with session(ctx, write=False) as s:
+        d = knowledge.show(s, ref=key)
+    if json:
+        return emit_json(d)
+    render.detail(console(), d)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    key: KeyArg,
+    stdin: StdinArg = None,
+    title: Annotated[str | None, typer.Option("--title", help="A new title.")] = None,
+    body: BodyOpt = None,
+    file: FileOpt = None,
+    kind: Annotated[KnowledgeKind | None, typer.Option("--kind", "-k", help="A new kind.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Replace the tags; repeat for several.")
+    ] = None,
+    no_tags: Annotated[bool, typer.Option("--no-tags", help="Remove every tag.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Change an entry's title, body, kind or tags; the earlier version is kept.
+
+    Example: lablog knowledge edit K-3 --title "Fælles medicinliste i hjemmet" --tag medicin
+    """
+    from lablog.services import knowledge
+
+    if tag and no_tags:
+        raise typer.BadParameter("give either --tag or --no-tags", param_hint="--no-tags")
+    text = _body(body, file, stdin)
+    tags = [] if no_tags else tag
+    if title is None and text is None and kind is None and tags is None:
+        raise typer.BadParameter("nothing to change; give --title, --body, --file, --kind or --tag")
+    with session(ctx) as s:
+        row = knowledge.edit(
+            s,
+            ref=key,
+            title=title,
+            body=text,
+            kind=kind.value if kind else None,
+            tags=tags,
+            actor=actor(ctx),
+        )
+    if json:
+        return emit_json(row)
+    notice(f"Updated {row.key} (version {row.version})")
+
+
+@app.command("delete")
+def delete(ctx: typer.Context, key: KeyArg, yes: YesOpt = False, json: JsonOpt = False) -> None:
+    """Delete an entry with its history, shares and answers; its number is not reused.
+
+    Example: lablog knowledge delete K-3 --yes
+    """
+    from lablog.services import knowledge
+
+    with session(ctx, write=False) as s:
+        shown = knowledge.show(s, ref=key).entry
+    confirm(f"Delete {shown.key} ({shown.title}) with its shares and answers?", yes)
+    with session(ctx) as s:
+        row = knowledge.delete(s, ref=key)
+    if json:
+        return emit_json(row)
+    notice(f"Deleted {row.key}: {row.title}")
+
+
+@app.command("share")
+def share(
+    ctx: typer.Context,
+    key: KeyArg,
+    to: Annotated[
+        list[str] | None, typer.Option("--to", metavar="LAB", help="A lab to share with; repeat.")
+    ] = None,
+    all_labs: Annotated[bool, typer.Option("--all", help="Every other open lab.")] = False,
+    on: OnOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Share an entry with other labs; sharing again with the same lab changes nothing.
+
+    Example: lablog knowledge share K-3 --to INDL --to HJBS
+    """
+    from lablog.services import knowledge
+
+    if bool(to) == all_labs:
+        raise typer.BadParameter("give the labs with --to LAB, or --all", param_hint="--to")
+    day = date_or_today(ctx, on, "--on")
+    with session(ctx) as s:
+        result = knowledge.share(s, ref=key, to=to or [], all_labs=all_labs, on=day, actor=actor(ctx))
+    if json:
+        return emit_json(result)
+    if result.shared_with:
+        notice(f"Shared {result.key} with {', '.join(result.shared_with)}")
+    if result.already_shared:
+        notice(f"{result.key} was already shared with {', '.join(result.already_shared)}")
+
+
+@app.command("inbox")
+def inbox(ctx: typer.Context, lab: LabArg, json: JsonOpt = False) -> None:
+    """What other labs shared with a lab that it has not answered yet, newest first.
+
+    Example: lablog knowledge inbox INDL
+    """
+    from lablog.render import knowledge as render
+    from lablog.services import knowledge
+
+    with session(ctx, write=False) as s:
+        rows = knowledge.inbox(s, lab=lab)
+    if json:
+        return emit_json(rows)
+    render.inbox(console(), lab.upper(), rows)
+
+
+def _answer(ctx: typer.Context, key: str, lab: str, status: Answer, note, on, json: bool) -> None:
+    from lablog.services import knowledge
+
+    day = date_or_today(ctx, on, "--on")
+    with session(ctx) as s:
+        result = knowledge.answer(s, ref=key, lab=lab, status=status, note=note, on=day, actor=actor(ctx))
+    if json:
+        return emit_json(result)
+    was = f" (was {result.previous})" if result.previous else ""
+    verb = "is trying" if result.status == Answer.trying else result.status
+    notice(f"{result.lab} {verb} {result.key} on {result.on}{was}")
+
+
+AnswerLabOpt = Annotated[str, typer.Option("--lab", "-l", metavar="LAB", help="The receiving lab.")]
+
+
+@app.command("try")
+def try_(
+    ctx: typer.Context,
+    key: KeyArg,
+    lab: AnswerLabOpt,
+    note: NoteOpt = None,
+    on: OnOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Record that a receiving lab is trying an entry out.
+
+    Example: lablog knowledge try K-3 --lab INDL --note "Prøves i uge 49"
+    """
+    _answer(ctx, key, lab, Answer.trying, note, on, json)
+
+
+@app.command("adopt")
+def adopt(
+    ctx: typer.Context,
+    key: KeyArg,
+    lab: AnswerLabOpt,
+    note: NoteOpt = None,
+    on: OnOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Record that a receiving lab adopted an entry.
+
+    Example: lablog knowledge adopt K-3 --lab INDL --note "Indført i alle tre kommuner"
+    """
+    _answer(ctx, key, lab, Answer.adopted, note, on, json)
+
+
+@app.command("decline")
+def decline(
+    ctx: typer.Context,
+    key: KeyArg,
+    lab: AnswerLabOpt,
+    note: NoteOpt = None,
+    on: OnOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Record that a receiving lab declined an entry, preferably with why.
+
+    Example: lablog knowledge decline K-3 --lab GRAV --note "Passer ikke til vores målgruppe"
+    """
+    _answer(ctx, key, lab, Answer.declined, note, on, json)
+
+
+LabFilter = Annotated[
+    str | None, typer.Option("--lab", "-l", metavar="LAB", help="Only entries from this lab.")
+]
+TagFilter = Annotated[str | None, typer.Option("--tag", "-t", help="Only entries with this tag.")]
+KindFilter = Annotated[KnowledgeKind | None, typer.Option("--kind", "-k", help="Only entries of this kind.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Only entries recorded on or after this day.")]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    lab: LabFilter = None,
+    tag: TagFilter = None,
+    kind: KindFilter = None,
+    since: SinceOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """List knowledge entries, newest first.
+
+    Example: lablog knowledge list --lab HJBH --kind method --since 2026-W40
+    """
+    from lablog.render import knowledge as render
+    from lablog.services import knowledge
+
+    start = parse_date(ctx, since, "--since")
+    with session(ctx, write=False) as s:
+        rows = knowledge.list_entries(s, lab=lab, tag=tag, kind=kind.value if kind else None, since=start)
+    if json:
+        return emit_json(rows)
+    render.entries(console(), rows)
+
+
+@app.command("search")
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help='Words (all must match), word* prefixes, "phrases", OR.')],
+    lab: LabFilter = None,
+    tag: TagFilter = None,
+    kind: KindFilter = None,
+    since: SinceOpt = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only entries recorded on or before this day.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many hits.")] = 20,
+    json: JsonOpt = False,
+) -> None:
+    """Search titles, bodies and tags, best match first, with the matching passage.
+
+    Example: lablog knowledge search 'hjemmesygeplejerske* OR "fælles medicinliste"' --since 2026-01-01
+    """
+    from lablog.render import knowledge as render
+    from lablog.services import knowledge
+
+    start = parse_date(ctx, since, "--since")
+    end = parse_date(ctx, until, "--until")
+    with session(ctx, write=False) as s:
+        rows = knowledge.search(
+            s,
+            query=query,
+            limit=limit,
+            lab=lab,
+            tag=tag,
+            kind=kind.value if kind else None,
+            since=start,
+            until=end,
+        )
+    if json:
+        return emit_json(rows)
+    render.hits(console(), rows)
+
+
+@app.command("digest")
+def digest(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option("--since", help="The first day (default four weeks ago).")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="The last day (default today).")] = None,
+    fmt: Annotated[
+        DigestFormat, typer.Option("--format", help="md for meeting notes, or json.")
+    ] = DigestFormat.md,
+    json: JsonOpt = False,
+) -> None:
+    """What each lab shared and answered in a period, as Markdown for the network's meeting notes.
+
+    Example: lablog knowledge digest --since 2026-W44 > referat.md
+    """
+    from lablog.render import knowledge as render
+    from lablog.services import knowledge
+
+    end = date_or_today(ctx, until, "--until")
+    start = parse_date(ctx, since, "--since") or end - timedelta(weeks=4)
+    with session(ctx, write=False) as s:
+        d = knowledge.digest(s, since=start, until=end)
+    if json or fmt == DigestFormat.json:
+        return emit_json(d)
+    sys.stdout.write(render.digest_markdown(d))

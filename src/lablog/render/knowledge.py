@@ -1,0 +1,188 @@
+"""Knowledge entries at a terminal, and the digest as Markdown. Read models only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.text import Text
+
+from lablog.dates import iso_week
+from lablog.models import DigestRead, FlowRead, InboxRead, KnowledgeDetail, KnowledgeRead, SearchHit
+from lablog.render.tables import _d, _table, empty
+
+STATUS_STYLE = {"shared": "dim", "trying": "yellow", "adopted": "green", "declined": "red"}
+_MARKED = re.compile(r"\[([^\[\]]+)\]")
+
+
+def entries(console: Console, rows: Sequence[KnowledgeRead]) -> None:
+    if not rows:
+        return empty(console, "No knowledge entries match: add one with `lablog knowledge add LAB TITLE`")
+    table = _table("Key", "Lab", "Title", "Kind", "Tags", "Recorded", "Shared with", "Adopted by")
+    for r in rows:
+        table.add_row(
+            r.key,
+            r.lab,
+            r.title,
+            r.kind,
+            ", ".join(r.tags),
+            _d(r.created_on),
+            ", ".join(r.shared_with),
+            Text(", ".join(r.adopted_by), style="green"),
+        )
+    console.print(table)
+
+
+def detail(console: Console, d: KnowledgeDetail) -> None:
+    e = d.entry
+    console.print(Text.assemble((f"{e.key}  {e.title}", "bold"), f"  [{e.kind}]"))
+    facts = [f"From: {e.lab} {d.lab_name}", f"Recorded: {_d(e.created_on)}"]
+    if e.author:
+        facts.append(f"Author: {d.author_name} ({e.author})")
+    if e.sprint is not None:
+        facts.append(f"Sprint: {e.lab} {e.sprint}")
+    if e.item:
+        facts.append(f"Item: {e.item}")
+    if e.tags:
+        facts.append("Tags: " + ", ".join(e.tags))
+    if e.version > 1:
+        facts.append(f"Version: {e.version}")
+    for fact in facts:
+        console.print(fact)
+    console.print()
+    if d.body.strip():
+        console.print(Markdown(d.body))
+    else:
+        empty(console, "(no body)")
+    console.print()
+    if d.sharing:
+        table = _table("Lab", "Shared", "Status", "Since", "Note", title="Sharing and adoption")
+        for s in d.sharing:
+            table.add_row(
+                s.lab,
+                _d(s.shared_on),
+                Text(s.status, style=STATUS_STYLE[s.status]),
+                _d(s.since),
+                s.note or "",
+            )
+        console.print(table)
+    else:
+        empty(console, f"Not shared yet: share it with `lablog knowledge share {e.key} --all`")
+    if len(d.answers) > len([s for s in d.sharing if s.status != "shared"]):
+        table = _table("Lab", "Answer", "On", "By", "Note", title="Answers")
+        for a in d.answers:
+            table.add_row(a.lab, a.status, _d(a.on), a.actor or "", a.note or "")
+        console.print(table)
+    if d.revisions:
+        table = _table("Version", "Title", "Changed", "By", title="Earlier versions")
+        for r in d.revisions:
+            table.add_row(str(r.version), r.title, r.changed_at.strftime("%Y-%m-%d %H:%M"), r.actor or "")
+        console.print(table)
+
+
+def inbox(console: Console, lab: str, rows: Sequence[InboxRead]) -> None:
+    if not rows:
+        return empty(console, f"Nothing waiting for {lab}: every entry shared with it has an answer.")
+    table = _table(
+        "Key", "From", "Title", "Kind", "Tags", "Shared", title=f"Waiting for an answer from {lab}"
+    )
+    for r in rows:
+        table.add_row(r.key, r.from_lab, r.title, r.kind, ", ".join(r.tags), _d(r.shared_on))
+    console.print(table)
+    console.print(Text(f"Answer with `lablog knowledge try|adopt|decline K --lab {lab}`", style="dim"))
+
+
+def highlighted(snippet: str) -> Text:
+    """The snippet with its [matched] terms styled instead of bracketed."""
+    text = Text()
+    last = 0
+    for m in _MARKED.finditer(snippet):
+        text.append(snippet[last : m.start()])
+        text.append(m.group(1), style="bold reverse")
+        last = m.end()
+    text.append(snippet[last:])
+    return text
+
+
+def hits(console: Console, rows: Sequence[SearchHit]) -> None:
+    if not rows:
+        return empty(console, "No entry matches; try fewer words or a prefix like hjemme*")
+    table = _table("Key", "Lab", "Title", "Kind", "Match")
+    for r in rows:
+        table.add_row(r.key, r.lab, r.title, r.kind, highlighted(" ".join(r.snippet.split())))
+    console.print(table)
+
+
+def _period(since, until) -> str:
+    if since and until:
+        return f"{since} – {until}"
+    if since:
+        return f"since {since}"
+    if until:
+        return f"until {until}"
+    return "all time"
+
+
+def flow(console: Console, f: FlowRead) -> None:
+    console.print(Text(f"Knowledge flow, {_period(f.since, f.until)}", style="bold"))
+    cells = {(c.source, c.target): c for c in f.cells}
+    if cells:
+        table = _table("From \\ to", *f.labs)
+        for src in f.labs:
+            row = []
+            for dst in f.labs:
+                c = cells.get((src, dst))
+                if src == dst:
+                    row.append(Text("·", style="dim"))
+                elif c is None:
+                    row.append("")
+                else:
+                    row.append(f"{c.shared}: {c.trying}t {c.adopted}a {c.declined}d")
+            table.add_row(src, *row)
+        console.print(table)
+        console.print(Text("shared: trying / adopted / declined", style="dim"))
+    else:
+        empty(console, "Nothing was shared in this period.")
+    if f.not_adopted:
+        table = _table("Key", "Lab", "Title", "Shared with", title="Not adopted by any lab")
+        for e in f.not_adopted:
+            table.add_row(e.key, e.lab, e.title, ", ".join(e.shared_with) or Text("nobody", style="yellow"))
+        console.print(table)
+    if f.labs_sharing_nothing:
+        console.print(
+            Text("Labs that shared nothing: " + ", ".join(f.labs_sharing_nothing), style="bold yellow")
+        )
+
+
+def _week(day) -> str:
+    return iso_week(day).split("-")[1]
+
+
+def digest_markdown(d: DigestRead) -> str:
+    """The digest as Markdown for the scrum-master network's meeting notes."""
+    lines = [
+        f"# Knowledge digest {d.since} – {d.until} ({_week(d.since)}–{_week(d.until)})",
+        "",
+    ]
+    if not d.labs:
+        lines.append("Nothing was shared or answered in this period.")
+        return "\n".join(lines) + "\n"
+    for lab in d.labs:
+        lines += [f"## {lab.lab} {lab.name}", ""]
+        if lab.shared:
+            lines.append("Shared:")
+            for s in lab.shared:
+                lines.append(f"- {s.key} {s.title} ({s.kind}) → {', '.join(s.to)}")
+            lines.append("")
+        for status, heading in (("adopted", "Adopted"), ("trying", "Trying"), ("declined", "Declined")):
+            answers = [a for a in lab.answers if a.status == status]
+            if not answers:
+                continue
+            lines.append(f"{heading}:")
+            for a in answers:
+                note = f": {a.note}" if a.note else ""
+                lines.append(f"- {a.key} {a.title} (from {a.from_lab}, {a.on}){note}")
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,655 @@
+"""Knowledge sharing: what one lab learned, which labs it went to, and what they did with it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from sqlmodel import Session, select
+
+from lablog.enums import Answer, KnowledgeKind
+from lablog.errors import InvalidTransition, InvalidValue, NotFound
+from lablog.models import (
+    AnswerRead,
+    AnswerResult,
+    BacklogItem,
+    DigestAnswer,
+    DigestLab,
+    DigestRead,
+    DigestShared,
+    FlowCell,
+    FlowRead,
+    InboxRead,
+    KnowledgeAnswer,
+    KnowledgeDetail,
+    KnowledgeEntry,
+    KnowledgeRead,
+    KnowledgeRevision,
+    KnowledgeShare,
+    KnowledgeTag,
+    Lab,
+    Person,
+    RevisionRead,
+    SearchHit,
+    ShareResult,
+    ShareStatusRead,
+    Sprint,
+    utcnow,
+)
+from lablog.services import refs
+from lablog.services import search as fts
+
+_KEY = re.compile(r"^\s*(?:k-?)?(\d{1,9})\s*$", re.IGNORECASE)
+_ITEM_KEY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]{0,9})-(\d{1,9})\s*$")
+SHARED = "shared"  # the status of a share no one has answered yet
+
+
+def key(entry_id: int) -> str:
+    return f"K-{entry_id}"
+
+
+def entry(session: Session, ref: str) -> KnowledgeEntry:
+    """The entry K-17 (or 17); raises NotFound."""
+    m = _KEY.match(ref)
+    if not m:
+        raise InvalidValue(f"{ref!r} is not a knowledge entry; give its number, e.g. K-17 or 17")
+    row = session.get(KnowledgeEntry, int(m.group(1)))
+    if row is None:
+        raise NotFound(f"No knowledge entry {key(int(m.group(1)))}; see `lablog knowledge list`")
+    return row
+
+
+def norm_kind(value: str) -> str:
+    try:
+        return KnowledgeKind(value.strip().lower()).value
+    except ValueError:
+        kinds = ", ".join(k.value for k in KnowledgeKind)
+        raise InvalidValue(f"{value!r} is not a kind of knowledge; use one of {kinds}") from None
+
+
+def norm_tag(value: str) -> str:
+    """A tag as stored: lower case, words joined by hyphens ("Kronisk syge" -> "kronisk-syge")."""
+    text = "-".join(value.split()).lower()
+    if not text:
+        raise InvalidValue("A tag cannot be empty")
+    if len(text) > 64:
+        raise InvalidValue(f"The tag {text[:20]!r}… is longer than 64 characters; shorten it")
+    return text
+
+
+def _tags(values: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for t in map(norm_tag, values):
+        if t not in out:
+            out.append(t)
+    return out
+
+
+def _title(value: str) -> str:
+    text = " ".join(value.split())
+    if not text:
+        raise InvalidValue("The entry needs a title")
+    return text
+
+
+def _set_tags(session: Session, row: KnowledgeEntry, tags: list[str]) -> None:
+    for old in session.exec(select(KnowledgeTag).where(KnowledgeTag.entry_id == row.id)):
+        session.delete(old)
+    session.flush()
+    for t in tags:
+        session.add(KnowledgeTag(entry_id=row.id, tag=t))
+    # The full-text index reads the tags from the entry row itself.
+    row.tags_text = " ".join(tags)
+    session.add(row)
+
+
+def _tags_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if ids:
+        rows = session.exec(
+            select(KnowledgeTag).where(KnowledgeTag.entry_id.in_(ids)).order_by(KnowledgeTag.id)
+        )
+        for r in rows:
+            out.setdefault(r.entry_id, []).append(r.tag)
+    return out
+
+
+def _lab_codes(session: Session) -> dict[int, str]:
+    return {lab.id: lab.code for lab in session.exec(select(Lab))}
+
+
+def _statuses(
+    session: Session, ids: list[int], *, until: date | None = None
+) -> dict[tuple[int, int], KnowledgeAnswer]:
+    """The latest answer per (entry, lab), as it stood on `until` when given."""
+    if not ids:
+        return {}
+    query = select(KnowledgeAnswer).where(KnowledgeAnswer.entry_id.in_(ids))
+    if until is not None:
+        query = query.where(KnowledgeAnswer.on <= until)
+    latest: dict[tuple[int, int], KnowledgeAnswer] = {}
+    for a in session.exec(query.order_by(KnowledgeAnswer.on, KnowledgeAnswer.id)):
+        latest[(a.entry_id, a.lab_id)] = a
+    return latest
+
+
+def _reads(session: Session, rows: list[KnowledgeEntry]) -> list[KnowledgeRead]:
+    ids = [r.id for r in rows]
+    if not ids:
+        return []
+    codes = _lab_codes(session)
+    tags = _tags_of(session, ids)
+    authors = {
+        p.id: p.handle
+        for p in session.exec(select(Person).where(Person.id.in_({r.author_id for r in rows if r.author_id})))
+    }
+    sprints = {
+        s.id: s.number
+        for s in session.exec(select(Sprint).where(Sprint.id.in_({r.sprint_id for r in rows if r.sprint_id})))
+    }
+    items = {
+        i.id: f"{codes[i.lab_id]}-{i.number}"
+        for i in session.exec(
+            select(BacklogItem).where(BacklogItem.id.in_({r.item_id for r in rows if r.item_id}))
+        )
+    }
+    shared: dict[int, list[str]] = {}
+    for s in session.exec(select(KnowledgeShare).where(KnowledgeShare.entry_id.in_(ids))):
+        shared.setdefault(s.entry_id, []).append(codes[s.lab_id])
+    adopted: dict[int, list[str]] = {}
+    for (entry_id, lab_id), a in _statuses(session, ids).items():
+        if a.status == Answer.adopted:
+            adopted.setdefault(entry_id, []).append(codes[lab_id])
+    return [
+        KnowledgeRead(
+            key=key(r.id),
+            number=r.id,
+            lab=codes[r.lab_id],
+            title=r.title,
+            kind=r.kind,
+            tags=tags.get(r.id, []),
+            author=authors.get(r.author_id),
+            sprint=sprints.get(r.sprint_id),
+            item=items.get(r.item_id),
+            created_on=r.created_on,
+            version=r.version,
+            shared_with=sorted(shared.get(r.id, [])),
+            adopted_by=sorted(adopted.get(r.id, [])),
+        )
+        for r in rows
+    ]
+
+
+def _sprint(session: Session, lab: Lab, number: int) -> Sprint:
+    row = session.exec(select(Sprint).where(Sprint.lab_id == lab.id, Sprint.number == number)).first()
+    if row is None:
+        raise NotFound(f"{lab.code} has no sprint {number}; see `lablog sprint list {lab.code}`")
+    return row
+
+
+def _item(session: Session, ref: str) -> BacklogItem:
+    m = _ITEM_KEY.match(ref)
+    if not m:
+        raise InvalidValue(f"{ref!r} is not an item key; give the lab code and number, e.g. HJBH-12")
+    lab = refs.lab(session, m.group(1))
+    number = int(m.group(2))
+    row = session.exec(
+        select(BacklogItem).where(BacklogItem.lab_id == lab.id, BacklogItem.number == number)
+    ).first()
+    if row is None:
+        raise NotFound(f"No backlog item {lab.code}-{number}; see `lablog backlog list {lab.code}`")
+    return row
+
+
+def add(
+    session: Session,
+    *,
+    lab: str,
+    title: str,
+    on: date,
+    body: str = "",
+    kind: str = KnowledgeKind.learning.value,
+    tags: Iterable[str] = (),
+    sprint: int | None = None,
+    item: str | None = None,
+    author: str | None = None,
+    actor: str | None = None,
+) -> KnowledgeRead:
+    """Record a knowledge entry for a lab; raises NotFound, InvalidValue."""
+    source = refs.lab(session, lab)
+    row = KnowledgeEntry(
+        lab_id=source.id,
+        title=_title(title),
+        body=body.strip("\n"),
+        kind=norm_kind(kind),
+        created_on=on,
+    )
+    if sprint is not None:
+        row.sprint_id = _sprint(session, source, sprint).id
+    if item is not None:
+        row.item_id = _item(session, item).id
+    if author is not None:
+        row.author_id = refs.person(session, author).id
+    elif actor:
+        # The person typing is the author when lablog knows them by handle.
+        me = session.exec(select(Person).where(Person.handle == actor)).first()
+        row.author_id = me.id if me else None
+    tag_list = _tags(tags)
+    row.tags_text = " ".join(tag_list)
+    session.add(row)
+    session.flush()
+    for t in tag_list:
+        session.add(KnowledgeTag(entry_id=row.id, tag=t))
+    session.flush()
+    return _reads(session, [row])[0]
+
+
+def edit(
+    session: Session,
+    *,
+    ref: str,
+    actor: str | None,
+    title: str | None = None,
+    body: str | None = None,
+    kind: str | None = None,
+    tags: Iterable[str] | None = None,
+) -> KnowledgeRead:
+    """Change an entry's title, body, kind or tags, keeping what it said before; raises NotFound."""
+    row = entry(session, ref)
+    new_title = _title(title) if title is not None else row.title
+    new_body = body.strip("\n") if body is not None else row.body
+    new_kind = norm_kind(kind) if kind is not None else row.kind
+    old_tags = _tags_of(session, [row.id]).get(row.id, [])
+    new_tags = _tags(tags) if tags is not None else old_tags
+    if (new_title, new_body, new_kind, new_tags) == (row.title, row.body, row.kind, old_tags):
+        raise InvalidValue(f"{key(row.id)} already says that; nothing to change")
+    session.add(
+        KnowledgeRevision(
+            entry_id=row.id,
+            version=row.version,
+            title=row.title,
+            body=row.body,
+            kind=row.kind,
+            tags_text=row.tags_text,
+            actor=actor,
+        )
+    )
+    row.title, row.body, row.kind = new_title, new_body, new_kind
+    if tags is not None:
+        _set_tags(session, row, new_tags)
+    row.version += 1
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return _reads(session, [row])[0]
+
+
+def delete(session: Session, *, ref: str) -> KnowledgeRead:
+    """Delete an entry with its tags, history, shares and answers; raises NotFound."""
+    row = entry(session, ref)
+    gone = _reads(session, [row])[0]
+    for table in (KnowledgeTag, KnowledgeRevision, KnowledgeShare, KnowledgeAnswer):
+        for child in session.exec(select(table).where(table.entry_id == row.id)):
+            session.delete(child)
+    session.flush()
+    session.delete(row)
+    session.flush()
+    return gone
+
+
+def show(session: Session, *, ref: str) -> KnowledgeDetail:
+    """An entry with its body, where it was shared, every answer and its edits; raises NotFound."""
+    row = entry(session, ref)
+    codes = _lab_codes(session)
+    source = session.get(Lab, row.lab_id)
+    author = session.get(Person, row.author_id) if row.author_id else None
+    latest = _statuses(session, [row.id])
+    shares = session.exec(
+        select(KnowledgeShare)
+        .where(KnowledgeShare.entry_id == row.id)
+        .order_by(KnowledgeShare.shared_on, KnowledgeShare.id)
+    ).all()
+    sharing = []
+    for s in shares:
+        a = latest.get((row.id, s.lab_id))
+        sharing.append(
+            ShareStatusRead(
+                lab=codes[s.lab_id],
+                shared_on=s.shared_on,
+                status=a.status if a else SHARED,
+                since=a.on if a else s.shared_on,
+                note=a.note if a else None,
+            )
+        )
+    answers = session.exec(
+        select(KnowledgeAnswer)
+        .where(KnowledgeAnswer.entry_id == row.id)
+        .order_by(KnowledgeAnswer.on, KnowledgeAnswer.id)
+    )
+    revisions = session.exec(
+        select(KnowledgeRevision)
+        .where(KnowledgeRevision.entry_id == row.id)
+        .order_by(KnowledgeRevision.version)
+    )
+    return KnowledgeDetail(
+        entry=_reads(session, [row])[0],
+        lab_name=source.name,
+        author_name=author.name if author else None,
+        body=row.body,
+        sharing=sharing,
+        answers=[
+            AnswerRead(lab=codes[a.lab_id], status=a.status, on=a.on, note=a.note, actor=a.actor)
+            for a in answers
+        ],
+        revisions=[
+            RevisionRead(
+                version=r.version,
+                title=r.title,
+                kind=r.kind,
+                tags=r.tags_text.split(" ") if r.tags_text else [],
+                actor=r.actor,
+                changed_at=r.changed_at,
+            )
+            for r in revisions
+        ],
+    )
+
+
+def list_entries(
+    session: Session,
+    *,
+    lab: str | None = None,
+    tag: str | None = None,
+    kind: str | None = None,
+    since: date | None = None,
+) -> list[KnowledgeRead]:
+    """Entries, newest first, filtered by source lab, tag, kind and date; raises NotFound."""
+    query = select(KnowledgeEntry)
+    if lab is not None:
+        query = query.where(KnowledgeEntry.lab_id == refs.lab(session, lab).id)
+    if kind is not None:
+        query = query.where(KnowledgeEntry.kind == norm_kind(kind))
+    if since is not None:
+        query = query.where(KnowledgeEntry.created_on >= since)
+    if tag is not None:
+        query = query.where(
+            KnowledgeEntry.id.in_(select(KnowledgeTag.entry_id).where(KnowledgeTag.tag == norm_tag(tag)))
+        )
+    query = query.order_by(KnowledgeEntry.created_on.desc(), KnowledgeEntry.id.desc())
+    return _reads(session, list(session.exec(query)))
+
+
+def share(
+    session: Session,
+    *,
+    ref: str,
+    on: date,
+    actor: str | None,
+    to: Iterable[str] = (),
+    all_labs: bool = False,
+) -> ShareResult:
+    """Share an entry with other labs (sharing again is harmless); raises NotFound, InvalidValue."""
+    row = entry(session, ref)
+    source = session.get(Lab, row.lab_id)
+    if on < row.created_on:
+        raise InvalidValue(f"{on} is before {key(row.id)} was recorded ({row.created_on})")
+    if all_labs:
+        targets = list(
+            session.exec(select(Lab).where(Lab.id != source.id, Lab.closed_on.is_(None)).order_by(Lab.code))
+        )
+    else:
+        targets = []
+        for ref_ in to:
+            lab = refs.lab(session, ref_)
+            if lab.id != source.id and lab not in targets:
+                targets.append(lab)
+        for lab in targets:
+            if lab.closed_on:
+                raise InvalidTransition(
+                    f"Lab {lab.code} was closed on {lab.closed_on} and takes no new knowledge; "
+                    "leave it out of --to"
+                )
+    if not targets:
+        raise InvalidValue(
+            f"{key(row.id)} comes from {source.code}, and a lab does not share with itself; "
+            "name other labs with --to, or use --all"
+        )
+    existing = {
+        s.lab_id for s in session.exec(select(KnowledgeShare).where(KnowledgeShare.entry_id == row.id))
+    }
+    new, already = [], []
+    for lab in targets:
+        if lab.id in existing:
+            already.append(lab.code)
+            continue
+        session.add(KnowledgeShare(entry_id=row.id, lab_id=lab.id, shared_on=on, actor=actor))
+        new.append(lab.code)
+    session.flush()
+    return ShareResult(key=key(row.id), lab=source.code, shared_with=new, already_shared=already)
+
+
+# What a lab may answer, given where it stands now.
+_ALLOWED = {
+    None: {Answer.trying, Answer.adopted, Answer.declined},
+    Answer.trying: {Answer.adopted, Answer.declined},
+    Answer.adopted: set(),
+    Answer.declined: set(),
+}
+
+
+def answer(
+    session: Session,
+    *,
+    ref: str,
+    lab: str,
+    status: str,
+    on: date,
+    actor: str | None,
+    note: str | None = None,
+) -> AnswerResult:
+    """A receiving lab tries, adopts or declines an entry; raises NotFound, InvalidTransition."""
+    status = Answer(status)
+    row = entry(session, ref)
+    receiver = refs.lab(session, lab)
+    k = key(row.id)
+    if receiver.id == row.lab_id:
+        raise InvalidValue(f"{k} comes from {receiver.code}; only the labs it was shared with answer it")
+    shared = session.exec(
+        select(KnowledgeShare).where(KnowledgeShare.entry_id == row.id, KnowledgeShare.lab_id == receiver.id)
+    ).first()
+    if shared is None:
+        raise InvalidTransition(
+            f"{k} was not shared with {receiver.code}; share it first with "
+            f"`lablog knowledge share {k} --to {receiver.code}`"
+        )
+    current = _statuses(session, [row.id]).get((row.id, receiver.id))
+    now = Answer(current.status) if current else None
+    if status not in _ALLOWED[now]:
+        if now == status:
+            raise InvalidTransition(f"{receiver.code} is already {status.value} {k} (since {current.on})")
+        raise InvalidTransition(
+            f"{receiver.code} {now.value} {k} on {current.on}; that answer is final "
+            f"(see `lablog knowledge show {k}`)"
+        )
+    earliest = current.on if current else shared.shared_on
+    if on < earliest:
+        what = f"{receiver.code}'s last answer" if current else f"{k} was shared with {receiver.code}"
+        raise InvalidValue(f"{on} is before {what} ({earliest}); give a later --on")
+    text = (note or "").strip() or None
+    session.add(
+        KnowledgeAnswer(
+            entry_id=row.id, lab_id=receiver.id, status=status.value, note=text, on=on, actor=actor
+        )
+    )
+    session.flush()
+    return AnswerResult(
+        key=k, lab=receiver.code, status=status.value, previous=now.value if now else None, on=on
+    )
+
+
+def inbox(session: Session, *, lab: str) -> list[InboxRead]:
+    """What was shared with a lab that it has not answered yet, newest first; raises NotFound."""
+    receiver = refs.lab(session, lab)
+    answered = select(KnowledgeAnswer.entry_id).where(KnowledgeAnswer.lab_id == receiver.id)
+    rows = session.exec(
+        select(KnowledgeShare, KnowledgeEntry)
+        .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id)
+        .where(KnowledgeShare.lab_id == receiver.id, KnowledgeShare.entry_id.not_in(answered))
+        .order_by(KnowledgeShare.shared_on.desc(), KnowledgeShare.id.desc())
+    ).all()
+    codes = _lab_codes(session)
+    tags = _tags_of(session, [e.id for _s, e in rows])
+    return [
+        InboxRead(
+            key=key(e.id),
+            from_lab=codes[e.lab_id],
+            title=e.title,
+            kind=e.kind,
+            tags=tags.get(e.id, []),
+            shared_on=s.shared_on,
+        )
+        for s, e in rows
+    ]
+
+
+def search(
+    session: Session,
+    *,
+    query: str,
+    limit: int = 20,
+    lab: str | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[SearchHit]:
+    """Entries matching a query, best first, with a snippet; raises InvalidValue on a query it cannot read."""
+    parsed = fts.parse(query)
+    hits = fts.search(
+        session,
+        query=parsed,
+        limit=limit,
+        lab_id=refs.lab(session, lab).id if lab else None,
+        kind=norm_kind(kind) if kind else None,
+        tag=norm_tag(tag) if tag else None,
+        since=since,
+        until=until,
+    )
+    ids = [h.entry_id for h in hits]
+    rows = {e.id: e for e in session.exec(select(KnowledgeEntry).where(KnowledgeEntry.id.in_(ids)))}
+    codes = _lab_codes(session)
+    tags = _tags_of(session, list(rows))
+    return [
+        SearchHit(
+            key=key(h.entry_id),
+            lab=codes[rows[h.entry_id].lab_id],
+            title=rows[h.entry_id].title,
+            kind=rows[h.entry_id].kind,
+            tags=tags.get(h.entry_id, []),
+            created_on=rows[h.entry_id].created_on,
+            snippet=h.snippet.replace(fts.MARK_START, "[").replace(fts.MARK_END, "]"),
+            score=h.score,
+        )
+        for h in hits
+    ]
+
+
+def _in(day: date, since: date | None, until: date | None) -> bool:
+    return (since is None or day >= since) and (until is None or day <= until)
+
+
+def flow(session: Session, *, since: date | None = None, until: date | None = None) -> FlowRead:
+    """Source lab x receiving lab: how much was shared in the period and where it stands at its end."""
+    if since and until and until < since:
+        raise InvalidValue(f"--until {until} is before --since {since}")
+    labs = list(session.exec(select(Lab).order_by(Lab.code)))
+    codes = {lab.id: lab.code for lab in labs}
+    query = select(KnowledgeShare, KnowledgeEntry).join(
+        KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id
+    )
+    if since is not None:
+        query = query.where(KnowledgeShare.shared_on >= since)
+    if until is not None:
+        query = query.where(KnowledgeShare.shared_on <= until)
+    shares = session.exec(query).all()
+    entry_ids = sorted({e.id for _s, e in shares})
+    latest = _statuses(session, entry_ids, until=until)
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for s, e in shares:
+        cell = counts.setdefault((codes[e.lab_id], codes[s.lab_id]), {"shared": 0} | {a: 0 for a in Answer})
+        cell["shared"] += 1
+        a = latest.get((e.id, s.lab_id))
+        if a is not None:
+            cell[a.status] += 1
+    cells = [FlowCell(source=src, target=dst, **c) for (src, dst), c in sorted(counts.items())]
+    # Entries that were recorded or shared in the period and that no lab has adopted.
+    created = select(KnowledgeEntry.id)
+    if since is not None:
+        created = created.where(KnowledgeEntry.created_on >= since)
+    if until is not None:
+        created = created.where(KnowledgeEntry.created_on <= until)
+    candidates = sorted(set(entry_ids) | set(session.exec(created)))
+    latest_all = _statuses(session, candidates, until=until)
+    adopted = {eid for (eid, _lab), a in latest_all.items() if a.status == Answer.adopted}
+    not_adopted = [session.get(KnowledgeEntry, eid) for eid in candidates if eid not in adopted]
+    sharing_labs = {e.lab_id for _s, e in shares}
+
+    def open_in_period(lab: Lab) -> bool:
+        return lab.closed_on is None or since is None or lab.closed_on >= since
+
+    return FlowRead(
+        since=since,
+        until=until,
+        labs=[lab.code for lab in labs],
+        cells=cells,
+        not_adopted=_reads(session, not_adopted),
+        labs_sharing_nothing=[lab.code for lab in labs if lab.id not in sharing_labs and open_in_period(lab)],
+    )
+
+
+def digest(session: Session, *, since: date, until: date) -> DigestRead:
+    """What each lab shared and answered in the period, for the network's meeting notes."""
+    if until < since:
+        raise InvalidValue(f"--until {until} is before --since {since}")
+    labs = list(session.exec(select(Lab).order_by(Lab.code)))
+    codes = {lab.id: lab.code for lab in labs}
+    shares = session.exec(
+        select(KnowledgeShare, KnowledgeEntry)
+        .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id)
+        .where(KnowledgeShare.shared_on >= since, KnowledgeShare.shared_on <= until)
+        .order_by(KnowledgeEntry.id, KnowledgeShare.id)
+    ).all()
+    shared: dict[int, dict[int, DigestShared]] = {}
+    for s, e in shares:
+        by_entry = shared.setdefault(e.lab_id, {})
+        prev = by_entry.get(e.id)
+        to = [*(prev.to if prev else []), codes[s.lab_id]]
+        by_entry[e.id] = DigestShared(key=key(e.id), title=e.title, kind=e.kind, to=sorted(to))
+    answers = session.exec(
+        select(KnowledgeAnswer, KnowledgeEntry)
+        .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeAnswer.entry_id)
+        .where(KnowledgeAnswer.on >= since, KnowledgeAnswer.on <= until)
+        .order_by(KnowledgeAnswer.on, KnowledgeAnswer.id)
+    ).all()
+    answered: dict[int, list[DigestAnswer]] = {}
+    for a, e in answers:
+        answered.setdefault(a.lab_id, []).append(
+            DigestAnswer(
+                key=key(e.id), title=e.title, from_lab=codes[e.lab_id], status=a.status, on=a.on, note=a.note
+            )
+        )
+    return DigestRead(
+        since=since,
+        until=until,
+        labs=[
+            DigestLab(
+                lab=lab.code,
+                name=lab.name,
+                shared=list(shared.get(lab.id, {}).values()),
+                answers=answered.get(lab.id, []),
+            )
+            for lab in labs
+            if lab.id in shared or lab.id in answered
+        ],
+    )
