@@ -93,7 +93,9 @@ def test_explicit_upgrade_needed_when_auto_upgrade_is_off(tmp_path):
     try:
         schema.check(engine, store, auto_upgrade=False)
     except Exception as e:  # noqa: BLE001
-        assert str(e) == f"The store at {path} is empty; run `lablog db upgrade` to bring it up to date"
+        assert str(e) == (
+            f"The store at {path} is empty; run `lablog db upgrade` (or `lablog init`) to bring it up to date"
+        )
     else:
         raise AssertionError("an empty store must not be used without an upgrade")
     assert schema.check(engine, store, auto_upgrade=True) == f"Created a new lablog store at {path}"

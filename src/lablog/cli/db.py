@@ -47,11 +47,11 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
 
 
 def _info(store, engine) -> dict:
-    from lablog import schema
+    from lablog import db, schema
 
     current = None
     if engine is not None:
-        with engine.connect() as conn:
+        with db.connect(engine, store) as conn:
             current = schema.current_revision(conn)
     return {
         "store": store.display(),
