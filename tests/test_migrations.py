@@ -130,3 +130,22 @@ def test_upgrade_0001_to_0002_keeps_data(tmp_path):
     assert rows == [("HJEM", "Hjemmebesøg", 1)]
     after = dump(path)
     assert all(line in after for line in before if line.startswith('INSERT INTO "organisation"'))
+
+
+def test_upgrade_0002_to_0004_keeps_data_and_starts_an_empty_log(tmp_path):
+    """Stores made before the change log keep every row; the log starts empty."""
+    path = tmp_path / "old.db"
+    engine = _engine(path)
+    schema.upgrade(engine, "0002")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO organisation (code, name, sector, created_at) "
+                             "VALUES ('FAV', 'Favrskov Kommune', 'municipality', '2013-01-01 00:00:00')"))
+        conn.execute(sa.text("INSERT INTO lab (code, name, created_at, next_item_number) "
+                             "VALUES ('HJEM', 'Hjemmebesøg', '2013-01-01 00:00:00', 7)"))
+    before = [line for line in dump(path) if line.startswith("INSERT") and "alembic_version" not in line]
+    schema.upgrade(engine, "0004")
+    after = dump(path)
+    assert all(line in after for line in before)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM change_log")).scalar() == 0
+        assert conn.execute(sa.text("SELECT next_item_number FROM lab")).scalar() == 7

@@ -212,6 +212,32 @@ class SprintNote(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ChangeLog(SQLModel, table=True):
+    """Who changed what and when: one row per inserted, updated or deleted row.
+
+    Written by lablog.changelog from the session's flush, so every service is
+    covered without logging code of its own.
+    """
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_lab_at", "lab", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # When it was saved (UTC), not the --on day the change happened on the board.
+    at: datetime = Field(default_factory=utcnow, index=True)
+    # --as, LABLOG_USER, the config file's user or the OS user: a shared store has many.
+    actor: str = Field(max_length=64, index=True)
+    # The table, e.g. backlog_item, and the row as users name it, e.g. HJBH-12.
+    entity: str = Field(max_length=32)
+    key: str = Field(max_length=160)
+    # insert / update / delete
+    action: str = Field(max_length=8)
+    # The lab the row belongs to, when it belongs to one: `lablog log --lab`.
+    lab: str | None = Field(default=None, max_length=10)
+    # JSON: the new row's values, an update's {column: [old, new]}, a deleted row's values.
+    changes: str | None = None
+
+
 # Read shapes -----------------------------------------------------------------
 
 
@@ -333,6 +359,17 @@ class AssignResult(ReadModel):
     previous_lead: AssignmentRead | None = None
     # The same person's earlier stretch, when their role changed.
     previous_role: AssignmentRead | None = None
+
+
+class ChangeRead(ReadModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    key: str
+    lab: str | None
+    changes: dict
 
 
 class MemberResult(ReadModel):

@@ -100,7 +100,10 @@ def session(ctx: typer.Context, *, write: bool = True) -> Iterator[Any]:
         with Session(engine.execution_options(lablog_readonly=True)) as s:
             yield s
         return
+    from lablog.services import changelog
+
     with Session(engine, expire_on_commit=False) as s, s.begin():
+        changelog.track(s, actor=state(ctx).actor())
         yield s
 
 
