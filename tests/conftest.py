@@ -84,9 +84,13 @@ class Store:
             self.server.create_database(self.database, template=str(template))
 
     def engine(self):
-        from lablog import db
+        """An engine on the store, migrated to head (a new SQLite file is created)."""
+        from lablog import db, schema
 
-        return db.create_engine(db.StoreURL(db.to_url(self.url), "test"))
+        engine = db.create_engine(db.StoreURL(db.to_url(self.url), "test"))
+        if self.path:
+            schema.upgrade(engine)
+        return engine
 
 
 @pytest.fixture

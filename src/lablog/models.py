@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Index, MetaData, UniqueConstraint
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 # Named constraints let batch migrations drop them by name on SQLite and PostgreSQL.
@@ -21,6 +22,11 @@ SQLModel.metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+
+def _versioned():
+    """Mapper arguments that make `version` the row's optimistic-concurrency counter."""
+    return declared_attr(lambda cls: {"version_id_col": cls.__table__.c.version})
 
 
 def utcnow() -> datetime:
@@ -99,6 +105,10 @@ class SmAssignment(SQLModel, table=True):
 
 class Sprint(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("lab_id", "number", name="uq_sprint_lab_number"),)
+    # Optimistic concurrency: every UPDATE checks and bumps `version`, so a write
+    # based on a stale read fails (StaleDataError -> Conflict, exit 3) instead of
+    # silently overwriting someone else's change.
+    __mapper_args__ = _versioned()
 
     id: int | None = Field(default=None, primary_key=True)
     lab_id: int = Field(foreign_key="lab.id", index=True)
@@ -129,6 +139,8 @@ class BacklogItem(SQLModel, table=True):
         Index("ix_backlog_item_lab_status_rank", "lab_id", "status", "rank"),
         Index("ix_backlog_item_lab_rank", "lab_id", "rank"),
     )
+    # Checked and bumped on every UPDATE, as for Sprint.
+    __mapper_args__ = _versioned()
 
     id: int | None = Field(default=None, primary_key=True)
     lab_id: int = Field(foreign_key="lab.id")
