@@ -3,12 +3,10 @@
 Numbering. `next_number(session, lab)` takes a lab's next backlog item number
 with one `UPDATE … RETURNING`, atomic on SQLite and on PostgreSQL: two people
 adding items to HJBH at once get HJBH-13 and HJBH-14, never the same number.
-A number is used up even when the command later fails and rolls back its
-item... except that the rollback also undoes the counter, so numbers are
-only skipped if a backend ever hands them out outside the transaction (not
-the case today); keys are unique either way (uq_backlog_item_lab_number) and
-nothing relies on them being gapless. `take_number` does the same for any
-integer counter column.
+The counter rolls back with the command that took it; keys are unique either
+way (uq_backlog_item_lab_number) and nothing relies on them being gapless, so
+a dropped item leaves a gap that is never refilled. `take_number` does the
+same for any integer counter column (knowledge entry numbers, say).
 
 Stale writes. Sprint and BacklogItem carry a `version` that the ORM checks
 and bumps on every UPDATE (models._versioned). When a command shows a row and
