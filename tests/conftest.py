@@ -1,4 +1,9 @@
-"""Every test gets its own SQLite file, a fixed clock and plain, wide output."""
+"""Every test gets its own store, a fixed clock and plain, wide output.
+
+CLI tests (tests/cli/, and any test marked `both_backends`) run twice: on a
+SQLite file and on a fresh database of a real PostgreSQL server that the
+session starts itself (tests/pg.py). Deselect one with `-k "not postgresql"`.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,97 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests import pg
+
 TODAY = "2026-11-23"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_backends: run the test on SQLite and on PostgreSQL")
+    config.addinivalue_line("markers", "sqlite_only: a test of something only SQLite stores have")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    in_cli = metafunc.definition.path.parent.name == "cli"
+    if in_cli or metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server; if it cannot start, every PostgreSQL test fails."""
+    server = pg.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_empty(pg_server) -> str:
+    """A database migrated to head, the template of each test's fresh database."""
+    from lablog import db, schema
+
+    name = pg_server.create_database("lablog_empty")
+    engine = db.create_engine(db.StoreURL(pg_server.url(name), "test"))
+    try:
+        schema.upgrade(engine)
+    finally:
+        engine.dispose()
+    return name
+
+
+@dataclass
+class Store:
+    """The test's store: what LABLOG_DB says, and how to look inside it."""
+
+    backend: str
+    url: str
+    path: Path | None = None
+    server: pg.Server | None = None
+    database: str | None = None
+
+    def dump(self) -> list[str]:
+        return dump(self.path if self.path else self.url)
+
+    def load(self, template: str | Path) -> None:
+        """Replace the store with a copy of a template (a SQLite file or a PostgreSQL database)."""
+        if self.path:
+            shutil.copy(template, self.path)
+        else:
+            self.server.create_database(self.database, template=str(template))
+
+    def engine(self):
+        """An engine on the store, migrated to head (a new SQLite file is created)."""
+        from lablog import db, schema
+
+        engine = db.create_engine(db.StoreURL(db.to_url(self.url), "test"))
+        if self.path:
+            schema.upgrade(engine)
+        return engine
+
+
+@pytest.fixture
+def store(backend, tmp_path, request) -> Store:
+    if backend == "sqlite":
+        path = tmp_path / "lablog.db"
+        return Store("sqlite", str(path), path=path)
+    server = request.getfixturevalue("pg_server")
+    # A programme test starts from the programme's database straight away: one copy, not two.
+    template = "pg_programme_template" if "programme" in request.fixturenames else "pg_empty"
+    name = server.create_database(template=request.getfixturevalue(template))
+    return Store("postgresql", server.url(name), server=server, database=name)
 
 
 @pytest.fixture(autouse=True)
-def lablog_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("LABLOG_DB", str(tmp_path / "lablog.db"))
+def lablog_env(tmp_path, monkeypatch, store):
+    monkeypatch.setenv("LABLOG_DB", store.url)
     monkeypatch.setenv("LABLOG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LABLOG_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("LABLOG_TODAY", TODAY)
@@ -25,11 +115,13 @@ def lablog_env(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("LABLOG_DEBUG", raising=False)
+    monkeypatch.delenv("LABLOG_LOCK_TIMEOUT", raising=False)
     return tmp_path
 
 
 @pytest.fixture
 def db_path(lablog_env) -> Path:
+    """The SQLite file of a SQLite test (tests that need a file are SQLite-only)."""
     return lablog_env / "lablog.db"
 
 
@@ -62,35 +154,69 @@ def cli():
     return run
 
 
-def dump(path: Path) -> list[str]:
-    """Every row of a SQLite store, for before/after comparisons."""
-    conn = sqlite3.connect(path)
+def dump(target: Path | str) -> list[str]:
+    """Every row of a store, for before/after comparisons: a SQLite file, or a database URL."""
+    if isinstance(target, Path):
+        conn = sqlite3.connect(target)
+        try:
+            return list(conn.iterdump())
+        finally:
+            conn.close()
+    import sqlalchemy as sa
+    from sqlalchemy.pool import NullPool
+    from sqlmodel import SQLModel
+
+    import lablog.models  # noqa: F401
+    from lablog import db
+
+    engine = sa.create_engine(db.to_url(target), poolclass=NullPool)
     try:
-        return list(conn.iterdump())
+        lines = []
+        with engine.connect() as conn:
+            lines += [f"alembic_version: {v}" for v in conn.execute(sa.text("SELECT * FROM alembic_version"))]
+            for table in SQLModel.metadata.sorted_tables:
+                order = list(table.primary_key.columns) or list(table.columns)
+                lines += [
+                    f"{table.name}: {tuple(row)}" for row in conn.execute(sa.select(table).order_by(*order))
+                ]
+        return lines
     finally:
-        conn.close()
+        engine.dispose()
+
+
+def _run_script(url: str, script: str) -> None:
+    from lablog.cli import app
+
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LABLOG_TODAY", TODAY)
+        mp.setenv("LABLOG_USER", "tester")
+        mp.setenv("LABLOG_DB", url)
+        for line in script.strip().splitlines():
+            result = runner.invoke(app, shlex.split(line), catch_exceptions=False)
+            assert result.exit_code == 0, f"{line}: {result.stderr}"
 
 
 @pytest.fixture(scope="session")
 def programme_template(tmp_path_factory) -> Path:
     """The PROGRAMME script run once; each test gets a copy of the resulting store."""
-    from lablog.cli import app
-
     path = tmp_path_factory.mktemp("template") / "programme.db"
-    runner = CliRunner()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LABLOG_TODAY", TODAY)
-        mp.setenv("LABLOG_DB", str(path))
-        for line in PROGRAMME.strip().splitlines():
-            result = runner.invoke(app, shlex.split(line), catch_exceptions=False)
-            assert result.exit_code == 0, f"{line}: {result.stderr}"
+    _run_script(str(path), PROGRAMME)
     return path
 
 
+@pytest.fixture(scope="session")
+def pg_programme_template(pg_server, pg_empty) -> str:
+    name = pg_server.create_database("lablog_programme", template=pg_empty)
+    _run_script(pg_server.url(name), PROGRAMME)
+    return name
+
+
 @pytest.fixture
-def programme(cli, programme_template, db_path):
+def programme(cli, store, request):
     """A small programme: six organisations, twelve people, five labs, leads and a handover."""
-    shutil.copy(programme_template, db_path)
+    if store.backend == "sqlite":
+        store.load(request.getfixturevalue("programme_template"))
     return cli
 
 

@@ -94,7 +94,9 @@ def test_explicit_upgrade_needed_when_auto_upgrade_is_off(tmp_path):
     try:
         schema.check(engine, store, auto_upgrade=False)
     except Exception as e:  # noqa: BLE001
-        assert str(e) == f"The store at {path} is empty; run `lablog db upgrade` to bring it up to date"
+        assert str(e) == (
+            f"The store at {path} is empty; run `lablog db upgrade` (or `lablog init`) to bring it up to date"
+        )
     else:
         raise AssertionError("an empty store must not be used without an upgrade")
     assert schema.check(engine, store, auto_upgrade=True) == f"Created a new lablog store at {path}"
@@ -176,6 +178,8 @@ def test_upgrade_0002_to_0003_keeps_data_and_indexes_new_entries(tmp_path):
         assert conn.execute(
             sa.text("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH '\"ÆLDRE\"'")
         ).all() == [(1,)]
+    # Later revisions apply on top, and the result matches the models.
+    schema.upgrade(engine)
     with engine.connect() as conn:
         opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
         assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
@@ -188,3 +192,30 @@ def test_autogenerate_would_see_the_search_index_without_the_hook(tmp_path):
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         removed = {d[1].name for d in compare_metadata(ctx, SQLModel.metadata) if d[0] == "remove_table"}
     assert "knowledge_fts" in removed
+
+
+def test_upgrade_0003_to_0004_keeps_data_and_starts_an_empty_log(tmp_path):
+    """Stores made before the change log keep every row; the log starts empty."""
+    path = tmp_path / "old.db"
+    engine = _engine(path)
+    schema.upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO organisation (code, name, sector, created_at) "
+                "VALUES ('FAV', 'Favrskov Kommune', 'municipality', '2013-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO lab (code, name, created_at, next_item_number) "
+                "VALUES ('HJEM', 'Hjemmebesøg', '2013-01-01 00:00:00', 7)"
+            )
+        )
+    before = [line for line in dump(path) if line.startswith("INSERT") and "alembic_version" not in line]
+    schema.upgrade(engine, "0004")
+    after = dump(path)
+    assert all(line in after for line in before)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM change_log")).scalar() == 0
+        assert conn.execute(sa.text("SELECT next_item_number FROM lab")).scalar() == 7

@@ -7,6 +7,7 @@ lablog.db in the user data directory. A plain path means SQLite.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,31 +75,22 @@ def prepare_sqlite_file(path: Path) -> bool:
 
 
 def create_engine(store: StoreURL):
+    """An engine for the store, set up by its backend (see lablog.backends)."""
+    from lablog import backends
+
+    return backends.for_store(store).create_engine(store)
+
+
+@contextmanager
+def connect(engine, store: StoreURL):
+    """A connection for looking at the store; a failure to connect is one line naming the store."""
     import sqlalchemy as sa
 
-    if not store.is_sqlite:
-        return sa.create_engine(store.url, pool_pre_ping=False)
+    from lablog import backends
 
-    engine = sa.create_engine(store.url, connect_args={"timeout": 10})
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
-        # Take transactions into our own hands (see _on_begin), so that a
-        # read inside a write transaction sees a stable snapshot.
-        dbapi_conn.isolation_level = None
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 10000")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        # A write takes the lock up front (IMMEDIATE): two writers queue on
-        # the busy timeout instead of one failing half way through its work.
-        # Reads begin deferred and never wait for a writer (WAL).
-        readonly = conn.get_execution_options().get("lablog_readonly", False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
-
-    return engine
+    try:
+        conn = engine.connect()
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as e:
+        raise backends.for_store(store).connection_error(store, e) from e
+    with conn:
+        yield conn

@@ -207,7 +207,10 @@ def build(state) -> dict:
     from lablog.services import labs, sm
 
     today = state.today()
+    from lablog.services import changelog
+
     with Session(state.engine(), expire_on_commit=False) as session, session.begin():
+        changelog.track(session, actor=state.actor())
         load(session, today=today)
         return {
             "store": state.store.display(),

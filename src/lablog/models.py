@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Index, MetaData, UniqueConstraint
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 # Named constraints let batch migrations drop them by name on SQLite and PostgreSQL.
@@ -21,6 +22,11 @@ SQLModel.metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+
+def _versioned():
+    """Mapper arguments that make `version` the row's optimistic-concurrency counter."""
+    return declared_attr(lambda cls: {"version_id_col": cls.__table__.c.version})
 
 
 def utcnow() -> datetime:
@@ -99,6 +105,10 @@ class SmAssignment(SQLModel, table=True):
 
 class Sprint(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("lab_id", "number", name="uq_sprint_lab_number"),)
+    # Optimistic concurrency: every UPDATE checks and bumps `version`, so a write
+    # based on a stale read fails (StaleDataError -> Conflict, exit 3) instead of
+    # silently overwriting someone else's change.
+    __mapper_args__ = _versioned()
 
     id: int | None = Field(default=None, primary_key=True)
     lab_id: int = Field(foreign_key="lab.id", index=True)
@@ -129,6 +139,8 @@ class BacklogItem(SQLModel, table=True):
         Index("ix_backlog_item_lab_status_rank", "lab_id", "status", "rank"),
         Index("ix_backlog_item_lab_rank", "lab_id", "rank"),
     )
+    # Checked and bumped on every UPDATE, as for Sprint.
+    __mapper_args__ = _versioned()
 
     id: int | None = Field(default=None, primary_key=True)
     lab_id: int = Field(foreign_key="lab.id")
@@ -300,6 +312,32 @@ class KnowledgeAnswer(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ChangeLog(SQLModel, table=True):
+    """Who changed what and when: one row per inserted, updated or deleted row.
+
+    Written by lablog.changelog from the session's flush, so every service is
+    covered without logging code of its own.
+    """
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_lab_at", "lab", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # When it was saved (UTC), not the --on day the change happened on the board.
+    at: datetime = Field(default_factory=utcnow, index=True)
+    # --as, LABLOG_USER, the config file's user or the OS user: a shared store has many.
+    actor: str = Field(max_length=64, index=True)
+    # The table, e.g. backlog_item, and the row as users name it, e.g. HJBH-12.
+    entity: str = Field(max_length=32)
+    key: str = Field(max_length=160)
+    # insert / update / delete
+    action: str = Field(max_length=8)
+    # The lab the row belongs to, when it belongs to one: `lablog log --lab`.
+    lab: str | None = Field(default=None, max_length=10)
+    # JSON: the new row's values, an update's {column: [old, new]}, a deleted row's values.
+    changes: str | None = None
+
+
 # Read shapes -----------------------------------------------------------------
 
 
@@ -421,6 +459,17 @@ class AssignResult(ReadModel):
     previous_lead: AssignmentRead | None = None
     # The same person's earlier stretch, when their role changed.
     previous_role: AssignmentRead | None = None
+
+
+class ChangeRead(ReadModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    key: str
+    lab: str | None
+    changes: dict
 
 
 class MemberResult(ReadModel):

@@ -51,7 +51,9 @@ def check(engine, store, *, auto_upgrade: bool) -> str | None:
     """Make sure the store's schema is this lablog's; returns a notice when it was changed."""
     import sqlalchemy as sa
 
-    with engine.connect() as conn:
+    from lablog import db
+
+    with db.connect(engine, store) as conn:
         current = current_revision(conn)
         tables = set(sa.inspect(conn).get_table_names())
     known = known_revisions()
@@ -67,7 +69,9 @@ def check(engine, store, *, auto_upgrade: bool) -> str | None:
         )
     if not auto_upgrade:
         state = "is empty" if current is None else f"has schema {current}, older than {known[-1]}"
-        raise StoreError(f"The store at {where} {state}; run `lablog db upgrade` to bring it up to date")
+        raise StoreError(
+            f"The store at {where} {state}; run `lablog db upgrade` (or `lablog init`) to bring it up to date"
+        )
     upgrade(engine)
     if current is None:
         return f"Created a new lablog store at {where}"

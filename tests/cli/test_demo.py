@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+# The demo always builds a SQLite file of its own, whatever LABLOG_DB says.
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_demo_builds_the_programme(cli, lablog_env):
     run = cli("demo --json")

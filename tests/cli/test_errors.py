@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import dump
-
 BAD = [
     # (command, exit code, the start of the one-line message)
     ("lab show NOPE", 1, "Error: No lab 'NOPE'; known labs: GRAV, HJBH, HJBS, INDL, UDSK"),
@@ -83,26 +81,26 @@ BAD = [
 
 
 @pytest.mark.parametrize(("command", "code", "message"), BAD, ids=[b[0] for b in BAD])
-def test_bad_input_changes_nothing(programme, db_path, command, code, message):
-    before = dump(db_path)
+def test_bad_input_changes_nothing(programme, store, command, code, message):
+    before = store.dump()
     run = programme(command, ok=False)
     assert run.exit_code == code, run.stderr
     assert run.stderr.startswith(message), run.stderr
     assert run.stderr.count("\n") == 1, run.stderr
     assert "Traceback" not in run.stderr
     assert run.stdout == ""
-    assert dump(db_path) == before
+    assert store.dump() == before
 
 
-def test_closed_lab_refuses_assignment(programme, db_path):
+def test_closed_lab_refuses_assignment(programme, store):
     programme("lab close UDSK --on 2026-11-20 --yes")
-    before = dump(db_path)
+    before = store.dump()
     run = programme("sm assign mette-orum-holm UDSK", ok=False)
     assert run.exit_code == 1
     assert run.stderr == (
         "Error: Lab UDSK was closed on 2026-11-20; reopen it with `lablog lab reopen UDSK` first\n"
     )
-    assert dump(db_path) == before
+    assert store.dump() == before
 
 
 def test_debug_shows_the_traceback(programme):

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import TODAY, dump
+from tests.conftest import TODAY
 
 BODY_K1 = """# Hjemmesygeplejersken som tovholder
 
@@ -36,31 +36,43 @@ knowledge try K-3 --lab INDL --on 2026-11-03
 """
 
 
-@pytest.fixture(scope="session")
-def network_template(programme_template, tmp_path_factory):
-    """The programme plus the NETWORK script, built once; tests get a copy."""
+def _run_network(url: str, where) -> None:
     from typer.testing import CliRunner
 
     from lablog.cli import app
 
-    where = tmp_path_factory.mktemp("network")
-    path = where / "network.db"
-    shutil.copy(programme_template, path)
     body = where / "k1.md"
     body.write_text(BODY_K1, encoding="utf-8")
     runner = CliRunner()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LABLOG_TODAY", TODAY)
-        mp.setenv("LABLOG_DB", str(path))
+        mp.setenv("LABLOG_DB", url)
         for line in NETWORK.strip().splitlines():
             result = runner.invoke(app, shlex.split(line.format(k1=shlex.quote(str(body)))))
             assert result.exit_code == 0, f"{line}: {result.stderr}"
+
+
+@pytest.fixture(scope="session")
+def network_template(programme_template, tmp_path_factory):
+    """The programme plus the NETWORK script, built once; tests get a copy."""
+    where = tmp_path_factory.mktemp("network")
+    path = where / "network.db"
+    shutil.copy(programme_template, path)
+    _run_network(str(path), where)
     return path
 
 
+@pytest.fixture(scope="session")
+def pg_network_template(pg_server, pg_programme_template, tmp_path_factory):
+    name = pg_server.create_database("lablog_network", template=pg_programme_template)
+    _run_network(pg_server.url(name), tmp_path_factory.mktemp("pg_network"))
+    return name
+
+
 @pytest.fixture
-def network(programme, network_template, db_path):
-    shutil.copy(network_template, db_path)
+def network(programme, store, request):
+    template = "network_template" if store.backend == "sqlite" else "pg_network_template"
+    store.load(request.getfixturevalue(template))
     return programme
 
 
@@ -186,13 +198,13 @@ def test_list_filters(network):
     assert "Tovholder ved udskrivning" in network("knowledge list").stdout
 
 
-def test_sharing_twice_is_harmless_and_the_source_is_never_a_recipient(network, db_path):
+def test_sharing_twice_is_harmless_and_the_source_is_never_a_recipient(network, store):
     run = network("knowledge share K-2 --to HJBS --to INDL --to GRAV --json")
     assert run.json() == {"key": "K-2", "lab": "INDL", "shared_with": ["GRAV"], "already_shared": ["HJBS"]}
-    before = dump(db_path)
+    before = store.dump()
     run = network("knowledge share K-2 --to GRAV")
     assert run.stderr == "K-2 was already shared with GRAV\n"
-    assert dump(db_path) == before
+    assert store.dump() == before
 
 
 def test_digest_groups_by_lab_as_markdown(network):
@@ -232,7 +244,7 @@ def test_digest_groups_by_lab_as_markdown(network):
     assert "Nothing was shared or answered in this period." in empty
 
 
-def test_edit_keeps_history_and_delete_never_reuses_the_number(network, db_path):
+def test_edit_keeps_history_and_delete_never_reuses_the_number(network, store):
     network('--as mette-orum-holm knowledge edit K-4 --title "Genoptræning næste dag" --tag rehabilitering')
     detail = network("knowledge show K-4 --json").json()
     assert detail["entry"]["title"] == "Genoptræning næste dag"
@@ -274,13 +286,12 @@ def test_author_defaults_to_the_actor_when_known(programme):
     assert programme("knowledge add HJBH Viden --author henrik --json").json()["author"] == "henrik-moller"
 
 
-def test_sprint_and_item_links(programme, db_path):
+def test_sprint_and_item_links(programme, store):
     from sqlmodel import Session, select
 
-    from lablog import db
     from lablog.models import BacklogItem, Lab, Sprint
 
-    engine = db.create_engine(db.StoreURL(f"sqlite:///{db_path}", "test"))
+    engine = store.engine()
     with Session(engine) as s, s.begin():
         lab = s.exec(select(Lab).where(Lab.code == "HJBH")).one()
         s.add(Sprint(lab_id=lab.id, number=3, starts=date(2026, 11, 2), ends=date(2026, 11, 15)))
@@ -377,17 +388,18 @@ def _bad(network, tmp_path):
     ]
 
 
-def test_bad_input_changes_nothing(network, db_path, tmp_path):
+def test_bad_input_changes_nothing(network, store, tmp_path):
     for command, code, message in _bad(network, tmp_path):
-        before = dump(db_path)
+        before = store.dump()
         run = network(command, ok=False)
         assert run.exit_code == code, (command, run.stderr)
         assert run.stderr.startswith(message), (command, run.stderr)
         assert run.stderr.count("\n") == 1, (command, run.stderr)
         assert run.stdout == "", command
-        assert dump(db_path) == before, command
+        assert store.dump() == before, command
 
 
+@pytest.mark.sqlite_only
 def test_the_demo_has_knowledge_flowing_between_its_labs(cli, lablog_env):
     cli("demo --json")
     demo = ["--db", str(lablog_env / "data" / "demo.db")]

@@ -6,8 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import dump
-
 SCRIPT = """
 backlog add HJBH "Fælles medicinliste" --points 5 -t medicin
 backlog add HJBH "Træn hjemmesygeplejen i IV-behandling" --points 3
@@ -292,22 +290,22 @@ def running(programme):
 
 
 @pytest.mark.parametrize(("command", "code", "message"), BAD, ids=[b[0] for b in BAD])
-def test_bad_input_changes_nothing(running, db_path, command, code, message):
-    before = dump(db_path)
+def test_bad_input_changes_nothing(running, store, command, code, message):
+    before = store.dump()
     run = running(command, ok=False)
     assert (run.exit_code, run.stderr.count("\n")) == (code, 1), run.stderr
     assert run.stderr.startswith(message), run.stderr
     assert run.stdout == ""
-    assert dump(db_path) == before
+    assert store.dump() == before
 
 
-def test_closing_a_sprint_that_is_not_active(running, db_path):
+def test_closing_a_sprint_that_is_not_active(running, store):
     running("sprint close HJBH")
     running("sprint plan HJBH")
-    before = dump(db_path)
+    before = store.dump()
     run = running("sprint close HJBH", ok=False)
     assert run.stderr == "Error: HJBH sprint 2 is planned, not active; only an active sprint can be closed\n"
-    assert dump(db_path) == before
+    assert store.dump() == before
 
 
 def test_item_keys_are_never_reused(running):

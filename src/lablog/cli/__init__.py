@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from lablog import __version__
-from lablog.cli import backlog, db, export, item, knowledge, lab, org, person, report, sm, sprint
+from lablog.cli import backlog, db, export, item, knowledge, lab, log, org, person, report, sm, sprint
 from lablog.cli._common import AppState, LablogGroup
 
 app = typer.Typer(
@@ -68,6 +68,7 @@ app.add_typer(sprint.app, name="sprint")
 app.add_typer(knowledge.app, name="knowledge")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
+app.command("log")(log.log)
 
 
 def main() -> None:

@@ -100,7 +100,10 @@ def session(ctx: typer.Context, *, write: bool = True) -> Iterator[Any]:
         with Session(engine.execution_options(lablog_readonly=True)) as s:
             yield s
         return
+    from lablog.services import changelog
+
     with Session(engine, expire_on_commit=False) as s, s.begin():
+        changelog.track(s, actor=state(ctx).actor())
         yield s
 
 
@@ -203,6 +206,13 @@ class LablogGroup(TyperGroup):
             print(f"Error: {_one_line(e)}", file=sys.stderr)
             sys.exit(e.exit_code)
         except Exception as e:  # noqa: BLE001 - the last line of defence
+            if (translated := _store_error(e)) is not None:
+                if debug:
+                    import traceback
+
+                    traceback.print_exc()
+                print(f"Error: {_one_line(translated)}", file=sys.stderr)
+                sys.exit(translated.exit_code)
             if type(e).__name__ == "Abort":
                 print("Aborted.", file=sys.stderr)
                 sys.exit(1)
@@ -224,13 +234,19 @@ def _usage_error(e: Any) -> int:
     return e.exit_code
 
 
+def _store_error(e: Exception) -> LablogError | None:
+    """A database failure with a known cause (a conflict, a busy store), as a user-facing error."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from lablog import backends
+
+    return backends.translate(e)
+
+
 def _unexpected(e: Exception) -> int:
     module = type(e).__module__
     text = _one_line(str(e)).split(" [SQL:", 1)[0]
     if module.startswith("sqlalchemy") or module.startswith(("sqlite3", "psycopg")):
-        if "locked" in text or "could not obtain lock" in text or "deadlock" in text:
-            print("Error: the store is busy with another lablog command; try again", file=sys.stderr)
-            return 3
         print(f"Error: the store failed: {text}. Run with --debug for details", file=sys.stderr)
         return 1
     if isinstance(e, OSError) and e.filename:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lablog.cli._common import JsonOpt, emit_json, notice, state
+from lablog.cli._common import JsonOpt, YesOpt, confirm, emit_json, notice, state
 
 app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="The store: its schema, upgrades and backups."
@@ -47,11 +47,11 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
 
 
 def _info(store, engine) -> dict:
-    from lablog import schema
+    from lablog import db, schema
 
     current = None
     if engine is not None:
-        with engine.connect() as conn:
+        with db.connect(engine, store) as conn:
             current = schema.current_revision(conn)
     return {
         "store": store.display(),
@@ -127,6 +127,32 @@ def backup(
         src.close()
         dst.close()
     notice(f"Backed up {source} to {file}")
+
+
+@app.command("copy")
+def copy(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", metavar="URL|PATH", help="The empty store to copy into.")],
+    yes: YesOpt = False,
+) -> None:
+    """Copy this store into an empty one, all or nothing: e.g. a local file to the shared server.
+
+    Example: lablog db copy --to postgresql+psycopg://mette@db.example/lablog
+    """
+    from lablog import db as dbmod
+    from lablog.errors import LablogError
+    from lablog.services.copy import copy_store
+
+    st = state(ctx)
+    target = dbmod.StoreURL(dbmod.to_url(to), "--to")
+    if target.url == st.store.url:
+        raise LablogError("--to names the store being copied; give another database")
+    confirm(f"Copy the store at {st.store.display()} into {target.display()}?", yes)
+    counts = copy_store(st.engine(), target, progress=notice)
+    notice(
+        f"Copied {sum(counts.values())} rows in {len(counts)} tables from {st.store.display()} "
+        f"to {target.display()}"
+    )
 
 
 def demo(

@@ -12,6 +12,7 @@ from rich.text import Text
 from lablog.dates import iso_week
 from lablog.models import (
     AssignmentRead,
+    ChangeRead,
     LabDetail,
     LabRead,
     NetworkRead,
@@ -212,3 +213,22 @@ def network(console: Console, net: NetworkRead) -> None:
         console.print(Text("⚠ Labs with no lead: " + ", ".join(net.labs_without_lead), style="bold yellow"))
     else:
         console.print(Text("Every open lab has a lead.", style="green"))
+
+
+def _change(value) -> str:
+    return "–" if value is None else str(value)
+
+
+def changes(console: Console, rows: Sequence[ChangeRead]) -> None:
+    if not rows:
+        return empty(console, "No changes recorded")
+    table = _table("When (UTC)", "Who", "What", "Key", "Lab", "Changes")
+    for r in rows:
+        if r.action == "update":
+            text = "; ".join(f"{k}: {_change(old)} → {_change(new)}" for k, (old, new) in r.changes.items())
+        else:
+            # The lab has a column of its own.
+            text = ", ".join(f"{k}={v}" for k, v in r.changes.items() if k != "lab")
+        what = f"{r.action} {r.entity.replace('_', ' ')}"
+        table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, what, r.key, r.lab or "", text)
+    console.print(table)

@@ -23,7 +23,7 @@ from lablog.models import (
     Sprint,
     utcnow,
 )
-from lablog.services import ranking, refs
+from lablog.services import concurrency, ranking, refs
 
 KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})-(\d+)$")
 # Ranks longer than this trigger a one-off respacing of the lab's backlog.
@@ -173,17 +173,6 @@ def to_reads(session: Session, items: Sequence[BacklogItem]) -> list[ItemRead]:
     ]
 
 
-def _next_number(session: Session, lab: Lab) -> int:
-    """Take the lab's next item number. The row lock (FOR UPDATE on PostgreSQL; the
-    write lock SQLite takes at BEGIN IMMEDIATE) keeps two adds from sharing a key."""
-    query = select(Lab).where(Lab.id == lab.id).with_for_update()
-    locked = session.exec(query.execution_options(populate_existing=True)).one()
-    number = locked.next_item_number
-    locked.next_item_number = number + 1
-    session.add(locked)
-    return number
-
-
 def _ranks(session: Session, lab_id: int) -> list[tuple[int, str]]:
     return list(
         session.exec(
@@ -256,7 +245,7 @@ def add(
     owner_id = refs.person(session, owner).id if owner else None
     item = BacklogItem(
         lab_id=the_lab.id,
-        number=_next_number(session, the_lab),
+        number=concurrency.next_number(session, the_lab),
         title=title,
         description=(description or "").strip() or None,
         type=_type(type),

@@ -1,0 +1,94 @@
+"""PostgreSQL: the shared store, one writer at a time by an advisory lock."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lablog.backends import BUSY, Backend, lock_timeout, unique_conflict
+from lablog.errors import Conflict, LablogError, StoreError
+
+# pg_advisory_xact_lock key for "a lablog command is writing": 'lablog' in ASCII.
+WRITE_LOCK = 0x6C61626C6F67
+
+# SQLSTATEs that mean another transaction got in the way; retrying is safe.
+_RETRY = {
+    "40001": "another command changed the same rows at the same moment",  # serialization_failure
+    "40P01": "another command changed the same rows at the same moment",  # deadlock_detected
+    "55P03": None,  # lock_not_available: lock_timeout ran out
+    "57014": None,  # query_canceled: statement_timeout while waiting
+}
+
+
+class PostgresBackend(Backend):
+    name = "postgresql"
+
+    def create_engine(self, store):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise StoreError(
+                f"The store at {store.display()} is a PostgreSQL database, and lablog needs the "
+                "psycopg driver for it: pip install 'psycopg[binary]'"
+            ) from None
+        timeout_ms = int(lock_timeout() * 1000)
+        engine = sa.create_engine(store.url, connect_args={"connect_timeout": 10})
+
+        @sa.event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            if conn.get_execution_options().get("lablog_readonly", False):
+                return
+            # Writers take turns, as on SQLite: wait at most the lock timeout for
+            # the one before to commit, then read the state it left.
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+        return engine
+
+    def translate(self, exc) -> LablogError | None:
+        orig = getattr(exc, "orig", exc)
+        state = getattr(orig, "sqlstate", None)
+        if state in _RETRY:
+            reason = _RETRY[state]
+            return Conflict(f"{reason}; nothing was saved. Run the command again" if reason else BUSY)
+        if state == "23505":  # unique_violation
+            diag = getattr(orig, "diag", None)
+            table = getattr(diag, "table_name", None)
+            constraint = getattr(diag, "constraint_name", None) or ""
+            column = constraint.removeprefix(f"uq_{table}_") if table else None
+            return unique_conflict(table, column or None)
+        return None
+
+    def connection_error(self, store, exc) -> StoreError:
+        orig = getattr(exc, "orig", exc)
+        text = " ".join(str(orig).split())
+        if "does not exist" in text and "database" in text:
+            hint = "create it (see README: Sharing one store across organisations)"
+        elif "password" in text or "authentication" in text:
+            hint = "check the user name and the password (in ~/.pgpass or PGPASSWORD)"
+        else:
+            hint = "check that the server is running and accepts connections at that host and port"
+        # psycopg's message says which step failed; keep its last clause, never the URL it was given.
+        reason = text.rsplit("failed: ", 1)[-1] if "failed: " in text else text
+        return StoreError(f"Cannot connect to the store at {store.display()}: {reason}; {hint}")
+
+    def after_bulk_load(self, conn, tables) -> None:
+        for table in tables:
+            if "id" not in table.c:
+                continue
+            conn.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+    def integrity_problems(self, conn) -> list[str]:
+        # PostgreSQL checks foreign keys and unique constraints on every write;
+        # a constraint that is not valid (NOT VALID, or disabled) is the one thing to look for.
+        rows = conn.execute(
+            sa.text(
+                "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+                "WHERE NOT convalidated AND connamespace = 'public'::regnamespace"
+            )
+        ).all()
+        return [f"constraint {name} on {table} is not validated" for table, name in rows]

@@ -1,0 +1,36 @@
+"""`lablog log`: who changed what, and when."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lablog.cli._common import JsonOpt, console, emit_json, parse_date, session
+
+
+def log(
+    ctx: typer.Context,
+    lab: Annotated[str | None, typer.Option("--lab", metavar="LAB", help="Only changes to this lab.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="Only changes saved on or after this day.")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", metavar="HANDLE", help="Only changes made by this user.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Show at most N changes; 0 for all.")] = 50,
+    json: JsonOpt = False,
+) -> None:
+    """Show the history of changes to the store, newest first: who, when, what.
+
+    Example: lablog log --lab HJBH --since -2w
+    """
+    from lablog.render import tables
+    from lablog.services import changelog
+
+    day = parse_date(ctx, since, "--since")
+    with session(ctx, write=False) as s:
+        rows = changelog.history(s, lab=lab, since=day, actor=actor, limit=limit or None)
+    if json:
+        return emit_json(rows)
+    tables.changes(console(), rows)

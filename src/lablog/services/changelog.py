@@ -1,0 +1,235 @@
+"""Who changed what, and when: the change log every write leaves behind.
+
+`track(session, actor=…)` hooks the session's flush. Every ORM object that
+is inserted, updated or deleted in it gets one change_log row with the actor,
+the time, the row as users name it (HJBH-12, mette-orum-holm) and its lab,
+and the changed columns as JSON ({"focus": ["old", "new"]}). Services need no
+logging code: a new table is logged as soon as its rows are written through
+the ORM. Give it a readable key in `_key` below; until then it is `table #id`.
+Core statements (bulk UPDATEs, the counters in services.counters) are not
+seen by the ORM, so they are not logged.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlmodel import Session, SQLModel, select
+
+from lablog.models import (
+    BacklogItem,
+    ChangeLog,
+    ChangeRead,
+    Lab,
+    LabMember,
+    LabTargetGroup,
+    Organisation,
+    Person,
+    SmAssignment,
+    Sprint,
+    utcnow,
+)
+from lablog.services import refs
+
+# Bookkeeping columns that say nothing a reader of the log wants to know.
+_QUIET = {"id", "created_at", "updated_at", "version", "next_item_number"}
+# Foreign keys shown as what users type: the code or handle, not the id.
+_NAMED = {
+    "organisation_id": ("organisation", "code"),
+    "lab_id": ("lab", "code"),
+    "person_id": ("person", "handle"),
+    "owner_id": ("person", "handle"),
+}
+
+
+def track(session: Session, *, actor: str) -> None:
+    """Log every change this session flushes, as made by `actor`."""
+    session.info["actor"] = actor[:64]
+    if not session.info.get("changelog"):
+        event.listen(session, "after_flush", _after_flush)
+        session.info["changelog"] = True
+
+
+class _Names:
+    """Codes and handles by id, looked up once per flush on the flushing connection."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.cache: dict[tuple, object] = {}
+
+    def get(self, table: str, column: str, id_: int | None):
+        if id_ is None:
+            return None
+        key = (table, column, id_)
+        if key not in self.cache:
+            t = SQLModel.metadata.tables[table]
+            self.cache[key] = self.conn.execute(sa.select(t.c[column]).where(t.c.id == id_)).scalar()
+        return self.cache[key]
+
+    def item(self, id_: int | None) -> tuple[str | None, str | None]:
+        if id_ is None:
+            return None, None
+        key = ("item", id_)
+        if key not in self.cache:
+            row = self.conn.execute(
+                sa.select(Lab.code, BacklogItem.number).join(Lab).where(BacklogItem.id == id_)
+            ).first()
+            self.cache[key] = (f"{row[0]}-{row[1]}", row[0]) if row else (None, None)
+        return self.cache[key]
+
+    def sprint(self, id_: int | None) -> tuple[str | None, str | None]:
+        if id_ is None:
+            return None, None
+        key = ("sprint", id_)
+        if key not in self.cache:
+            row = self.conn.execute(
+                sa.select(Lab.code, Sprint.number).join(Lab).where(Sprint.id == id_)
+            ).first()
+            self.cache[key] = (f"{row[0]} {row[1]}", row[0]) if row else (None, None)
+        return self.cache[key]
+
+
+def _key(obj, names: _Names) -> tuple[str, str | None]:
+    """The row as users name it, and the code of the lab it belongs to."""
+    lab = names.get("lab", "code", getattr(obj, "lab_id", None))
+    match obj:
+        case Organisation():
+            return obj.code, None
+        case Person():
+            return obj.handle, None
+        case Lab():
+            return obj.code, obj.code
+        case BacklogItem():
+            return f"{lab}-{obj.number}", lab
+        case Sprint():
+            return f"{lab} sprint {obj.number}", lab
+        case LabMember() | SmAssignment():
+            return f"{lab} {names.get('person', 'handle', obj.person_id)}", lab
+        case LabTargetGroup():
+            return f"{lab} {obj.name}", lab
+    if (item_id := getattr(obj, "item_id", None)) is not None:
+        key, item_lab = names.item(item_id)
+        if key:
+            return key, item_lab
+    if (sprint_id := getattr(obj, "sprint_id", None)) is not None:
+        key, sprint_lab = names.sprint(sprint_id)
+        if key:
+            return key, sprint_lab
+    return f"{obj.__tablename__} #{obj.id}", lab
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _shown(column: str, value, names: _Names) -> tuple[str, object]:
+    if column in _NAMED and value is not None:
+        table, attr = _NAMED[column]
+        return column.removesuffix("_id"), names.get(table, attr, value)
+    return column, _plain(value)
+
+
+def _values(obj, names: _Names) -> dict:
+    out = {}
+    for column in obj.__table__.columns:
+        value = getattr(obj, column.key, None)
+        if column.key not in _QUIET and value is not None:
+            name, shown = _shown(column.key, value, names)
+            out[name] = shown
+    return out
+
+
+def _changed(obj, names: _Names) -> dict:
+    state = sa.inspect(obj)
+    out = {}
+    for column in obj.__table__.columns:
+        if column.key in _QUIET:
+            continue
+        history = state.attrs[column.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new:
+            continue
+        name, old_shown = _shown(column.key, old, names)
+        out[name] = [old_shown, _shown(column.key, new, names)[1]]
+    return out
+
+
+def _after_flush(session: Session, _context) -> None:
+    objects = [
+        *(("insert", o) for o in session.new),
+        *(("update", o) for o in session.dirty),
+        *(("delete", o) for o in session.deleted),
+    ]
+    objects = [(a, o) for a, o in objects if hasattr(o, "__table__") and not isinstance(o, ChangeLog)]
+    if not objects:
+        return
+    conn = session.connection()
+    names = _Names(conn)
+    at = utcnow()
+    rows = []
+    for action, obj in objects:
+        if action == "update":
+            if not session.is_modified(obj, include_collections=False):
+                continue
+            changes = _changed(obj, names)
+            if not changes:
+                continue
+        else:
+            changes = _values(obj, names)
+        key, lab = _key(obj, names)
+        rows.append(
+            {
+                "at": at,
+                "actor": session.info.get("actor") or "unknown",
+                "entity": obj.__tablename__,
+                "key": key[:160],
+                "action": action,
+                "lab": lab,
+                "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+            }
+        )
+    if rows:
+        conn.execute(sa.insert(ChangeLog.__table__), rows)
+
+
+def history(
+    session: Session,
+    *,
+    lab: str | None = None,
+    since: date | None = None,
+    actor: str | None = None,
+    limit: int | None = None,
+) -> list[ChangeRead]:
+    """Changes, newest first, filtered by lab, day and actor; raises NotFound (lab)."""
+    query = select(ChangeLog).order_by(ChangeLog.id.desc())
+    if lab:
+        query = query.where(ChangeLog.lab == refs.lab(session, lab).code)
+    if since:
+        query = query.where(ChangeLog.at >= datetime(since.year, since.month, since.day, tzinfo=UTC))
+    if actor:
+        query = query.where(sa.func.lower(ChangeLog.actor) == actor.strip().lower())
+    if limit:
+        query = query.limit(limit)
+    return [
+        ChangeRead(
+            id=row.id,
+            at=row.at,
+            actor=row.actor,
+            action=row.action,
+            entity=row.entity,
+            key=row.key,
+            lab=row.lab,
+            changes=json.loads(row.changes) if row.changes else {},
+        )
+        for row in session.exec(query)
+    ]

@@ -1,0 +1,79 @@
+"""`lablog log`: every change keeps who made it and when."""
+
+from __future__ import annotations
+
+
+def test_every_change_records_its_actor(programme):
+    cli = programme
+    cli("--as anders-kjaer lab edit HJBH --focus 'IV antibiotics at home'")
+    latest = cli("log --limit 1 --json").json()
+    assert len(latest) == 1
+    change = latest[0]
+    assert (change["actor"], change["action"], change["entity"], change["key"], change["lab"]) == (
+        "anders-kjaer",
+        "update",
+        "lab",
+        "HJBH",
+        "HJBH",
+    )
+    assert change["changes"] == {"focus": ["IV treatment at home", "IV antibiotics at home"]}
+    assert change["at"].endswith("Z")
+
+
+def test_inserts_name_rows_as_users_do(programme):
+    cli = programme
+    cli("lab member add HJBS henrik-moller --role product-owner")
+    change = cli("log --lab hjbs --limit 1 --json").json()[0]
+    assert (change["action"], change["entity"], change["key"], change["actor"]) == (
+        "insert",
+        "lab_member",
+        "HJBS henrik-moller",
+        "tester",
+    )
+    assert change["changes"] == {
+        "joined_on": "2026-11-23",
+        "lab": "HJBS",
+        "person": "henrik-moller",
+        "role": "product-owner",
+    }
+    cli("person edit kasper-norgaard --org PL")
+    change = cli("log --limit 1 --json").json()[0]
+    assert (change["key"], change["changes"]) == ("kasper-norgaard", {"organisation": ["FAV", "PL"]})
+
+
+def test_filters(programme, monkeypatch):
+    cli = programme
+    monkeypatch.setenv("LABLOG_USER", "signe-aagaard")
+    cli("lab edit GRAV --focus 'Fødsler'")
+    cli("org add TMP Midlertidig --sector other")
+    cli("org remove TMP --yes")
+    mine = cli("log --actor SIGNE-AAGAARD --json").json()
+    assert [(c["action"], c["key"]) for c in mine] == [
+        ("delete", "TMP"),
+        ("insert", "TMP"),
+        ("update", "GRAV"),
+    ]
+    assert {c["lab"] for c in cli("log --lab GRAV --limit 0 --json").json()} == {"GRAV"}
+    everything = cli("log --limit 0 --json").json()
+    assert len(everything) > 50
+    assert [c["id"] for c in everything] == sorted((c["id"] for c in everything), reverse=True)
+    assert len(cli("log --json").json()) == 50
+    assert cli("log --since 2999-01-01 --json").json() == []
+    assert len(cli("log --since 2000-01-01 --limit 0 --json").json()) == len(everything)
+
+
+def test_log_table_and_errors(programme):
+    cli = programme
+    cli("--as mette-orum-holm lab edit GRAV --name 'Gravide'")
+    out = cli("log --limit 1").stdout
+    assert "mette-orum-holm" in out and "name: Gravide og fødende → Gravide" in out
+    run = cli("log --lab NOPE", ok=False)
+    assert run.exit_code == 1 and run.stderr.startswith("Error: No lab 'NOPE'")
+    assert cli("log --since nonsense", ok=False).exit_code == 2
+
+
+def test_a_failed_command_leaves_no_log(programme):
+    cli = programme
+    before = cli("log --limit 0 --json").json()
+    assert cli('org add FAV "Again" --sector other', ok=False).exit_code == 1
+    assert cli("log --limit 0 --json").json() == before

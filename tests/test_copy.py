@@ -1,0 +1,46 @@
+"""`lablog db copy --to URL`: a local store moves into an empty shared one, all or nothing."""
+
+from __future__ import annotations
+
+from tests.conftest import dump
+
+
+def test_copy_the_programme_to_postgresql(programme, db_path, pg_server):
+    cli = programme
+    cli("--as mette-orum-holm lab edit HJBH --focus 'IV antibiotics at home'")
+    target = pg_server.url(pg_server.create_database())
+    run = cli("db", "copy", "--to", target, "--yes")
+    assert run.stderr.startswith("Copied ") and run.stderr.endswith(f"to {target}\n")
+    assert dump(f"sqlite:///{db_path}") == dump(target)
+
+    # The shared store carries on where the file left off: new ids, same history.
+    shared = ["--db", target]
+    cli(*shared, "org", "add", "NEW", "Ny organisation", "--sector", "other")
+    assert len(cli(*shared, "org", "list", "--json").json()) == 7
+    assert cli(*shared, "log", "--limit", "2", "--json").json()[1]["actor"] == "mette-orum-holm"
+
+
+def test_copy_refuses_a_store_with_data_and_changes_nothing(programme, pg_server):
+    cli = programme
+    target = pg_server.url(pg_server.create_database())
+    cli("db", "copy", "--to", target, "--yes")
+    cli("--db", target, "org", "add", "NEW", "Ny", "--sector", "other")
+    before = dump(target)
+    run = cli("db", "copy", "--to", target, "--yes", ok=False)
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"Error: {target} is not empty (its change_log table has rows); lablog copies only into an "
+        "empty store, so nothing is overwritten\n"
+    )
+    assert dump(target) == before
+
+
+def test_copy_to_a_sqlite_file_and_confirmation(programme, db_path, tmp_path):
+    cli = programme
+    target = tmp_path / "copy.db"
+    run = cli("db", "copy", "--to", str(target), ok=False)
+    assert run.exit_code == 1 and "Pass --yes to confirm" in run.stderr
+    cli("db", "copy", "--to", str(target), "--yes")
+    assert dump(f"sqlite:///{db_path}") == dump(f"sqlite:///{target}")
+    run = cli("db", "copy", "--to", str(db_path), "--yes", ok=False)
+    assert run.stderr == "Error: --to names the store being copied; give another database\n"
