@@ -212,6 +212,33 @@ def pg_programme_template(pg_server, pg_empty) -> str:
     return name
 
 
+@pytest.fixture(scope="session")
+def scripted(request, tmp_path_factory):
+    """scripted(backend, name, script): the programme plus a script, built once per backend.
+
+    Returns a template for `store.load` (a SQLite file or a PostgreSQL database name).
+    """
+    built: dict[tuple[str, str], object] = {}
+
+    def get(backend: str, name: str, script: str):
+        key = (backend, name)
+        if key not in built:
+            if backend == "sqlite":
+                path = tmp_path_factory.mktemp(name) / f"{name}.db"
+                shutil.copy(request.getfixturevalue("programme_template"), path)
+                _run_script(str(path), script)
+                built[key] = path
+            else:
+                server = request.getfixturevalue("pg_server")
+                base = request.getfixturevalue("pg_programme_template")
+                db_name = server.create_database(f"lablog_{name}", template=base)
+                _run_script(server.url(db_name), script)
+                built[key] = db_name
+        return built[key]
+
+    return get
+
+
 @pytest.fixture
 def programme(cli, store, request):
     """A small programme: six organisations, twelve people, five labs, leads and a handover."""

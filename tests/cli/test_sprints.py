@@ -41,9 +41,8 @@ sprint close HJBH --on 2026-11-20 --goal-met no
 
 
 @pytest.fixture
-def three_sprints(programme):
-    for line in SCRIPT.strip().splitlines():
-        programme(line)
+def three_sprints(programme, store, scripted):
+    store.load(scripted(store.backend, "three_sprints", SCRIPT))
     return programme
 
 
@@ -271,21 +270,23 @@ BAD = [
 ]
 
 
+RUNNING = """
+backlog add HJBH Første --points 3
+backlog add HJBH Anden --points 5
+backlog add HJBH Tredje
+backlog add GRAV 'Fra en anden lab'
+backlog add HJBH Droppet
+item drop HJBH-4
+sprint plan HJBH --start 2026-11-16
+sprint add HJBH HJBH-1 HJBH-2
+sprint start HJBH --on 2026-11-16
+item done HJBH-1 --on 2026-11-17
+"""
+
+
 @pytest.fixture
-def running(programme):
-    for line in [
-        "backlog add HJBH Første --points 3",
-        "backlog add HJBH Anden --points 5",
-        "backlog add HJBH Tredje",
-        "backlog add GRAV 'Fra en anden lab'",
-        "backlog add HJBH Droppet",
-        "item drop HJBH-4",
-        "sprint plan HJBH --start 2026-11-16",
-        "sprint add HJBH HJBH-1 HJBH-2",
-        "sprint start HJBH --on 2026-11-16",
-        "item done HJBH-1 --on 2026-11-17",
-    ]:
-        programme(line)
+def running(programme, store, scripted):
+    store.load(scripted(store.backend, "running", RUNNING))
     return programme
 
 
