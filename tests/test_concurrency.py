@@ -1,8 +1,9 @@
 """Several processes writing one store at once: nothing lost, every loser told.
 
 4 processes each run WRITES commands (LABLOG_TEST_WRITES, default 250) against
-the same store, mixing inserts (person add), edits of one shared row (lab edit)
-and inserts that depend on an earlier one (lab member add). The lock timeout is
+the same store, mixing inserts (person add, backlog add), edits of one shared
+row (lab edit), inserts that depend on an earlier one (lab member add), status
+changes (item done) and moves in one shared backlog (backlog rank --top). The lock timeout is
 short so that some writers give up: each command must either succeed or exit 3
 with a message to run it again, and afterwards the store holds exactly what the
 successful commands wrote, with a change-log row for each, and its constraints
@@ -11,6 +12,7 @@ hold.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 
@@ -34,31 +36,37 @@ def _worker(worker: int, writes: int) -> list[tuple[str, str, int, str]]:
     runner = CliRunner()
     results = []
     added: list[str] = []
+    items: list[str] = []
     for j in range(writes):
         handle = f"w{worker}-p{j}"
-        step = j % 3
+        step = j % 6
         if step == 2 and added:
             kind, value = "member", added.pop(0)
             argv = ["lab", "member", "add", "HJBH", value]
         elif step == 1:
             kind, value = "focus", f"worker {worker} write {j}"
             argv = ["lab", "edit", "HJBH", "--focus", value]
+        elif step == 3:
+            kind, value = "item", f"Worker {worker} punkt {j}"
+            argv = ["backlog", "add", "HJBH", value, "--points", "3", "--json"]
+        elif step == 4 and items:
+            kind, value = "done", items[-1]
+            argv = ["item", "done", value]
+        elif step == 5 and items:
+            kind, value = "rank", items[0]
+            argv = ["backlog", "rank", value, "--top"]
         else:
             kind, value = "person", handle
-            argv = [
-                "--as",
-                f"worker-{worker}",
-                "person",
-                "add",
-                f"Worker {worker} Person {j}",
-                "--org",
-                "FAV",
-                "--handle",
-                handle,
-            ]
+            argv = ["--as", f"worker-{worker}", "person", "add", f"Worker {worker} Person {j}"]
+            argv += ["--org", "FAV", "--handle", handle]
         result = runner.invoke(app, argv, catch_exceptions=True)
-        if kind == "person" and result.exit_code == 0:
+        if result.exit_code == 0 and kind == "person":
             added.append(handle)
+        if result.exit_code == 0 and kind == "item":
+            value = json.loads(result.stdout)["key"]
+            items.append(value)
+        if kind == "done" and result.exit_code == 0:
+            items.pop()
         results.append((kind, value, result.exit_code, result.stderr))
     return results
 
@@ -80,7 +88,8 @@ def test_concurrent_writers_lose_nothing(cli, store, monkeypatch):
         assert stderr.startswith("Error: ") and stderr.count("\n") == 1, stderr
         assert "run the command again" in stderr, stderr
     ok = {
-        kind: [r[1] for r in results if r[0] == kind and r[2] == 0] for kind in ("person", "focus", "member")
+        kind: [r[1] for r in results if r[0] == kind and r[2] == 0]
+        for kind in ("person", "focus", "member", "item", "done", "rank")
     }
 
     engine = store.engine()
@@ -98,6 +107,17 @@ def test_concurrent_writers_lose_nothing(cli, store, monkeypatch):
                 ).scalars()
             )
             assert members == set(ok["member"])
+            keys = set(conn.execute(sa.text("SELECT 'HJBH-' || number FROM backlog_item")).scalars())
+            assert keys == set(ok["item"])
+            done = set(
+                conn.execute(
+                    sa.text("SELECT 'HJBH-' || number FROM backlog_item WHERE status = 'done'")
+                ).scalars()
+            )
+            assert done == set(ok["done"])
+            # Concurrent moves never gave two items the same place in the backlog.
+            assert count("SELECT count(DISTINCT rank) FROM backlog_item") == len(keys)
+            assert count("SELECT count(*) FROM item_event WHERE kind = 'status'") == len(ok["done"])
             focus = conn.execute(sa.text("SELECT focus FROM lab WHERE code = 'HJBH'")).scalar()
             assert focus in ok["focus"]
             # One change-log row per successful write, none for a write that gave up.
