@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from lablog import __version__
-from lablog.cli import db, lab, org, person, report, sm
+from lablog.cli import db, lab, org, person, report, sm, worker
 from lablog.cli._common import AppState, LablogGroup
 
 app = typer.Typer(
@@ -63,6 +63,7 @@ app.add_typer(person.app, name="person")
 app.add_typer(lab.app, name="lab")
 app.add_typer(sm.app, name="sm")
 app.add_typer(report.app, name="report")
+app.add_typer(worker.app, name="worker")
 
 
 def main() -> None:
