@@ -21,8 +21,6 @@ modules pull in `enum` and `selectors`, about 14 ms of a 100 ms budget.
 LABLOG_DEBUG=1 says on stderr why the worker was not used.
 """
 
-from __future__ import annotations
-
 import os
 import stat
 import sys
@@ -143,9 +141,10 @@ def identity() -> tuple[str, str]:
     # sys.path[0] is the script's directory or the cwd; the worker runs with -P.
     path = sys.path if sys.flags.safe_path else sys.path[1:]
     flags = [getattr(sys.flags, f) for f in ("optimize", "dev_mode", "utf8_mode", "isolated", "no_site")]
-    install = "\0".join([sys.executable, package, *path, repr(flags), sys.getfilesystemencoding()])
+    python = os.path.realpath(sys.executable)
+    install = "\0".join([python, package, *path, repr(flags), sys.getfilesystemencoding()])
 
-    parts = [lablog.__version__, _stamp(sys.executable), _stamp(os.path.dirname(os.__file__))]
+    parts = [lablog.__version__, _stamp(python), _stamp(os.path.dirname(os.__file__))]
     parts += [_stamp(p) for p in path if p.endswith("-packages")]
     parts += _tree_stamps(package)
     code = "\0".join(parts)
@@ -197,8 +196,8 @@ def run_in_worker(argv: list[str], *, prog_name: str) -> int:
     where = paths(directory, install)
     sock = _connect(where["socket"])
     if sock is None:
-        start_worker(directory, install, key)
-        raise Unavailable("no worker was running; started one")
+        started = start_worker(directory, install, key)
+        raise Unavailable("no worker was running; started one" if started else "the worker is starting")
 
     fields = [os.getcwd(), prog_name, oct(_umask())]
     for stream in (sys.stdin, sys.stdout, sys.stderr):
@@ -217,7 +216,7 @@ def run_in_worker(argv: list[str], *, prog_name: str) -> int:
     if reply == b"stale":
         sock.close()
         start_worker(directory, install, key)
-        raise Unavailable("the worker was out of date; started a new one")
+        raise Unavailable("the worker was out of date; starting a new one")
     if not reply.startswith(b"pid "):
         sock.close()
         raise Unavailable(f"the worker answered {reply!r}")
