@@ -1,11 +1,23 @@
-"""Every test gets its own SQLite file, a fixed clock and plain, wide output."""
+"""Every test gets its own SQLite file, a fixed clock and plain, wide output.
+
+LABLOG_TEST_CLI chooses how the `cli` fixture runs lablog: `runner` (the
+default, Typer's CliRunner in this process), `process` (the real `lablog`
+executable, in-process: LABLOG_NO_WORKER=1) or `worker` (the real executable
+through one preloaded worker shared by the whole session).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +25,64 @@ import pytest
 from typer.testing import CliRunner
 
 TODAY = "2026-11-23"
+CLI_MODE = os.environ.get("LABLOG_TEST_CLI", "runner")
+
+
+def lablog_executable() -> list[str]:
+    """`lablog` as users run it: the console script next to this Python, else `python -m lablog`."""
+    script = shutil.which("lablog", path=os.path.dirname(sys.executable))
+    return [script] if script else [sys.executable, "-m", "lablog"]
+
+
+def stop_worker(runtime_dir: str | Path, env: dict | None = None) -> None:
+    """Stop the worker serving runtime_dir (if any) and wait until it has exited."""
+    env = {**(env or os.environ), "LABLOG_RUNTIME_DIR": str(runtime_dir)}
+    env.pop("LABLOG_NO_WORKER", None)
+    out = subprocess.run(
+        [*lablog_executable(), "worker", "status", "--json"],
+        env={**env, "LABLOG_NO_WORKER": "1"},
+        capture_output=True,
+        text=True,
+    )
+    pid = json.loads(out.stdout).get("pid") if out.returncode == 0 else None
+    subprocess.run(
+        [*lablog_executable(), "worker", "stop"], env={**env, "LABLOG_NO_WORKER": "1"}, capture_output=True
+    )
+    if pid:
+        wait_gone(pid) or os.kill(pid, signal.SIGKILL)
+
+
+def wait_gone(pid: int, timeout: float = 10) -> bool:
+    """True once process pid has exited (or is a zombie), within timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture(scope="session")
+def session_runtime_dir():
+    """The worker's runtime directory for the session; any worker in it is stopped at the end."""
+    # Short, because a unix socket's path has at most ~100 bytes.
+    path = tempfile.mkdtemp(prefix="lw", dir="/tmp")
+    yield path
+    stop_worker(path)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
-def lablog_env(tmp_path, monkeypatch):
+def lablog_env(tmp_path, monkeypatch, session_runtime_dir):
     monkeypatch.setenv("LABLOG_DB", str(tmp_path / "lablog.db"))
     monkeypatch.setenv("LABLOG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LABLOG_CONFIG_DIR", str(tmp_path / "config"))
@@ -24,6 +90,13 @@ def lablog_env(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("LABLOG_DEBUG", raising=False)
+    # Subprocesses never start a worker in the user's runtime directory.
+    monkeypatch.setenv("LABLOG_RUNTIME_DIR", session_runtime_dir)
+    monkeypatch.setenv("LABLOG_WORKER_IDLE", "60")
+    if CLI_MODE == "worker":
+        monkeypatch.delenv("LABLOG_NO_WORKER", raising=False)
+    else:
+        monkeypatch.setenv("LABLOG_NO_WORKER", "1")
     return tmp_path
 
 
@@ -49,10 +122,18 @@ def cli():
 
     runner = CliRunner()
 
+    def invoke(argv: list[str], input: str | None) -> Run:
+        if CLI_MODE == "runner":
+            result = runner.invoke(app, argv, input=input, catch_exceptions=False)
+            return Run(result.exit_code, result.stdout, result.stderr)
+        out = subprocess.run(
+            [*lablog_executable(), *argv], input=input or "", capture_output=True, encoding="utf-8"
+        )
+        return Run(out.returncode, out.stdout, out.stderr)
+
     def run(*args: str, input: str | None = None, ok: bool = True) -> Run:
         argv = shlex.split(args[0]) if len(args) == 1 else list(args)
-        result = runner.invoke(app, argv, input=input, catch_exceptions=False)
-        run = Run(result.exit_code, result.stdout, result.stderr)
+        run = invoke(argv, input)
         assert "This is a bug in lablog" not in run.stderr, run.stderr
         if ok:
             assert run.exit_code == 0, f"lablog {' '.join(argv)} failed: {run.stderr}"
