@@ -34,22 +34,19 @@ def lablog_executable() -> list[str]:
     return [script] if script else [sys.executable, "-m", "lablog"]
 
 
-def stop_worker(runtime_dir: str | Path, env: dict | None = None) -> None:
-    """Stop the worker serving runtime_dir (if any) and wait until it has exited."""
-    env = {**(env or os.environ), "LABLOG_RUNTIME_DIR": str(runtime_dir)}
-    env.pop("LABLOG_NO_WORKER", None)
-    out = subprocess.run(
-        [*lablog_executable(), "worker", "status", "--json"],
-        env={**env, "LABLOG_NO_WORKER": "1"},
-        capture_output=True,
-        text=True,
-    )
-    pid = json.loads(out.stdout).get("pid") if out.returncode == 0 else None
-    subprocess.run(
-        [*lablog_executable(), "worker", "stop"], env={**env, "LABLOG_NO_WORKER": "1"}, capture_output=True
-    )
-    if pid:
-        wait_gone(pid) or os.kill(pid, signal.SIGKILL)
+def stop_worker(runtime_dir: str | Path) -> None:
+    """Stop every worker that serves runtime_dir (they leave a pid file there) and wait for it."""
+    for pid_file in Path(runtime_dir).glob("w-*.pid"):
+        try:
+            pid = int(pid_file.read_text())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if b"lablog.worker" not in cmdline or os.fsencode(str(runtime_dir)) not in cmdline:
+            continue  # the pid was reused by another process
+        os.kill(pid, signal.SIGTERM)
+        if not wait_gone(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def wait_gone(pid: int, timeout: float = 10) -> bool:

@@ -183,7 +183,7 @@ def _tree_stamps(top: str) -> list[str]:
 
 def paths(directory: str, install: str) -> dict[str, str]:
     base = os.path.join(directory, f"w-{install}")
-    return {"socket": base + ".sock", "lock": base + ".lock", "log": base + ".log"}
+    return {"socket": base + ".sock", "lock": base + ".lock", "log": base + ".log", "pid": base + ".pid"}
 
 
 # Talking to the worker -----------------------------------------------------------
@@ -410,7 +410,7 @@ def start_worker(directory: str, install: str, key: str) -> bool:
         os.set_inheritable(lock, True)
         import subprocess
 
-        python = os.environ.get("LABLOG_WORKER_PYTHON") or sys.executable
+        python = sys.executable
         flags = subprocess._args_from_interpreter_flags()
         argv = [python, *flags, "-P", "-m", "lablog.worker", "--lock-fd", str(lock), directory, install, key]
         log = where["log"] if os.environ.get("LABLOG_DEBUG") else os.devnull

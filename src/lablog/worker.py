@@ -165,10 +165,13 @@ class Worker:
         os.umask(0o077)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(temporary)
+        os.chmod(temporary, 0o600)
         listener.listen(64)
         os.rename(temporary, path)
         self.listener = listener
         self.inode = os.stat(path).st_ino
+        with open(self.paths["pid"], "w") as f:
+            f.write(f"{os.getpid()}\n")
 
     def stop(self, why: str) -> None:
         """Stop taking commands: remove the socket, release the lock, let running ones finish."""
@@ -222,7 +225,17 @@ class Worker:
                 self.stop(f"idle for {self.idle:g} s")
             if not self.stopping and not self._socket_is_ours():
                 self.stop("the socket was removed")
+        self._remove_pid_file()
         log("exiting")
+
+    def _remove_pid_file(self) -> None:
+        # A successor may have started (the lock is free once we stop); keep its file.
+        try:
+            with open(self.paths["pid"]) as f:
+                if f.read().strip() == str(os.getpid()):
+                    os.unlink(self.paths["pid"])
+        except OSError:
+            pass
 
     def reap(self) -> None:
         while self.children:

@@ -24,10 +24,10 @@ def status(json: JsonOpt = False) -> None:
     """
     from lablog import client
 
-    info: dict = {"enabled": client.supported(), "running": False, "socket": None, "problem": None}
-    if os.environ.get("LABLOG_NO_WORKER", "") not in ("", "0"):
-        info.update(enabled=False, problem="LABLOG_NO_WORKER is set")
-    elif not info["enabled"]:
+    disabled = os.environ.get("LABLOG_NO_WORKER", "") not in ("", "0")
+    info: dict = {"enabled": client.supported() and not disabled, "running": False, "socket": None}
+    info["problem"] = "LABLOG_NO_WORKER is set" if disabled else None
+    if not client.supported():
         info["problem"] = "this platform cannot pass file descriptors to a forked worker"
     else:
         try:
@@ -51,6 +51,8 @@ def status(json: JsonOpt = False) -> None:
         up = int(time.time()) - info["started"]
         uptime = f"up {up // 60} min {up % 60} s"
         print(f"Worker:  running, process {info['pid']}, {uptime}, {info['commands']} commands")
+        if disabled:
+            print("         (not used: LABLOG_NO_WORKER is set)")
     elif info["problem"]:
         print(f"Worker:  not used: {info['problem']}")
     else:
