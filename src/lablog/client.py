@@ -46,6 +46,9 @@ def main() -> None:
             code = run_in_worker(sys.argv[1:], prog_name=_prog_name())
         except Unavailable as e:
             debug(f"{e}; running in-process")
+        except OSError as e:
+            # Only ever raised before the command started (see run_in_worker).
+            debug(f"cannot use the worker ({e}); running in-process")
     if code is None:
         from lablog.cli import main as run_here
 
@@ -199,7 +202,12 @@ def run_in_worker(argv: list[str], *, prog_name: str) -> int:
         started = start_worker(directory, install, key)
         raise Unavailable("no worker was running; started one" if started else "the worker is starting")
 
-    fields = [os.getcwd(), prog_name, oct(_umask())]
+    try:
+        cwd = os.getcwd()
+    except OSError as e:
+        sock.close()
+        raise Unavailable(f"no working directory ({e.strerror})") from None
+    fields = [cwd, prog_name, oct(_umask())]
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         fields += [getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"]
     fields.append(str(len(argv)))
@@ -348,7 +356,7 @@ class _forward_signals:
 
     def _forward(self, signum, _frame) -> None:
         try:
-            os.killpg(self.pid, signum)
+            os.killpg(self.pid, signum)  # the command runs in a process group of its own
         except OSError:
             pass
 

@@ -308,6 +308,11 @@ class Worker:
         pid = os.fork()
         if pid == 0:
             self._child(conn, rest, fds)  # never returns
+        # Here as well as in the fork, so the group exists before the client signals it.
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
         for fd in fds:
             os.close(fd)
         self.children[pid] = conn
