@@ -199,8 +199,10 @@ class Worker:
         self.wake = (wake_r, wake_w)
         signal.set_wakeup_fd(wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
+        # Only note the signal: stopping closes the listener, which select may be waiting on.
+        signalled = []
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(signum, lambda signum, _: self.stop(f"signal {signum}"))
+            signal.signal(signum, lambda signum, _: signalled.append(signum))
         last = time.monotonic()
         log(f"serving {self.paths['socket']}")
         while not (self.stopping and not self.children):
@@ -217,6 +219,8 @@ class Worker:
                     except BlockingIOError:
                         break
             self.reap()
+            if signalled:
+                self.stop(f"signal {signalled[0]}")
             if self.listener is not None and self.listener in ready:
                 self.accept()
             if self.children:
@@ -507,6 +511,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("install")
     parser.add_argument("key")
     args = parser.parse_args(argv)
+    # Hold nothing the client happened to pass on (a pipe someone waits to close), only the lock.
+    os.closerange(3, args.lock_fd)
+    os.closerange(args.lock_fd + 1, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
     os.chdir("/")
     # The client computed these in its own interpreter; a worker that would import other code exits.
     if client.identity() != (args.install, args.key):
