@@ -152,23 +152,26 @@ class Worker:
 
     # Life cycle ---------------------------------------------------------------
 
-    def listen(self) -> None:
+    def bind(self) -> None:
+        """Bind the socket under a temporary name: fails early, before the costly preload."""
         path = self.paths["socket"]
-        if os.path.lexists(path):
-            st = os.lstat(path)
-            if st.st_uid != os.geteuid():
-                raise SystemExit(f"{path} belongs to another user")
-            # We hold the lock, so whatever is there was left by a dead worker.
-            os.unlink(path)
-        # Bind under a temporary name and rename: clients never see a socket not yet listening.
-        temporary = f"{path}.{os.getpid()}"
+        if os.path.lexists(path) and os.lstat(path).st_uid != os.geteuid():
+            raise SystemExit(f"{path} belongs to another user")
+        # We hold the lock, so anything at these paths was left by a worker that died.
+        self.temporary = path[: -len(".sock")] + ".new"
+        for stale in (path, self.temporary):
+            if os.path.lexists(stale):
+                os.unlink(stale)
         os.umask(0o077)
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(temporary)
-        os.chmod(temporary, 0o600)
-        listener.listen(64)
-        os.rename(temporary, path)
-        self.listener = listener
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(self.temporary)
+        os.chmod(self.temporary, 0o600)
+
+    def listen(self) -> None:
+        """Open for commands: listen, then rename, so clients never find a socket not yet listening."""
+        path = self.paths["socket"]
+        self.listener.listen(64)
+        os.rename(self.temporary, path)
         self.inode = os.stat(path).st_ino
         with open(self.paths["pid"], "w") as f:
             f.write(f"{os.getpid()}\n")
@@ -520,6 +523,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"this interpreter does not match the client's ({client.identity()})")
     idle = float(os.environ.get("LABLOG_WORKER_IDLE") or client.IDLE_SECONDS)
     worker = Worker(args.directory, args.install, args.key, args.lock_fd, idle)
+    worker.bind()
     gc.disable()
     preload()
     worker.listen()
