@@ -39,31 +39,35 @@ def stop_worker(runtime_dir: str | Path) -> None:
     for pid_file in Path(runtime_dir).glob("w-*.pid"):
         try:
             pid = int(pid_file.read_text())
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            os.kill(pid, 0)
         except (OSError, ValueError):
             continue
-        if b"lablog.worker" not in cmdline or os.fsencode(str(runtime_dir)) not in cmdline:
-            continue  # the pid was reused by another process
+        cmdline = Path(f"/proc/{pid}/cmdline")
+        if cmdline.parent.parent.exists():  # Linux: make sure the pid was not reused
+            try:
+                args = cmdline.read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"lablog.worker" not in args or os.fsencode(str(runtime_dir)) not in args:
+                continue
         os.kill(pid, signal.SIGTERM)
         if not wait_gone(pid):
             os.kill(pid, signal.SIGKILL)
 
 
 def wait_gone(pid: int, timeout: float = 10) -> bool:
-    """True once process pid has exited (or is a zombie), within timeout seconds."""
+    """True once process pid has exited (a zombie counts), within timeout seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
-                    return True
-        except FileNotFoundError:
+            os.kill(pid, 0)
+        except ProcessLookupError:
             return True
-        except OSError:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
                 return True
+        except OSError:
+            pass
         time.sleep(0.05)
     return False
 
