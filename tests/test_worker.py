@@ -337,3 +337,20 @@ def test_idle_exit_and_stop(runtime):
     assert (out.returncode, out.stderr) == (0, "Stopped the worker\n")
     assert wait_gone(pid)
     assert status(env)["running"] is False
+
+
+@pytest.mark.parametrize(("module", "name"), [("os", "fork"), ("_socket", "SCM_RIGHTS")])
+def test_without_fork_or_fd_passing_commands_run_in_process(runtime, monkeypatch, module, name):
+    """As on Windows: no worker is tried, and the command runs here."""
+    from lablog import client
+
+    path, env = runtime
+    monkeypatch.setenv("LABLOG_RUNTIME_DIR", str(path))
+    monkeypatch.delenv("LABLOG_NO_WORKER", raising=False)
+    monkeypatch.delattr(sys.modules.get(module) or __import__(module), name)
+    ran = []
+    monkeypatch.setattr("lablog.cli.main", lambda: ran.append(True))
+    monkeypatch.setattr(sys, "argv", ["lablog", "--version"])
+    client.main()
+    assert ran == [True]
+    assert list(path.iterdir()) == []
