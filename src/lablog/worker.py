@@ -2,8 +2,9 @@
 
 `lablog.client` starts it as `python -P -m lablog.worker --lock-fd N DIR
 INSTALL KEY` when no worker answers. It imports the CLI, the models, the
-services and the renderers, opens no database and no file it would share,
-then serves its unix socket, one fork per command: the fork takes over the
+services and the renderers, warms them up on a throwaway store that it then
+closes and deletes (so it keeps no database or file open that a fork could
+share), then serves its unix socket, one fork per command: the fork takes over the
 client's stdin, stdout and stderr, its cwd, environment and umask, and runs
 `lablog.cli.app` as the client would have in-process. Every fork opens its
 own database connection (AppState creates the engine per command).
@@ -33,6 +34,8 @@ PRELOAD = (
     "sqlalchemy",
     "sqlalchemy.dialects.sqlite",
     "sqlalchemy.dialects.sqlite.pysqlite",
+    "sqlalchemy.dialects.postgresql.psycopg",
+    "psycopg",  # only when installed, for shared PostgreSQL stores
     "sqlmodel",
     "pydantic",
     "rich.console",
@@ -71,7 +74,7 @@ def preload() -> None:
     for name in modules:
         try:
             importlib.import_module(name)
-        except Exception as e:  # noqa: BLE001 - a missing optional module costs only speed
+        except ImportError as e:  # an optional driver; costs only speed
             log(f"could not preload {name}: {e}")
     from sqlalchemy.orm import configure_mappers
 
