@@ -3,14 +3,25 @@
 CLI tests (tests/cli/, and any test marked `both_backends`) run twice: on a
 SQLite file and on a fresh database of a real PostgreSQL server that the
 session starts itself (tests/pg.py). Deselect one with `-k "not postgresql"`.
+
+LABLOG_TEST_CLI chooses how the `cli` fixture runs lablog: `runner` (the
+default, Typer's CliRunner in this process), `process` (the real `lablog`
+executable, in-process: LABLOG_NO_WORKER=1) or `worker` (the real executable
+through one preloaded worker shared by the whole session).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,8 +116,65 @@ def store(backend, tmp_path, request) -> Store:
     return Store("postgresql", server.url(name), server=server, database=name)
 
 
+CLI_MODE = os.environ.get("LABLOG_TEST_CLI", "runner")
+
+
+def lablog_executable() -> list[str]:
+    """`lablog` as users run it: the console script next to this Python, else `python -m lablog`."""
+    script = shutil.which("lablog", path=os.path.dirname(sys.executable))
+    return [script] if script else [sys.executable, "-m", "lablog"]
+
+
+def stop_worker(runtime_dir: str | Path) -> None:
+    """Stop every worker that serves runtime_dir (they leave a pid file there) and wait for it."""
+    for pid_file in Path(runtime_dir).glob("w-*.pid"):
+        try:
+            pid = int(pid_file.read_text())
+            os.kill(pid, 0)
+        except (OSError, ValueError):
+            continue
+        cmdline = Path(f"/proc/{pid}/cmdline")
+        if cmdline.parent.parent.exists():  # Linux: make sure the pid was not reused
+            try:
+                args = cmdline.read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"lablog.worker" not in args or os.fsencode(str(runtime_dir)) not in args:
+                continue
+        os.kill(pid, signal.SIGTERM)
+        if not wait_gone(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def wait_gone(pid: int, timeout: float = 10) -> bool:
+    """True once process pid has exited (a zombie counts), within timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture(scope="session")
+def session_runtime_dir():
+    """The worker's runtime directory for the session; any worker in it is stopped at the end."""
+    # Short, because a unix socket's path has at most ~100 bytes.
+    path = tempfile.mkdtemp(prefix="lw", dir="/tmp")
+    yield path
+    stop_worker(path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
-def lablog_env(tmp_path, monkeypatch, store):
+def lablog_env(tmp_path, monkeypatch, store, session_runtime_dir):
     monkeypatch.setenv("LABLOG_DB", store.url)
     monkeypatch.setenv("LABLOG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LABLOG_CONFIG_DIR", str(tmp_path / "config"))
@@ -116,6 +184,13 @@ def lablog_env(tmp_path, monkeypatch, store):
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("LABLOG_DEBUG", raising=False)
     monkeypatch.delenv("LABLOG_LOCK_TIMEOUT", raising=False)
+    # Subprocesses never start a worker in the user's runtime directory.
+    monkeypatch.setenv("LABLOG_RUNTIME_DIR", session_runtime_dir)
+    monkeypatch.setenv("LABLOG_WORKER_IDLE", "60")
+    if CLI_MODE == "worker":
+        monkeypatch.delenv("LABLOG_NO_WORKER", raising=False)
+    else:
+        monkeypatch.setenv("LABLOG_NO_WORKER", "1")
     return tmp_path
 
 
@@ -142,10 +217,18 @@ def cli():
 
     runner = CliRunner()
 
+    def invoke(argv: list[str], input: str | None) -> Run:
+        if CLI_MODE == "runner":
+            result = runner.invoke(app, argv, input=input, catch_exceptions=False)
+            return Run(result.exit_code, result.stdout, result.stderr)
+        out = subprocess.run(
+            [*lablog_executable(), *argv], input=input or "", capture_output=True, encoding="utf-8"
+        )
+        return Run(out.returncode, out.stdout, out.stderr)
+
     def run(*args: str, input: str | None = None, ok: bool = True) -> Run:
         argv = shlex.split(args[0]) if len(args) == 1 else list(args)
-        result = runner.invoke(app, argv, input=input, catch_exceptions=False)
-        run = Run(result.exit_code, result.stdout, result.stderr)
+        run = invoke(argv, input)
         assert "This is a bug in lablog" not in run.stderr, run.stderr
         if ok:
             assert run.exit_code == 0, f"lablog {' '.join(argv)} failed: {run.stderr}"

@@ -40,3 +40,15 @@ def test_lint_keeps_heavy_imports_out_of_the_cli():
         text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_client_imports_only_the_standard_librarys_core():
+    """`lablog` starts as lablog.client, which must cost next to nothing to import."""
+    code = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "import lablog.client\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert set(out.stdout.split()) <= {"lablog", "lablog.client"}, out.stdout

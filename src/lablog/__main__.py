@@ -1,3 +1,3 @@
-from lablog.cli import main
+from lablog.client import main
 
 main()

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from lablog import __version__
-from lablog.cli import backlog, db, export, item, knowledge, lab, log, org, person, report, sm, sprint
+from lablog.cli import backlog, db, export, item, knowledge, lab, log, org, person, report, sm, sprint, worker
 from lablog.cli._common import AppState, LablogGroup
 
 app = typer.Typer(
@@ -69,6 +69,7 @@ app.add_typer(knowledge.app, name="knowledge")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 app.command("log")(log.log)
+app.add_typer(worker.app, name="worker")
 
 
 def main() -> None:
