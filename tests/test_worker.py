@@ -107,9 +107,8 @@ def test_writes_and_errors_are_the_same_through_the_worker(programme, runtime, d
     assert ran_in_worker(relative) and relative.returncode == 0, relative.stderr
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
 def test_the_worker_keeps_no_store_open(programme, runtime, db_path):
-    if not Path("/proc/self/fd").exists():
-        pytest.skip("needs /proc")
     _, env = runtime
     # A descriptor the first client inherits (someone waiting for a pipe to close) is not kept.
     read, write = os.pipe()

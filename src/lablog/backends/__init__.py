@@ -17,6 +17,7 @@ that waits longer than the lock timeout gives up with a Conflict (exit 3).
 from __future__ import annotations
 
 import os
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from lablog.errors import Conflict, LablogError, StoreError
@@ -42,28 +43,29 @@ def lock_timeout() -> float:
 BUSY = "the store is busy with another lablog command that did not finish in time; run the command again"
 
 
-class Backend:
+class Backend(ABC):
     """The interface: one subclass per database lablog supports."""
 
     name = "?"
 
+    @abstractmethod
     def create_engine(self, store: StoreURL):
-        raise NotImplementedError
+        """A SQLAlchemy engine for the store, set up the way lablog needs it."""
 
+    @abstractmethod
     def translate(self, exc: BaseException) -> LablogError | None:
         """A user-facing error for a driver error that has a known cause, else None."""
-        raise NotImplementedError
 
     def connection_error(self, store: StoreURL, exc: BaseException) -> StoreError:
         """Why the store could not be opened, in one line without the password."""
         return StoreError(f"Cannot open the store at {store.display()}: {_first_line(exc)}")
 
-    def after_bulk_load(self, conn, tables) -> None:
+    def after_bulk_load(self, conn, tables) -> None:  # noqa: B027 - a no-op unless a backend needs it
         """Bring the backend's own bookkeeping (sequences) up to rows inserted with their ids."""
 
+    @abstractmethod
     def integrity_problems(self, conn) -> list[str]:
         """Violated constraints or corruption found in the store; [] when it is sound."""
-        raise NotImplementedError
 
 
 def _first_line(exc: BaseException) -> str:
