@@ -237,6 +237,16 @@ def cli():
     return run
 
 
+def assert_refused(cli, store: Store, command: str, code: int, message: str) -> None:
+    """Bad input: one line on stderr, the exit code, no output, no traceback, the store as it was."""
+    before = store.dump()
+    run = cli(command, ok=False)
+    assert (run.exit_code, run.stderr.count("\n")) == (code, 1), (command, run.stderr)
+    assert run.stderr.startswith(message), (command, run.stderr)
+    assert "Traceback" not in run.stderr and run.stdout == "", (command, run.stdout)
+    assert store.dump() == before, command
+
+
 def dump(target: Path | str) -> list[str]:
     """Every row of a store, for before/after comparisons: a SQLite file, or a database URL."""
     if isinstance(target, Path):

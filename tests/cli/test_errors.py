@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import assert_refused
+
 BAD = [
     # (command, exit code, the start of the one-line message)
     ("lab show NOPE", 1, "Error: No lab 'NOPE'; known labs: GRAV, HJBH, HJBS, INDL, UDSK"),
@@ -82,14 +84,7 @@ BAD = [
 
 @pytest.mark.parametrize(("command", "code", "message"), BAD, ids=[b[0] for b in BAD])
 def test_bad_input_changes_nothing(programme, store, command, code, message):
-    before = store.dump()
-    run = programme(command, ok=False)
-    assert run.exit_code == code, run.stderr
-    assert run.stderr.startswith(message), run.stderr
-    assert run.stderr.count("\n") == 1, run.stderr
-    assert "Traceback" not in run.stderr
-    assert run.stdout == ""
-    assert store.dump() == before
+    assert_refused(programme, store, command, code, message)
 
 
 def test_closed_lab_refuses_assignment(programme, store):

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, assert_refused
 
 BODY_K1 = """# Hjemmesygeplejersken som tovholder
 
@@ -390,13 +390,7 @@ def _bad(network, tmp_path):
 
 def test_bad_input_changes_nothing(network, store, tmp_path):
     for command, code, message in _bad(network, tmp_path):
-        before = store.dump()
-        run = network(command, ok=False)
-        assert run.exit_code == code, (command, run.stderr)
-        assert run.stderr.startswith(message), (command, run.stderr)
-        assert run.stderr.count("\n") == 1, (command, run.stderr)
-        assert run.stdout == "", command
-        assert store.dump() == before, command
+        assert_refused(network, store, command, code, message)
 
 
 @pytest.mark.sqlite_only

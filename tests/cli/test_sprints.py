@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.conftest import assert_refused
+
 SCRIPT = """
 backlog add HJBH "Fælles medicinliste" --points 5 -t medicin
 backlog add HJBH "Træn hjemmesygeplejen i IV-behandling" --points 3
@@ -292,12 +294,7 @@ def running(programme, store, scripted):
 
 @pytest.mark.parametrize(("command", "code", "message"), BAD, ids=[b[0] for b in BAD])
 def test_bad_input_changes_nothing(running, store, command, code, message):
-    before = store.dump()
-    run = running(command, ok=False)
-    assert (run.exit_code, run.stderr.count("\n")) == (code, 1), run.stderr
-    assert run.stderr.startswith(message), run.stderr
-    assert run.stdout == ""
-    assert store.dump() == before
+    assert_refused(running, store, command, code, message)
 
 
 def test_closing_a_sprint_that_is_not_active(running, store):
