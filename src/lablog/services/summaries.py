@@ -12,7 +12,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from lablog.enums import LEG_OF_SECTOR, Answer, AssignmentEnd, ItemStatus, Leg, Sector, SmRole, SprintStatus
-from lablog.errors import InvalidValue
+from lablog.errors import InvalidValue, NotFound
 from lablog.models import (
     BacklogItem,
     KnowledgeAnswer,
@@ -94,6 +94,20 @@ def sprint_summary(session: Session, *, lab: str, number: int | None, today: dat
         knowledge_created=_created(session, the_lab, sprint),
         knowledge_adopted=_adopted(session, the_lab, sprint),
     )
+
+
+def last_closed(session: Session, *, lab: str) -> int:
+    """The number of the lab's last closed sprint; raises NotFound."""
+    the_lab = refs.lab(session, lab)
+    number = session.exec(
+        select(Sprint.number)
+        .where(Sprint.lab_id == the_lab.id, Sprint.status == SprintStatus.closed.value)
+        .order_by(Sprint.number.desc())
+        .limit(1)
+    ).first()
+    if number is None:
+        raise NotFound(f"{the_lab.code} has no closed sprint yet")
+    return number
 
 
 def _facilitators(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryScrumMaster]:
