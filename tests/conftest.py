@@ -34,6 +34,34 @@ TODAY = "2026-11-23"
 BACKENDS = ("sqlite", "postgresql")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/*.md from the current output (review the diff before committing).",
+    )
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture
+def golden(request):
+    """golden("sprint-HJBH-1.md", text): compare with the golden file, or rewrite it with --update-golden."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
+            return
+        assert path.exists(), f"{path} is missing; run pytest with --update-golden to create it"
+        assert text == path.read_bytes().decode("utf-8")
+
+    return check
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "both_backends: run the test on SQLite and on PostgreSQL")
     config.addinivalue_line("markers", "sqlite_only: a test of something only SQLite stores have")

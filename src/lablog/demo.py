@@ -200,11 +200,18 @@ def _close(session, lab: str, number: int, goal: dict, *, on: date, actor: str) 
         )
 
 
+# The lab whose last closed sprint the demo summarises.
+SUMMARY_LAB = "HJBH"
+
+
 def build(state) -> dict:
-    """Fill the state's (fresh) store with the example programme; return an overview."""
+    """Fill the state's (fresh) store with the example programme; return an overview.
+
+    The overview's "summary" is the SprintSummary of SUMMARY_LAB's last closed sprint.
+    """
     from sqlmodel import Session
 
-    from lablog.services import labs, sm
+    from lablog.services import labs, sm, summaries
 
     today = state.today()
     from lablog.services import changelog
@@ -216,15 +223,37 @@ def build(state) -> dict:
             "store": state.store.display(),
             "labs": labs.list_all(session, today=today),
             "network": sm.network(session, at=today),
+            "summary": summaries.sprint_summary(
+                session,
+                lab=SUMMARY_LAB,
+                number=summaries.last_closed(session, lab=SUMMARY_LAB),
+                today=today,
+            ),
         }
 
 
-def show(overview: dict) -> None:
+def write_summary(summary, directory: Path) -> tuple[Path, str]:
+    """Write the sprint summary as Markdown next to the demo store; return the file and its text."""
+    from lablog import config
+    from lablog.render import markdown
+
+    text = markdown.sprint_summary(summary, config_dir=config.config_dir())
+    path = directory / f"demo-{summary.lab.code}-{summary.sprint.number}.md"
+    path.write_bytes(text.encode("utf-8"))
+    return path, text
+
+
+def show(overview: dict, summary_text: str | None = None) -> None:
     from rich.console import Console
+    from rich.markdown import Markdown
 
     from lablog.render import tables
+    from lablog.render.markdown import strip_front_matter
 
     console = Console(highlight=False)
     console.rule("[bold]The example programme")
     tables.labs(console, overview["labs"])
     tables.network(console, overview["network"])
+    if summary_text:
+        console.rule("[bold]A sprint summary, as `lablog export sprint` writes it")
+        console.print(Markdown(strip_front_matter(summary_text)))

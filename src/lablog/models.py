@@ -742,3 +742,129 @@ class DigestRead(ReadModel):
     since: date
     until: date
     labs: list[DigestLab]
+
+
+# Sprint summaries and the programme report --------------------------------------
+# What `lablog export sprint|programme` and their templates see (docs/templates.md).
+
+
+class SummaryLab(ReadModel):
+    code: str
+    name: str
+    focus: str | None
+    target_groups: list[str]
+
+
+class SummaryPerson(ReadModel):
+    handle: str
+    name: str
+    role: str
+
+
+class SummaryOrg(ReadModel):
+    """An organisation taking part, with the lab members from it."""
+
+    code: str
+    name: str
+    sector: str
+    people: list[SummaryPerson]
+
+
+class SummaryScrumMaster(ReadModel):
+    handle: str
+    name: str
+    org: str
+    role: str
+    starts: date
+    ends: date | None
+
+
+class SummaryKnowledge(ReadModel):
+    key: str
+    title: str
+    kind: str
+    # The lab that recorded it.
+    lab: str
+    on: date
+    shared_with: list[str] = []
+    note: str | None = None
+
+
+class SprintSummary(ReadModel):
+    format: str
+    lab: SummaryLab
+    # Codes of the organisations the participants come from, sorted.
+    organisations: list[str]
+    sprint: SprintRead
+    scrum_masters: list[SummaryScrumMaster]
+    participants: list[SummaryOrg]
+    committed: float
+    completed: float
+    # completed / committed, 0..1; None when nothing was committed.
+    completion_rate: float | None
+    completed_items: list[SprintItemRead]
+    # Not finished: carried over, returned to the backlog, dropped (or still open).
+    unfinished: list[SprintItemRead]
+    added: list[SprintItemRead]
+    removed: list[SprintItemRead]
+    added_points: float
+    removed_points: float
+    next_sprint: int | None
+    # None for a sprint that has not started.
+    burndown: BurndownRead | None
+    # Closed sprints up to and including this one.
+    velocity: VelocityRead
+    review: list[str]
+    retro: RetroRead
+    knowledge_created: list[SummaryKnowledge]
+    knowledge_adopted: list[SummaryKnowledge]
+
+
+class ProgrammeItem(ReadModel):
+    key: str
+    title: str
+    points: float | None
+    done_on: date
+
+
+class ProgrammeLab(ReadModel):
+    code: str
+    name: str
+    status: str
+    # The active sprint, else the latest one.
+    sprint: SprintRead | None
+    # Completed points of the last three closed sprints, oldest first.
+    velocity: list[float]
+    trend: str | None
+    done: list[ProgrammeItem]
+    done_points: float
+    leads: list[str]
+    co: list[str]
+    handovers: list[AssignmentRead]
+    coverage: dict[str, list[str]]
+    missing_legs: list[str]
+    knowledge_shared: int
+    knowledge_adopted: int
+    knowledge_received: int
+
+
+class ProgrammeTotals(ReadModel):
+    labs: int
+    open_labs: int
+    active_sprints: int
+    sprints_closed: int
+    items_done: int
+    points_done: float
+    handovers: int
+    labs_without_lead: list[str]
+    labs_missing_a_leg: list[str]
+    knowledge_shared: int
+    knowledge_adopted: int
+
+
+class ProgrammeReport(ReadModel):
+    format: str
+    since: date
+    until: date
+    totals: ProgrammeTotals
+    labs: list[ProgrammeLab]

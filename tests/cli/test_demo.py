@@ -61,3 +61,18 @@ def test_demo_has_sprint_history_and_an_active_sprint(cli, lablog_env):
     two = cli(*demo, "sprint", "show", "HJBH", "2", "--json").json()
     assert two["added_points"] > 0
     assert two["retro"]["actions"][0]["key"].startswith("HJBH-")
+
+
+def test_demo_ends_with_a_sprint_summary(cli, lablog_env):
+    run = cli("demo")
+    path = lablog_env / "data" / "demo-HJBH-3.md"
+    assert f"Wrote the summary of HJBH sprint 3 to {path}" in run.stderr
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('---\nformat: "lablog-sprint-summary/1"\n')
+    # Rendered in the terminal: the headings without their #, and no front matter.
+    assert "HJBH sprint 3: Hjemmebehandling" in run.stdout
+    assert "Completed items" in run.stdout and "format:" not in run.stdout
+    # The file is what `export sprint` writes for the same store.
+    demo = ["--db", str(lablog_env / "data" / "demo.db")]
+    assert cli(*demo, "export", "sprint", "HJBH", "3").stdout == text
+    assert cli("demo --json").json()["summary_file"] == str(path)

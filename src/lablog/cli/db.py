@@ -185,7 +185,14 @@ def demo(
         overview = demo_mod.build(demo_state)
     finally:
         demo_state.close()
+    summary = overview.pop("summary")
+    summary_file, summary_text = demo_mod.write_summary(summary, target.parent)
+    overview["summary_file"] = str(summary_file)
     if json:
         return emit_json(overview)
-    demo_mod.show(overview)
+    demo_mod.show(overview, summary_text)
     notice(f"The demo programme is in {target}; explore it with `lablog --db {target} lab list`")
+    notice(
+        f"Wrote the summary of {summary.lab.code} sprint {summary.sprint.number} to {summary_file} "
+        f"(`lablog --db {target} export sprint {summary.lab.code} {summary.sprint.number}`)"
+    )

@@ -2,10 +2,124 @@
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from lablog.cli._common import notice, parse_date, session, today
 
 app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     help="Sprint summaries, the programme report, the whole store.",
 )
+
+
+# Sprint summaries and the programme report ---------------------------------------
+
+
+class SummaryFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+SummaryFormatOpt = Annotated[
+    SummaryFormat, typer.Option("--format", "-f", help="Markdown for people, JSON for the data.")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
+TemplateOpt = Annotated[
+    Path | None,
+    typer.Option("--template", metavar="FILE", help="A Jinja2 template to use instead of the shipped one."),
+]
+
+
+def _deliver(text: str, output: Path | None, force: bool) -> None:
+    """Print, or write FILE as UTF-8 (never over an existing file without --force)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from lablog.errors import LablogError
+
+    if output.exists() and not force:
+        raise LablogError(f"{output} exists already; pass --force to overwrite it")
+    if not output.parent.is_dir():
+        raise LablogError(f"The directory {output.parent} does not exist; create it first")
+    output.write_bytes(text.encode("utf-8"))
+    notice(f"Wrote {output}")
+
+
+def _json(data) -> str:
+    import json
+
+    return json.dumps(data.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+@app.command("sprint")
+def sprint(
+    ctx: typer.Context,
+    lab: Annotated[str, typer.Argument(metavar="LAB", help="The lab's code.")],
+    number: Annotated[
+        int | None,
+        typer.Argument(metavar="[N]", help="Sprint number (default: active, else the last closed)."),
+    ] = None,
+    fmt: SummaryFormatOpt = SummaryFormat.md,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    template: TemplateOpt = None,
+) -> None:
+    """A sprint summary in Markdown (with YAML front matter) for the lab and the steering group.
+
+    Example: lablog export sprint HJBH 3 -o HJBH-3.md
+    """
+    from lablog import config
+    from lablog.render import markdown
+    from lablog.services import summaries
+
+    with session(ctx, write=False) as s:
+        data = summaries.sprint_summary(s, lab=lab, number=number, today=today(ctx))
+    if fmt == SummaryFormat.json:
+        text = _json(data)
+    else:
+        text = markdown.sprint_summary(data, template=template, config_dir=config.config_dir())
+    _deliver(text, output, force)
+
+
+@app.command("programme")
+def programme(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First day of the period (default: 4 weeks ago).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day of the period (default: today).")
+    ] = None,
+    fmt: SummaryFormatOpt = SummaryFormat.md,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    template: TemplateOpt = None,
+) -> None:
+    """The steering group's status report: every lab's sprint, velocity, coverage and knowledge.
+
+    Example: lablog export programme --since 2026-W44 -o status.md
+    """
+    from datetime import timedelta
+
+    from lablog import config
+    from lablog.render import markdown
+    from lablog.services import summaries
+
+    end = parse_date(ctx, until, "--until") or today(ctx)
+    start = parse_date(ctx, since, "--since") or end - timedelta(days=27)
+    with session(ctx, write=False) as s:
+        data = summaries.programme(s, since=start, until=end, today=today(ctx))
+    if fmt == SummaryFormat.json:
+        text = _json(data)
+    else:
+        text = markdown.programme_report(data, template=template, config_dir=config.config_dir())
+    _deliver(text, output, force)

@@ -21,17 +21,16 @@ from lablog.models import (
 from lablog.services import refs, sprints
 
 
-def velocity(session: Session, *, lab: str, last: int = 6) -> VelocityRead:
-    """Completed against committed points of the last N closed sprints."""
+def velocity(session: Session, *, lab: str, last: int = 6, up_to: int | None = None) -> VelocityRead:
+    """Completed against committed points of the last N closed sprints (up to sprint `up_to`)."""
     if last < 1:
         raise InvalidValue("--last must be 1 or more")
     the_lab = refs.lab(session, lab)
-    rows = session.exec(
-        select(Sprint)
-        .where(Sprint.lab_id == the_lab.id, Sprint.status == SprintStatus.closed.value)
-        .order_by(Sprint.number.desc())
-        .limit(last)
-    ).all()
+    query = select(Sprint).where(Sprint.lab_id == the_lab.id, Sprint.status == SprintStatus.closed.value)
+    if up_to is not None:
+        # A summary of an old sprint shows the velocity as it stood then, so it never changes.
+        query = query.where(Sprint.number <= up_to)
+    rows = session.exec(query.order_by(Sprint.number.desc()).limit(last)).all()
     sprints_ = [
         VelocityRow(
             number=s.number,

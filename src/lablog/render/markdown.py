@@ -1,0 +1,209 @@
+"""Markdown from summary objects, through Jinja2 templates (shipped or the user's own).
+
+Rendering is a pure function of the summary and the template: no clock, no
+store. Every string a user typed goes through `md_inline` (one line, for table
+cells and list items) or `md_block` (notes that keep their lines), which
+escape what Markdown would read as syntax and turn `<`, `>` and `&` into
+entities, so no user text becomes a table border, a heading or raw HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lablog.errors import LablogError
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Characters that are Markdown syntax anywhere in a line. `<`, `>` and `&`
+# become entities instead, so that nothing can open an HTML tag or an entity.
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+# At the start of a line (or a list item's content), these start a block.
+_LEADING = re.compile(r"^(#{1,6}(?=\s|$)|[-+=](?=\s|$)|[-+=]{2,}|(\d{1,9})([.)]))")
+# Line separators YAML and Markdown read as line breaks, besides \n.
+_BREAKS = re.compile(r"[\r\u0085\u2028\u2029]\n?")
+
+
+def _entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_line(line: str) -> str:
+    text = _entities(_INLINE.sub(r"\\\1", line))
+    m = _LEADING.match(text)
+    if m:
+        if m.group(2) is not None:  # "1." or "1)" would start an ordered list
+            text = f"{m.group(2)}\\{m.group(3)}{text[m.end() :]}"
+        else:
+            text = "\\" + text
+    return text
+
+
+def md_inline(value: Any) -> str:
+    """User text as one line of Markdown that renders as the text itself: safe in a table cell."""
+    if value is None:
+        return ""
+    text = " ".join(_BREAKS.sub("\n", str(value)).split())
+    return _escape_line(text)
+
+
+def md_block(value: Any, indent: int = 0) -> str:
+    """Multi-line user text: its lines and paragraphs kept, each line escaped.
+
+    Lines within a paragraph end in a backslash (a CommonMark hard line break);
+    following lines are indented by `indent` spaces so they stay inside a list item.
+    """
+    if value is None:
+        return ""
+    text = _BREAKS.sub("\n", str(value)).strip()
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    pad = " " * indent
+    out = []
+    for para in paragraphs:
+        lines = [_escape_line(" ".join(line.split())) for line in para.splitlines() if line.strip()]
+        out.append(f"\\\n{pad}".join(lines))
+    return f"\n\n{pad}".join(out)
+
+
+def yaml_value(value: Any) -> str:
+    """A YAML scalar or flow list: strings as JSON-style double-quoted scalars, which YAML reads as is."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return points(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(yaml_value(v) for v in value) + "]"
+    text = json.dumps(str(value), ensure_ascii=False)
+    # JSON leaves these as they are; YAML would read them as line breaks.
+    return text.replace("\u0085", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+
+
+def points(value: Any) -> str:
+    """16.0 -> "16", 2.5 -> "2.5", None -> "–"."""
+    if value is None:
+        return "–"
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def percent(rate: float | None) -> str:
+    """0.625 -> "62.5%"; None (nothing committed) -> "–"."""
+    if rate is None:
+        return "–"
+    return f"{points(round(rate * 100, 1))}%"
+
+
+def week(value: str | None) -> str:
+    """'2026-W41' -> '41': the week number as Danes say it ("uge 41")."""
+    return (value or "").split("-W")[-1]
+
+
+def mermaid_burndown(burndown: Any) -> str:
+    """A Mermaid xychart-beta block: remaining and ideal points per sprint day.
+
+    Days after the close (or after today, for an active sprint) have no
+    remaining value: the remaining line stops at the last known day.
+    """
+    days = burndown.days
+    remaining = [d.remaining for d in days]
+    known = [r for r in remaining if r is not None]
+    top = max([*known, *(d.ideal for d in days), 1.0])
+    labels = ", ".join(f'"{d.day.day}/{d.day.month}"' for d in days)
+    lines = [
+        "```mermaid",
+        "xychart-beta",
+        f'    title "{burndown.lab} sprint {burndown.sprint}"',
+        f"    x-axis [{labels}]",
+        f'    y-axis "Points" 0 --> {points(_ceil(top))}',
+        f"    line [{', '.join(points(r) for r in known)}]",
+        f"    line [{', '.join(points(d.ideal) for d in days)}]",
+        "```",
+    ]
+    return "\n".join(lines)
+
+
+def _ceil(value: float) -> float:
+    whole = int(value)
+    return float(whole if whole == value else whole + 1)
+
+
+FILTERS = {
+    "md_inline": md_inline,
+    "md": md_inline,
+    "md_block": md_block,
+    "yaml": yaml_value,
+    "points": points,
+    "percent": percent,
+    "week": week,
+    "mermaid_burndown": mermaid_burndown,
+}
+
+
+def template_source(name: str, *, override: Path | None = None, config_dir: Path | None = None):
+    """(text, where): --template FILE, else <config dir>/templates/NAME, else the shipped one."""
+    candidates = []
+    if override is not None:
+        if not override.is_file():
+            raise LablogError(f"The template {override} does not exist")
+        candidates.append(override)
+    if config_dir is not None:
+        candidates.append(config_dir / "templates" / name)
+    candidates.append(TEMPLATES / name)
+    for path in candidates:
+        if path.is_file():
+            try:
+                return path.read_text(encoding="utf-8"), str(path)
+            except (OSError, UnicodeDecodeError) as e:
+                raise LablogError(f"Cannot read the template {path}: {e}") from e
+    raise LablogError(f"The template {name} is missing from this installation; reinstall lablog")
+
+
+def render(text: str, origin: str, **data: Any) -> str:
+    """Render template text with the summary data; a broken template is one clear error."""
+    import jinja2
+
+    env = jinja2.Environment(
+        # Markdown, not HTML: user text is escaped by the md filters instead.
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    try:
+        out = env.from_string(text).render(**data)
+    except jinja2.TemplateSyntaxError as e:
+        raise LablogError(f"The template {origin} has an error on line {e.lineno}: {e.message}") from e
+    except jinja2.TemplateError as e:
+        raise LablogError(f"The template {origin} failed: {e}") from e
+    # One newline at the end, none doubled up: the bytes diff cleanly.
+    out = re.sub(r"\n{3,}", "\n\n", out)
+    return out.rstrip("\n") + "\n"
+
+
+def sprint_summary(summary: Any, *, template: Path | None = None, config_dir: Path | None = None) -> str:
+    text, origin = template_source("sprint.md.j2", override=template, config_dir=config_dir)
+    return render(text, origin, s=summary, summary=summary)
+
+
+def programme_report(report: Any, *, template: Path | None = None, config_dir: Path | None = None) -> str:
+    text, origin = template_source("programme.md.j2", override=template, config_dir=config_dir)
+    return render(text, origin, r=report, report=report)
+
+
+def strip_front_matter(text: str) -> str:
+    """The Markdown without its leading YAML front matter (for showing it in a terminal)."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            return text[end + 5 :].lstrip("\n")
+    return text

@@ -1,0 +1,352 @@
+"""Sprint summaries and the programme report: plain objects for the Markdown templates.
+
+Everything here is read in a fixed number of queries and sorted explicitly, so
+the same store always gives the same summary (and the same bytes once rendered).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from lablog.enums import LEG_OF_SECTOR, Answer, AssignmentEnd, ItemStatus, Leg, Sector, SmRole, SprintStatus
+from lablog.errors import InvalidValue, NotFound
+from lablog.models import (
+    BacklogItem,
+    KnowledgeAnswer,
+    KnowledgeEntry,
+    KnowledgeShare,
+    Lab,
+    LabMember,
+    LabTargetGroup,
+    Organisation,
+    Person,
+    ProgrammeItem,
+    ProgrammeLab,
+    ProgrammeReport,
+    ProgrammeTotals,
+    SmAssignment,
+    Sprint,
+    SprintSummary,
+    SummaryKnowledge,
+    SummaryLab,
+    SummaryOrg,
+    SummaryPerson,
+    SummaryScrumMaster,
+)
+from lablog.services import knowledge, labs, refs, reports, sm, sprints
+
+SPRINT_FORMAT = "lablog-sprint-summary/1"
+PROGRAMME_FORMAT = "lablog-programme-report/1"
+# Participants are listed leg by leg, in the order the programme names them.
+SECTOR_ORDER = {s.value: i for i, s in enumerate(Sector)}
+VELOCITY_SPRINTS = 6
+TREND_SPRINTS = 3
+
+
+def sprint_summary(session: Session, *, lab: str, number: int | None, today: date) -> SprintSummary:
+    """Everything a sprint summary shows; raises NotFound."""
+    the_lab = refs.lab(session, lab)
+    sprint = sprints.find(session, the_lab, number, finished=True)
+    detail = sprints.detail(session, lab=the_lab.code, number=sprint.number, today=today)
+    started = sprint.status != SprintStatus.planned.value
+    closed = sprint.status == SprintStatus.closed.value
+
+    in_scope = [i for i in detail.items if i.removed_on is None]
+    completed_items = [i for i in in_scope if i.status == ItemStatus.done.value]
+    unfinished = [i for i in in_scope if i.status != ItemStatus.done.value]
+    added = [i for i in detail.items if started and not i.committed]
+    removed = [i for i in detail.items if i.removed_on is not None]
+    committed = detail.committed_points
+    completed = sprint.completed_points if closed else detail.done_points
+
+    groups = session.exec(
+        select(LabTargetGroup.name)
+        .where(LabTargetGroup.lab_id == the_lab.id)
+        .order_by(LabTargetGroup.position)
+    ).all()
+    participants = _participants(session, the_lab, sprint)
+    return SprintSummary(
+        format=SPRINT_FORMAT,
+        lab=SummaryLab(code=the_lab.code, name=the_lab.name, focus=the_lab.focus, target_groups=list(groups)),
+        organisations=sorted(o.code for o in participants),
+        sprint=detail.sprint,
+        scrum_masters=_facilitators(session, the_lab, sprint),
+        participants=participants,
+        committed=committed,
+        completed=completed or 0.0,
+        completion_rate=round((completed or 0.0) / committed, 4) if committed else None,
+        completed_items=completed_items,
+        unfinished=unfinished,
+        added=added,
+        removed=removed,
+        added_points=detail.added_points,
+        removed_points=detail.removed_points,
+        next_sprint=detail.next_sprint,
+        burndown=reports.burndown(session, lab=the_lab.code, number=sprint.number, today=today)
+        if started
+        else None,
+        velocity=reports.velocity(session, lab=the_lab.code, last=VELOCITY_SPRINTS, up_to=sprint.number),
+        review=detail.review,
+        retro=detail.retro,
+        knowledge_created=_created(session, the_lab, sprint),
+        knowledge_adopted=_adopted(session, the_lab, sprint),
+    )
+
+
+def last_closed(session: Session, *, lab: str) -> int:
+    """The number of the lab's last closed sprint; raises NotFound."""
+    the_lab = refs.lab(session, lab)
+    number = session.exec(
+        select(Sprint.number)
+        .where(Sprint.lab_id == the_lab.id, Sprint.status == SprintStatus.closed.value)
+        .order_by(Sprint.number.desc())
+        .limit(1)
+    ).first()
+    if number is None:
+        raise NotFound(f"{the_lab.code} has no closed sprint yet")
+    return number
+
+
+def _facilitators(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryScrumMaster]:
+    """Scrum masters whose assignment overlaps the sprint's dates, leads first."""
+    rows = session.exec(
+        select(SmAssignment, Person, Organisation)
+        .join(Person, SmAssignment.person_id == Person.id)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .where(
+            SmAssignment.lab_id == lab.id,
+            SmAssignment.starts <= sprint.ends,
+            or_(SmAssignment.ends.is_(None), SmAssignment.ends >= sprint.starts),
+        )
+    ).all()
+    out = [
+        SummaryScrumMaster(
+            handle=p.handle, name=p.name, org=o.code, role=a.role, starts=a.starts, ends=a.ends
+        )
+        for a, p, o in rows
+    ]
+    return sorted(out, key=lambda m: (m.role != SmRole.lead.value, m.starts, m.handle))
+
+
+def _participants(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryOrg]:
+    """The lab's members during the sprint, by organisation (municipalities, hospital, GPs)."""
+    rows = session.exec(
+        select(LabMember, Person, Organisation)
+        .join(Person, LabMember.person_id == Person.id)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .where(
+            LabMember.lab_id == lab.id,
+            LabMember.joined_on <= sprint.ends,
+            or_(LabMember.left_on.is_(None), LabMember.left_on >= sprint.starts),
+        )
+    ).all()
+    orgs: dict[str, tuple[Organisation, dict[str, SummaryPerson]]] = {}
+    for m, p, o in rows:
+        people = orgs.setdefault(o.code, (o, {}))[1]
+        # Someone who changed role mid-sprint has two rows; the later role counts.
+        people[p.handle] = SummaryPerson(handle=p.handle, name=p.name, role=m.role)
+    ordered = sorted(orgs.values(), key=lambda op: (SECTOR_ORDER.get(op[0].sector, 99), op[0].code))
+    return [
+        SummaryOrg(
+            code=o.code,
+            name=o.name,
+            sector=o.sector,
+            people=sorted(people.values(), key=lambda p: (p.name, p.handle)),
+        )
+        for o, people in ordered
+    ]
+
+
+def _created(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryKnowledge]:
+    """Entries the lab recorded for the sprint or during its dates."""
+    rows = session.exec(
+        select(KnowledgeEntry)
+        .where(
+            KnowledgeEntry.lab_id == lab.id,
+            or_(
+                KnowledgeEntry.sprint_id == sprint.id,
+                (KnowledgeEntry.created_on >= sprint.starts) & (KnowledgeEntry.created_on <= sprint.ends),
+            ),
+        )
+        .order_by(KnowledgeEntry.id)
+    ).all()
+    return [
+        SummaryKnowledge(
+            key=r.key, title=r.title, kind=r.kind, lab=r.lab, on=r.created_on, shared_with=r.shared_with
+        )
+        for r in knowledge._reads(session, list(rows))
+    ]
+
+
+def _adopted(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryKnowledge]:
+    """Entries from other labs that this lab marked adopted during the sprint."""
+    rows = session.exec(
+        select(KnowledgeAnswer, KnowledgeEntry, Lab.code)
+        .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeAnswer.entry_id)
+        .join(Lab, Lab.id == KnowledgeEntry.lab_id)
+        .where(
+            KnowledgeAnswer.lab_id == lab.id,
+            KnowledgeAnswer.status == Answer.adopted.value,
+            KnowledgeAnswer.on >= sprint.starts,
+            KnowledgeAnswer.on <= sprint.ends,
+        )
+        .order_by(KnowledgeAnswer.on, KnowledgeAnswer.id)
+    ).all()
+    seen: dict[int, SummaryKnowledge] = {}
+    for a, e, source in rows:
+        seen.setdefault(
+            e.id,
+            SummaryKnowledge(
+                key=knowledge.key(e.id), title=e.title, kind=e.kind, lab=source, on=a.on, note=a.note
+            ),
+        )
+    return list(seen.values())
+
+
+# The programme report ------------------------------------------------------------
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The four weeks ending today."""
+    return today - timedelta(days=27), today
+
+
+def _trend(values: list[float]) -> str | None:
+    if len(values) < 2:
+        return None
+    if values[-1] > values[0]:
+        return "up"
+    if values[-1] < values[0]:
+        return "down"
+    return "flat"
+
+
+def programme(session: Session, *, since: date, until: date, today: date) -> ProgrammeReport:
+    """The steering group's status report for a period; raises InvalidValue."""
+    if until < since:
+        raise InvalidValue(f"--until {until} is before --since {since}")
+    all_labs = list(session.exec(select(Lab).order_by(Lab.code)))
+    reads = {r.code: r for r in labs.list_all(session, today=until)}
+
+    by_lab_sprints: dict[int, list[Sprint]] = {}
+    for s in session.exec(select(Sprint).order_by(Sprint.lab_id, Sprint.number)):
+        by_lab_sprints.setdefault(s.lab_id, []).append(s)
+
+    done: dict[int, list[ProgrammeItem]] = {}
+    codes = {lab.id: lab.code for lab in all_labs}
+    for item in session.exec(
+        select(BacklogItem)
+        .where(
+            BacklogItem.status == ItemStatus.done.value,
+            BacklogItem.done_on >= since,
+            BacklogItem.done_on <= until,
+        )
+        .order_by(BacklogItem.done_on, BacklogItem.lab_id, BacklogItem.number)
+    ):
+        done.setdefault(item.lab_id, []).append(
+            ProgrammeItem(
+                key=f"{codes[item.lab_id]}-{item.number}",
+                title=item.title,
+                points=item.points,
+                done_on=item.done_on,
+            )
+        )
+
+    current = sm.list_at(session, at=until)
+    history = sm.history(session)
+    handovers = [
+        a
+        for a in history
+        if a.end_reason == AssignmentEnd.handover.value and a.ends is not None and since <= a.ends <= until
+    ]
+
+    members = session.exec(
+        select(LabMember.lab_id, Organisation.code, Organisation.sector)
+        .join(Person, LabMember.person_id == Person.id)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .where(LabMember.joined_on <= until, or_(LabMember.left_on.is_(None), LabMember.left_on >= until))
+    ).all()
+    coverage: dict[int, dict[str, set[str]]] = {}
+    for lab_id, org, sector in members:
+        leg = LEG_OF_SECTOR.get(Sector(sector))
+        if leg is not None:
+            coverage.setdefault(lab_id, {}).setdefault(leg.value, set()).add(org)
+
+    shared_by: dict[int, set[int]] = {}
+    received: dict[int, int] = {}
+    for s, e in session.exec(
+        select(KnowledgeShare, KnowledgeEntry)
+        .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id)
+        .where(KnowledgeShare.shared_on >= since, KnowledgeShare.shared_on <= until)
+    ):
+        shared_by.setdefault(e.lab_id, set()).add(e.id)
+        received[s.lab_id] = received.get(s.lab_id, 0) + 1
+    adopted: dict[int, set[int]] = {}
+    for a in session.exec(
+        select(KnowledgeAnswer).where(
+            KnowledgeAnswer.status == Answer.adopted.value,
+            KnowledgeAnswer.on >= since,
+            KnowledgeAnswer.on <= until,
+        )
+    ):
+        adopted.setdefault(a.lab_id, set()).add(a.entry_id)
+
+    out = []
+    for lab in all_labs:
+        read = reads[lab.code]
+        lab_sprints = by_lab_sprints.get(lab.id, [])
+        active = [s for s in lab_sprints if s.status == SprintStatus.active.value]
+        shown = active[0] if active else (lab_sprints[-1] if lab_sprints else None)
+        closed = [s for s in lab_sprints if s.status == SprintStatus.closed.value]
+        velocity = [s.completed_points or 0.0 for s in closed[-TREND_SPRINTS:]]
+        legs = {leg.value: sorted(coverage.get(lab.id, {}).get(leg.value, set())) for leg in Leg}
+        items = done.get(lab.id, [])
+        out.append(
+            ProgrammeLab(
+                code=lab.code,
+                name=lab.name,
+                status=read.status,
+                sprint=sprints.to_read(shown, lab, today=today) if shown else None,
+                velocity=velocity,
+                trend=_trend(velocity),
+                done=items,
+                done_points=sum(i.points or 0 for i in items),
+                leads=sorted(a.handle for a in current if a.lab == lab.code and a.role == SmRole.lead.value),
+                co=sorted(a.handle for a in current if a.lab == lab.code and a.role == SmRole.co.value),
+                handovers=[a for a in handovers if a.lab == lab.code],
+                coverage=legs,
+                missing_legs=[leg for leg, orgs in legs.items() if not orgs] if read.status == "open" else [],
+                knowledge_shared=len(shared_by.get(lab.id, set())),
+                knowledge_adopted=len(adopted.get(lab.id, set())),
+                knowledge_received=received.get(lab.id, 0),
+            )
+        )
+    open_labs = [lab for lab in out if lab.status == "open"]
+    closed_in_period = sum(
+        1
+        for ss in by_lab_sprints.values()
+        for s in ss
+        if s.closed_on is not None and since <= s.closed_on <= until
+    )
+    return ProgrammeReport(
+        format=PROGRAMME_FORMAT,
+        since=since,
+        until=until,
+        totals=ProgrammeTotals(
+            labs=len(out),
+            open_labs=len(open_labs),
+            active_sprints=sum(1 for lab in out if lab.sprint and lab.sprint.status == "active"),
+            sprints_closed=closed_in_period,
+            items_done=sum(len(lab.done) for lab in out),
+            points_done=sum(lab.done_points for lab in out),
+            handovers=len(handovers),
+            labs_without_lead=[lab.code for lab in open_labs if not lab.leads],
+            labs_missing_a_leg=[lab.code for lab in open_labs if lab.missing_legs],
+            knowledge_shared=sum(lab.knowledge_shared for lab in out),
+            knowledge_adopted=sum(lab.knowledge_adopted for lab in out),
+        ),
+        labs=out,
+    )
