@@ -12,6 +12,7 @@ import typer
 
 from lablog import __version__
 from lablog.cli import backlog, db, export, item, knowledge, lab, log, org, person, report, sm, sprint
+from lablog.cli import transfer as transfer_cli
 from lablog.cli._common import AppState, LablogGroup
 
 app = typer.Typer(
@@ -69,6 +70,7 @@ app.add_typer(knowledge.app, name="knowledge")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 app.command("log")(log.log)
+app.command("import")(transfer_cli.import_store)
 
 
 def main() -> None:
