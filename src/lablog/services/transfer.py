@@ -337,8 +337,10 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
 
 def check_empty(session: Session, *, where: str) -> None:
     """Raise StoreError unless every table of the store is empty: an import never merges."""
-    for name, count in count_rows(session).items():
-        if count:
+    rows = count_rows(session)
+    # Name a table of records users know before the change log.
+    for name in sorted(rows, key=lambda name: name == "change_log"):
+        if rows[name]:
             raise StoreError(
                 f"The store at {where} is not empty (its {name} table has rows); lablog imports only "
                 "into an empty store, so nothing is overwritten or mixed. Import into a new one, e.g. "

@@ -325,7 +325,7 @@ def _message(error: dict) -> str:
         return _MESSAGES[error["type"]]
     text = error["msg"].removeprefix("Value error, ")
     if error["type"] in ("enum", "literal_error"):
-        return f"{error['input']!r} is not allowed: {text[0].lower()}{text[1:]}"
+        return f"{error['input']!r} is not one of {text.removeprefix('Input should be ')}"
     return text[0].lower() + text[1:]
 
 
