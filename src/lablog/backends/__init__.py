@@ -64,6 +64,14 @@ class Backend(ABC):
         """Bring the backend's own bookkeeping (sequences) up to rows inserted with their ids."""
 
     @abstractmethod
+    def next_id(self, conn, table) -> int:
+        """The id the store hands out next for `table` (knowledge entries: the next K number)."""
+
+    @abstractmethod
+    def set_next_id(self, conn, table, value: int) -> None:
+        """Make `value` the next id of `table`, after a bulk load (never below MAX(id) + 1)."""
+
+    @abstractmethod
     def integrity_problems(self, conn) -> list[str]:
         """Violated constraints or corruption found in the store; [] when it is sound."""
 

@@ -82,6 +82,20 @@ class PostgresBackend(Backend):
                 )
             )
 
+    def next_id(self, conn, table) -> int:
+        sequence = conn.execute(sa.text(f"SELECT pg_get_serial_sequence('{table.name}', 'id')")).scalar()
+        last, called = conn.execute(sa.text(f"SELECT last_value, is_called FROM {sequence}")).one()
+        return last + 1 if called else last
+
+    def set_next_id(self, conn, table, value: int) -> None:
+        conn.execute(
+            sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"GREATEST(:value, COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1), false)"
+            ),
+            {"value": value},
+        )
+
     def integrity_problems(self, conn) -> list[str]:
         # PostgreSQL checks foreign keys and unique constraints on every write;
         # a constraint that is not valid (NOT VALID, or disabled) is the one thing to look for.

@@ -49,6 +49,25 @@ class SQLiteBackend(Backend):
             return unique_conflict(match.group(1), match.group(2))
         return None
 
+    # Tables declared AUTOINCREMENT (knowledge_entry) keep their high-water
+    # mark in sqlite_sequence, so a deleted row's id is never handed out again;
+    # the others hand out MAX(rowid) + 1.
+    def next_id(self, conn, table) -> int:
+        highest = conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+        if table.dialect_options["sqlite"]["autoincrement"]:
+            seq = conn.exec_driver_sql(
+                "SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)
+            ).scalar()
+            highest = max(highest, seq or 0)
+        return highest + 1
+
+    def set_next_id(self, conn, table, value: int) -> None:
+        if not table.dialect_options["sqlite"]["autoincrement"]:
+            return
+        value = max(value, conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0)
+        conn.exec_driver_sql("DELETE FROM sqlite_sequence WHERE name = ?", (table.name,))
+        conn.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table.name, value - 1))
+
     def integrity_problems(self, conn) -> list[str]:
         problems = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check") if row[0] != "ok"]
         for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):

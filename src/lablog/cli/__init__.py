@@ -12,6 +12,7 @@ import typer
 
 from lablog import __version__
 from lablog.cli import backlog, db, export, item, knowledge, lab, log, org, person, report, sm, sprint, worker
+from lablog.cli import transfer as transfer_cli
 from lablog.cli._common import AppState, LablogGroup
 
 app = typer.Typer(
@@ -70,6 +71,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 app.command("log")(log.log)
 app.add_typer(worker.app, name="worker")
+app.command("import")(transfer_cli.import_store)
 
 
 def main() -> None:

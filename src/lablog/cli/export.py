@@ -123,3 +123,33 @@ def programme(
     else:
         text = markdown.programme_report(data, template=template, config_dir=config.config_dir())
     _deliver(text, output, force)
+
+
+@app.command("all")
+def export_all(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="toml|json",
+            help="toml (default) or json; with -o, the file name's extension decides when not given.",
+        ),
+    ] = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write every record of the store to one file that `lablog import` reads back exactly.
+
+    The format is versioned and documented in docs/export-format.md.
+
+    Example: lablog export all -o programme-2026-W48.toml
+    """
+    from lablog.cli.transfer import ProgressBar, file_format
+    from lablog.services import transfer, transfer_format
+
+    kind = file_format(fmt, output, param="--output", default="toml")
+    with session(ctx, write=False) as s, ProgressBar("Exporting") as progress:
+        doc = transfer.export_store(s, progress=progress)
+    _deliver(transfer_format.dumps(doc, kind), output, force)

@@ -1,0 +1,154 @@
+"""`lablog import FILE`, and what it shares with `lablog export all`: formats and progress bars.
+
+The file format is described in docs/export-format.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lablog.cli._common import notice, session, state
+from lablog.errors import LablogError
+
+FORMATS = ("toml", "json")
+# Below this many rows the work takes a blink; a bar would only flicker.
+PROGRESS_ABOVE = 1000
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="toml|json",
+        help="The file's format (default: from the file name's extension; toml for stdout).",
+    ),
+]
+
+
+def file_format(fmt: str | None, path: Path | None, *, param: str, default: str | None = None) -> str:
+    """The format asked for, else the one the file name says; a mismatch or a guess is a usage error."""
+    if fmt is not None:
+        fmt = fmt.strip().lower()
+        if fmt not in FORMATS:
+            raise typer.BadParameter(f"{fmt!r} is not a format; use toml or json", param_hint="--format")
+    suffix = path.suffix.lower().lstrip(".") if path is not None else ""
+    if suffix in FORMATS:
+        if fmt is not None and fmt != suffix:
+            raise typer.BadParameter(
+                f"--format {fmt} does not match the file name {path.name}; name it .{fmt}",
+                param_hint="--format",
+            )
+        return suffix
+    if fmt is not None:
+        return fmt
+    if path is None and default:
+        return default
+    raise typer.BadParameter(
+        f"cannot tell the format of {path.name} from its name; name it .toml or .json, or pass --format",
+        param_hint=param,
+    )
+
+
+class ProgressBar:
+    """progress(n, total): advances a bar on stderr, shown only on a terminal and for large work."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.bar = None
+        self.task = None
+        self.off = not sys.stderr.isatty()
+
+    def __call__(self, n: int, total: int) -> None:
+        if self.off or total <= PROGRESS_ABOVE:
+            return
+        if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            from lablog.cli._common import err_console
+
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err_console(),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.what, total=total)
+        self.bar.advance(self.task, n)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def read_text(path: Path) -> str:
+    """The file's text; one clear line when it is missing, a directory, unreadable or not UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LablogError(f"No file {path}; give the path of a file written by `lablog export all`") from None
+    except IsADirectoryError:
+        raise LablogError(
+            f"{path} is a directory; give the path of a file written by `lablog export all`"
+        ) from None
+    except PermissionError:
+        raise LablogError(f"Cannot read {path}: permission denied") from None
+    except UnicodeDecodeError:
+        raise LablogError(f"{path} is not UTF-8 text; is it a lablog export?") from None
+
+
+_ONE = {"people": "person", "knowledge entries": "knowledge entry"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"1 {_ONE.get(word, word.removesuffix('s'))}" if n == 1 else f"{n} {word}"
+
+
+def import_store(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A file written by `lablog export all` (.toml or .json).")],
+    fmt: FormatOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and say what it holds; write nothing.")
+    ] = False,
+) -> None:
+    """Load a whole-store file into an empty store, all or nothing, after checking all of it.
+
+    Every problem is reported with where it is (labs[2].sprints[0].ends: …);
+    with any problem, nothing is written.
+
+    Example: lablog --db new.db import programme.toml
+    """
+    from lablog.services import transfer, transfer_format
+
+    kind = file_format(fmt, file, param="FILE")
+    text = read_text(file)
+    doc = transfer_format.upgrade_document(transfer_format.parse(text, kind, name=str(file)), name=str(file))
+    parsed, problems = transfer_format.validate(doc)
+    if problems:
+        for problem in problems:
+            print(f"Error: {problem}", file=sys.stderr)
+        many = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        raise LablogError(f"{file} has {many}; nothing was imported")
+    where = state(ctx).store.display()
+    counts = transfer.counts(parsed)
+    held = ", ".join(_plural(n, what) for what, n in counts.items())
+    if dry_run:
+        with session(ctx, write=False) as s:
+            transfer.check_empty(s, where=where)
+        print(f"{file} is valid and holds {held}; nothing was written (--dry-run)")
+        return
+    with session(ctx) as s:
+        transfer.check_empty(s, where=where)
+        with ProgressBar("Importing") as progress:
+            rows = transfer.import_store(s, parsed, progress=progress)
+    notice(f"Imported {held} ({sum(rows.values())} rows) from {file} into {where}")

@@ -1,0 +1,600 @@
+"""The whole store as one document, and a document back into an empty store.
+
+`export_store` reads every table and builds the document that
+services.transfer_format writes (docs/export-format.md); `import_store` turns
+a validated document into rows and inserts them with Core executemany, in
+foreign-key order, on the caller's transaction. Database ids are not in the
+file: the import numbers rows afresh in the file's order, except knowledge
+entries, whose id is their K number.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+import lablog.models  # noqa: F401  (the tables)
+from lablog import backends
+from lablog.errors import StoreError
+from lablog.services.transfer_format import FORMAT, VERSION, StoreDoc
+
+BATCH = 5000
+# progress(rows just done, rows in all): for a progress bar.
+Progress = Callable[[int, int], None]
+
+
+def _tables():
+    return SQLModel.metadata.tables
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def _compact(record: dict) -> dict:
+    """TOML has no null: absent values and empty lists are left out (in JSON too, so both read alike)."""
+    return {k: v for k, v in record.items() if v is not None and v != []}
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    """Rows per table, in foreign-key order."""
+    conn = session.connection()
+    return {
+        table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+        for table in SQLModel.metadata.sorted_tables
+    }
+
+
+# Export ------------------------------------------------------------------------
+
+
+def export_store(session: Session, *, progress: Progress | None = None) -> dict:
+    """Every record of the store as a document of the current format version; same store, same document."""
+    conn = session.connection()
+    t = _tables()
+    total = sum(count_rows(session).values()) if progress else 0
+
+    def rows(name: str) -> list:
+        result = conn.execute(sa.select(t[name]).order_by(t[name].c.id)).mappings().all()
+        if progress:
+            progress(len(result), total)
+        return result
+
+    orgs = rows("organisation")
+    org_code = {o["id"]: o["code"] for o in orgs}
+    people = rows("person")
+    handle = {p["id"]: p["handle"] for p in people}
+    labs = rows("lab")
+    lab_code = {lab["id"]: lab["code"] for lab in labs}
+    sprints = rows("sprint")
+    sprint_no = {s["id"]: s["number"] for s in sprints}
+    items = rows("backlog_item")
+    item_no = {i["id"]: i["number"] for i in items}
+    item_key = {i["id"]: f"{lab_code[i['lab_id']]}-{i['number']}" for i in items}
+
+    def by(name: str, column: str) -> dict[int, list]:
+        out: dict[int, list] = {}
+        for row in rows(name):
+            out.setdefault(row[column], []).append(row)
+        return out
+
+    groups = by("lab_target_group", "lab_id")
+    members = by("lab_member", "lab_id")
+    assignments = by("sm_assignment", "lab_id")
+    item_tags = by("item_tag", "item_id")
+    events = by("item_event", "item_id")
+    sprint_items = by("sprint_item", "sprint_id")
+    notes = by("sprint_note", "sprint_id")
+    entries = rows("knowledge_entry")
+    entry_tags = by("knowledge_tag", "entry_id")
+    revisions = by("knowledge_revision", "entry_id")
+    shares = by("knowledge_share", "entry_id")
+    answers = by("knowledge_answer", "entry_id")
+    changes = rows("change_log")
+
+    def item_doc(i) -> dict:
+        return _compact(
+            {
+                "number": i["number"],
+                "title": i["title"],
+                "description": i["description"],
+                "type": i["type"],
+                "points": _float(i["points"]),
+                "status": i["status"],
+                "rank": i["rank"],
+                "owner": handle.get(i["owner_id"]),
+                "sprint": sprint_no.get(i["sprint_id"]),
+                "origin_sprint": sprint_no.get(i["origin_sprint_id"]),
+                "done_on": i["done_on"],
+                "tags": [tag["tag"] for tag in item_tags.get(i["id"], [])],
+                "version": i["version"],
+                "created_at": _utc(i["created_at"]),
+                "updated_at": _utc(i["updated_at"]),
+                "events": [
+                    _compact(
+                        {
+                            "on": e["on"],
+                            "kind": e["kind"],
+                            "sprint": sprint_no.get(e["sprint_id"]),
+                            "old": e["old_value"],
+                            "new": e["new_value"],
+                            "actor": e["actor"],
+                            "created_at": _utc(e["created_at"]),
+                        }
+                    )
+                    for e in events.get(i["id"], [])
+                ],
+            }
+        )
+
+    def sprint_doc(s) -> dict:
+        return _compact(
+            {
+                "number": s["number"],
+                "goal": s["goal"],
+                "starts": s["starts"],
+                "ends": s["ends"],
+                "status": s["status"],
+                "started_on": s["started_on"],
+                "closed_on": s["closed_on"],
+                "goal_met": s["goal_met"],
+                "outcome": s["outcome"],
+                "carry_over": s["carry_over"],
+                "committed_points": _float(s["committed_points"]),
+                "completed_points": _float(s["completed_points"]),
+                "version": s["version"],
+                "created_at": _utc(s["created_at"]),
+                "items": [
+                    _compact(
+                        {
+                            "item": item_no[si["item_id"]],
+                            "committed": bool(si["committed"]),
+                            "committed_points": _float(si["committed_points"]),
+                            "added_on": si["added_on"],
+                            "removed_on": si["removed_on"],
+                            "disposition": si["disposition"],
+                            "final_title": si["final_title"],
+                            "final_points": _float(si["final_points"]),
+                            "final_status": si["final_status"],
+                        }
+                    )
+                    for si in sprint_items.get(s["id"], [])
+                ],
+                "notes": [
+                    _compact(
+                        {
+                            "kind": n["kind"],
+                            "text": n["text"],
+                            "item": item_no.get(n["item_id"]),
+                            "actor": n["actor"],
+                            "created_at": _utc(n["created_at"]),
+                        }
+                    )
+                    for n in notes.get(s["id"], [])
+                ],
+            }
+        )
+
+    def lab_doc(lab) -> dict:
+        own_items = sorted((i for i in items if i["lab_id"] == lab["id"]), key=lambda i: i["number"])
+        own_sprints = sorted((s for s in sprints if s["lab_id"] == lab["id"]), key=lambda s: s["number"])
+        return _compact(
+            {
+                "code": lab["code"],
+                "name": lab["name"],
+                "focus": lab["focus"],
+                "start_date": lab["start_date"],
+                "closed_on": lab["closed_on"],
+                "next_item_number": lab["next_item_number"],
+                "created_at": _utc(lab["created_at"]),
+                "target_groups": [
+                    g["name"]
+                    for g in sorted(groups.get(lab["id"], []), key=lambda g: (g["position"], g["id"]))
+                ],
+                "members": [
+                    _compact(
+                        {
+                            "handle": handle[m["person_id"]],
+                            "role": m["role"],
+                            "joined_on": m["joined_on"],
+                            "left_on": m["left_on"],
+                        }
+                    )
+                    for m in members.get(lab["id"], [])
+                ],
+                "scrum_masters": [
+                    _compact(
+                        {
+                            "handle": handle[a["person_id"]],
+                            "role": a["role"],
+                            "starts": a["starts"],
+                            "ends": a["ends"],
+                            "end_reason": a["end_reason"],
+                            "created_at": _utc(a["created_at"]),
+                        }
+                    )
+                    for a in assignments.get(lab["id"], [])
+                ],
+                "items": [item_doc(i) for i in own_items],
+                "sprints": [sprint_doc(s) for s in own_sprints],
+            }
+        )
+
+    def entry_doc(e) -> dict:
+        return _compact(
+            {
+                "number": e["id"],
+                "lab": lab_code[e["lab_id"]],
+                "title": e["title"],
+                "body": e["body"],
+                "kind": e["kind"],
+                "tags": [tag["tag"] for tag in entry_tags.get(e["id"], [])],
+                "author": handle.get(e["author_id"]),
+                "sprint": sprint_no.get(e["sprint_id"]),
+                "item": item_key.get(e["item_id"]),
+                "created_on": e["created_on"],
+                "version": e["version"],
+                "created_at": _utc(e["created_at"]),
+                "updated_at": _utc(e["updated_at"]),
+                "revisions": [
+                    _compact(
+                        {
+                            "version": r["version"],
+                            "title": r["title"],
+                            "body": r["body"],
+                            "kind": r["kind"],
+                            "tags": r["tags_text"].split(),
+                            "actor": r["actor"],
+                            "changed_at": _utc(r["changed_at"]),
+                        }
+                    )
+                    for r in revisions.get(e["id"], [])
+                ],
+                "shares": [
+                    _compact(
+                        {
+                            "lab": lab_code[s["lab_id"]],
+                            "shared_on": s["shared_on"],
+                            "actor": s["actor"],
+                            "created_at": _utc(s["created_at"]),
+                        }
+                    )
+                    for s in shares.get(e["id"], [])
+                ],
+                "answers": [
+                    _compact(
+                        {
+                            "lab": lab_code[a["lab_id"]],
+                            "status": a["status"],
+                            "on": a["on"],
+                            "note": a["note"],
+                            "actor": a["actor"],
+                            "created_at": _utc(a["created_at"]),
+                        }
+                    )
+                    for a in answers.get(e["id"], [])
+                ],
+            }
+        )
+
+    backend = backends.for_dialect(conn.dialect.name)
+    return _compact(
+        {
+            "format": FORMAT,
+            "version": VERSION,
+            "next_knowledge_number": backend.next_id(conn, t["knowledge_entry"]),
+            "organisations": [
+                {
+                    "code": o["code"],
+                    "name": o["name"],
+                    "sector": o["sector"],
+                    "created_at": _utc(o["created_at"]),
+                }
+                for o in sorted(orgs, key=lambda o: o["code"])
+            ],
+            "people": [
+                _compact(
+                    {
+                        "handle": p["handle"],
+                        "name": p["name"],
+                        "email": p["email"],
+                        "org": org_code[p["organisation_id"]],
+                        "created_at": _utc(p["created_at"]),
+                    }
+                )
+                for p in sorted(people, key=lambda p: p["handle"])
+            ],
+            "labs": [lab_doc(lab) for lab in sorted(labs, key=lambda lab: lab["code"])],
+            "knowledge": [entry_doc(e) for e in entries],
+            "change_log": [
+                _compact(
+                    {
+                        "at": _utc(c["at"]),
+                        "actor": c["actor"],
+                        "entity": c["entity"],
+                        "key": c["key"],
+                        "action": c["action"],
+                        "lab": c["lab"],
+                        "changes": c["changes"],
+                    }
+                )
+                for c in changes
+            ],
+        }
+    )
+
+
+# Import ------------------------------------------------------------------------
+
+
+def check_empty(session: Session, *, where: str) -> None:
+    """Raise StoreError unless every table of the store is empty: an import never merges."""
+    rows = count_rows(session)
+    # Name a table of records users know before the change log.
+    for name in sorted(rows, key=lambda name: name == "change_log"):
+        if rows[name]:
+            raise StoreError(
+                f"The store at {where} is not empty (its {name} table has rows); lablog imports only "
+                "into an empty store, so nothing is overwritten or mixed. Import into a new one, e.g. "
+                "`lablog --db new.db import FILE`"
+            )
+
+
+def counts(doc: StoreDoc) -> Counter:
+    """What a document holds, in the words users know."""
+    c = Counter(organisations=len(doc.organisations), people=len(doc.people), labs=len(doc.labs))
+    for lab in doc.labs:
+        c["items"] += len(lab.items)
+        c["sprints"] += len(lab.sprints)
+    c["knowledge entries"] = len(doc.knowledge)
+    c["change-log rows"] = len(doc.change_log)
+    return c
+
+
+def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
+    """The document as rows per table, with ids numbered in the file's order."""
+    out: dict[str, list[dict]] = {table.name: [] for table in SQLModel.metadata.sorted_tables}
+
+    def add(table: str, **values) -> int:
+        rows = out[table]
+        values.setdefault("id", len(rows) + 1)
+        rows.append(values)
+        return values["id"]
+
+    org_id = {
+        o.code.upper(): add(
+            "organisation", code=o.code, name=o.name, sector=o.sector, created_at=o.created_at
+        )
+        for o in doc.organisations
+    }
+    person_id = {
+        p.handle: add(
+            "person",
+            handle=p.handle,
+            name=p.name,
+            email=p.email,
+            organisation_id=org_id[p.org.upper()],
+            created_at=p.created_at,
+        )
+        for p in doc.people
+    }
+    lab_id: dict[str, int] = {}
+    sprint_id: dict[tuple[int, int], int] = {}
+    item_id: dict[tuple[int, int], int] = {}
+    for lab in doc.labs:
+        lid = lab_id[lab.code.upper()] = add(
+            "lab",
+            code=lab.code,
+            name=lab.name,
+            focus=lab.focus,
+            start_date=lab.start_date,
+            closed_on=lab.closed_on,
+            created_at=lab.created_at,
+            next_item_number=lab.next_item_number or max((it.number for it in lab.items), default=0) + 1,
+        )
+        for position, name in enumerate(lab.target_groups):
+            add("lab_target_group", lab_id=lid, name=name, position=position)
+        for m in lab.members:
+            add(
+                "lab_member",
+                lab_id=lid,
+                person_id=person_id[m.handle],
+                role=m.role,
+                joined_on=m.joined_on,
+                left_on=m.left_on,
+            )
+        for a in lab.scrum_masters:
+            add(
+                "sm_assignment",
+                person_id=person_id[a.handle],
+                lab_id=lid,
+                role=a.role,
+                starts=a.starts,
+                ends=a.ends,
+                end_reason=a.end_reason,
+                created_at=a.created_at,
+            )
+        for s in lab.sprints:
+            sprint_id[lid, s.number] = add(
+                "sprint",
+                lab_id=lid,
+                number=s.number,
+                goal=s.goal,
+                starts=s.starts,
+                ends=s.ends,
+                status=s.status,
+                started_on=s.started_on,
+                closed_on=s.closed_on,
+                goal_met=s.goal_met,
+                outcome=s.outcome,
+                carry_over=s.carry_over,
+                committed_points=s.committed_points,
+                completed_points=s.completed_points,
+                version=s.version,
+                created_at=s.created_at,
+            )
+
+        def sprint_of(number: int | None, lid=lid) -> int | None:
+            return None if number is None else sprint_id[lid, number]
+
+        for it in lab.items:
+            iid = item_id[lid, it.number] = add(
+                "backlog_item",
+                lab_id=lid,
+                number=it.number,
+                title=it.title,
+                description=it.description,
+                type=it.type,
+                points=it.points,
+                status=it.status,
+                rank=it.rank,
+                owner_id=person_id[it.owner] if it.owner else None,
+                sprint_id=sprint_of(it.sprint),
+                origin_sprint_id=sprint_of(it.origin_sprint),
+                done_on=it.done_on,
+                version=it.version,
+                created_at=it.created_at,
+                updated_at=it.updated_at,
+            )
+            for tag in it.tags:
+                add("item_tag", item_id=iid, tag=tag)
+            for e in it.events:
+                add(
+                    "item_event",
+                    item_id=iid,
+                    sprint_id=sprint_of(e.sprint),
+                    kind=e.kind,
+                    on=e.on,
+                    old_value=e.old,
+                    new_value=e.new,
+                    actor=e.actor,
+                    created_at=e.created_at,
+                )
+        for s in lab.sprints:
+            sid = sprint_id[lid, s.number]
+            for si in s.items:
+                add(
+                    "sprint_item",
+                    sprint_id=sid,
+                    item_id=item_id[lid, si.item],
+                    committed=si.committed,
+                    committed_points=si.committed_points,
+                    added_on=si.added_on,
+                    removed_on=si.removed_on,
+                    disposition=si.disposition,
+                    final_title=si.final_title,
+                    final_points=si.final_points,
+                    final_status=si.final_status,
+                )
+            for n in s.notes:
+                add(
+                    "sprint_note",
+                    sprint_id=sid,
+                    kind=n.kind,
+                    text=n.text,
+                    item_id=None if n.item is None else item_id[lid, n.item],
+                    actor=n.actor,
+                    created_at=n.created_at,
+                )
+    for e in doc.knowledge:
+        lid = lab_id[e.lab.upper()]
+        item = None
+        if e.item is not None:
+            code, _, number = e.item.rpartition("-")
+            item = item_id[lab_id[code.upper()], int(number)]
+        add(
+            "knowledge_entry",
+            id=e.number,
+            lab_id=lid,
+            title=e.title,
+            body=e.body,
+            kind=e.kind,
+            tags_text=" ".join(e.tags),
+            author_id=person_id[e.author] if e.author else None,
+            sprint_id=None if e.sprint is None else sprint_id[lid, e.sprint],
+            item_id=item,
+            created_on=e.created_on,
+            version=e.version,
+            created_at=e.created_at,
+            updated_at=e.updated_at,
+        )
+        for tag in e.tags:
+            add("knowledge_tag", entry_id=e.number, tag=tag)
+        for r in e.revisions:
+            add(
+                "knowledge_revision",
+                entry_id=e.number,
+                version=r.version,
+                title=r.title,
+                body=r.body,
+                kind=r.kind,
+                tags_text=" ".join(r.tags),
+                actor=r.actor,
+                changed_at=r.changed_at,
+            )
+        for s in e.shares:
+            add(
+                "knowledge_share",
+                entry_id=e.number,
+                lab_id=lab_id[s.lab.upper()],
+                shared_on=s.shared_on,
+                actor=s.actor,
+                created_at=s.created_at,
+            )
+        for a in e.answers:
+            add(
+                "knowledge_answer",
+                entry_id=e.number,
+                lab_id=lab_id[a.lab.upper()],
+                status=a.status,
+                note=a.note,
+                on=a.on,
+                actor=a.actor,
+                created_at=a.created_at,
+            )
+    for c in doc.change_log:
+        add(
+            "change_log",
+            at=c.at,
+            actor=c.actor,
+            entity=c.entity,
+            key=c.key,
+            action=c.action,
+            lab=c.lab,
+            changes=c.changes,
+        )
+    return out
+
+
+def import_store(session: Session, doc: StoreDoc, *, progress: Progress | None = None) -> dict[str, int]:
+    """Insert a validated document into the session's empty store; returns rows per table.
+
+    Core inserts, not the ORM: fast, and the change log does not record the
+    import as changes of its own (the file's own change log comes along).
+    Counters the store keeps (sequences, the next K number) continue after the
+    imported rows.
+    """
+    conn = session.connection()
+    tables = SQLModel.metadata.sorted_tables
+    rows = table_rows(doc)
+    total = sum(len(batch) for batch in rows.values())
+    for table in tables:
+        batch = rows[table.name]
+        for start in range(0, len(batch), BATCH):
+            chunk = batch[start : start + BATCH]
+            conn.execute(sa.insert(table), chunk)
+            if progress:
+                progress(len(chunk), total)
+    backend = backends.for_dialect(conn.dialect.name)
+    backend.after_bulk_load(conn, tables)
+    next_number = doc.next_knowledge_number or max((e.number for e in doc.knowledge), default=0) + 1
+    backend.set_next_id(conn, _tables()["knowledge_entry"], next_number)
+    return {name: len(batch) for name, batch in rows.items()}

@@ -1,0 +1,507 @@
+"""The whole-store file (`lablog export all`, `lablog import`): its shape, reading it and checking it.
+
+The file is a document keyed by what users type (codes, handles, item and
+sprint numbers, K numbers), never by database ids. docs/export-format.md
+describes it field by field; the pydantic models below are the same
+description in code. Reading a file goes: text -> `parse` (TOML or JSON
+syntax) -> `upgrade_document` (older format versions) -> `validate` (shape,
+types and values with pydantic, then references between records), which
+returns every problem with where it is, e.g. `labs[2].sprints[0].ends: before
+starts (2026-10-05)`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from lablog.enums import (
+    Answer,
+    AssignmentEnd,
+    CarryOver,
+    GoalMet,
+    ItemStatus,
+    ItemType,
+    KnowledgeKind,
+    MemberRole,
+    Sector,
+    SmRole,
+    SprintStatus,
+)
+from lablog.errors import LablogError
+
+FORMAT = "lablog-store"
+# Bump when the file's shape changes, and add a step to UPGRADES that turns a
+# document of the old version into one of the next.
+VERSION = 1
+FORMATS = ("toml", "json")
+
+
+class FileError(LablogError):
+    """The file cannot be read as a lablog store file at all."""
+
+
+# Reading -----------------------------------------------------------------------
+
+
+def parse(text: str, fmt: str, *, name: str) -> Any:
+    """The document in `text` (TOML or JSON); raises FileError with the line and column of a syntax error."""
+    if fmt == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as e:
+            raise FileError(
+                f"{name} is not valid JSON: {e.msg} (at line {e.lineno}, column {e.colno})"
+            ) from None
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise FileError(f"{name} is not valid TOML: {e}") from None
+
+
+# version -> a function that turns a document of that version into one of version + 1.
+UPGRADES: dict[int, Any] = {}
+
+
+def upgrade_document(doc: Any, *, name: str) -> dict:
+    """The document brought to VERSION; raises FileError for a file this lablog cannot read."""
+    if not isinstance(doc, dict) or "format" not in doc:
+        raise FileError(
+            f'{name} is not a lablog store file: it has no `format = "{FORMAT}"`; '
+            "write one with `lablog export all`"
+        )
+    if doc["format"] != FORMAT:
+        raise FileError(f"{name} is a {doc['format']!r} file, not a lablog store file ({FORMAT!r})")
+    version = doc.get("version")
+    if type(version) is not int:
+        raise FileError(
+            f"{name} has no format version (`version = {VERSION}`); lablog cannot tell how to read it"
+        )
+    if version > VERSION:
+        raise FileError(
+            f"{name} was written by a newer lablog (format version {version}; this lablog reads up to "
+            f"{VERSION}); upgrade lablog with `pip install -U lablog`"
+        )
+    if version < 1 or (version < VERSION and version not in UPGRADES):
+        raise FileError(
+            f"{name} has format version {version}, which this lablog cannot read "
+            f"(it reads versions 1 to {VERSION})"
+        )
+    while version < VERSION:
+        doc = UPGRADES[version](doc)
+        version += 1
+        doc["version"] = version
+    return doc
+
+
+# The document ------------------------------------------------------------------
+
+
+def _text(max_length: int | None = None):
+    return Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=max_length)]
+
+
+Code = _text(16)
+LabCode = _text(10)
+Handle = _text(64)
+Tag = _text(64)
+Title = _text()
+Points = Annotated[float, Field(ge=0)]
+Number = Annotated[int, Field(ge=1)]
+Actor = Annotated[str, StringConstraints(max_length=64)]
+
+
+class Record(BaseModel):
+    # An unknown key is most often a typo; reject it rather than drop what it says.
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+
+class OrganisationDoc(Record):
+    code: Code
+    name: Title
+    sector: Sector
+    created_at: datetime
+
+
+class PersonDoc(Record):
+    handle: Handle
+    name: Title
+    email: str | None = None
+    org: Code
+    created_at: datetime
+
+
+class MemberDoc(Record):
+    handle: Handle
+    role: MemberRole
+    joined_on: date
+    left_on: date | None = None
+
+
+class ScrumMasterDoc(Record):
+    handle: Handle
+    role: SmRole
+    starts: date
+    ends: date | None = None
+    end_reason: AssignmentEnd | None = None
+    created_at: datetime
+
+
+class EventDoc(Record):
+    on: date
+    kind: _text(20)
+    sprint: Number | None = None
+    old: str | None = None
+    new: str | None = None
+    actor: Actor | None = None
+    created_at: datetime
+
+
+class ItemDoc(Record):
+    number: Number
+    title: Title
+    description: str | None = None
+    type: ItemType
+    points: Points | None = None
+    status: ItemStatus
+    rank: _text(255)
+    owner: Handle | None = None
+    sprint: Number | None = None
+    origin_sprint: Number | None = None
+    done_on: date | None = None
+    tags: list[Tag] = []
+    version: Number
+    created_at: datetime
+    updated_at: datetime
+    events: list[EventDoc] = []
+
+
+class SprintItemDoc(Record):
+    item: Number
+    committed: bool
+    committed_points: Points | None = None
+    added_on: date
+    removed_on: date | None = None
+    disposition: Literal["done", "carried-over", "returned", "dropped"] | None = None
+    final_title: str | None = None
+    final_points: Points | None = None
+    final_status: ItemStatus | None = None
+
+
+class NoteDoc(Record):
+    kind: Literal["review", "went-well", "improve", "action"]
+    text: str
+    item: Number | None = None
+    actor: Actor | None = None
+    created_at: datetime
+
+
+class SprintDoc(Record):
+    number: Number
+    goal: str | None = None
+    starts: date
+    ends: date
+    status: SprintStatus
+    started_on: date | None = None
+    closed_on: date | None = None
+    goal_met: GoalMet | None = None
+    outcome: str | None = None
+    carry_over: CarryOver | None = None
+    committed_points: Points | None = None
+    completed_points: Points | None = None
+    version: Number
+    created_at: datetime
+    items: list[SprintItemDoc] = []
+    notes: list[NoteDoc] = []
+
+
+class LabDoc(Record):
+    code: LabCode
+    name: Title
+    focus: str | None = None
+    start_date: date | None = None
+    closed_on: date | None = None
+    # Left out: one above the highest item number.
+    next_item_number: Number | None = None
+    created_at: datetime
+    target_groups: list[Title] = []
+    members: list[MemberDoc] = []
+    scrum_masters: list[ScrumMasterDoc] = []
+    items: list[ItemDoc] = []
+    sprints: list[SprintDoc] = []
+
+
+class RevisionDoc(Record):
+    version: Number
+    title: str
+    body: str
+    kind: _text(12)
+    tags: list[Tag] = []
+    actor: Actor | None = None
+    changed_at: datetime
+
+
+class ShareDoc(Record):
+    lab: LabCode
+    shared_on: date
+    actor: Actor | None = None
+    created_at: datetime
+
+
+class AnswerDoc(Record):
+    lab: LabCode
+    status: Answer
+    on: date
+    note: str | None = None
+    actor: Actor | None = None
+    created_at: datetime
+
+
+class KnowledgeDoc(Record):
+    number: Number
+    lab: LabCode
+    title: Title
+    body: str = ""
+    kind: KnowledgeKind
+    tags: list[Tag] = []
+    author: Handle | None = None
+    sprint: Number | None = None
+    item: str | None = None
+    created_on: date
+    version: Number
+    created_at: datetime
+    updated_at: datetime
+    revisions: list[RevisionDoc] = []
+    shares: list[ShareDoc] = []
+    answers: list[AnswerDoc] = []
+
+
+class ChangeDoc(Record):
+    at: datetime
+    actor: _text(64)
+    entity: _text(32)
+    key: _text(160)
+    action: Literal["insert", "update", "delete"]
+    lab: str | None = None
+    changes: str | None = None
+
+
+class StoreDoc(Record):
+    format: Literal["lablog-store"]
+    version: Literal[1]
+    # Left out: one above the highest entry number.
+    next_knowledge_number: Number | None = None
+    organisations: list[OrganisationDoc] = []
+    people: list[PersonDoc] = []
+    labs: list[LabDoc] = []
+    knowledge: list[KnowledgeDoc] = []
+    change_log: list[ChangeDoc] = []
+
+
+# Checking ----------------------------------------------------------------------
+
+
+def where(loc: tuple) -> str:
+    """('labs', 2, 'sprints', 0, 'ends') -> 'labs[2].sprints[0].ends'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(the document)"
+
+
+_MESSAGES = {
+    "missing": "missing",
+    "extra_forbidden": "unknown field (a typo?)",
+}
+
+
+def _message(error: dict) -> str:
+    if error["type"] in _MESSAGES:
+        return _MESSAGES[error["type"]]
+    text = error["msg"].removeprefix("Value error, ")
+    if error["type"] in ("enum", "literal_error"):
+        return f"{error['input']!r} is not one of {text.removeprefix('Input should be ')}"
+    return text[0].lower() + text[1:]
+
+
+def validate(doc: dict) -> tuple[StoreDoc | None, list[str]]:
+    """The parsed document and every problem in it as 'location: what is wrong'; no problems, no None."""
+    try:
+        store = StoreDoc.model_validate(doc)
+    except ValidationError as e:
+        return None, [f"{where(err['loc'])}: {_message(err)}" for err in e.errors()]
+    problems = _Checker(store).run()
+    return (None if problems else store), problems
+
+
+class _Checker:
+    """References and rules between records that a single field's type cannot express."""
+
+    def __init__(self, doc: StoreDoc):
+        self.doc = doc
+        self.problems: list[str] = []
+
+    def bad(self, loc: tuple, message: str) -> None:
+        self.problems.append(f"{where(loc)}: {message}")
+
+    def unique(self, rows, key, loc: tuple, field: str, what: str) -> dict:
+        """Index rows by key(row); a second row with the same key is a problem."""
+        seen: dict = {}
+        for i, row in enumerate(rows):
+            k = key(row)
+            if k in seen:
+                self.bad(
+                    (*loc, i, field),
+                    f"{what} {getattr(row, field)!r} appears twice (also at {where((*loc, seen[k][0]))})",
+                )
+            else:
+                seen[k] = (i, row)
+        return {k: row for k, (_, row) in seen.items()}
+
+    def run(self) -> list[str]:
+        doc = self.doc
+        orgs = self.unique(
+            doc.organisations, lambda o: o.code.upper(), ("organisations",), "code", "organisation"
+        )
+        self.people = self.unique(doc.people, lambda p: p.handle, ("people",), "handle", "handle")
+        self.unique([p for p in doc.people if p.email], lambda p: p.email, ("people",), "email", "email")
+        for i, p in enumerate(doc.people):
+            if p.org.upper() not in orgs:
+                self.bad(("people", i, "org"), f"no organisation {p.org!r} in organisations")
+        self.labs = self.unique(doc.labs, lambda lab: lab.code.upper(), ("labs",), "code", "lab")
+        for i, lab in enumerate(doc.labs):
+            self.lab(("labs", i), lab)
+        self.knowledge()
+        return self.problems
+
+    def person(self, loc: tuple, handle: str | None) -> None:
+        if handle is not None and handle not in self.people:
+            self.bad(loc, f"no person {handle!r} in people")
+
+    def lab(self, loc: tuple, lab: LabDoc) -> None:
+        for j, group in enumerate(lab.target_groups):
+            if group in lab.target_groups[:j]:
+                self.bad((*loc, "target_groups", j), f"target group {group!r} appears twice")
+        for j, m in enumerate(lab.members):
+            self.person((*loc, "members", j, "handle"), m.handle)
+            if m.left_on and m.left_on < m.joined_on:
+                self.bad((*loc, "members", j, "left_on"), f"before joined_on ({m.joined_on})")
+        for j, a in enumerate(lab.scrum_masters):
+            self.person((*loc, "scrum_masters", j, "handle"), a.handle)
+            if a.ends and a.ends < a.starts:
+                self.bad((*loc, "scrum_masters", j, "ends"), f"before starts ({a.starts})")
+
+        sprints = self.unique(lab.sprints, lambda s: s.number, (*loc, "sprints"), "number", "sprint")
+        items = self.unique(lab.items, lambda it: it.number, (*loc, "items"), "number", "item")
+
+        def sprint_ref(where_: tuple, number: int | None) -> None:
+            if number is not None and number not in sprints:
+                self.bad(where_, f"{lab.code} has no sprint {number}")
+
+        def item_ref(where_: tuple, number: int | None) -> None:
+            if number is not None and number not in items:
+                self.bad(where_, f"{lab.code} has no item {number}")
+
+        if items and lab.next_item_number is not None and lab.next_item_number <= max(items):
+            self.bad((*loc, "next_item_number"), f"must be above the highest item number ({max(items)})")
+        for j, it in enumerate(lab.items):
+            at = (*loc, "items", j)
+            self.person((*at, "owner"), it.owner)
+            sprint_ref((*at, "sprint"), it.sprint)
+            sprint_ref((*at, "origin_sprint"), it.origin_sprint)
+            for k, tag in enumerate(it.tags):
+                if tag in it.tags[:k]:
+                    self.bad((*at, "tags", k), f"tag {tag!r} appears twice")
+            for k, e in enumerate(it.events):
+                sprint_ref((*at, "events", k, "sprint"), e.sprint)
+        earlier: list[tuple[int, SprintDoc]] = []
+        for j, s in enumerate(lab.sprints):
+            at = (*loc, "sprints", j)
+            if s.ends < s.starts:
+                self.bad((*at, "ends"), f"before starts ({s.starts})")
+            else:
+                for _, other in earlier:
+                    if s.starts <= other.ends and s.ends >= other.starts:
+                        self.bad(
+                            (*at, "starts"),
+                            f"{s.starts}–{s.ends} overlaps sprint {other.number} "
+                            f"({other.starts}–{other.ends})",
+                        )
+                        break
+                earlier.append((j, s))
+            for k, si in enumerate(s.items):
+                item_ref((*at, "items", k, "item"), si.item)
+            for k, n in enumerate(s.notes):
+                item_ref((*at, "notes", k, "item"), n.item)
+
+    def knowledge(self) -> None:
+        entries = self.unique(self.doc.knowledge, lambda e: e.number, ("knowledge",), "number", "entry")
+        limit = self.doc.next_knowledge_number
+        if entries and limit is not None and limit <= max(entries):
+            self.bad(("next_knowledge_number",), f"must be above the highest entry number ({max(entries)})")
+        for i, e in enumerate(self.doc.knowledge):
+            at = ("knowledge", i)
+            lab = self.lab_ref((*at, "lab"), e.lab)
+            self.person((*at, "author"), e.author)
+            if lab is not None and e.sprint is not None and e.sprint not in {s.number for s in lab.sprints}:
+                self.bad((*at, "sprint"), f"{lab.code} has no sprint {e.sprint}")
+            if e.item is not None:
+                self.item_key((*at, "item"), e.item)
+            for k, tag in enumerate(e.tags):
+                if tag in e.tags[:k]:
+                    self.bad((*at, "tags", k), f"tag {tag!r} appears twice")
+            shared: dict[str, int] = {}
+            for k, share in enumerate(e.shares):
+                self.lab_ref((*at, "shares", k, "lab"), share.lab)
+                if share.lab.upper() in shared:
+                    self.bad(
+                        (*at, "shares", k, "lab"),
+                        f"shared with {share.lab} twice (also at "
+                        f"{where((*at, 'shares', shared[share.lab.upper()]))})",
+                    )
+                shared.setdefault(share.lab.upper(), k)
+            for k, answer in enumerate(e.answers):
+                self.lab_ref((*at, "answers", k, "lab"), answer.lab)
+
+    def lab_ref(self, loc: tuple, code: str) -> LabDoc | None:
+        lab = self.labs.get(code.upper())
+        if lab is None:
+            self.bad(loc, f"no lab {code!r} in labs")
+        return lab
+
+    def item_key(self, loc: tuple, key: str) -> None:
+        code, _, number = key.rpartition("-")
+        lab = self.labs.get(code.upper())
+        if not code or not number.isdigit():
+            self.bad(loc, f"{key!r} is not an item key like HJBH-12")
+        elif lab is None or int(number) not in {it.number for it in lab.items}:
+            self.bad(loc, f"no item {key} in labs")
+
+
+# Writing -----------------------------------------------------------------------
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime):
+        return _utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def dumps(doc: dict, fmt: str) -> str:
+    """The document as TOML (native dates and times) or JSON (ISO strings), ending in a newline."""
+    if fmt == "json":
+        return json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    import tomli_w
+
+    return tomli_w.dumps(doc, multiline_strings=True)

@@ -1,0 +1,408 @@
+"""`lablog export all` and `lablog import`: the whole store, out and back in, byte for byte."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lablog.cli import app
+from tests.cli.test_sprints import SCRIPT
+from tests.conftest import TODAY, dump
+
+# The three sprints, plus what they leave out: a review and a retro (an action
+# item), a member who left, an ended assignment, and a knowledge network with
+# an edit (a revision) and a deleted entry (its number is not handed out again).
+EXTRA = """
+sprint review HJBH 1 --note "Borgerne var trygge"
+sprint retro HJBH 1 --went-well "Godt samarbejde" --improve "Mere tid til oplæring" --action "Lav en tjekliste"
+lab member remove HJBS kasper-norgaard --on 2026-11-01
+sm end soren-baek UDSK --on 2026-11-02
+knowledge add HJBH "Tovholder ved udskrivning" --kind model --tag sektorovergang --tag "Kronisk syge" --on 2026-09-01 --body "Hjemmesygeplejersken ringer til egen læge." --sprint 1 --item HJBH-1
+knowledge share K-1 --all --on 2026-09-02
+knowledge add INDL "Akutteam i eget hjem" --kind method --tag akut --body "Akutteamet rykker ud inden for to timer." --on 2026-10-01
+knowledge share K-2 --to HJBS --to UDSK --on 2026-10-05
+knowledge adopt K-1 --lab INDL --on 2026-09-15 --note "Indført i Randers"
+knowledge try K-1 --lab HJBS --on 2026-09-10
+knowledge adopt K-1 --lab HJBS --on 2026-10-20
+knowledge decline K-2 --lab HJBS --on 2026-10-10
+knowledge edit K-1 --title "Tovholder ved udskrivning og hjemkomst" --tag sektorovergang --tag tovholder
+knowledge add UDSK "Genoptræning dagen efter" --kind result --body "Færre genindlæggelser." --on 2026-11-10
+knowledge delete K-3 --yes
+"""
+SCENARIO = SCRIPT.strip() + "\n" + EXTRA.strip()
+
+
+@pytest.fixture
+def scenario(programme, store, scripted):
+    """The programme, three sprints of HJBH and a knowledge network, in the test's store."""
+    store.load(scripted(store.backend, "transfer", SCENARIO))
+    return programme
+
+
+@pytest.fixture
+def other(store, tmp_path, request) -> str:
+    """A second, empty store on the test's backend, for --db."""
+    if store.backend == "sqlite":
+        return str(tmp_path / "other.db")
+    return store.server.url(store.server.create_database(template=request.getfixturevalue("pg_empty")))
+
+
+def _invoke(*argv: str) -> str:
+    result = CliRunner().invoke(app, list(argv), catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def demo_exports(tmp_path_factory):
+    """The demo store (always SQLite), built once, and its export in both formats."""
+    where = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LABLOG_TODAY", TODAY)
+        mp.setenv("LABLOG_USER", "tester")
+        mp.setenv("LABLOG_DATA_DIR", str(where / "data"))
+        mp.setenv("LABLOG_CONFIG_DIR", str(where / "config"))
+        mp.delenv("LABLOG_DB", raising=False)
+        demo = str(where / "demo.db")
+        _invoke("demo", "--path", demo)
+        for fmt in ("toml", "json"):
+            _invoke("--db", demo, "export", "all", "-o", str(where / f"demo.{fmt}"))
+    return where
+
+
+@pytest.fixture(scope="module")
+def base_doc(scripted, tmp_path_factory) -> dict:
+    """The scenario (on SQLite) as a JSON document, for breaking in the tests of bad files."""
+    path = tmp_path_factory.mktemp("base") / "base.db"
+    shutil.copy(scripted("sqlite", "transfer", SCENARIO), path)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LABLOG_TODAY", TODAY)
+        return json.loads(_invoke("--db", str(path), "export", "all", "--format", "json"))
+
+
+# Round trips -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_demo_round_trip_is_byte_identical(cli, store, demo_exports, fmt):
+    exported = demo_exports / f"demo.{fmt}"
+    cli("init")
+    run = cli("import", str(exported))
+    assert run.stdout == ""
+    assert run.stderr.startswith(
+        "Imported 6 organisations, 13 people, 5 labs, 53 items, 20 sprints, 12 knowledge entries, "
+    )
+    again = cli("export", "all", "--format", fmt).stdout
+    assert again == exported.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_scenario_round_trip_is_byte_identical(scenario, other, tmp_path, fmt):
+    cli = scenario
+    first = tmp_path / f"store.{fmt}"
+    assert cli("export", "all", "-o", str(first)).stderr == f"Wrote {first}\n"
+    refused = cli("export", "all", "-o", str(first), ok=False)
+    assert refused.stderr == f"Error: {first} exists already; pass --force to overwrite it\n"
+    cli("--db", other, "import", str(first))
+    assert cli("--db", other, "export", "all", "--format", fmt).stdout == first.read_text(encoding="utf-8")
+
+    # The imported store works like the original: same records, and counters carry on.
+    for command in ("sprint show HJBH 1 --json", "knowledge show K-1 --json", "report velocity HJBH --json"):
+        assert cli("--db", other, *command.split()).json() == cli(command).json()
+    hits = cli("--db", other, "knowledge", "search", "akutteamet", "--json").json()
+    assert [h["key"] for h in hits] == ["K-2"]
+    assert cli("--db", other, "knowledge", "add", "HJBH", "Ny", "--json").json()["key"] == "K-4"
+    assert cli("--db", other, "backlog", "add", "HJBH", "Ny", "--json").json()["key"] == "HJBH-10"
+    assert cli("--db", other, "org", "add", "NY", "Ny", "--sector", "other").exit_code == 0
+
+
+def test_the_document_keeps_every_kind_of_record(base_doc):
+    doc = base_doc
+    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 1, 4)
+    assert [o["code"] for o in doc["organisations"]] == ["FAV", "NDJ", "PL", "RAN", "RRG", "SDJ"]
+    hjbh = doc["labs"][1]
+    assert hjbh["code"] == "HJBH" and hjbh["next_item_number"] == 10
+    assert [s["number"] for s in hjbh["sprints"]] == [1, 2, 3]
+    one = hjbh["sprints"][0]
+    assert [(n["kind"], n.get("item")) for n in one["notes"]] == [
+        ("review", None),
+        ("went-well", None),
+        ("improve", None),
+        ("action", 9),
+    ]
+    assert hjbh["items"][8]["origin_sprint"] == 1 and hjbh["items"][8]["tags"] == ["retro"]
+    assert {"item": 4, "committed": False, "added_on": "2026-10-12"}.items() <= one["items"][3].items()
+    k1 = doc["knowledge"][0]
+    assert (k1["number"], k1["sprint"], k1["item"], k1["tags"]) == (
+        1,
+        1,
+        "HJBH-1",
+        ["sektorovergang", "tovholder"],
+    )
+    assert k1["revisions"][0]["tags"] == ["sektorovergang", "kronisk-syge"]
+    # K-3 was deleted: it is gone, and its number is not handed out again.
+    assert [e["number"] for e in doc["knowledge"]] == [1, 2]
+    assert doc["change_log"][0]["entity"] == "organisation"
+    # Absent values are left out, not written as null.
+    assert "closed_on" not in hjbh and "None" not in json.dumps(doc)
+
+
+def test_an_empty_store_exports_and_imports(cli, other):
+    text = cli("export all").stdout
+    assert text == 'format = "lablog-store"\nversion = 1\nnext_knowledge_number = 1\n'
+    assert cli("export all --format json").json() == {
+        "format": "lablog-store",
+        "version": 1,
+        "next_knowledge_number": 1,
+    }
+
+
+def test_same_store_same_bytes(scenario):
+    assert scenario("export all").stdout == scenario("export all").stdout
+
+
+# Bad files ---------------------------------------------------------------------
+
+
+def _set(path: str, value):
+    """A fault: set labs[1].sprints[0].ends, delete it (value DELETE) or append to a list."""
+
+    def apply(doc):
+        *parents, last = path.replace("[", ".").replace("]", "").split(".")
+        target = doc
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        if value is DELETE:
+            del target[last]
+        elif last.isdigit() and int(last) == len(target):
+            target.append(value)
+        else:
+            target[int(last) if last.isdigit() else last] = value
+
+    return apply
+
+
+DELETE = object()
+
+FAULTS = [
+    (
+        "organisations[1].sector",
+        "county",
+        "'county' is not one of 'municipality', 'hospital', 'general-practice', 'region' or 'other'",
+    ),
+    ("people[0].org", "XYZ", "no organisation 'XYZ' in organisations"),
+    (
+        "organisations[6]",
+        {
+            "code": "FAV",
+            "name": "Favrskov",
+            "sector": "municipality",
+            "created_at": "2026-11-23T08:00:00+00:00",
+        },
+        "code: organisation 'FAV' appears twice (also at organisations[0])",
+    ),
+    ("labs[1].sprints[0].ends", "2026-10-01", "before starts (2026-10-05)"),
+    (
+        "labs[1].sprints[1].starts",
+        "2026-10-10",
+        "2026-10-10–2026-11-01 overlaps sprint 1 (2026-10-05–2026-10-18)",
+    ),
+    ("labs[1].items[0].sprint", 9, "HJBH has no sprint 9"),
+    ("labs[1].items[0].points", -3, "input should be greater than or equal to 0"),
+    ("labs[0].members[0].handle", "nobody", "no person 'nobody' in people"),
+    ("people[0].name", DELETE, "missing"),
+    ("labs[0].colour", "red", "unknown field (a typo?)"),
+    (
+        "labs[1].sprints[0].starts",
+        "2026-13-01",
+        "input should be a valid date or datetime, month value is outside expected range of 1-12",
+    ),
+    ("knowledge[0].shares[0].lab", "NOPE", "no lab 'NOPE' in labs"),
+    ("knowledge[0].item", "HJBH-99", "no item HJBH-99 in labs"),
+    ("labs[1].next_item_number", 2, "must be above the highest item number (9)"),
+    (
+        "labs[1].sprints[0].items[0].committed",
+        "maybe",
+        "input should be a valid boolean, unable to interpret input",
+    ),
+]
+
+
+@pytest.fixture
+def empty(cli, store):
+    """The test's store, created and empty, and its rows before anything is imported."""
+    cli("init")
+    return store.dump()
+
+
+@pytest.mark.parametrize(("where", "value", "message"), FAULTS, ids=[f[0] for f in FAULTS])
+def test_a_bad_file_is_refused_with_where_the_fault_is(
+    cli, store, empty, base_doc, tmp_path, where, value, message
+):
+    doc = copy.deepcopy(base_doc)
+    _set(where, value)(doc)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    run = cli("import", str(path), ok=False)
+    assert (run.exit_code, run.stdout) == (1, "")
+    loc = where if not message.startswith("code:") else f"{where}.code"
+    message = message.removeprefix("code: ")
+    assert run.stderr == f"Error: {loc}: {message}\nError: {path} has 1 problem; nothing was imported\n"
+    assert store.dump() == empty
+
+
+def test_every_problem_is_reported_at_once(cli, store, empty, base_doc, tmp_path):
+    doc = copy.deepcopy(base_doc)
+    for where, value, _ in (FAULTS[1], FAULTS[3], FAULTS[7]):
+        _set(where, value)(doc)
+    path = tmp_path / "bad.toml"
+    import tomli_w
+
+    path.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    run = cli("import", str(path), "--dry-run", ok=False)
+    assert run.stderr == (
+        "Error: people[0].org: no organisation 'XYZ' in organisations\n"
+        "Error: labs[0].members[0].handle: no person 'nobody' in people\n"
+        "Error: labs[1].sprints[0].ends: before starts (2026-10-05)\n"
+        f"Error: {path} has 3 problems; nothing was imported\n"
+    )
+    assert store.dump() == empty
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "x.toml",
+            'format = "lablog-store"\nversion = \n',
+            "{path} is not valid TOML: Invalid value (at line 2, column 11)",
+        ),
+        (
+            "x.json",
+            '{"format": "lablog-store",\n "version": 1,,}',
+            "{path} is not valid JSON: Expecting property name enclosed in double quotes (at line 2, column 15)",
+        ),
+        (
+            "x.toml",
+            "version = 1\n",
+            '{path} is not a lablog store file: it has no `format = "lablog-store"`; write one with `lablog export all`',
+        ),
+        (
+            "x.json",
+            "[1, 2]",
+            '{path} is not a lablog store file: it has no `format = "lablog-store"`; write one with `lablog export all`',
+        ),
+        (
+            "x.toml",
+            'format = "taskwarrior"\nversion = 1\n',
+            "{path} is a 'taskwarrior' file, not a lablog store file ('lablog-store')",
+        ),
+        (
+            "x.toml",
+            'format = "lablog-store"\n',
+            "{path} has no format version (`version = 1`); lablog cannot tell how to read it",
+        ),
+        (
+            "x.toml",
+            'format = "lablog-store"\nversion = 2\n',
+            "{path} was written by a newer lablog (format version 2; this lablog reads up to 1); upgrade lablog with `pip install -U lablog`",
+        ),
+        (
+            "x.toml",
+            'format = "lablog-store"\nversion = 0\n',
+            "{path} has format version 0, which this lablog cannot read (it reads versions 1 to 1)",
+        ),
+        ("x.toml", b"format = '\xff'\n", "{path} is not UTF-8 text; is it a lablog export?"),
+    ],
+    ids=[
+        "toml-syntax",
+        "json-syntax",
+        "no-format",
+        "not-a-table",
+        "other-format",
+        "no-version",
+        "newer",
+        "version-0",
+        "not-utf8",
+    ],
+)
+def test_a_file_lablog_cannot_read_is_refused_in_one_line(cli, store, empty, tmp_path, name, text, message):
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    run = cli("import", str(path), ok=False)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr == "Error: " + message.format(path=path) + "\n"
+    assert store.dump() == empty
+
+
+def test_missing_file_directory_and_unknown_extension(cli, tmp_path):
+    missing = tmp_path / "nope.toml"
+    run = cli("import", str(missing), ok=False)
+    assert run.stderr == f"Error: No file {missing}; give the path of a file written by `lablog export all`\n"
+    folder = tmp_path / "dir.json"
+    folder.mkdir()
+    run = cli("import", str(folder), ok=False)
+    assert (
+        run.stderr
+        == f"Error: {folder} is a directory; give the path of a file written by `lablog export all`\n"
+    )
+    run = cli("import", str(tmp_path / "store.txt"), ok=False)
+    assert run.exit_code == 2
+    assert run.stderr.startswith(
+        "Error: Invalid value for FILE: cannot tell the format of store.txt from its name; name it .toml "
+        "or .json, or pass --format"
+    )
+    run = cli("export", "all", "-o", str(tmp_path / "x.json"), "--format", "toml", ok=False)
+    assert run.exit_code == 2 and "--format toml does not match the file name x.json" in run.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_format_option_reads_a_file_of_any_name(cli, tmp_path):
+    path = tmp_path / "backup.txt"
+    cli("export", "all", "--format", "json", "-o", str(path))
+    assert cli("import", str(path), "--dry-run", ok=False).exit_code == 2
+    path.write_text(cli("export all --format json").stdout, encoding="utf-8")
+    assert cli("import", str(path), "--format", "json", "--dry-run").exit_code == 0
+
+
+# Dry runs and stores with data -------------------------------------------------
+
+
+def test_dry_run_checks_and_counts_but_writes_nothing(scenario, other, tmp_path):
+    cli = scenario
+    path = tmp_path / "store.toml"
+    cli("export", "all", "-o", str(path))
+    cli("--db", other, "init")
+    target = other if "://" in other else Path(other)
+    before = dump(target)
+    run = cli("--db", other, "import", str(path), "--dry-run")
+    assert run.stdout == (
+        f"{path} is valid and holds 6 organisations, 12 people, 5 labs, 9 items, 3 sprints, "
+        f"2 knowledge entries, {len(json.loads(cli('export all --format json').stdout)['change_log'])} "
+        "change-log rows; nothing was written (--dry-run)\n"
+    )
+    assert dump(target) == before
+
+
+def test_import_into_a_store_with_data_is_refused(scenario, store, tmp_path):
+    cli = scenario
+    path = tmp_path / "store.json"
+    cli("export", "all", "-o", str(path))
+    before = store.dump()
+    run = cli("import", str(path), ok=False)
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"Error: The store at {store.path or store.url} is not empty (its lab table has rows); "
+        "lablog imports only into an empty store, so nothing is overwritten or mixed. Import into a new "
+        "one, e.g. `lablog --db new.db import FILE`\n"
+    )
+    assert cli("import", str(path), "--dry-run", ok=False).stderr == run.stderr
+    assert store.dump() == before
