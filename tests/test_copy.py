@@ -44,3 +44,16 @@ def test_copy_to_a_sqlite_file_and_confirmation(programme, db_path, tmp_path):
     assert dump(f"sqlite:///{db_path}") == dump(f"sqlite:///{target}")
     run = cli("db", "copy", "--to", str(db_path), "--yes", ok=False)
     assert run.stderr == "Error: --to names the store being copied; give another database\n"
+
+
+def test_the_demo_copied_to_postgresql_exports_the_same_bytes(cli, tmp_path, pg_server):
+    """The acceptance check: db copy of the demo store, then export all from both."""
+    demo = tmp_path / "demo.db"
+    cli("demo", "--path", str(demo))
+    target = pg_server.url(pg_server.create_database())
+    cli("--db", str(demo), "db", "copy", "--to", target, "--yes")
+    for fmt in ("toml", "json"):
+        local = cli("--db", str(demo), "export", "all", "--format", fmt).stdout
+        shared = cli("--db", target, "export", "all", "--format", fmt).stdout
+        assert local == shared
+        assert "Hjemmesygeplejersken" in local
