@@ -213,6 +213,11 @@ def per_lab(items: int) -> int:
     return max(items // LABS, len(ACTIVE_ITEMS) + WAITING_ITEMS)
 
 
+def sprints_per_lab(items: int) -> int:
+    """Sprints per lab, the last one active: 8 for small programmes, 40 at 250,000 items."""
+    return max(8, min(40, per_lab(items) // 125))
+
+
 def waiting_keys(items: int, lab_id: int) -> list[str]:
     """The keys of the items waiting in a lab's backlog (todo, in no sprint): its last numbers."""
     n = per_lab(items)
@@ -264,7 +269,7 @@ def programme(items: int = 250_000, *, seed: int = 7) -> Iterator[Batch]:
 
     # Labs, members and scrum masters -----------------------------------------
     size = per_lab(items)
-    n_sprints = max(8, min(40, size // 125))
+    n_sprints = sprints_per_lab(items)
     first_sprint = TODAY - timedelta(days=5 + SPRINT_DAYS * (n_sprints - 1))
     scrum_masters = list(range(1, 61))
     sprint_id = item_id = event_id = stay_id = tag_id = 0
