@@ -210,7 +210,8 @@ def commands(items: int, store: str, available: set[str]) -> tuple[dict, list[st
         "item done KEY": lambda i: ["--db", store, "item", "done", done_keys[i % len(done_keys)]],
         f"report velocity {LAB}": fixed("report", "velocity", LAB),
         f"knowledge search {seed.SEARCH_WORD}": fixed("knowledge", "search", seed.SEARCH_WORD),
-        f"export sprint {LAB} {sprint}": fixed("export", "sprint", LAB, str(sprint)),
+        # N: the lab's active sprint, its latest.
+        f"export sprint {LAB} N": fixed("export", "sprint", LAB, str(sprint)),
         "sm network": fixed("sm", "network"),
     }
     skipped = []
@@ -243,52 +244,75 @@ def _listed(help_text: str) -> list[str]:
     return names
 
 
-def measure_size(name, items, args, lablog, base_env, tmp: Path, available) -> dict:
-    cached, seeding = seeded_store(items, args.cache)
-    store = tmp / f"{name}.db"
-    shutil.copyfile(cached, store)  # write commands change the copy, never the cache
-    table, skipped = commands(items, str(store), available)
-    runtime = tmp / f"run-{name}"
-    runtime.mkdir(mode=0o700)
-    env = {**base_env, "LABLOG_RUNTIME_DIR": str(runtime)}
+def measure(sizes: dict[str, int], args, lablog, env: dict, tmp: Path, available) -> list[dict]:
+    """Every command at every size, the sizes' runs interleaved so they share the machine's mood."""
+    results, tables = [], []
+    for name, items in sizes.items():
+        print(f"{name}: {items:,} items…", file=sys.stderr, flush=True)
+        cached, seeding = seeded_store(items, args.cache)
+        store = tmp / f"{name}.db"
+        shutil.copyfile(cached, store)  # write commands change the copy, never the cache
+        with open(store, "rb+") as f:
+            os.fsync(f.fileno())  # no write-back of a fresh copy during the timings
+        table, skipped = commands(items, str(store), available)
+        tables.append(table)
+        results.append(
+            {
+                "name": name,
+                "items": items,
+                "seeding": seeding,
+                "skipped": skipped,
+                "rows": {k: {} for k in table},
+            }
+        )
     in_process = {**env, "LABLOG_NO_WORKER": "1"}
-    floor = median_ms(lambda i: [sys.executable, "-c", "pass"], env, args.runs)
-    floor_rss = run_once([sys.executable, "-c", "pass"], env)[1]
-    result = {
-        "name": name,
-        "items": items,
-        "seeding": seeding,
-        "floor": floor,
-        "floor_rss": floor_rss,
-        "skipped": skipped,
-        "rows": {},
-    }
-    rows = result["rows"]
-    offset = 0  # item done: never the same item twice, across every mode
-    for label, argv in table.items():
-        rows[label] = {}
-        if args.no_worker_only:
-            continue
-        # Peak memory: one in-process run holds everything the command needs.
-        _, rows[label]["rss"] = run_once([*lablog, *argv(offset)], in_process)
-        offset += 1
+    floor = [sys.executable, "-c", "pass"]
+    labels = list(tables[-1])
+    used = [0] * len(sizes)  # item done: never the same item twice, across every mode
+
+    def rounds(key: str, run_env: dict, runs: int) -> None:
+        """Warm-up, then `runs` rounds; each round runs every size once, in turn."""
+        for label in [None, *labels]:
+            samples: list[list[tuple[float, int]]] = [[] for _ in sizes]
+            for n in range(WARM + runs):
+                for k, table in enumerate(tables):
+                    if label is None:
+                        argv = floor
+                    elif label in table:
+                        argv = [*lablog, *table[label](used[k])]
+                        used[k] += 1
+                    else:
+                        continue
+                    sample = run_once(argv, run_env)
+                    if n >= WARM:
+                        samples[k].append(sample)
+            for k, result in enumerate(results):
+                if not samples[k]:
+                    continue
+                ms = statistics.median(t for t, _ in samples[k])
+                rss = max(r for _, r in samples[k])
+                if label is None:
+                    result.setdefault("floor", ms)
+                    result.setdefault("floor_rss", rss)
+                else:
+                    result["rows"][label][key] = ms
+                    result["rows"][label].setdefault("rss", rss)
+
     if not args.no_worker_only:
+        # Peak memory: one in-process run holds everything the command needs.
+        for k, table in enumerate(tables):
+            for label, argv in table.items():
+                results[k]["rows"][label]["rss"] = run_once([*lablog, *argv(used[k])], in_process)[1]
+                used[k] += 1
         info = wait_for_worker(lablog, env)
-        for label, argv in table.items():
-            start = offset
-            rows[label]["worker"] = median_ms(lambda i, a=argv, s=start: [*lablog, *a(s + i)], env, args.runs)
-            offset += args.runs + WARM
-        result["worker_rss"] = worker_rss_kib(info["pid"])
+        rounds("worker", env, args.runs)
+        rss = worker_rss_kib(info["pid"])
+        for result in results:
+            result["worker_rss"] = rss
         subprocess.run([*lablog, "worker", "stop"], env=env, stderr=subprocess.DEVNULL, check=True)
     if args.no_worker or args.no_worker_only:
-        for label, argv in table.items():
-            start = offset
-            ms, rss = timed(lambda i, a=argv, s=start: [*lablog, *a(s + i)], in_process, args.runs)
-            rows[label]["process"] = ms
-            rows[label].setdefault("rss", rss)
-            offset += args.runs + WARM
-    store.unlink()
-    return result
+        rounds("process", in_process, args.runs)
+    return results
 
 
 # Taskwarrior ---------------------------------------------------------------------
@@ -332,7 +356,7 @@ def taskwarrior(lablog, base_env, tmp: Path, runs: int, lablog_store: str | None
         for _ in range(runs):
             task_times.append(run_once(argv, env)[0])
             if peer:
-                peer_times.append(run_once(peer, {**base_env, "LABLOG_NO_WORKER": "1"})[0])
+                peer_times.append(run_once(peer, base_env)[0])
         out.append(
             {
                 "size": size,
@@ -363,7 +387,8 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
         f"{os.cpu_count()} CPUs ({platform.machine()}, {platform.system()}), "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, lablog {package.__version__}.",
         "",
-        f"Each time is the median of {args.runs} runs of a whole process (after {WARM} warm-up runs), "
+        f"Each time is the median of {args.runs} runs of a whole process (after {WARM} warm-up runs; "
+        "the sizes take turns, run by run, so that they share the machine's load), "
         "output to /dev/null, through the "
         + ("worker (`lablog` as installed)" if worker else "in-process path (`LABLOG_NO_WORKER=1`)")
         + "; × floor is that time over `python -c pass` measured in the same run. "
@@ -422,11 +447,11 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
             f"knowledge entries) in {s['total_s']:.1f} s; the labs, sprints and items alone in "
             f"{s['backlog_items_s']:.1f} s{cached}."
         )
-    rss = [f"{r['name']} {r['worker_rss'] / 1024:.0f} MB" for r in results if r.get("worker_rss")]
-    if rss:
+    if results[-1].get("worker_rss"):
         lines += [
             "",
-            "The worker's own RSS after the runs (forked commands share its pages): " + ", ".join(rss) + ".",
+            f"The worker's own RSS after the runs: {results[-1]['worker_rss'] / 1024:.0f} MB "
+            "(one worker serves every size; forked commands share its pages).",
         ]
     skipped = sorted({s for r in results for s in r["skipped"]})
     if skipped:
@@ -435,7 +460,7 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
         lines += [
             "",
             "Peer: Taskwarrior's `task list limit:50`, run alternately with "
-            f"`lablog backlog list {LAB}` on the largest store (in-process):",
+            f"`lablog backlog list {LAB}` on the largest store (through the worker):",
             "",
             "| tasks | task ms | max RSS MB | lablog ms |",
             "|---:|---:|---:|---:|",
@@ -483,21 +508,24 @@ def main() -> None:
             "NO_COLOR": "1",
             "COLUMNS": "100",
         }
+        runtime = tmp / "run"
+        runtime.mkdir(mode=0o700)
         # Installed packages come with bytecode; measure with it, not with compiling every module.
         for name in ("LABLOG_DB", "LABLOG_NO_WORKER", "LABLOG_DEBUG", "PYTHONDONTWRITEBYTECODE"):
             env.pop(name, None)
         wanted = {"lab", "backlog", "sprint", "item", "report", "knowledge", "export", "sm"}
         available = available_commands(lablog, {**env, "LABLOG_NO_WORKER": "1"}, wanted)
-        results = []
-        for name, items in sizes.items():
-            print(f"{name}: {items:,} items…", file=sys.stderr, flush=True)
-            results.append(measure_size(name, items, args, lablog, env, tmp, available))
+        results = measure(sizes, args, lablog, {**env, "LABLOG_RUNTIME_DIR": str(runtime)}, tmp, available)
         tasks = []
         if not args.smoke:
             largest = max(sizes.values())
             peer = tmp / "peer.db"
             shutil.copyfile(seeded_store(largest, args.cache)[0], peer)
-            tasks = taskwarrior(lablog, env, tmp, args.runs, str(peer))
+            worker_env = {**env, "LABLOG_RUNTIME_DIR": str(runtime)}
+            try:
+                tasks = taskwarrior(lablog, worker_env, tmp, args.runs, str(peer))
+            finally:
+                subprocess.run([*lablog, "worker", "stop"], env=worker_env, stderr=subprocess.DEVNULL)
     text = report(results, tasks, args, lablog)
     args.output.write_text(text)
     print(text)
