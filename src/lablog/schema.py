@@ -53,12 +53,12 @@ def check(engine, store, *, auto_upgrade: bool) -> str | None:
 
     from lablog import db
 
+    known = known_revisions()
     with db.connect(engine, store) as conn:
         current = current_revision(conn)
+        if current == known[-1]:
+            return None  # the usual case: no need to read the whole schema
         tables = set(sa.inspect(conn).get_table_names())
-    known = known_revisions()
-    if current == known[-1]:
-        return None
     where = store.display()
     if current is None and tables - {"alembic_version"}:
         raise StoreError(f"{where} holds tables but is not a lablog store; point --db at another file")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
+from itertools import islice
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -278,31 +280,37 @@ def list_items(
 ) -> list[ItemRead]:
     """A lab's items in rank order; by default only those still to do (todo and doing)."""
     the_lab = refs.lab(session, lab)
-    query = select(BacklogItem).where(BacklogItem.lab_id == the_lab.id)
     if status:
         try:
-            query = query.where(BacklogItem.status == ItemStatus(status.lower()).value)
+            statuses = [ItemStatus(status.lower()).value]
         except ValueError:
             choices = ", ".join(s.value for s in ItemStatus)
             raise InvalidValue(f"{status!r} is not a status; use one of {choices}") from None
-    elif not include_all:
-        query = query.where(BacklogItem.status.in_([ItemStatus.todo.value, ItemStatus.doing.value]))
+    elif include_all:
+        statuses = None
+    else:
+        statuses = [ItemStatus.todo.value, ItemStatus.doing.value]
+    query = select(BacklogItem).where(BacklogItem.lab_id == the_lab.id)
     if tag:
         tagged = select(ItemTag.item_id).where(ItemTag.tag == tag.strip().lower().lstrip("#"))
         query = query.where(BacklogItem.id.in_(tagged))
     if owner:
         query = query.where(BacklogItem.owner_id == refs.person(session, owner).id)
-    query = query.order_by(BacklogItem.rank)
-    items = list(session.exec(query))
+    # One query per status, merged: each reads its own run of the (lab, status,
+    # rank) index in order. With `status IN (…)` SQLite walks the lab's whole
+    # history by (lab, rank) instead, to save a sort: every done item of years.
+    queries = [query] if statuses is None else [query.where(BacklogItem.status == s) for s in statuses]
+    if limit and not text:
+        queries = [q.limit(limit) for q in queries]
+    runs = [session.exec(q.order_by(BacklogItem.rank)).all() for q in queries]
+    items: Iterable[BacklogItem] = heapq.merge(*runs, key=lambda i: i.rank) if len(runs) > 1 else runs[0]
     if text:
         # casefold in Python: SQLite's LIKE and lower() fold ASCII only, not æøå.
         needle = text.casefold()
-        items = [
+        items = (
             i for i in items if needle in i.title.casefold() or needle in (i.description or "").casefold()
-        ]
-    if limit:
-        items = items[:limit]
-    return to_reads(session, items)
+        )
+    return to_reads(session, list(islice(items, limit)))
 
 
 def show(session: Session, *, key: str) -> ItemDetail:

@@ -112,8 +112,14 @@ def _reads(session: Session, labs: list[Lab], *, today: date) -> list[LabRead]:
     ids = [lab.id for lab in labs]
     groups = _target_groups(session, ids)
     sectors: dict[int, list[str]] = {}
-    for m, _p, o in _current_members(session, ids):
-        sectors.setdefault(m.lab_id, []).append(o.sector)
+    # Only the sectors: whole member, person and organisation rows cost more than the query.
+    for lab_id, sector in session.exec(
+        select(LabMember.lab_id, Organisation.sector)
+        .join(Person, LabMember.person_id == Person.id)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .where(LabMember.lab_id.in_(ids), LabMember.left_on.is_(None))
+    ):
+        sectors.setdefault(lab_id, []).append(sector)
     leads = sm.leads_by_lab(session, at=today)
     return [
         LabRead(

@@ -149,15 +149,27 @@ def _sqlite(session: Session, query: Query, limit: int, **filters) -> list[Hit]:
     # Columns in index order: title, body, tags_text. bm25 is lower for better hits.
     rank = sa.func.bm25(name, TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT)
     snippet = sa.func.snippet(name, -1, MARK_START, MARK_END, "…", 16)
+    match = name.op("MATCH")(query.fts5())
     stmt = (
-        sa.select(KnowledgeEntry.id, rank.label("rank"), snippet.label("snippet"))
+        sa.select(KnowledgeEntry.id, rank.label("rank"))
         .select_from(fts.join(KnowledgeEntry, KnowledgeEntry.id == fts.c.rowid))
-        .where(name.op("MATCH")(query.fts5()))
+        .where(match)
         .order_by(rank, KnowledgeEntry.id.desc())
         .limit(limit)
     )
     rows = session.exec(_filtered(stmt, **filters)).all()
-    return [Hit(r.id, -float(r.rank), r.snippet) for r in rows]
+    if not rows:
+        return []
+    # Snippets for the hits shown only: each one reads and tokenises its entry's
+    # text, and in the same query SQLite makes one for every match before sorting.
+    snippets = dict(
+        session.exec(
+            sa.select(fts.c.rowid, snippet)
+            .select_from(fts)
+            .where(match, fts.c.rowid.in_([r.id for r in rows]))
+        ).all()
+    )
+    return [Hit(r.id, -float(r.rank), snippets.get(r.id, "")) for r in rows]
 
 
 # The exact expression of revision 0003's GIN index, so PostgreSQL uses it.

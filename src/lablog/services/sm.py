@@ -261,12 +261,18 @@ def network(session: Session, *, at: date) -> NetworkRead:
     """Every scrum master on a day, the labs each serves, and the open labs with no lead."""
     current = list_at(session, at=at)
     people: dict[str, NetworkMember] = {}
-    orgs = {
-        p.handle: (o.code, o.sector) for p, o in session.exec(select(Person, Organisation).join(Organisation))
-    }
     grouped: dict[str, list[NetworkLab]] = {}
     for a in current:
         grouped.setdefault(a.handle, []).append(NetworkLab(lab=a.lab, role=a.role, since=a.starts))
+    # The scrum masters' organisations only, not every person in the programme.
+    orgs = {
+        handle: (code, sector)
+        for handle, code, sector in session.exec(
+            select(Person.handle, Organisation.code, Organisation.sector)
+            .join(Organisation)
+            .where(Person.handle.in_(list(grouped)))
+        )
+    }
     names = {a.handle: a.name for a in current}
     for handle in sorted(grouped):
         org, sector = orgs[handle]
