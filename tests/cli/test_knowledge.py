@@ -405,3 +405,14 @@ def test_the_demo_has_knowledge_flowing_between_its_labs(cli, lablog_env):
     assert totals["shared"] > totals["adopted"] + totals["declined"] + totals["trying"]
     hits = cli(*demo, "knowledge", "search", "hjemmesygeplejerske*", "--json").json()
     assert hits[0]["key"] == "K-1"
+
+
+def test_list_shows_the_newest_fifty_unless_asked(programme):
+    for n in range(52):
+        programme(f"knowledge add HJBH 'Læring {n + 1}' --on 2026-11-01")
+    run = programme("knowledge list --json")
+    assert [e["key"] for e in run.json()][:2] == ["K-52", "K-51"]
+    assert len(run.json()) == 50
+    assert run.stderr == "Showing the newest 50 entries; --limit 0 shows them all\n"
+    assert len(programme("knowledge list --limit 0 --json").json()) == 52
+    assert programme("knowledge list -n 60 --json").stderr == ""

@@ -329,9 +329,12 @@ def list_(
     tag: TagFilter = None,
     kind: KindFilter = None,
     since: SinceOpt = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="At most this many, newest first; 0 for all.")
+    ] = 50,
     json: JsonOpt = False,
 ) -> None:
-    """List knowledge entries, newest first.
+    """List knowledge entries, newest first (the newest 50 unless --limit says otherwise).
 
     Example: lablog knowledge list --lab HJBH --kind method --since 2026-W40
     """
@@ -340,7 +343,17 @@ def list_(
 
     start = parse_date(ctx, since, "--since")
     with session(ctx, write=False) as s:
-        rows = knowledge.list_entries(s, lab=lab, tag=tag, kind=kind.value if kind else None, since=start)
+        rows = knowledge.list_entries(
+            s,
+            lab=lab,
+            tag=tag,
+            kind=kind.value if kind else None,
+            since=start,
+            limit=limit + 1 if limit else None,
+        )
+    if limit and len(rows) > limit:
+        rows = rows[:limit]
+        notice(f"Showing the newest {limit} entries; --limit 0 shows them all")
     if json:
         return emit_json(rows)
     render.entries(console(), rows)

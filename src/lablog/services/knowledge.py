@@ -363,6 +363,7 @@ def list_entries(
     tag: str | None = None,
     kind: str | None = None,
     since: date | None = None,
+    limit: int | None = None,
 ) -> list[KnowledgeRead]:
     """Entries, newest first, filtered by source lab, tag, kind and date; raises NotFound."""
     query = select(KnowledgeEntry)
@@ -377,6 +378,8 @@ def list_entries(
             KnowledgeEntry.id.in_(select(KnowledgeTag.entry_id).where(KnowledgeTag.tag == norm_tag(tag)))
         )
     query = query.order_by(KnowledgeEntry.created_on.desc(), KnowledgeEntry.id.desc())
+    if limit:
+        query = query.limit(limit)
     return _reads(session, list(session.exec(query)))
 
 
