@@ -111,6 +111,14 @@ def warm_up() -> None:
             commands += [[noun, "list"], [noun, "list", "--json"], [noun, "show", detail]]
             commands.append([noun, "show", "NOPE"])  # the error path
         commands += [["sm", "list"], ["sm", "network"], ["sm", "network", "--json"], ["db", "status"]]
+        commands += [
+            ["backlog", "list", "HJBH"],
+            ["sprint", "show", "HJBH"],
+            ["report", "velocity", "HJBH"],
+            ["knowledge", "search", "hjemme*"],
+            ["export", "sprint", "HJBH"],
+            ["export", "programme"],
+        ]
         for args in commands:
             code = run_app(args, "lablog")
             if code not in (0, 1):

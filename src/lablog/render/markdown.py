@@ -9,6 +9,7 @@ entities, so no user text becomes a table border, a heading or raw HTML.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date
@@ -166,8 +167,9 @@ def template_source(name: str, *, override: Path | None = None, config_dir: Path
     raise LablogError(f"The template {name} is missing from this installation; reinstall lablog")
 
 
-def render(text: str, origin: str, **data: Any) -> str:
-    """Render template text with the summary data; a broken template is one clear error."""
+@functools.lru_cache(maxsize=8)
+def _compile(text: str):
+    """A template compiled once per text: a preloaded worker's forks reuse the shipped ones."""
     import jinja2
 
     env = jinja2.Environment(
@@ -179,8 +181,15 @@ def render(text: str, origin: str, **data: Any) -> str:
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
+    return env.from_string(text)
+
+
+def render(text: str, origin: str, **data: Any) -> str:
+    """Render template text with the summary data; a broken template is one clear error."""
+    import jinja2
+
     try:
-        out = env.from_string(text).render(**data)
+        out = _compile(text).render(**data)
     except jinja2.TemplateSyntaxError as e:
         raise LablogError(f"The template {origin} has an error on line {e.lineno}: {e.message}") from e
     except jinja2.TemplateError as e:
