@@ -52,7 +52,6 @@ NO_WRAP = {
     "Role",
     "Pts",
 }
-FLEX = {"Title", "Goal", "Name", "Ended by", "Labs"}
 CAPPED = {"Owner": 16, "Tags": 16, "Email": 24, "Missing leg": 16, "Labs": 24, "Sector": 16}
 
 
@@ -65,8 +64,6 @@ def _table(*columns: str, title: str | None = None) -> Table:
             no_wrap=i == 0 or column in NO_WRAP,
             max_width=cap,
             overflow="fold" if cap else "ellipsis",
-            # Free text takes the room the other columns leave.
-            ratio=1 if column in FLEX else None,
         )
     return table
 
