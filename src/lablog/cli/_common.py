@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -147,6 +147,16 @@ def to_jsonable(data: Any) -> Any:
 def emit_json(data: Any) -> None:
     text = json.dumps(to_jsonable(data), ensure_ascii=False, indent=2)
     sys.stdout.write(text + "\n")
+
+
+def emit_json_list(items: Iterable[Any]) -> None:
+    """A JSON array written item by item: the same text as emit_json(list(items)), in flat memory."""
+    out, first = sys.stdout, True
+    for item in items:
+        text = json.dumps(to_jsonable(item), ensure_ascii=False, indent=2)
+        out.write(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def console():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lablog.cli._common import JsonOpt, actor, console, emit_json, notice, session, today
+from lablog.cli._common import JsonOpt, actor, console, emit_json, emit_json_list, notice, session, today
 from lablog.enums import ItemStatus, ItemType
 
 app = typer.Typer(
@@ -95,7 +95,7 @@ def list_(
     from lablog.services import backlog
 
     with session(ctx, write=False) as s:
-        rows = backlog.list_items(
+        rows = backlog.iter_items(
             s,
             lab=lab,
             status=status.value if status else None,
@@ -105,9 +105,11 @@ def list_(
             include_all=all_,
             limit=limit,
         )
-    if json:
-        return emit_json(rows)
-    render.items(console(), rows)
+        # Streamed while the read transaction is open: a lab's whole history
+        # never has to be in memory at once.
+        if json:
+            return emit_json_list(rows)
+        render.items(console(), rows)
 
 
 @app.command("rank")

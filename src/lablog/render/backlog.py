@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from rich.console import Console
 from rich.table import Table
@@ -15,10 +15,10 @@ from lablog.services.backlog import fmt_points
 STATUS_STYLE = {"todo": "", "doing": "cyan", "done": "green", "dropped": "dim"}
 
 
-def items(console: Console, rows: Sequence[ItemRead]) -> None:
-    if not rows:
-        return empty(console, "No items match; add one with `lablog backlog add LAB TITLE`")
+def items(console: Console, rows: Iterable[ItemRead]) -> None:
+    """The items as a table, with a line of totals; `rows` is read once, as it streams in."""
     table = _table("Key", "Title", "Pts", "Status", "Owner", "Sprint", "Tags")
+    count, total, unestimated = 0, 0.0, 0
     for r in rows:
         title = Text(r.title)
         if r.type != "story":
@@ -32,11 +32,14 @@ def items(console: Console, rows: Sequence[ItemRead]) -> None:
             str(r.sprint) if r.sprint else "",
             " ".join(f"#{t}" for t in r.tags),
         )
+        count += 1
+        total += r.points or 0
+        unestimated += r.points is None
+    if not count:
+        return empty(console, "No items match; add one with `lablog backlog add LAB TITLE`")
     console.print(table)
-    total = sum(r.points or 0 for r in rows)
-    unestimated = sum(1 for r in rows if r.points is None)
     tail = f", {unestimated} not estimated" if unestimated else ""
-    console.print(Text(f"{len(rows)} item(s), {fmt_points(total)} points{tail}", style="dim"))
+    console.print(Text(f"{count} item(s), {fmt_points(total)} points{tail}", style="dim"))
 
 
 def item_detail(console: Console, detail: ItemDetail) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import islice
 
@@ -267,7 +267,17 @@ def add(
     return to_reads(session, [item])[0]
 
 
-def list_items(
+def list_items(session: Session, **filters) -> list[ItemRead]:
+    """A lab's items in rank order, as a list (see iter_items for the filters)."""
+    return list(iter_items(session, **filters))
+
+
+# Rows read and turned into ItemRead at a time: a long backlog streams through
+# in batches, so memory stays flat however many items a lab has.
+BATCH = 500
+
+
+def iter_items(
     session: Session,
     *,
     lab: str,
@@ -277,8 +287,11 @@ def list_items(
     text: str | None = None,
     include_all: bool = False,
     limit: int | None = None,
-) -> list[ItemRead]:
-    """A lab's items in rank order; by default only those still to do (todo and doing)."""
+) -> Iterator[ItemRead]:
+    """A lab's items in rank order; by default only those still to do (todo and doing).
+
+    Unknown names and bad values raise here, before the first item is read.
+    """
     the_lab = refs.lab(session, lab)
     if status:
         try:
@@ -302,7 +315,11 @@ def list_items(
     queries = [query] if statuses is None else [query.where(BacklogItem.status == s) for s in statuses]
     if limit and not text:
         queries = [q.limit(limit) for q in queries]
-    runs = [session.exec(q.order_by(BacklogItem.rank)).all() for q in queries]
+    return _stream(session, queries, text, limit)
+
+
+def _stream(session: Session, queries, text: str | None, limit: int | None) -> Iterator[ItemRead]:
+    runs = [session.exec(q.order_by(BacklogItem.rank).execution_options(yield_per=BATCH)) for q in queries]
     items: Iterable[BacklogItem] = heapq.merge(*runs, key=lambda i: i.rank) if len(runs) > 1 else runs[0]
     if text:
         # casefold in Python: SQLite's LIKE and lower() fold ASCII only, not æøå.
@@ -310,7 +327,9 @@ def list_items(
         items = (
             i for i in items if needle in i.title.casefold() or needle in (i.description or "").casefold()
         )
-    return to_reads(session, list(islice(items, limit)))
+    items = islice(items, limit)
+    while batch := list(islice(items, BATCH)):
+        yield from to_reads(session, batch)
 
 
 def show(session: Session, *, key: str) -> ItemDetail:
