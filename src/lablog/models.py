@@ -3,7 +3,6 @@
 Table classes hold the rows; *Read classes are what renderers and --json get.
 """
 
-from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
@@ -342,7 +341,7 @@ class ChangeLog(SQLModel, table=True):
 
 
 class ReadModel(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class OrgRead(ReadModel):
