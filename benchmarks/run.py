@@ -39,6 +39,15 @@ SMOKE_SIZE = 800
 LAB = "HJEM1"
 TARGET_MS, HELP_TARGET_MS = 100, 60
 TASKWARRIOR_SIZES = (10_000, 100_000)
+# Commands whose output grows with the store: run once per size, in-process, for
+# their peak memory, which must stay flat (they stream) under MEMORY_TARGET_MB.
+WHOLE = {
+    f"backlog list {LAB} --all": ["backlog", "list", LAB, "--all"],
+    "knowledge list --limit 0": ["knowledge", "list", "--limit", "0"],
+    "report knowledge-flow": ["report", "knowledge-flow"],
+    "export all --format json": ["export", "all", "--format", "json"],
+}
+MEMORY_TARGET_MB = 80
 
 
 def lablog_command(explicit: str | None) -> list[str]:
@@ -246,7 +255,7 @@ def _listed(help_text: str) -> list[str]:
 
 def measure(sizes: dict[str, int], args, lablog, env: dict, tmp: Path, available) -> list[dict]:
     """Every command at every size, the sizes' runs interleaved so they share the machine's mood."""
-    results, tables = [], []
+    results, tables, stores = [], [], []
     for name, items in sizes.items():
         print(f"{name}: {items:,} items…", file=sys.stderr, flush=True)
         cached, seeding = seeded_store(items, args.cache)
@@ -256,6 +265,7 @@ def measure(sizes: dict[str, int], args, lablog, env: dict, tmp: Path, available
             os.fsync(f.fileno())  # no write-back of a fresh copy during the timings
         table, skipped = commands(items, str(store), available)
         tables.append(table)
+        stores.append(str(store))
         results.append(
             {
                 "name": name,
@@ -298,6 +308,12 @@ def measure(sizes: dict[str, int], args, lablog, env: dict, tmp: Path, available
                     result["rows"][label][key] = ms
                     result["rows"][label].setdefault("rss", rss)
 
+    for k, result in enumerate(results):
+        result["whole"] = {
+            label: run_once([*lablog, "--db", stores[k], *argv], in_process)
+            for label, argv in WHOLE.items()
+            if (argv[0], argv[1]) in available
+        }
     if not args.no_worker_only:
         # Peak memory: one in-process run holds everything the command needs.
         for k, table in enumerate(tables):
@@ -436,6 +452,21 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
             for r in results:
                 row = r["rows"].get(label)
                 cells.append(f"{row['process']:.0f} | {row['process'] / r['floor']:.1f}" if row else "– | –")
+            lines.append(f"| `lablog {label}` | " + " | ".join(cells) + " |")
+    if any(r.get("whole") for r in results):
+        lines += [
+            "",
+            "Whole histories: commands whose output grows with the store, one in-process run each "
+            f"(ms, max RSS MB). They stream, so their memory should stay flat and under {MEMORY_TARGET_MB} MB:",
+            "",
+            "| command | " + " | ".join(f"{n} ms | max RSS MB" for n in names) + " |",
+            "|---" + "|---:" * (2 * len(results)) + "|",
+        ]
+        for label in WHOLE:
+            cells = []
+            for r in results:
+                got = r.get("whole", {}).get(label)
+                cells.append(f"{got[0]:.0f} | {got[1] / 1024:.0f}" if got else "– | –")
             lines.append(f"| `lablog {label}` | " + " | ".join(cells) + " |")
     lines += ["", "Seeding (`lablog.seed` through `lablog.services.bulk.load`, indexes built after):", ""]
     for r in results:

@@ -27,3 +27,6 @@ def test_benchmark_smoke_run_writes_a_table(tmp_path):
     for command in ("--help", "lab list", "backlog list HJEM1", "item done KEY", "sm network"):
         assert f"| `lablog {command}` |" in text
     assert "smoke: " in text and "rows (800 items" in text
+    # Commands whose output grows with the store: each ran once, with its memory.
+    for command in ("backlog list HJEM1 --all", "export all --format json"):
+        assert f"| `lablog {command}` |" in text
