@@ -457,7 +457,8 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
         lines += [
             "",
             "Whole histories: commands whose output grows with the store, one in-process run each "
-            f"(ms, max RSS MB). They stream, so their memory should stay flat and under {MEMORY_TARGET_MB} MB:",
+            "(ms, max RSS MB). They stream, so their memory should stay flat and under "
+            f"{MEMORY_TARGET_MB} MB:",
             "",
             "| command | " + " | ".join(f"{n} ms | max RSS MB" for n in names) + " |",
             "|---" + "|---:" * (2 * len(results)) + "|",
