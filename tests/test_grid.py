@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.text import Text
 
 from lablog.render.grid import Grid, fit
+from lablog.render.tables import _table
 
 ESC = "\x1b"
 
@@ -248,3 +249,25 @@ def test_segments_merge_plain_text():
     row = segments[segments.index(next(s for s in segments if s.text.startswith(" K-1"))) :][:3]
     assert [s.text for s in row] == [" K-1   Alpha   ", "done", "\n"]
     assert row[1].style == Style.parse("green")
+
+
+def test_the_lablog_tables_use_it():
+    table = _table("Key", "Title", "Tags", title="Backlog")
+    assert isinstance(table, Grid)
+    assert [(c.header, c.no_wrap, c.max_width, c.overflow) for c in table.columns] == [
+        ("Key", True, None, "ellipsis"),
+        ("Title", False, None, "ellipsis"),
+        ("Tags", False, 16, "fold"),
+    ]
+
+
+def test_lab_list_at_sixty_columns(programme, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    out = programme("lab list").stdout
+    lines = out.split("\n")
+    assert ESC not in out
+    assert all(line == line.rstrip() and cell_len(line) <= 60 for line in lines)
+    assert lines[1].split() == ["Missing"]  # the header wraps, standing on the rule
+    assert lines[2].split() == ["Code", "Name", "Status", "Members", "Lead", "leg"]
+    # Rich crushed the lab names to four cells here.
+    assert lines[4].startswith(" GRAV   Gravide     open     3")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from lablog.models import ItemDetail, ItemRead
+from lablog.render.grid import Grid
 from lablog.render.tables import _table, empty
 from lablog.services.backlog import fmt_points
 
@@ -58,7 +58,7 @@ def item_detail(console: Console, detail: ItemDetail) -> None:
     console.print(" · ".join(facts))
     if i.description:
         console.print(Text(i.description))
-    table: Table = _table("On", "Change", "From", "To", "Sprint", "By", title="History")
+    table: Grid = _table("On", "Change", "From", "To", "Sprint", "By", title="History")
     for e in detail.history:
         table.add_row(e.on.isoformat(), e.kind, e.old or "", e.new or "", str(e.sprint or ""), e.actor or "")
     console.print(table)
