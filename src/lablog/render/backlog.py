@@ -19,15 +19,20 @@ def items(console: Console, rows: Sequence[ItemRead]) -> None:
     if not rows:
         return empty(console, "No items match; add one with `lablog backlog add LAB TITLE`")
     table = _table("Key", "Title", "Pts", "Status", "Owner", "Sprint", "Tags")
+    # One Text per status for the whole table: a table never changes its cells.
+    statuses: dict[str, Text] = {}
     for r in rows:
-        title = Text(r.title)
+        title: str | Text = r.title
         if r.type != "story":
-            title.append(f" ({r.type})", style="dim")
+            title = Text.assemble(r.title, (f" ({r.type})", "dim"))
+        status = statuses.get(r.status)
+        if status is None:
+            status = statuses[r.status] = Text(r.status, style=STATUS_STYLE.get(r.status, ""))
         table.add_row(
             r.key,
             title,
             fmt_points(r.points),
-            Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+            status,
             r.owner or "",
             str(r.sprint) if r.sprint else "",
             " ".join(f"#{t}" for t in r.tags),
