@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from lablog.models import ItemDetail, ItemRead
+from lablog.render.grid import Grid
 from lablog.render.tables import _table, empty
 from lablog.services.backlog import fmt_points
 
@@ -19,15 +19,20 @@ def items(console: Console, rows: Iterable[ItemRead]) -> None:
     """The items as a table, with a line of totals; `rows` is read once, as it streams in."""
     table = _table("Key", "Title", "Pts", "Status", "Owner", "Sprint", "Tags")
     count, total, unestimated = 0, 0.0, 0
+    # One Text per status for the whole table: a table never changes its cells.
+    statuses: dict[str, Text] = {}
     for r in rows:
-        title = Text(r.title)
+        title: str | Text = r.title
         if r.type != "story":
-            title.append(f" ({r.type})", style="dim")
+            title = Text.assemble(r.title, (f" ({r.type})", "dim"))
+        status = statuses.get(r.status)
+        if status is None:
+            status = statuses[r.status] = Text(r.status, style=STATUS_STYLE.get(r.status, ""))
         table.add_row(
             r.key,
             title,
             fmt_points(r.points),
-            Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+            status,
             r.owner or "",
             str(r.sprint) if r.sprint else "",
             " ".join(f"#{t}" for t in r.tags),
@@ -61,7 +66,7 @@ def item_detail(console: Console, detail: ItemDetail) -> None:
     console.print(" · ".join(facts))
     if i.description:
         console.print(Text(i.description))
-    table: Table = _table("On", "Change", "From", "To", "Sprint", "By", title="History")
+    table: Grid = _table("On", "Change", "From", "To", "Sprint", "By", title="History")
     for e in detail.history:
         table.add_row(e.on.isoformat(), e.kind, e.old or "", e.new or "", str(e.sprint or ""), e.actor or "")
     console.print(table)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich import box
 from rich.console import Console, Group
-from rich.table import Table
 from rich.text import Text
 
 from lablog.dates import iso_week
@@ -21,6 +19,7 @@ from lablog.models import (
     PersonDetail,
     PersonRead,
 )
+from lablog.render.grid import Grid
 
 LEG_NAMES = {
     "municipality": "municipality",
@@ -44,6 +43,9 @@ NO_WRAP = {
     "Week",
     "Joined",
     "Left",
+    "Recorded",
+    "Shared",
+    "Since",
     "Sprint",
     "Status",
     "Lead",
@@ -55,8 +57,8 @@ NO_WRAP = {
 CAPPED = {"Owner": 16, "Tags": 16, "Email": 24, "Missing leg": 16, "Labs": 24, "Sector": 16}
 
 
-def _table(*columns: str, title: str | None = None) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
+def _table(*columns: str, title: str | None = None) -> Grid:
+    table = Grid(title=title)
     for i, column in enumerate(columns):
         cap = CAPPED.get(column)
         table.add_column(

@@ -1,0 +1,273 @@
+"""The table renderer behind every human-readable table (lablog.render.grid)."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import re
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console, Group
+from rich.style import Style
+from rich.text import Text
+
+from lablog.render.grid import Grid, fit
+from lablog.render.tables import _table
+
+ESC = "\x1b"
+
+
+def render(table, width: int = 100, **options) -> str:
+    console = Console(file=io.StringIO(), width=width, **options)
+    console.print(table)
+    return console.file.getvalue()
+
+
+def body(out: str) -> list[str]:
+    """The lines under the rule, without the blank line that closes the table."""
+    lines = out.split("\n")
+    rule = next(i for i, line in enumerate(lines) if line.strip().startswith("─"))
+    return lines[rule + 1 : -2]
+
+
+def grid(*columns, title=None, **kwargs) -> Grid:
+    table = Grid(title=title)
+    for column in columns:
+        if isinstance(column, tuple):
+            header, options = column
+            table.add_column(header, **options)
+        else:
+            table.add_column(column, **kwargs)
+    return table
+
+
+def test_the_look_of_rich_simple_head_without_trailing_blanks():
+    table = grid("Code", "Name", "Members")
+    table.add_row("GRAV", "Gravide og fødende", "4")
+    table.add_row("HJBH", "Hjemmebehandling", "12")
+    assert render(table) == (
+        "\n"
+        " Code   Name                 Members\n"
+        " " + "─" * 35 + "\n"
+        " GRAV   Gravide og fødende   4\n"
+        " HJBH   Hjemmebehandling     12\n"
+        "\n"
+    )
+
+
+def test_danish_letters_and_wide_characters_are_measured_in_cells():
+    table = grid("Name", "Org")
+    table.add_row("Åse Grønbech", "SDJ")
+    table.add_row("日本語", "X")  # three characters, six cells
+    lines = body(render(table))
+    assert lines == [" Åse Grønbech   SDJ", " 日本語         X"]
+    assert cell_len(lines[0][: lines[0].index("SDJ")]) == cell_len(lines[1][: lines[1].index("X")]) == 16
+
+
+def test_free_text_wraps_on_word_boundaries():
+    table = grid(("Key", {"no_wrap": True}), "Title")
+    table.add_row("HJBH-1", "Fælles medicinliste mellem afdeling og hjemmepleje")
+    lines = body(render(table, width=30))
+    assert lines == [
+        " HJBH-1   Fælles medicinliste",
+        "          mellem afdeling og",
+        "          hjemmepleje",
+    ]
+    assert all(cell_len(line) <= 30 - 1 for line in lines)
+
+
+def test_capped_columns_fold_long_words():
+    table = grid(("Email", {"max_width": 8, "overflow": "fold"}))
+    table.add_row("aagr@syddjurs.example")
+    assert body(render(table)) == [" aagr@syd", " djurs.ex", " ample"]
+
+
+def test_wrappable_columns_cut_overlong_words_with_an_ellipsis():
+    table = grid(("Key", {"no_wrap": True}), "Changes")
+    table.add_row("K-1", "created_on=2026-11-09 kind=model")
+    assert body(render(table, width=24)) == [" K-1   created_on=2026…", "       kind=model"]
+
+
+def test_no_wrap_columns_get_an_ellipsis_only_when_nothing_else_gives():
+    table = grid(("Lead", {"no_wrap": True}), ("Name", {}))
+    table.add_row("mette-orum-holm", "Gravide og fødende i hele regionen")
+    # Wide enough once the name wraps: the handle stays whole.
+    assert body(render(table, width=40))[0].startswith(" mette-orum-holm   Gravide og")
+    # Too narrow: the handle keeps ten cells with an ellipsis, the name wraps.
+    lines = body(render(table, width=26))
+    assert lines[0] == " mette-oru…   Gravide og"
+    assert all(cell_len(line) <= 25 for line in lines)
+
+
+def test_a_narrow_console_gives_free_text_the_room_before_capped_lists():
+    columns = [("Key", {"no_wrap": True}), "Title", ("Owner", {"max_width": 16, "overflow": "fold"})]
+    table = grid(*columns, ("Tags", {"max_width": 16, "overflow": "fold"}))
+    table.add_row(
+        "HJBH-12",
+        "Pilot: antibiotika i hjemmet for tre borgere med kendte forløb",
+        "birgitte-dahl",
+        "#pilot #medicin #iv",
+    )
+    out = render(table, width=60)
+    lines = out.split("\n")
+    assert all(cell_len(line) <= 59 for line in lines)
+    header = lines[1]
+    title_width = header.index("Owner") - header.index("Title") - 3
+    owner_width = header.index("Tags") - header.index("Owner") - 3
+    assert title_width >= 20 > owner_width  # Rich gave the title 4 cells here
+    assert "HJBH-12" in out
+
+
+def test_fit_levels_the_widest_columns_first():
+    # Free text down to 20, capped lists down to 10, before anything else.
+    kinds = ["fixed", "free", "capped", "capped"]
+    assert fit([5, 60, 16, 16], kinds, [3, 5, 5, 4], 80) == [5, 43, 16, 16]
+    assert fit([5, 60, 16, 16], kinds, [3, 5, 5, 4], 60) == [5, 23, 16, 16]
+    # Free text keeps 20 cells while capped lists give up room down to 6.
+    assert fit([5, 60, 16, 16], kinds, [3, 5, 5, 4], 40) == [5, 20, 8, 7]
+    assert fit([5, 60, 16, 16], kinds, [3, 5, 5, 4], 30) == [5, 13, 6, 6]
+    # Then no-wrap columns give up room down to 10, and at last anything.
+    assert fit([30, 60], ["fixed", "free"], [4, 5], 30) == [18, 12]
+    assert fit([30, 60], ["fixed", "free"], [4, 5], 6) == [3, 3]
+    # Nothing to do when it fits.
+    assert fit([5, 10], ["fixed", "free"], [1, 1], 80) == [5, 10]
+    # A header's longest word stays whole until the last resort.
+    assert fit([9, 40], ["free", "free"], [9, 4], 14) == [9, 5]
+
+
+def test_text_spans_survive_wrapping():
+    snippet = Text("the nurse calls ")
+    snippet.append("hjemme", style="bold reverse")
+    snippet.append(" the day after discharge")
+    table = grid(("Key", {"no_wrap": True}), "Match")
+    table.add_row("K-5", snippet)
+    console = Console(file=io.StringIO(), width=30)
+    segments = list(console.render(table))
+    marked = [s for s in segments if s.style and s.style.reverse]
+    assert [s.text for s in marked] == ["hjemme"]
+    assert marked[0].style.bold
+    assert "\n".join(body(render(table, width=30))) == (
+        " K-5   the nurse calls hjemme\n       the day after\n       discharge"
+    )
+    assert snippet.plain == "the nurse calls hjemme the day after discharge"  # the cell is left alone
+
+
+def test_a_styled_text_keeps_its_style_and_a_str_is_not_markup(monkeypatch):
+    monkeypatch.delenv("NO_COLOR")  # the tests' default
+    table = grid("Lead", "Title")
+    table.add_row(Text("none", style="yellow"), "[WIP] Brug [b]tovholder[/b]")
+    out = render(table, force_terminal=True, color_system="standard")
+    assert "\x1b[33mnone\x1b[0m" in out
+    assert "[WIP] Brug [b]tovholder[/b]" in out  # Rich's Table ate markup in str cells
+    assert "\x1b[1mLead\x1b[0m" in out  # the header is bold
+
+
+def test_no_escape_codes_when_piped_or_with_no_color(monkeypatch):
+    monkeypatch.delenv("NO_COLOR")  # the tests' default
+    table = grid("Status", "Title", title="Backlog")
+    table.add_row(Text("done", style="green"), Text("Alpha", style="bold reverse"))
+    assert ESC not in render(table)  # not a terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert ESC not in render(table)
+    colour = re.compile(r"\x1b\[[0-9;]*(3[0-7]|38;|9[0-7])")
+    assert not colour.search(render(table, force_terminal=True))  # a terminal under NO_COLOR: no colour
+
+
+def test_cells_with_newlines_take_several_lines():
+    table = grid("A", "B")
+    table.add_row("one\ntwo", "x")
+    table.add_row(Text("three\nfour", style="dim"), "y")
+    assert body(render(table)) == [" one     x", " two", " three   y", " four"]
+
+
+def test_an_empty_table_has_its_header_and_rule():
+    table = grid("Key", "Title")
+    assert render(table) == "\n Key   Title\n ───────────\n\n"
+    assert render(Grid()) == ""
+
+
+def test_a_title_is_left_justified_above_the_table(monkeypatch):
+    monkeypatch.delenv("NO_COLOR")  # the tests' default
+    table = grid("Day", "Week", title="Burndown of HJBH sprint 3, day by day")
+    table.add_row("2026-11-02", "W45")
+    out = render(table, width=80)
+    assert out.startswith("Burndown of HJBH sprint 3, day by day\n\n Day          Week\n")
+    styled = render(table, width=80, force_terminal=True, color_system="standard")
+    assert styled.startswith("\x1b[3mBurndown")  # italic, as Rich's table.title
+
+
+def test_headers_wrap_and_sit_on_the_rule():
+    table = grid("Code", ("Missing leg", {"max_width": 8, "overflow": "fold"}))
+    table.add_row("GRAV", "general practice")
+    assert render(table).split("\n")[1:4] == [
+        "        Missing",
+        " Code   leg",
+        " ───────────────",
+    ]
+
+
+def test_rows_are_padded_and_checked():
+    table = grid("A", "B", "C")
+    table.add_row("x")
+    table.add_row(None, "y", "")
+    assert body(render(table)) == [" x", "     y"]
+    with pytest.raises(ValueError):
+        table.add_row("1", "2", "3", "4")
+    with pytest.raises(ValueError):
+        table.add_column("D")
+    with pytest.raises(ValueError):
+        Grid().add_column("E", overflow="crop")
+
+
+def test_it_sits_in_a_group_and_measures_itself():
+    table = grid("Code", "Name")
+    table.add_row("GRAV", "Gravide")
+    out = render(Group(Text("Labs", style="bold"), table))
+    assert out.startswith("Labs\n\n Code   Name\n")
+    console = Console(file=io.StringIO(), width=100)
+    measurement = table.__rich_measure__(console, console.options)
+    assert (measurement.minimum, measurement.maximum) == (2 + 3 + 2, 2 + 3 + 4 + 7)
+
+
+def test_it_streams_line_by_line():
+    table = grid("N")
+    for n in range(1000):
+        table.add_row(str(n))
+    console = Console(file=io.StringIO(), width=40)
+    lines = table.__rich_console__(console, console.options)
+    assert inspect.isgenerator(lines)
+    first = [next(lines) for _ in range(6)]
+    assert "".join(s.text for s in first) == "\n N\n ───\n"
+
+
+def test_segments_merge_plain_text():
+    table = grid("Key", "Title", "Status")
+    table.add_row("K-1", "Alpha", Text("done", style="green"))
+    console = Console(file=io.StringIO(), width=40)
+    segments = list(console.render(table))
+    row = segments[segments.index(next(s for s in segments if s.text.startswith(" K-1"))) :][:3]
+    assert [s.text for s in row] == [" K-1   Alpha   ", "done", "\n"]
+    assert row[1].style == Style.parse("green")
+
+
+def test_the_lablog_tables_use_it():
+    table = _table("Key", "Title", "Tags", title="Backlog")
+    assert isinstance(table, Grid)
+    assert [(c.header, c.no_wrap, c.max_width, c.overflow) for c in table.columns] == [
+        ("Key", True, None, "ellipsis"),
+        ("Title", False, None, "ellipsis"),
+        ("Tags", False, 16, "fold"),
+    ]
+
+
+def test_lab_list_at_sixty_columns(programme, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    out = programme("lab list").stdout
+    lines = out.split("\n")
+    assert ESC not in out
+    assert all(line == line.rstrip() and cell_len(line) <= 60 for line in lines)
+    assert lines[1].split() == ["Missing"]  # the header wraps, standing on the rule
+    assert lines[2].split() == ["Code", "Name", "Status", "Members", "Lead", "leg"]
+    # Rich crushed the lab names to four cells here.
+    assert lines[4].startswith(" GRAV   Gravide     open     3")
