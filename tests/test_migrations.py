@@ -219,3 +219,60 @@ def test_upgrade_0003_to_0004_keeps_data_and_starts_an_empty_log(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM change_log")).scalar() == 0
         assert conn.execute(sa.text("SELECT next_item_number FROM lab")).scalar() == 7
+
+
+def test_upgrade_0004_to_0005_keeps_data_and_the_search_index(tmp_path):
+    """The lab_id indexes become (lab_id, day) ones; rows, the FTS triggers and AUTOINCREMENT stay."""
+    path = tmp_path / "old.db"
+    engine = _engine(path)
+    schema.upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO lab (code, name, created_at, next_item_number) VALUES "
+                "('HJEM', 'Hjemmebesøg', '2013-01-01 00:00:00', 1), ('KOL', 'KOL', '2013-01-01 00:00:00', 1)"
+            )
+        )
+        for n in (1, 2):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO knowledge_entry (lab_id, title, body, kind, tags_text, created_on, version, "
+                    "created_at, updated_at) VALUES (1, :title, 'Hjemmesygeplejersken ringer', 'learning', '', "
+                    "'2013-01-20', 1, '2013-01-20 00:00:00', '2013-01-20 00:00:00')"
+                ),
+                {"title": f"Læring {n}"},
+            )
+        conn.execute(sa.text("DELETE FROM knowledge_entry WHERE id = 2"))
+        conn.execute(
+            sa.text(
+                'INSERT INTO knowledge_answer (entry_id, lab_id, status, "on", created_at) '
+                "VALUES (1, 2, 'adopted', '2013-02-01', '2013-02-01 00:00:00')"
+            )
+        )
+    before = [line for line in dump(path) if line.startswith("INSERT") and "alembic_version" not in line]
+    schema.upgrade(engine, "0005")
+    after = dump(path)
+    assert all(line in after for line in before)
+    with engine.begin() as conn:
+        indexes = {
+            table: {i["name"] for i in sa.inspect(conn).get_indexes(table)}
+            for table in ("knowledge_entry", "knowledge_answer")
+        }
+        assert "ix_knowledge_entry_lab_created_on" in indexes["knowledge_entry"]
+        assert "ix_knowledge_entry_lab_id" not in indexes["knowledge_entry"]
+        assert "ix_knowledge_answer_lab_on" in indexes["knowledge_answer"]
+        assert "ix_knowledge_answer_lab_id" not in indexes["knowledge_answer"]
+        # The table was not rebuilt: its triggers still feed the index, and number 2 is not reused.
+        conn.execute(
+            sa.text(
+                "INSERT INTO knowledge_entry (lab_id, title, body, kind, tags_text, created_on, version, "
+                "created_at, updated_at) VALUES (2, 'Akutteam', 'Et notat', 'learning', '', '2013-03-01', 1, "
+                "'2013-03-01 00:00:00', '2013-03-01 00:00:00')"
+            )
+        )
+        found = conn.execute(
+            sa.text("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH :q ORDER BY rowid"),
+            {"q": '"akutteam" OR "hjemmesygeplejersken"'},
+        ).all()
+        assert found == [(1,), (3,)]
+        conn.execute(sa.text("INSERT INTO knowledge_fts (knowledge_fts) VALUES ('integrity-check')"))

@@ -231,10 +231,14 @@ class KnowledgeEntry(SQLModel, table=True):
     """
 
     __tablename__ = "knowledge_entry"
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    # A lab's entries by day: `knowledge list --lab` newest first, a sprint's dates.
+    __table_args__ = (
+        Index("ix_knowledge_entry_lab_created_on", "lab_id", "created_on"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    lab_id: int = Field(foreign_key="lab.id", index=True)
+    lab_id: int = Field(foreign_key="lab.id")
     title: str
     # Markdown; may be long.
     body: str = Field(default="", sa_column_kwargs={"server_default": ""})
@@ -299,11 +303,15 @@ class KnowledgeAnswer(SQLModel, table=True):
     """A receiving lab's answer (trying / adopted / declined); every answer is a row, the latest counts."""
 
     __tablename__ = "knowledge_answer"
-    __table_args__ = (Index("ix_knowledge_answer_entry_lab", "entry_id", "lab_id"),)
+    __table_args__ = (
+        Index("ix_knowledge_answer_entry_lab", "entry_id", "lab_id"),
+        # A lab's answers by day: what it adopted during a sprint.
+        Index("ix_knowledge_answer_lab_on", "lab_id", "on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="knowledge_entry.id")
-    lab_id: int = Field(foreign_key="lab.id", index=True)
+    lab_id: int = Field(foreign_key="lab.id")
     status: str = Field(max_length=10)
     note: str | None = None
     on: date

@@ -211,7 +211,10 @@ def history(
     limit: int | None = None,
 ) -> list[ChangeRead]:
     """Changes, newest first, filtered by lab, day and actor; raises NotFound (lab)."""
-    query = select(ChangeLog).order_by(ChangeLog.id.desc())
+    # Newest first by time, then by id within a second: the (lab, at) and (at)
+    # indexes hold that order, so with --lab, --since or neither, --limit stops
+    # the read early instead of sorting a lab's whole history.
+    query = select(ChangeLog).order_by(ChangeLog.at.desc(), ChangeLog.id.desc())
     if lab:
         query = query.where(ChangeLog.lab == refs.lab(session, lab).code)
     if since:

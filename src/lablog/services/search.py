@@ -143,30 +143,43 @@ def _filtered(stmt, *, lab_id, kind, tag, since, until):
     return stmt
 
 
+def _filtering(filters: dict) -> bool:
+    return any(value is not None for value in filters.values())
+
+
 def _sqlite(session: Session, query: Query, limit: int, **filters) -> list[Hit]:
     fts = sa.table("knowledge_fts", sa.column("rowid"))
     name = sa.literal_column("knowledge_fts")
-    # Columns in index order: title, body, tags_text. bm25 is lower for better hits.
-    rank = sa.func.bm25(name, TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT)
-    snippet = sa.func.snippet(name, -1, MARK_START, MARK_END, "…", 16)
     match = name.op("MATCH")(query.fts5())
-    stmt = (
-        sa.select(KnowledgeEntry.id, rank.label("rank"))
-        .select_from(fts.join(KnowledgeEntry, KnowledgeEntry.id == fts.c.rowid))
-        .where(match)
-        .order_by(rank, KnowledgeEntry.id.desc())
-        .limit(limit)
-    )
-    rows = session.exec(_filtered(stmt, **filters)).all()
+    # Columns in index order: title, body, tags_text. bm25 is lower for better hits.
+    rank = sa.func.bm25(name, TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT).label("rank")
+    if _filtering(filters):
+        # The filters are on the entries, so each match's entry is read before ranking.
+        stmt = _filtered(
+            sa.select(KnowledgeEntry.id, rank)
+            .select_from(fts.join(KnowledgeEntry, KnowledgeEntry.id == fts.c.rowid))
+            .where(match),
+            **filters,
+        ).order_by(rank, KnowledgeEntry.id.desc())
+    else:
+        # Ranking must score every match, but from the index alone: the sorter keeps
+        # only the best `limit`, and nothing else is read for the others.
+        stmt = sa.select(fts.c.rowid.label("id"), rank).where(match).order_by(rank, fts.c.rowid.desc())
+    rows = session.exec(stmt.limit(limit)).all()
     if not rows:
         return []
     # Snippets for the hits shown only: each one reads and tokenises its entry's
     # text, and in the same query SQLite makes one for every match before sorting.
+    # FTS5 walks the matches once, between the lowest and highest id shown; the
+    # ids are tested on an expression (rowid + 0), not the column, because FTS5
+    # would look each id up on its own, walking the match list from its start.
+    ids = [r.id for r in rows]
+    snippet = sa.func.snippet(name, -1, MARK_START, MARK_END, "…", 16)
     snippets = dict(
         session.exec(
             sa.select(fts.c.rowid, snippet)
             .select_from(fts)
-            .where(match, fts.c.rowid.in_([r.id for r in rows]))
+            .where(match, fts.c.rowid.between(min(ids), max(ids)), (fts.c.rowid + 0).in_(ids))
         ).all()
     )
     return [Hit(r.id, -float(r.rank), snippets.get(r.id, "")) for r in rows]
@@ -184,17 +197,23 @@ def _postgresql(session: Session, query: Query, limit: int, **filters) -> list[H
     vector = sa.literal_column(PG_VECTOR)
     tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), query.tsquery())
     # ts_rank's default weights already put A (title) over B (tags) over C (body).
-    rank = sa.func.ts_rank(vector, tsquery)
+    rank = sa.func.ts_rank(vector, tsquery).label("rank")
+    # As on SQLite: rank every match, then make headlines for the winners only.
+    winners = (
+        _filtered(sa.select(KnowledgeEntry.id, rank).where(vector.op("@@")(tsquery)), **filters)
+        .order_by(rank.desc(), KnowledgeEntry.id.desc())
+        .limit(limit)
+        .subquery("winners")
+    )
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=10"
     text = KnowledgeEntry.title + sa.literal(" — ") + KnowledgeEntry.body
     headline = sa.func.ts_headline(sa.literal_column("'simple'::regconfig"), text, tsquery, options)
     stmt = (
-        sa.select(KnowledgeEntry.id, rank.label("rank"), headline.label("snippet"))
-        .where(vector.op("@@")(tsquery))
-        .order_by(rank.desc(), KnowledgeEntry.id.desc())
-        .limit(limit)
+        sa.select(winners.c.id, winners.c.rank, headline.label("snippet"))
+        .join_from(winners, KnowledgeEntry, KnowledgeEntry.id == winners.c.id)
+        .order_by(winners.c.rank.desc(), winners.c.id.desc())
     )
-    rows = session.exec(_filtered(stmt, **filters)).all()
+    rows = session.exec(stmt).all()
     return [Hit(r.id, float(r.rank), r.snippet) for r in rows]
 
 

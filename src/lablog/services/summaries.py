@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import or_, union
 from sqlmodel import Session, select
 
 from lablog.enums import LEG_OF_SECTOR, Answer, AssignmentEnd, ItemStatus, Leg, Sector, SmRole, SprintStatus
@@ -162,17 +162,19 @@ def _participants(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryOrg
 
 def _created(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryKnowledge]:
     """Entries the lab recorded for the sprint or during its dates."""
-    rows = session.exec(
-        select(KnowledgeEntry)
-        .where(
+    # Two short index reads, the sprint's entries and the lab's entries of its dates;
+    # written as one OR, SQLite read all the lab's knowledge and tested each entry.
+    ids = union(
+        select(KnowledgeEntry.id).where(KnowledgeEntry.sprint_id == sprint.id),
+        select(KnowledgeEntry.id).where(
             KnowledgeEntry.lab_id == lab.id,
-            or_(
-                KnowledgeEntry.sprint_id == sprint.id,
-                (KnowledgeEntry.created_on >= sprint.starts) & (KnowledgeEntry.created_on <= sprint.ends),
-            ),
-        )
-        .order_by(KnowledgeEntry.id)
-    ).all()
+            KnowledgeEntry.created_on >= sprint.starts,
+            KnowledgeEntry.created_on <= sprint.ends,
+        ),
+    )
+    found = session.exec(select(KnowledgeEntry).where(KnowledgeEntry.id.in_(ids)).order_by(KnowledgeEntry.id))
+    # An entry only ever names a sprint of its own lab; checking keeps this exact regardless.
+    rows = [r for r in found if r.lab_id == lab.id]
     return [
         SummaryKnowledge(
             key=r.key, title=r.title, kind=r.kind, lab=r.lab, on=r.created_on, shared_with=r.shared_with
