@@ -1,7 +1,7 @@
 """The whole store as one document, and a document back into an empty store.
 
-`export_store` reads every table and builds the document that
-services.transfer_format writes (docs/export-format.md); `import_store` turns
+`export_document` reads every table, chunk by chunk, as the document that
+services.transfer_format writes as it goes (docs/export-format.md); `import_store` turns
 a validated document into rows and inserts them with Core executemany, in
 foreign-key order, on the caller's transaction. Database ids are not in the
 file: the import numbers rows afresh in the file's order, except knowledge
@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel
 import lablog.models  # noqa: F401  (the tables)
 from lablog import backends
 from lablog.errors import StoreError
-from lablog.services.transfer_format import FORMAT, VERSION, StoreDoc
+from lablog.services.transfer_format import FORMAT, VERSION, StoreDoc, Table
 
 BATCH = 5000
 # progress(rows just done, rows in all): for a progress bar.
@@ -56,51 +56,72 @@ def count_rows(session: Session) -> dict[str, int]:
 # Export ------------------------------------------------------------------------
 
 
-def export_store(session: Session, *, progress: Progress | None = None) -> dict:
-    """Every record of the store as a document of the current format version; same store, same document."""
+# Rows read per query: the export holds one chunk (and its history rows) at a time.
+CHUNK = 500
+# Sprints carry their items (a sprint item per item it held), so fewer per chunk.
+SPRINT_CHUNK = 20
+
+
+def export_document(session: Session, *, progress: Progress | None = None) -> Table:
+    """Every record of the store as a document of the current format version; same store, same document.
+
+    The document is lazy: its lists of labs, items, sprints, knowledge entries
+    and change-log rows are generators that read their rows in chunks, in the
+    document's order, while services.transfer_format.write writes them. So
+    memory stays flat however large the store is; read it inside the session.
+    Organisations, people and labs (small tables) are read whole, for the
+    codes and handles the other records refer to.
+    """
     conn = session.connection()
     t = _tables()
     total = sum(count_rows(session).values()) if progress else 0
 
-    def rows(name: str) -> list:
-        result = conn.execute(sa.select(t[name]).order_by(t[name].c.id)).mappings().all()
-        if progress:
+    def read(query, *, count: bool = True) -> list:
+        result = conn.execute(query).mappings().all()
+        if progress and count and result:
             progress(len(result), total)
         return result
 
-    orgs = rows("organisation")
-    org_code = {o["id"]: o["code"] for o in orgs}
-    people = rows("person")
-    handle = {p["id"]: p["handle"] for p in people}
-    labs = rows("lab")
-    lab_code = {lab["id"]: lab["code"] for lab in labs}
-    sprints = rows("sprint")
-    sprint_no = {s["id"]: s["number"] for s in sprints}
-    items = rows("backlog_item")
-    item_no = {i["id"]: i["number"] for i in items}
-    item_key = {i["id"]: f"{lab_code[i['lab_id']]}-{i['number']}" for i in items}
+    def whole(name: str) -> list:
+        return read(sa.select(t[name]).order_by(t[name].c.id))
 
-    def by(name: str, column: str) -> dict[int, list]:
+    def by(name: str, column: str, ids: list[int], *, query=None) -> dict[int, list]:
+        """Rows of `name` whose `column` is in ids, grouped by it, each group in recorded (id) order."""
+        table = t[name]
+        query = sa.select(table) if query is None else query
         out: dict[int, list] = {}
-        for row in rows(name):
+        for row in read(query.where(table.c[column].in_(ids)).order_by(table.c.id)):
             out.setdefault(row[column], []).append(row)
         return out
 
-    groups = by("lab_target_group", "lab_id")
-    members = by("lab_member", "lab_id")
-    assignments = by("sm_assignment", "lab_id")
-    item_tags = by("item_tag", "item_id")
-    events = by("item_event", "item_id")
-    sprint_items = by("sprint_item", "sprint_id")
-    notes = by("sprint_note", "sprint_id")
-    entries = rows("knowledge_entry")
-    entry_tags = by("knowledge_tag", "entry_id")
-    revisions = by("knowledge_revision", "entry_id")
-    shares = by("knowledge_share", "entry_id")
-    answers = by("knowledge_answer", "entry_id")
-    changes = rows("change_log")
+    def chunks(name: str, key: str, *where):
+        """The rows of `name` matching where, in order of the unique column `key`, CHUNK at a time."""
+        table = t[name]
+        size = SPRINT_CHUNK if name == "sprint" else CHUNK
+        last = None
+        while True:
+            query = sa.select(table).where(*where)
+            if last is not None:
+                query = query.where(table.c[key] > last)
+            rows = read(query.order_by(table.c[key]).limit(size))
+            if rows:
+                yield rows
+            if len(rows) < size:
+                return
+            last = rows[-1][key]
 
-    def item_doc(i) -> dict:
+    orgs = whole("organisation")
+    org_code = {o["id"]: o["code"] for o in orgs}
+    people = whole("person")
+    handle = {p["id"]: p["handle"] for p in people}
+    labs = whole("lab")
+    lab_code = {lab["id"]: lab["code"] for lab in labs}
+    sprint = t["sprint"]
+    # Every sprint's number (items, events and entries name sprints by number); counted with its lab.
+    sprint_no = {s["id"]: s["number"] for s in read(sa.select(sprint.c.id, sprint.c.number), count=False)}
+    item = t["backlog_item"]
+
+    def item_doc(i, tags: list, events: list) -> dict:
         return _compact(
             {
                 "number": i["number"],
@@ -114,7 +135,7 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
                 "sprint": sprint_no.get(i["sprint_id"]),
                 "origin_sprint": sprint_no.get(i["origin_sprint_id"]),
                 "done_on": i["done_on"],
-                "tags": [tag["tag"] for tag in item_tags.get(i["id"], [])],
+                "tags": [tag["tag"] for tag in tags],
                 "version": i["version"],
                 "created_at": _utc(i["created_at"]),
                 "updated_at": _utc(i["updated_at"]),
@@ -130,12 +151,20 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
                             "created_at": _utc(e["created_at"]),
                         }
                     )
-                    for e in events.get(i["id"], [])
+                    for e in events
                 ],
             }
         )
 
-    def sprint_doc(s) -> dict:
+    def lab_items(lab_id: int):
+        for rows in chunks("backlog_item", "number", item.c.lab_id == lab_id):
+            ids = [i["id"] for i in rows]
+            tags = by("item_tag", "item_id", ids)
+            events = by("item_event", "item_id", ids)
+            for i in rows:
+                yield item_doc(i, tags.get(i["id"], []), events.get(i["id"], []))
+
+    def sprint_doc(s, stays: list, notes: list) -> dict:
         return _compact(
             {
                 "number": s["number"],
@@ -155,7 +184,7 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
                 "items": [
                     _compact(
                         {
-                            "item": item_no[si["item_id"]],
+                            "item": si["item_number"],
                             "committed": bool(si["committed"]),
                             "committed_points": _float(si["committed_points"]),
                             "added_on": si["added_on"],
@@ -166,27 +195,44 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
                             "final_status": si["final_status"],
                         }
                     )
-                    for si in sprint_items.get(s["id"], [])
+                    for si in stays
                 ],
                 "notes": [
                     _compact(
                         {
                             "kind": n["kind"],
                             "text": n["text"],
-                            "item": item_no.get(n["item_id"]),
+                            "item": n["item_number"],
                             "actor": n["actor"],
                             "created_at": _utc(n["created_at"]),
                         }
                     )
-                    for n in notes.get(s["id"], [])
+                    for n in notes
                 ],
             }
         )
 
-    def lab_doc(lab) -> dict:
-        own_items = sorted((i for i in items if i["lab_id"] == lab["id"]), key=lambda i: i["number"])
-        own_sprints = sorted((s for s in sprints if s["lab_id"] == lab["id"]), key=lambda s: s["number"])
-        return _compact(
+    def lab_sprints(lab_id: int):
+        sprint_item, note = t["sprint_item"], t["sprint_note"]
+        number = item.c.number.label("item_number")
+        stays_query = sa.select(sprint_item, number).join(item, item.c.id == sprint_item.c.item_id)
+        notes_query = sa.select(note, number).outerjoin(item, item.c.id == note.c.item_id)
+        for rows in chunks("sprint", "number", sprint.c.lab_id == lab_id):
+            ids = [s["id"] for s in rows]
+            stays = by("sprint_item", "sprint_id", ids, query=stays_query)
+            notes = by("sprint_note", "sprint_id", ids, query=notes_query)
+            for s in rows:
+                yield sprint_doc(s, stays.get(s["id"], []), notes.get(s["id"], []))
+
+    def lab_doc(lab) -> Table:
+        lab_id = lab["id"]
+
+        def own(name: str, *order) -> list:
+            table = t[name]
+            return read(sa.select(table).where(table.c.lab_id == lab_id).order_by(*order, table.c.id))
+
+        groups = own("lab_target_group", t["lab_target_group"].c.position)
+        fields = _compact(
             {
                 "code": lab["code"],
                 "name": lab["name"],
@@ -195,10 +241,7 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
                 "closed_on": lab["closed_on"],
                 "next_item_number": lab["next_item_number"],
                 "created_at": _utc(lab["created_at"]),
-                "target_groups": [
-                    g["name"]
-                    for g in sorted(groups.get(lab["id"], []), key=lambda g: (g["position"], g["id"]))
-                ],
+                "target_groups": [g["name"] for g in groups],
                 "members": [
                     _compact(
                         {
@@ -208,7 +251,7 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
                             "left_on": m["left_on"],
                         }
                     )
-                    for m in members.get(lab["id"], [])
+                    for m in own("lab_member")
                 ],
                 "scrum_masters": [
                     _compact(
@@ -221,14 +264,13 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
                             "created_at": _utc(a["created_at"]),
                         }
                     )
-                    for a in assignments.get(lab["id"], [])
+                    for a in own("sm_assignment")
                 ],
-                "items": [item_doc(i) for i in own_items],
-                "sprints": [sprint_doc(s) for s in own_sprints],
             }
         )
+        return Table(fields, [("items", lab_items(lab_id)), ("sprints", lab_sprints(lab_id))])
 
-    def entry_doc(e) -> dict:
+    def entry_doc(e, item_key: dict, tags: dict, revisions: dict, shares: dict, answers: dict) -> dict:
         return _compact(
             {
                 "number": e["id"],
@@ -236,7 +278,7 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
                 "title": e["title"],
                 "body": e["body"],
                 "kind": e["kind"],
-                "tags": [tag["tag"] for tag in entry_tags.get(e["id"], [])],
+                "tags": [tag["tag"] for tag in tags.get(e["id"], [])],
                 "author": handle.get(e["author_id"]),
                 "sprint": sprint_no.get(e["sprint_id"]),
                 "item": item_key.get(e["item_id"]),
@@ -285,37 +327,26 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
             }
         )
 
-    backend = backends.for_dialect(conn.dialect.name)
-    return _compact(
-        {
-            "format": FORMAT,
-            "version": VERSION,
-            "next_knowledge_number": backend.next_id(conn, t["knowledge_entry"]),
-            "organisations": [
-                {
-                    "code": o["code"],
-                    "name": o["name"],
-                    "sector": o["sector"],
-                    "created_at": _utc(o["created_at"]),
-                }
-                for o in sorted(orgs, key=lambda o: o["code"])
-            ],
-            "people": [
-                _compact(
-                    {
-                        "handle": p["handle"],
-                        "name": p["name"],
-                        "email": p["email"],
-                        "org": org_code[p["organisation_id"]],
-                        "created_at": _utc(p["created_at"]),
-                    }
-                )
-                for p in sorted(people, key=lambda p: p["handle"])
-            ],
-            "labs": [lab_doc(lab) for lab in sorted(labs, key=lambda lab: lab["code"])],
-            "knowledge": [entry_doc(e) for e in entries],
-            "change_log": [
-                _compact(
+    def knowledge():
+        for rows in chunks("knowledge_entry", "id"):
+            ids = [e["id"] for e in rows]
+            linked = [e["item_id"] for e in rows if e["item_id"] is not None]
+            item_key = {}
+            if linked:
+                query = sa.select(item.c.id, item.c.lab_id, item.c.number).where(item.c.id.in_(linked))
+                keys = read(query, count=False)
+                item_key = {i["id"]: f"{lab_code[i['lab_id']]}-{i['number']}" for i in keys}
+            tags = by("knowledge_tag", "entry_id", ids)
+            revisions = by("knowledge_revision", "entry_id", ids)
+            shares = by("knowledge_share", "entry_id", ids)
+            answers = by("knowledge_answer", "entry_id", ids)
+            for e in rows:
+                yield entry_doc(e, item_key, tags, revisions, shares, answers)
+
+    def change_log():
+        for rows in chunks("change_log", "id"):
+            for c in rows:
+                yield _compact(
                     {
                         "at": _utc(c["at"]),
                         "actor": c["actor"],
@@ -326,9 +357,43 @@ def export_store(session: Session, *, progress: Progress | None = None) -> dict:
                         "changes": c["changes"],
                     }
                 )
-                for c in changes
-            ],
+
+    backend = backends.for_dialect(conn.dialect.name)
+    fields = {
+        "format": FORMAT,
+        "version": VERSION,
+        "next_knowledge_number": backend.next_id(conn, t["knowledge_entry"]),
+    }
+    organisations = [
+        {
+            "code": o["code"],
+            "name": o["name"],
+            "sector": o["sector"],
+            "created_at": _utc(o["created_at"]),
         }
+        for o in sorted(orgs, key=lambda o: o["code"])
+    ]
+    people_docs = [
+        _compact(
+            {
+                "handle": p["handle"],
+                "name": p["name"],
+                "email": p["email"],
+                "org": org_code[p["organisation_id"]],
+                "created_at": _utc(p["created_at"]),
+            }
+        )
+        for p in sorted(people, key=lambda p: p["handle"])
+    ]
+    return Table(
+        fields,
+        [
+            ("organisations", organisations),
+            ("people", people_docs),
+            ("labs", (lab_doc(lab) for lab in sorted(labs, key=lambda lab: lab["code"]))),
+            ("knowledge", knowledge()),
+            ("change_log", change_log()),
+        ],
     )
 
 

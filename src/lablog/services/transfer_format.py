@@ -12,9 +12,11 @@ starts (2026-10-05)`.
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -498,10 +500,186 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def dumps(doc: dict, fmt: str) -> str:
-    """The document as TOML (native dates and times) or JSON (ISO strings), ending in a newline."""
-    if fmt == "json":
-        return json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-    import tomli_w
+class Table:
+    """A record whose last keys are lists read while the file is written, so they need not fit in memory.
 
-    return tomli_w.dumps(doc, multiline_strings=True)
+    `fields` are the record's other keys, in order, as plain values (dicts,
+    lists, dates); `lists` are (key, iterable of records) in order, each
+    record a dict or a Table. An empty list is left out, like an empty value
+    in `fields` (see transfer._compact). Written, a Table gives exactly the
+    text the whole record would give as one dict.
+    """
+
+    __slots__ = ("fields", "lists")
+
+    def __init__(self, fields: dict, lists: Iterable[tuple[str, Iterable]] = ()):
+        self.fields = fields
+        self.lists = [(key, iter(records)) for key, records in lists]
+
+
+_END = object()
+
+
+def _peek(records: Iterator) -> Iterator | None:
+    """The same records, or None when there are none (having read the first)."""
+    first = next(records, _END)
+    return None if first is _END else itertools.chain((first,), records)
+
+
+def write(doc: Table, fmt: str, out: TextIO) -> None:
+    """Write the document to `out` as TOML or JSON, piece by piece.
+
+    The text is exactly `tomli_w.dumps(doc, multiline_strings=True)` or
+    `json.dumps(doc, ensure_ascii=False, indent=2) + "\n"` of the whole
+    document as one dict (tests/services/test_export_stream.py checks it).
+    """
+    pieces = _json_pieces(doc, "") if fmt == "json" else _toml_pieces(doc, "", inside_aot=False)
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            out.write("".join(buffer))
+            buffer.clear()
+            size = 0
+    if fmt == "json":
+        buffer.append("\n")
+    out.write("".join(buffer))
+
+
+# JSON: json.dumps(indent=2) writes a list element, or a key of an object, as its
+# own text indented by its depth; strings never hold a raw line break, so
+# indenting is replacing "\n".
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def _json_pieces(record: dict | Table, pad: str) -> Iterator[str]:
+    """The record as json.dumps(indent=2) writes it `pad` deep (its first line unpadded)."""
+    if not isinstance(record, Table):
+        yield _json_text(record).replace("\n", "\n" + pad)
+        return
+    text = _json_text(record.fields).replace("\n", "\n" + pad)
+    inner = pad + "  "
+    started = False
+    for key, records in record.lists:
+        records = _peek(records)
+        if records is None:
+            continue
+        if started:
+            yield ",\n"
+        elif record.fields:
+            yield text[: -len(pad) - 2] + ",\n"  # without its closing "\n<pad>}"
+        else:
+            yield "{\n"
+        started = True
+        yield f"{inner}{_json_text(key)}: ["
+        separator = "\n"
+        for element in records:
+            yield separator + inner + "  "
+            yield from _json_pieces(element, inner + "  ")
+            separator = ",\n"
+        yield f"\n{inner}]"
+    yield f"\n{pad}}}" if started else text
+
+
+# TOML: tomli_w writes a table's plain values first, then its sub-tables and
+# arrays of tables ([[name]] per element), each after a blank line. A list of
+# tables is written inline instead when every element fits on a short line
+# (tomli_w's is_suitable_inline_table), so a streamed list is looked into until
+# an element that does not fit; in practice the first (items, sprints and
+# entries never fit). _toml_pieces is tomli_w's gen_table_chunks for Tables.
+
+
+def _toml_context():
+    # A fresh context per record: tomli_w caches inline tables by id(), which a
+    # record written and dropped could pass on to the next.
+    from tomli_w._writer import Context
+
+    return Context(True, 4)
+
+
+def _toml_suitable(record: dict | Table) -> tuple[bool, dict | Table]:
+    """Whether tomli_w would write the record inline, and the record (a Table without lists as a dict)."""
+    from tomli_w._writer import is_suitable_inline_table
+
+    if isinstance(record, Table):
+        if not is_suitable_inline_table(record.fields, _toml_context()):
+            return False, record
+        lists = []
+        for key, records in record.lists:
+            records = _peek(records)
+            if records is not None:
+                lists.append((key, records))
+        if lists:
+            record.lists = lists
+            return False, record
+        record = record.fields
+    return is_suitable_inline_table(record, _toml_context()), record
+
+
+def _toml_list(records: Iterator) -> tuple[str | None, Iterable]:
+    """("inline" or "tables", the records) as tomli_w writes the list; (None, ()) when empty."""
+    seen = []
+    for record in records:
+        suitable, record = _toml_suitable(record)
+        seen.append(record)
+        if not suitable:
+            return "tables", itertools.chain(seen, records)
+    return ("inline" if seen else None), seen
+
+
+def _toml_pieces(record: dict | Table, name: str, *, inside_aot: bool) -> Iterator[str]:
+    from tomli_w._writer import (
+        format_key_part,
+        format_literal,
+        gen_table_chunks,
+        is_aot,
+        is_suitable_inline_table,
+    )
+
+    ctx = _toml_context()
+    if not isinstance(record, Table):
+        yield "".join(gen_table_chunks(record, ctx, name=name, inside_aot=inside_aot))
+        return
+    literals: list[tuple[str, Any, bool]] = []  # (key, value, streamed)
+    tables: list[tuple[str, Iterable, bool]] = []  # (key, tables, each inside an array of tables)
+    for key, value in record.fields.items():
+        if isinstance(value, Mapping):
+            tables.append((key, [value], False))
+        elif is_aot(value) and not all(is_suitable_inline_table(t, ctx) for t in value):
+            tables.append((key, value, True))
+        else:
+            literals.append((key, value, False))
+    for key, records in record.lists:
+        how, records = _toml_list(records)
+        if how == "inline":
+            literals.append((key, records, True))
+        elif how == "tables":
+            tables.append((key, records, True))
+
+    yielded = False
+    if inside_aot or name and (literals or not tables):
+        yielded = True
+        yield f"[[{name}]]\n" if inside_aot else f"[{name}]\n"
+    for key, value, streamed in literals:
+        yielded = True
+        if not streamed:
+            yield f"{format_key_part(key)} = {format_literal(value, ctx)}\n"
+            continue
+        yield f"{format_key_part(key)} = [\n"
+        for element in value:
+            yield f"{ctx.indent_str}{format_literal(element, _toml_context(), nest_level=1)},\n"
+        yield "]\n"
+    for key, values, in_aot in tables:
+        key_part = format_key_part(key)
+        display_name = f"{name}.{key_part}" if name else key_part
+        for value in values:
+            if yielded:
+                yield "\n"
+            else:
+                yielded = True
+            yield from _toml_pieces(value, display_name, inside_aot=in_aot)
