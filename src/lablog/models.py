@@ -710,6 +710,9 @@ class FlowRead(ReadModel):
     until: date | None
     labs: list[str]
     cells: list[FlowCell]
+    # Every entry recorded or shared in the period that no lab had adopted by its
+    # end; not_adopted lists the newest of them (`--limit`, all with 0).
+    not_adopted_count: int
     not_adopted: list[KnowledgeRead]
     labs_sharing_nothing: list[str]
 
