@@ -3,7 +3,6 @@
 Table classes hold the rows; *Read classes are what renderers and --json get.
 """
 
-
 from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict
