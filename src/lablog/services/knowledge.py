@@ -564,24 +564,31 @@ def inbox(session: Session, *, lab: str) -> list[InboxRead]:
     """What was shared with a lab that it has not answered yet, newest first; raises NotFound."""
     receiver = refs.lab(session, lab)
     answered = select(KnowledgeAnswer.entry_id).where(KnowledgeAnswer.lab_id == receiver.id)
-    rows = session.exec(
-        select(KnowledgeShare, KnowledgeEntry)
+    # Only the columns shown: never an entry's body, nor a share or entry object per row.
+    rows = session.execute(
+        sa.select(
+            KnowledgeEntry.id,
+            KnowledgeEntry.lab_id,
+            KnowledgeEntry.title,
+            KnowledgeEntry.kind,
+            KnowledgeShare.shared_on,
+        )
         .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id)
         .where(KnowledgeShare.lab_id == receiver.id, KnowledgeShare.entry_id.not_in(answered))
         .order_by(KnowledgeShare.shared_on.desc(), KnowledgeShare.id.desc())
     ).all()
     codes = _lab_codes(session)
-    tags = _tags_of(session, [e.id for _s, e in rows])
+    tags = _tags_of(session, [r.id for r in rows])
     return [
         InboxRead(
-            key=key(e.id),
-            from_lab=codes[e.lab_id],
-            title=e.title,
-            kind=e.kind,
-            tags=tags.get(e.id, []),
-            shared_on=s.shared_on,
+            key=key(r.id),
+            from_lab=codes[r.lab_id],
+            title=r.title,
+            kind=r.kind,
+            tags=tags.get(r.id, []),
+            shared_on=r.shared_on,
         )
-        for s, e in rows
+        for r in rows
     ]
 
 
