@@ -3,7 +3,6 @@
 Table classes hold the rows; *Read classes are what renderers and --json get.
 """
 
-
 from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -718,6 +717,9 @@ class FlowRead(ReadModel):
     until: date | None
     labs: list[str]
     cells: list[FlowCell]
+    # Every entry recorded or shared in the period that no lab had adopted by its
+    # end; not_adopted lists the newest of them (`--limit`, all with 0).
+    not_adopted_count: int
     not_adopted: list[KnowledgeRead]
     labs_sharing_nothing: list[str]
 

@@ -95,7 +95,9 @@ def test_flow_matrix_gives_exactly_the_scripted_counts(network):
         ("GRAV", "INDL"): (1, 1, 0, 0),
         ("GRAV", "UDSK"): (1, 0, 0, 0),
     }
-    assert [e["key"] for e in flow["not_adopted"]] == ["K-2", "K-3", "K-4"]
+    # Newest first: K-4 was recorded last.
+    assert [e["key"] for e in flow["not_adopted"]] == ["K-4", "K-3", "K-2"]
+    assert flow["not_adopted_count"] == 3
     assert flow["labs_sharing_nothing"] == ["HJBS", "UDSK"]
     assert flow["labs"] == ["GRAV", "HJBH", "HJBS", "INDL", "UDSK"]
 
@@ -118,6 +120,30 @@ def test_flow_counts_the_period_and_the_status_at_its_end(network):
         ("HJBH", "UDSK"): (1, 0, 0, 0),
     }
     assert early["not_adopted"] == []
+    assert early["not_adopted_count"] == 0
+
+
+def test_flow_counts_what_no_lab_adopted_and_lists_only_the_newest(network):
+    flow = network("report knowledge-flow --limit 2 --json").json()
+    assert flow["not_adopted_count"] == 3
+    assert [e["key"] for e in flow["not_adopted"]] == ["K-4", "K-3"]
+    assert network("report knowledge-flow -n 1 --since 2026-10-01 --json").json()["not_adopted_count"] == 3
+    out = network("report knowledge-flow --limit 1").stdout
+    assert "Not adopted by any lab (3)" in out
+    assert "K-4" in out and "K-3" not in out
+    assert "… and 2 more" in out
+
+
+def test_flow_limit_0_streams_every_entry_as_the_same_json(network):
+    # Streamed item by item, the text is what the whole document would print.
+    everything = network("report knowledge-flow --limit 0 --json")
+    assert everything.stdout == network("report knowledge-flow --json").stdout
+    assert [e["key"] for e in everything.json()["not_adopted"]] == ["K-4", "K-3", "K-2"]
+    none = network("report knowledge-flow --until 2026-09-30 --limit 0 --json")
+    assert none.stdout == network("report knowledge-flow --until 2026-09-30 --json").stdout
+    assert none.json()["not_adopted"] == []
+    out = network("report knowledge-flow --limit 0").stdout
+    assert all(k in out for k in ("K-4", "K-3", "K-2")) and "more" not in out
 
 
 def test_flow_table(network):
@@ -380,6 +406,13 @@ def _bad(network, tmp_path):
             "Error: Delete K-4 (Genoptræning dagen efter) with its shares and answers?",
         ),
         ("knowledge inbox NOPE", 1, "Error: No lab 'NOPE'"),
+        ("knowledge list --lab NOPE --limit 0 --json", 1, "Error: No lab 'NOPE'"),
+        ("report knowledge-flow --limit -1", 2, "Error: Invalid value for '--limit'"),
+        (
+            "report knowledge-flow --since 2026-11-01 --until 2026-10-01 --limit 0 --json",
+            1,
+            "Error: --until 2026-10-01 is before --since 2026-11-01",
+        ),
         (
             "report knowledge-flow --since 2026-11-01 --until 2026-10-01",
             1,
@@ -414,5 +447,7 @@ def test_list_shows_the_newest_fifty_unless_asked(programme):
     assert [e["key"] for e in run.json()][:2] == ["K-52", "K-51"]
     assert len(run.json()) == 50
     assert run.stderr == "Showing the newest 50 entries; --limit 0 shows them all\n"
-    assert len(programme("knowledge list --limit 0 --json").json()) == 52
+    everything = programme("knowledge list --limit 0 --json")
+    assert len(everything.json()) == 52
+    assert everything.stdout == programme("knowledge list -n 60 --json").stdout
     assert programme("knowledge list -n 60 --json").stderr == ""

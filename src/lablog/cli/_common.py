@@ -149,14 +149,35 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(text + "\n")
 
 
-def emit_json_list(items: Iterable[Any]) -> None:
-    """A JSON array written item by item: the same text as emit_json(list(items)), in flat memory."""
-    out, first = sys.stdout, True
+def _write_json_array(out, items: Iterable[Any], indent: str) -> None:
+    """A JSON array as json.dumps(..., indent=2) writes it at `indent`, item by item."""
+    first = True
     for item in items:
         text = json.dumps(to_jsonable(item), ensure_ascii=False, indent=2)
-        out.write(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+        out.write(("[\n" if first else ",\n") + indent + "  " + text.replace("\n", "\n" + indent + "  "))
         first = False
-    out.write("[]\n" if first else "\n]\n")
+    out.write("[]" if first else "\n" + indent + "]")
+
+
+def emit_json_list(items: Iterable[Any]) -> None:
+    """A JSON array written item by item: the same text as emit_json(list(items)), in flat memory."""
+    _write_json_array(sys.stdout, items, "")
+    sys.stdout.write("\n")
+
+
+def emit_json_streaming(data: Any, field_name: str, items: Iterable[Any]) -> None:
+    """`data` as emit_json writes it, with its list `field_name` filled from `items` one by one.
+
+    The same text as emit_json(data with that field set to list(items)), in flat memory.
+    """
+    doc = to_jsonable(data)
+    marker = "\u0000streamed\u0000"
+    doc[field_name] = marker
+    head, tail = json.dumps(doc, ensure_ascii=False, indent=2).split(json.dumps(marker), 1)
+    out = sys.stdout
+    out.write(head)
+    _write_json_array(out, items, "  ")
+    out.write(tail + "\n")
 
 
 def console():

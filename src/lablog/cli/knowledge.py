@@ -18,6 +18,7 @@ from lablog.cli._common import (
     console,
     date_or_today,
     emit_json,
+    emit_json_list,
     notice,
     parse_date,
     session,
@@ -343,7 +344,7 @@ def list_(
 
     start = parse_date(ctx, since, "--since")
     with session(ctx, write=False) as s:
-        rows = knowledge.list_entries(
+        rows = knowledge.iter_entries(
             s,
             lab=lab,
             tag=tag,
@@ -351,12 +352,16 @@ def list_(
             since=start,
             limit=limit + 1 if limit else None,
         )
-    if limit and len(rows) > limit:
-        rows = rows[:limit]
-        notice(f"Showing the newest {limit} entries; --limit 0 shows them all")
-    if json:
-        return emit_json(rows)
-    render.entries(console(), rows)
+        if limit:
+            rows = list(rows)
+            if len(rows) > limit:
+                rows = rows[:limit]
+                notice(f"Showing the newest {limit} entries; --limit 0 shows them all")
+        # With --limit 0, streamed while the read transaction is open: every
+        # entry of a long programme never has to be in memory at once.
+        if json:
+            return emit_json_list(rows)
+        render.entries(console(), rows)
 
 
 @app.command("search")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lablog.cli._common import JsonOpt, console, emit_json, parse_date, session, today
+from lablog.cli._common import JsonOpt, console, emit_json, emit_json_streaming, parse_date, session, today
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Reports across sprints and labs.")
 
@@ -66,9 +66,22 @@ def knowledge_flow(
     ctx: typer.Context,
     since: Annotated[str | None, typer.Option("--since", help="Count shares from this day.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Count shares up to this day.")] = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=0,
+            help="List at most this many entries no lab adopted, newest first; 0 for all.",
+        ),
+    ] = 20,
     json: JsonOpt = False,
 ) -> None:
     """Which lab shared with which, and what the receivers did with it; what no lab adopted.
+
+    The entries no lab adopted are counted in full (not_adopted_count in the JSON)
+    and the newest 20 of them are listed (not_adopted), newest first; --limit
+    changes how many, and --limit 0 lists them all.
 
     Example: lablog report knowledge-flow --since 2026-01-01 --json
     """
@@ -78,7 +91,13 @@ def knowledge_flow(
     start = parse_date(ctx, since, "--since")
     end = parse_date(ctx, until, "--until")
     with session(ctx, write=False) as s:
-        flow = knowledge.flow(s, since=start, until=end)
-    if json:
-        return emit_json(flow)
-    render.flow(console(), flow)
+        if limit:
+            flow = knowledge.flow(s, since=start, until=end, limit=limit)
+            if json:
+                return emit_json(flow)
+            return render.flow(console(), flow)
+        # Every entry: streamed while the read transaction is open.
+        flow, entries = knowledge.flow_streamed(s, since=start, until=end)
+        if json:
+            return emit_json_streaming(flow, "not_adopted", entries)
+        render.flow(console(), flow, entries)

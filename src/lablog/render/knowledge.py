@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rich.console import Console
 from rich.markdown import Markdown
@@ -17,11 +17,12 @@ STATUS_STYLE = {"shared": "dim", "trying": "yellow", "adopted": "green", "declin
 _MARKED = re.compile(r"\[([^\[\]]+)\]")
 
 
-def entries(console: Console, rows: Sequence[KnowledgeRead]) -> None:
-    if not rows:
-        return empty(console, "No knowledge entries match: add one with `lablog knowledge add LAB TITLE`")
+def entries(console: Console, rows: Iterable[KnowledgeRead]) -> None:
+    """The entries as a table; `rows` is read once, as it streams in."""
     table = _table("Key", "Lab", "Title", "Kind", "Tags", "Recorded", "Shared with", "Adopted by")
+    count = 0
     for r in rows:
+        count += 1
         table.add_row(
             r.key,
             r.lab,
@@ -32,6 +33,8 @@ def entries(console: Console, rows: Sequence[KnowledgeRead]) -> None:
             ", ".join(r.shared_with),
             Text(", ".join(r.adopted_by), style="green"),
         )
+    if not count:
+        return empty(console, "No knowledge entries match: add one with `lablog knowledge add LAB TITLE`")
     console.print(table)
 
 
@@ -125,7 +128,8 @@ def _period(since, until) -> str:
     return "all time"
 
 
-def flow(console: Console, f: FlowRead) -> None:
+def flow(console: Console, f: FlowRead, not_adopted: Iterable[KnowledgeRead] | None = None) -> None:
+    """The flow matrix and what no lab adopted; `not_adopted`, when given, streams in that list."""
     console.print(Text(f"Knowledge flow, {_period(f.since, f.until)}", style="bold"))
     cells = {(c.source, c.target): c for c in f.cells}
     if cells:
@@ -145,10 +149,19 @@ def flow(console: Console, f: FlowRead) -> None:
         console.print(Text("shared: trying / adopted / declined", style="dim"))
     else:
         empty(console, "Nothing was shared in this period.")
-    if f.not_adopted:
-        table = _table("Key", "Lab", "Title", "Shared with", title="Not adopted by any lab")
-        for e in f.not_adopted:
-            table.add_row(e.key, e.lab, e.title, ", ".join(e.shared_with) or Text("nobody", style="yellow"))
+    listed = 0
+    table = _table(
+        "Key", "Lab", "Title", "Shared with", title=f"Not adopted by any lab ({f.not_adopted_count})"
+    )
+    for e in f.not_adopted if not_adopted is None else not_adopted:
+        table.add_row(e.key, e.lab, e.title, ", ".join(e.shared_with) or Text("nobody", style="yellow"))
+        listed += 1
+    if listed < f.not_adopted_count:
+        more = f.not_adopted_count - listed
+        table.add_row(
+            Text("…", style="dim"), "", Text(f"… and {more} more (--limit 0 lists them all)", style="dim")
+        )
+    if listed or f.not_adopted_count:
         console.print(table)
     if f.labs_sharing_nothing:
         console.print(

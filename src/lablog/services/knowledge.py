@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import islice
 
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from lablog.enums import Answer, KnowledgeKind
@@ -43,6 +46,7 @@ from lablog.services import search as fts
 _KEY = re.compile(r"^\s*(?:k-?)?(\d{1,9})\s*$", re.IGNORECASE)
 _ITEM_KEY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]{0,9})-(\d{1,9})\s*$")
 SHARED = "shared"  # the status of a share no one has answered yet
+BATCH = 500  # entries read and shaped at a time when a list is streamed
 
 
 def key(entry_id: int) -> str:
@@ -107,16 +111,18 @@ def _set_tags(session: Session, row: KnowledgeEntry, tags: list[str]) -> None:
 def _tags_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     if ids:
-        rows = session.exec(
-            select(KnowledgeTag).where(KnowledgeTag.entry_id.in_(ids)).order_by(KnowledgeTag.id)
+        rows = session.execute(
+            sa.select(KnowledgeTag.entry_id, KnowledgeTag.tag)
+            .where(KnowledgeTag.entry_id.in_(ids))
+            .order_by(KnowledgeTag.id)
         )
-        for r in rows:
-            out.setdefault(r.entry_id, []).append(r.tag)
+        for entry_id, tag in rows:
+            out.setdefault(entry_id, []).append(tag)
     return out
 
 
 def _lab_codes(session: Session) -> dict[int, str]:
-    return {lab.id: lab.code for lab in session.exec(select(Lab))}
+    return dict(session.execute(sa.select(Lab.id, Lab.code)).all())
 
 
 def _statuses(
@@ -134,32 +140,60 @@ def _statuses(
     return latest
 
 
-def _reads(session: Session, rows: list[KnowledgeEntry]) -> list[KnowledgeRead]:
+# What a KnowledgeRead needs of an entry: a list reads these, never the body.
+_READ_COLUMNS = (
+    KnowledgeEntry.id,
+    KnowledgeEntry.lab_id,
+    KnowledgeEntry.title,
+    KnowledgeEntry.kind,
+    KnowledgeEntry.author_id,
+    KnowledgeEntry.sprint_id,
+    KnowledgeEntry.item_id,
+    KnowledgeEntry.created_on,
+    KnowledgeEntry.version,
+)
+
+
+def _reads(session: Session, rows: list, codes: dict[int, str] | None = None) -> list[KnowledgeRead]:
+    """Read shapes for entries (rows or ORM objects with the _READ_COLUMNS), in a fixed number of queries."""
     ids = [r.id for r in rows]
     if not ids:
         return []
-    codes = _lab_codes(session)
+    codes = codes if codes is not None else _lab_codes(session)
     tags = _tags_of(session, ids)
-    authors = {
-        p.id: p.handle
-        for p in session.exec(select(Person).where(Person.id.in_({r.author_id for r in rows if r.author_id})))
-    }
-    sprints = {
-        s.id: s.number
-        for s in session.exec(select(Sprint).where(Sprint.id.in_({r.sprint_id for r in rows if r.sprint_id})))
-    }
+    author_ids = {r.author_id for r in rows if r.author_id}
+    authors = dict(
+        session.execute(sa.select(Person.id, Person.handle).where(Person.id.in_(author_ids))).all()
+    )
+    sprint_ids = {r.sprint_id for r in rows if r.sprint_id}
+    sprints = dict(
+        session.execute(sa.select(Sprint.id, Sprint.number).where(Sprint.id.in_(sprint_ids))).all()
+    )
+    item_ids = {r.item_id for r in rows if r.item_id}
     items = {
-        i.id: f"{codes[i.lab_id]}-{i.number}"
-        for i in session.exec(
-            select(BacklogItem).where(BacklogItem.id.in_({r.item_id for r in rows if r.item_id}))
+        item_id: f"{codes[lab_id]}-{number}"
+        for item_id, lab_id, number in session.execute(
+            sa.select(BacklogItem.id, BacklogItem.lab_id, BacklogItem.number).where(
+                BacklogItem.id.in_(item_ids)
+            )
         )
     }
     shared: dict[int, list[str]] = {}
-    for s in session.exec(select(KnowledgeShare).where(KnowledgeShare.entry_id.in_(ids))):
-        shared.setdefault(s.entry_id, []).append(codes[s.lab_id])
+    for entry_id, lab_id in session.execute(
+        sa.select(KnowledgeShare.entry_id, KnowledgeShare.lab_id).where(KnowledgeShare.entry_id.in_(ids))
+    ):
+        shared.setdefault(entry_id, []).append(codes[lab_id])
+    # The latest answer per (entry, lab) decides; answers in order, the last one wins.
+    latest: dict[tuple[int, int], str] = {}
+    for entry_id, lab_id, status in session.execute(
+        sa.select(KnowledgeAnswer.entry_id, KnowledgeAnswer.lab_id, KnowledgeAnswer.status)
+        .where(KnowledgeAnswer.entry_id.in_(ids))
+        .order_by(KnowledgeAnswer.on, KnowledgeAnswer.id)
+    ):
+        latest[(entry_id, lab_id)] = status
     adopted: dict[int, list[str]] = {}
-    for (entry_id, lab_id), a in _statuses(session, ids).items():
-        if a.status == Answer.adopted:
+    for (entry_id, lab_id), status in latest.items():
+        if status == Answer.adopted:
             adopted.setdefault(entry_id, []).append(codes[lab_id])
     return [
         KnowledgeRead(
@@ -356,17 +390,15 @@ def show(session: Session, *, ref: str) -> KnowledgeDetail:
     )
 
 
-def list_entries(
+def _entry_query(
     session: Session,
     *,
     lab: str | None = None,
     tag: str | None = None,
     kind: str | None = None,
     since: date | None = None,
-    limit: int | None = None,
-) -> list[KnowledgeRead]:
-    """Entries, newest first, filtered by source lab, tag, kind and date; raises NotFound."""
-    query = select(KnowledgeEntry)
+):
+    query = sa.select(*_READ_COLUMNS)
     if lab is not None:
         query = query.where(KnowledgeEntry.lab_id == refs.lab(session, lab).id)
     if kind is not None:
@@ -377,10 +409,47 @@ def list_entries(
         query = query.where(
             KnowledgeEntry.id.in_(select(KnowledgeTag.entry_id).where(KnowledgeTag.tag == norm_tag(tag)))
         )
-    query = query.order_by(KnowledgeEntry.created_on.desc(), KnowledgeEntry.id.desc())
+    return query.order_by(KnowledgeEntry.created_on.desc(), KnowledgeEntry.id.desc())
+
+
+def _stream_reads(session: Session, query) -> Iterator[KnowledgeRead]:
+    """The entries a query selects, read and shaped a batch at a time: flat memory at any size."""
+    codes = _lab_codes(session)
+    rows = iter(session.execute(query.execution_options(yield_per=BATCH)))
+    while batch := list(islice(rows, BATCH)):
+        yield from _reads(session, batch, codes)
+
+
+def iter_entries(
+    session: Session,
+    *,
+    lab: str | None = None,
+    tag: str | None = None,
+    kind: str | None = None,
+    since: date | None = None,
+    limit: int | None = None,
+) -> Iterator[KnowledgeRead]:
+    """Entries, newest first, filtered by source lab, tag, kind and date, as they are read.
+
+    Unknown labs and bad values raise here, before the first entry is read.
+    """
+    query = _entry_query(session, lab=lab, tag=tag, kind=kind, since=since)
     if limit:
         query = query.limit(limit)
-    return _reads(session, list(session.exec(query)))
+    return _stream_reads(session, query)
+
+
+def list_entries(
+    session: Session,
+    *,
+    lab: str | None = None,
+    tag: str | None = None,
+    kind: str | None = None,
+    since: date | None = None,
+    limit: int | None = None,
+) -> list[KnowledgeRead]:
+    """Entries, newest first, filtered by source lab, tag, kind and date; raises NotFound."""
+    return list(iter_entries(session, lab=lab, tag=tag, kind=kind, since=since, limit=limit))
 
 
 def share(
@@ -495,24 +564,31 @@ def inbox(session: Session, *, lab: str) -> list[InboxRead]:
     """What was shared with a lab that it has not answered yet, newest first; raises NotFound."""
     receiver = refs.lab(session, lab)
     answered = select(KnowledgeAnswer.entry_id).where(KnowledgeAnswer.lab_id == receiver.id)
-    rows = session.exec(
-        select(KnowledgeShare, KnowledgeEntry)
+    # Only the columns shown: never an entry's body, nor a share or entry object per row.
+    rows = session.execute(
+        sa.select(
+            KnowledgeEntry.id,
+            KnowledgeEntry.lab_id,
+            KnowledgeEntry.title,
+            KnowledgeEntry.kind,
+            KnowledgeShare.shared_on,
+        )
         .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id)
         .where(KnowledgeShare.lab_id == receiver.id, KnowledgeShare.entry_id.not_in(answered))
         .order_by(KnowledgeShare.shared_on.desc(), KnowledgeShare.id.desc())
     ).all()
     codes = _lab_codes(session)
-    tags = _tags_of(session, [e.id for _s, e in rows])
+    tags = _tags_of(session, [r.id for r in rows])
     return [
         InboxRead(
-            key=key(e.id),
-            from_lab=codes[e.lab_id],
-            title=e.title,
-            kind=e.kind,
-            tags=tags.get(e.id, []),
-            shared_on=s.shared_on,
+            key=key(r.id),
+            from_lab=codes[r.lab_id],
+            title=r.title,
+            kind=r.kind,
+            tags=tags.get(r.id, []),
+            shared_on=r.shared_on,
         )
-        for s, e in rows
+        for r in rows
     ]
 
 
@@ -558,45 +634,87 @@ def search(
     ]
 
 
-def _in(day: date, since: date | None, until: date | None) -> bool:
-    return (since is None or day >= since) and (until is None or day <= until)
+def _latest_status(entry_id, lab_id, until: date | None):
+    """The status of a lab's latest answer to an entry, as it stood on `until`: a scalar subquery."""
+    a = aliased(KnowledgeAnswer)
+    query = sa.select(a.status).where(a.entry_id == entry_id, a.lab_id == lab_id)
+    if until is not None:
+        query = query.where(a.on <= until)
+    return query.order_by(a.on.desc(), a.id.desc()).limit(1).scalar_subquery()
 
 
-def flow(session: Session, *, since: date | None = None, until: date | None = None) -> FlowRead:
-    """Source lab x receiving lab: how much was shared in the period and where it stands at its end."""
+def _adopted_somewhere(until: date | None):
+    """EXISTS: some lab's latest answer to the entry, as it stood on `until`, is adopted."""
+    a, later = aliased(KnowledgeAnswer), aliased(KnowledgeAnswer)
+    newer = sa.select(later.id).where(
+        later.entry_id == a.entry_id,
+        later.lab_id == a.lab_id,
+        sa.or_(later.on > a.on, sa.and_(later.on == a.on, later.id > a.id)),
+    )
+    adopted = sa.select(a.id).where(a.entry_id == KnowledgeEntry.id, a.status == Answer.adopted.value)
+    if until is not None:
+        newer = newer.where(later.on <= until)
+        adopted = adopted.where(a.on <= until)
+    adopted = adopted.where(~newer.exists())
+    return adopted.exists()
+
+
+def _period(column, since: date | None, until: date | None) -> list:
+    out = []
+    if since is not None:
+        out.append(column >= since)
+    if until is not None:
+        out.append(column <= until)
+    return out
+
+
+def _not_adopted_filter(since: date | None, until: date | None) -> list:
+    """Entries recorded or shared in the period that no lab had adopted by its end."""
+    where = [~_adopted_somewhere(until)]
+    if since is not None or until is not None:
+        shared = sa.select(KnowledgeShare.id).where(
+            KnowledgeShare.entry_id == KnowledgeEntry.id, *_period(KnowledgeShare.shared_on, since, until)
+        )
+        where.append(sa.or_(sa.and_(*_period(KnowledgeEntry.created_on, since, until)), shared.exists()))
+    return where
+
+
+def _check_period(since: date | None, until: date | None) -> None:
     if since and until and until < since:
         raise InvalidValue(f"--until {until} is before --since {since}")
+
+
+def _flow_head(session: Session, since: date | None, until: date | None) -> FlowRead:
+    """The flow's matrix and counts, aggregated by the store; not_adopted left empty."""
     labs = list(session.exec(select(Lab).order_by(Lab.code)))
     codes = {lab.id: lab.code for lab in labs}
-    query = select(KnowledgeShare, KnowledgeEntry).join(
-        KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id
+    # One row per share in the period, with its receiver's latest answer at the
+    # period's end; the store groups them by (source, target, status).
+    per_share = (
+        sa.select(
+            KnowledgeEntry.lab_id.label("source"),
+            KnowledgeShare.lab_id.label("target"),
+            _latest_status(KnowledgeShare.entry_id, KnowledgeShare.lab_id, until).label("status"),
+        )
+        .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id)
+        .where(*_period(KnowledgeShare.shared_on, since, until))
+        .subquery()
     )
-    if since is not None:
-        query = query.where(KnowledgeShare.shared_on >= since)
-    if until is not None:
-        query = query.where(KnowledgeShare.shared_on <= until)
-    shares = session.exec(query).all()
-    entry_ids = sorted({e.id for _s, e in shares})
-    latest = _statuses(session, entry_ids, until=until)
+    grouped = sa.select(per_share.c.source, per_share.c.target, per_share.c.status, sa.func.count()).group_by(
+        per_share.c.source, per_share.c.target, per_share.c.status
+    )
     counts: dict[tuple[str, str], dict[str, int]] = {}
-    for s, e in shares:
-        cell = counts.setdefault((codes[e.lab_id], codes[s.lab_id]), {"shared": 0} | {a: 0 for a in Answer})
-        cell["shared"] += 1
-        a = latest.get((e.id, s.lab_id))
-        if a is not None:
-            cell[a.status] += 1
+    sharing_labs: set[int] = set()
+    for source, target, status, n in session.execute(grouped):
+        sharing_labs.add(source)
+        cell = counts.setdefault((codes[source], codes[target]), {"shared": 0} | {a: 0 for a in Answer})
+        cell["shared"] += n
+        if status is not None:
+            cell[status] += n
     cells = [FlowCell(source=src, target=dst, **c) for (src, dst), c in sorted(counts.items())]
-    # Entries that were recorded or shared in the period and that no lab has adopted.
-    created = select(KnowledgeEntry.id)
-    if since is not None:
-        created = created.where(KnowledgeEntry.created_on >= since)
-    if until is not None:
-        created = created.where(KnowledgeEntry.created_on <= until)
-    candidates = sorted(set(entry_ids) | set(session.exec(created)))
-    latest_all = _statuses(session, candidates, until=until)
-    adopted = {eid for (eid, _lab), a in latest_all.items() if a.status == Answer.adopted}
-    not_adopted = [session.get(KnowledgeEntry, eid) for eid in candidates if eid not in adopted]
-    sharing_labs = {e.lab_id for _s, e in shares}
+    total = session.execute(
+        sa.select(sa.func.count()).select_from(KnowledgeEntry).where(*_not_adopted_filter(since, until))
+    ).scalar_one()
 
     def open_in_period(lab: Lab) -> bool:
         return lab.closed_on is None or since is None or lab.closed_on >= since
@@ -606,9 +724,47 @@ def flow(session: Session, *, since: date | None = None, until: date | None = No
         until=until,
         labs=[lab.code for lab in labs],
         cells=cells,
-        not_adopted=_reads(session, not_adopted),
+        not_adopted_count=total,
+        not_adopted=[],
         labs_sharing_nothing=[lab.code for lab in labs if lab.id not in sharing_labs and open_in_period(lab)],
     )
+
+
+def iter_not_adopted(
+    session: Session, *, since: date | None = None, until: date | None = None, limit: int | None = None
+) -> Iterator[KnowledgeRead]:
+    """The entries recorded or shared in the period that no lab had adopted by its end, newest first."""
+    _check_period(since, until)
+    query = (
+        sa.select(*_READ_COLUMNS)
+        .where(*_not_adopted_filter(since, until))
+        .order_by(KnowledgeEntry.created_on.desc(), KnowledgeEntry.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return _stream_reads(session, query)
+
+
+def flow_streamed(
+    session: Session, *, since: date | None = None, until: date | None = None
+) -> tuple[FlowRead, Iterator[KnowledgeRead]]:
+    """The flow without its not_adopted list, and every not-adopted entry as it is read."""
+    _check_period(since, until)
+    return _flow_head(session, since, until), iter_not_adopted(session, since=since, until=until)
+
+
+def flow(
+    session: Session, *, since: date | None = None, until: date | None = None, limit: int | None = 20
+) -> FlowRead:
+    """Source lab x receiving lab: how much was shared in the period and where it stands at its end.
+
+    not_adopted lists the newest `limit` of the not_adopted_count entries that no lab
+    adopted (all of them when limit is 0 or None).
+    """
+    _check_period(since, until)
+    head = _flow_head(session, since, until)
+    listed = list(iter_not_adopted(session, since=since, until=until, limit=limit))
+    return head.model_copy(update={"not_adopted": listed})
 
 
 def digest(session: Session, *, since: date, until: date) -> DigestRead:

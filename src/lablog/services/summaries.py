@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import or_, union
+from sqlalchemy import func, or_, union
 from sqlmodel import Session, select
 
 from lablog.enums import LEG_OF_SECTOR, Answer, AssignmentEnd, ItemStatus, Leg, Sector, SmRole, SprintStatus
@@ -239,8 +239,11 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
 
     done: dict[int, list[ProgrammeItem]] = {}
     codes = {lab.id: lab.code for lab in all_labs}
+    # Only the columns the report shows: a done item's description can be long.
     for item in session.exec(
-        select(BacklogItem)
+        select(
+            BacklogItem.lab_id, BacklogItem.number, BacklogItem.title, BacklogItem.points, BacklogItem.done_on
+        )
         .where(
             BacklogItem.status == ItemStatus.done.value,
             BacklogItem.done_on >= since,
@@ -277,24 +280,33 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
         if leg is not None:
             coverage.setdefault(lab_id, {}).setdefault(leg.value, set()).add(org)
 
-    shared_by: dict[int, set[int]] = {}
-    received: dict[int, int] = {}
-    for s, e in session.exec(
-        select(KnowledgeShare, KnowledgeEntry)
-        .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id)
-        .where(KnowledgeShare.shared_on >= since, KnowledgeShare.shared_on <= until)
-    ):
-        shared_by.setdefault(e.lab_id, set()).add(e.id)
-        received[s.lab_id] = received.get(s.lab_id, 0) + 1
-    adopted: dict[int, set[int]] = {}
-    for a in session.exec(
-        select(KnowledgeAnswer).where(
-            KnowledgeAnswer.status == Answer.adopted.value,
-            KnowledgeAnswer.on >= since,
-            KnowledgeAnswer.on <= until,
-        )
-    ):
-        adopted.setdefault(a.lab_id, set()).add(a.entry_id)
+    # Counted by the store: the period's shares and adoptions never come into memory.
+    shared_by = dict(
+        session.exec(
+            select(KnowledgeEntry.lab_id, func.count(func.distinct(KnowledgeEntry.id)))
+            .join(KnowledgeShare, KnowledgeShare.entry_id == KnowledgeEntry.id)
+            .where(KnowledgeShare.shared_on >= since, KnowledgeShare.shared_on <= until)
+            .group_by(KnowledgeEntry.lab_id)
+        ).all()
+    )
+    received = dict(
+        session.exec(
+            select(KnowledgeShare.lab_id, func.count())
+            .where(KnowledgeShare.shared_on >= since, KnowledgeShare.shared_on <= until)
+            .group_by(KnowledgeShare.lab_id)
+        ).all()
+    )
+    adopted = dict(
+        session.exec(
+            select(KnowledgeAnswer.lab_id, func.count(func.distinct(KnowledgeAnswer.entry_id)))
+            .where(
+                KnowledgeAnswer.status == Answer.adopted.value,
+                KnowledgeAnswer.on >= since,
+                KnowledgeAnswer.on <= until,
+            )
+            .group_by(KnowledgeAnswer.lab_id)
+        ).all()
+    )
 
     out = []
     for lab in all_labs:
@@ -321,8 +333,8 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
                 handovers=[a for a in handovers if a.lab == lab.code],
                 coverage=legs,
                 missing_legs=[leg for leg, orgs in legs.items() if not orgs] if read.status == "open" else [],
-                knowledge_shared=len(shared_by.get(lab.id, set())),
-                knowledge_adopted=len(adopted.get(lab.id, set())),
+                knowledge_shared=shared_by.get(lab.id, 0),
+                knowledge_adopted=adopted.get(lab.id, 0),
                 knowledge_received=received.get(lab.id, 0),
             )
         )
