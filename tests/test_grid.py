@@ -271,3 +271,20 @@ def test_lab_list_at_sixty_columns(programme, monkeypatch):
     assert lines[2].split() == ["Code", "Name", "Status", "Members", "Lead", "leg"]
     # Rich crushed the lab names to four cells here.
     assert lines[4].startswith(" GRAV   Gravide     open     3")
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_print_in_chunks_writes_what_console_print_writes(color):
+    table = grid("Key", "Title", "Status")
+    for n in range(3000):  # several chunks of segments
+        table.add_row(f"HJBH-{n}", f"Fælles øvelse {n} på tværs af sektorer", Text("doing", style="cyan"))
+    outputs = []
+    for show in (lambda c: c.print(table), table.print):
+        out = io.StringIO()
+        console = Console(
+            file=out, width=60, force_terminal=color, color_system="standard" if color else None
+        )
+        show(console)
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1]
+    assert ("\x1b[1m" in outputs[0]) is color  # the bold header (the tests run with NO_COLOR)

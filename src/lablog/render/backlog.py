@@ -42,7 +42,7 @@ def items(console: Console, rows: Iterable[ItemRead]) -> None:
         unestimated += r.points is None
     if not count:
         return empty(console, "No items match; add one with `lablog backlog add LAB TITLE`")
-    console.print(table)
+    table.print(console)
     tail = f", {unestimated} not estimated" if unestimated else ""
     console.print(Text(f"{count} item(s), {fmt_points(total)} points{tail}", style="dim"))
 

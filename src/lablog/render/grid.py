@@ -146,6 +146,20 @@ class Grid:
         least = len(self.columns) + extra
         return Measurement(min(least, options.max_width), min(natural, options.max_width))
 
+    def print(self, console: Console) -> None:
+        """Print the table as console.print would, a few thousand segments at a time.
+
+        console.print holds a renderable's whole output before writing it: for
+        a table of tens of thousands of rows that is most of a command's memory.
+        """
+        from itertools import islice
+
+        from rich.segment import Segments
+
+        segments = iter(console.render(self, console.options))
+        while chunk := list(islice(segments, 4096)):
+            console.print(Segments(chunk), end="")
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
         new_line = Segment.line()
         styles: dict = {}

@@ -35,7 +35,7 @@ def entries(console: Console, rows: Iterable[KnowledgeRead]) -> None:
         )
     if not count:
         return empty(console, "No knowledge entries match: add one with `lablog knowledge add LAB TITLE`")
-    console.print(table)
+    table.print(console)
 
 
 def detail(console: Console, d: KnowledgeDetail) -> None:
