@@ -69,4 +69,4 @@ def item_detail(console: Console, detail: ItemDetail) -> None:
     table: Grid = _table("On", "Change", "From", "To", "Sprint", "By", title="History")
     for e in detail.history:
         table.add_row(e.on.isoformat(), e.kind, e.old or "", e.new or "", str(e.sprint or ""), e.actor or "")
-    console.print(table)
+    table.print(console)

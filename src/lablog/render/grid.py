@@ -21,12 +21,13 @@ possible.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Literal
 
 from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.control import strip_control_codes
 from rich.measure import Measurement
-from rich.segment import Segment
+from rich.segment import Segment, Segments
 from rich.style import Style
 from rich.text import Text
 
@@ -151,11 +152,8 @@ class Grid:
 
         console.print holds a renderable's whole output before writing it: for
         a table of tens of thousands of rows that is most of a command's memory.
+        Every renderer prints its tables this way.
         """
-        from itertools import islice
-
-        from rich.segment import Segments
-
         segments = iter(console.render(self, console.options))
         while chunk := list(islice(segments, 4096)):
             console.print(Segments(chunk), end="")

@@ -70,19 +70,19 @@ def detail(console: Console, d: KnowledgeDetail) -> None:
                 _d(s.since),
                 s.note or "",
             )
-        console.print(table)
+        table.print(console)
     else:
         empty(console, f"Not shared yet: share it with `lablog knowledge share {e.key} --all`")
     if len(d.answers) > len([s for s in d.sharing if s.status != "shared"]):
         table = _table("Lab", "Answer", "On", "By", "Note", title="Answers")
         for a in d.answers:
             table.add_row(a.lab, a.status, _d(a.on), a.actor or "", a.note or "")
-        console.print(table)
+        table.print(console)
     if d.revisions:
         table = _table("Version", "Title", "Changed", "By", title="Earlier versions")
         for r in d.revisions:
             table.add_row(str(r.version), r.title, r.changed_at.strftime("%Y-%m-%d %H:%M"), r.actor or "")
-        console.print(table)
+        table.print(console)
 
 
 def inbox(console: Console, lab: str, rows: Sequence[InboxRead]) -> None:
@@ -93,7 +93,7 @@ def inbox(console: Console, lab: str, rows: Sequence[InboxRead]) -> None:
     )
     for r in rows:
         table.add_row(r.key, r.from_lab, r.title, r.kind, ", ".join(r.tags), _d(r.shared_on))
-    console.print(table)
+    table.print(console)
     console.print(Text(f"Answer with `lablog knowledge try|adopt|decline K --lab {lab}`", style="dim"))
 
 
@@ -115,7 +115,7 @@ def hits(console: Console, rows: Sequence[SearchHit]) -> None:
     table = _table("Key", "Lab", "Title", "Kind", "Match")
     for r in rows:
         table.add_row(r.key, r.lab, r.title, r.kind, highlighted(" ".join(r.snippet.split())))
-    console.print(table)
+    table.print(console)
 
 
 def _period(since, until) -> str:
@@ -145,7 +145,7 @@ def flow(console: Console, f: FlowRead, not_adopted: Iterable[KnowledgeRead] | N
                 else:
                     row.append(f"{c.shared}: {c.trying}t {c.adopted}a {c.declined}d")
             table.add_row(src, *row)
-        console.print(table)
+        table.print(console)
         console.print(Text("shared: trying / adopted / declined", style="dim"))
     else:
         empty(console, "Nothing was shared in this period.")
@@ -162,7 +162,7 @@ def flow(console: Console, f: FlowRead, not_adopted: Iterable[KnowledgeRead] | N
             Text("…", style="dim"), "", Text(f"… and {more} more (--limit 0 lists them all)", style="dim")
         )
     if listed or f.not_adopted_count:
-        console.print(table)
+        table.print(console)
     if f.labs_sharing_nothing:
         console.print(
             Text("Labs that shared nothing: " + ", ".join(f.labs_sharing_nothing), style="bold yellow")

@@ -108,7 +108,7 @@ def sprint_list(console: Console, rows: Sequence[SprintRead]) -> None:
             points,
             r.goal_met or "",
         )
-    console.print(table)
+    table.print(console)
 
 
 def velocity(console: Console, data: VelocityRead) -> None:
@@ -128,7 +128,7 @@ def velocity(console: Console, data: VelocityRead) -> None:
             Text(bar, style="green"),
             r.goal_met or "",
         )
-    console.print(table)
+    table.print(console)
     rate = f", {data.completion_rate * 100:.0f}% of commitments" if data.completion_rate is not None else ""
     console.print(
         f"Mean {fmt_points(data.mean)} points (range {fmt_points(data.min)}–{fmt_points(data.max)}) "
@@ -169,4 +169,4 @@ def burndown(console: Console, data: BurndownRead, height: int = 12) -> None:
     table = _table("Day", "Week", "Remaining", "Ideal")
     for d in data.days:
         table.add_row(d.day.isoformat(), d.week, fmt_points(d.remaining), fmt_points(d.ideal))
-    console.print(table)
+    table.print(console)

@@ -89,7 +89,7 @@ def orgs(console: Console, rows: Sequence[OrgRead]) -> None:
     table = _table("Code", "Name", "Sector", "People")
     for r in rows:
         table.add_row(r.code, r.name, r.sector, str(r.people))
-    console.print(table)
+    table.print(console)
 
 
 def org_detail(console: Console, detail: OrgDetail) -> None:
@@ -104,7 +104,7 @@ def people(console: Console, rows: Sequence[PersonRead]) -> None:
     table = _table("Handle", "Name", "Org", "Sector", "Email")
     for r in rows:
         table.add_row(r.handle, r.name, r.org, r.sector, r.email or "")
-    console.print(table)
+    table.print(console)
 
 
 def person_detail(console: Console, detail: PersonDetail) -> None:
@@ -115,7 +115,7 @@ def person_detail(console: Console, detail: PersonDetail) -> None:
         table = _table("Lab", "Role", "Joined", "Left", title="Labs")
         for m in detail.memberships:
             table.add_row(f"{m.lab} {m.lab_name}", m.role, _d(m.joined_on), _d(m.left_on))
-        console.print(table)
+        table.print(console)
     else:
         empty(console, "Not a member of any lab.")
     if detail.scrum_master_history:
@@ -136,7 +136,7 @@ def labs(console: Console, rows: Sequence[LabRead]) -> None:
             ", ".join(r.leads) or Text("none", style="yellow"),
             Text(missing, style="bold yellow") if missing and r.status == "open" else missing,
         )
-    console.print(table)
+    table.print(console)
 
 
 def lab_detail(console: Console, detail: LabDetail) -> None:
@@ -172,7 +172,7 @@ def lab_detail(console: Console, detail: LabDetail) -> None:
         table = _table("Handle", "Name", "Org", "Sector", "Role", "Joined", title="Members")
         for m in detail.members:
             table.add_row(m.handle, m.name, m.org, m.sector, m.role, _d(m.joined_on))
-        console.print(table)
+        table.print(console)
     else:
         empty(console, "No members yet: add them with `lablog lab member add LAB PERSON`")
     if detail.scrum_masters:
@@ -193,7 +193,7 @@ def assignments(console: Console, rows: Sequence[AssignmentRead], *, title: str 
     table = _table("Lab", "Scrum master", "Org", "Role", "From", "To", "Ended by", title=title)
     for a in rows:
         table.add_row(a.lab, a.handle, a.org, a.role, _d(a.starts), _d(a.ends), _ended(a))
-    console.print(table)
+    table.print(console)
 
 
 def network(console: Console, net: NetworkRead) -> None:
@@ -203,7 +203,7 @@ def network(console: Console, net: NetworkRead) -> None:
         for m in net.scrum_masters:
             labs_text = ", ".join(f"{x.lab} ({x.role})" for x in m.labs)
             table.add_row(m.handle, m.name, m.org, m.sector, labs_text)
-        console.print(table)
+        table.print(console)
     else:
         empty(console, "No scrum masters assigned.")
     if net.sectors:
@@ -230,4 +230,4 @@ def changes(console: Console, rows: Sequence[ChangeRead]) -> None:
             text = ", ".join(f"{k}={v}" for k, v in r.changes.items() if k != "lab")
         what = f"{r.action} {r.entity.replace('_', ' ')}"
         table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, what, r.key, r.lab or "", text)
-    console.print(table)
+    table.print(console)
