@@ -229,15 +229,16 @@ def run_in_worker(argv: list[str], *, prog_name: str) -> int:
         sock.close()
         raise Unavailable(f"the worker answered {reply!r}")
     pid = int(reply.split()[1])
-    try:
-        # Until "go" the fork waits; without it, it exits and runs nothing.
-        sock.sendall(b"go\n")
-    except OSError as e:
-        sock.close()
-        raise Unavailable(f"the worker went away ({e})") from None
-    debug(f"worker runs the command as process {pid}")
-    sock.settimeout(None)
+    # Forward signals before "go": a Ctrl-C at the command's first prompt must reach it.
     with _forward_signals(pid):
+        try:
+            # Until "go" the fork waits; without it, it exits and runs nothing.
+            sock.sendall(b"go\n")
+        except OSError as e:
+            sock.close()
+            raise Unavailable(f"the worker went away ({e})") from None
+        debug(f"worker runs the command as process {pid}")
+        sock.settimeout(None)
         try:
             reply = replies.next()
         except OSError:
