@@ -10,8 +10,8 @@ from rich.markdown import Markdown
 from rich.text import Text
 
 from lablog.dates import iso_week
-from lablog.models import DigestRead, FlowRead, InboxRead, KnowledgeDetail, KnowledgeRead, SearchHit
 from lablog.render.tables import _d, _table, empty
+from lablog.shapes import DigestRead, FlowRead, InboxRead, KnowledgeDetail, KnowledgeRead, SearchHit
 
 STATUS_STYLE = {"shared": "dim", "trying": "yellow", "adopted": "green", "declined": "red"}
 _MARKED = re.compile(r"\[([^\[\]]+)\]")

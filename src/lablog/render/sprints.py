@@ -10,9 +10,9 @@ from rich.panel import Panel
 from rich.text import Text
 
 from lablog.dates import iso_week
-from lablog.models import BurndownRead, SprintDetail, SprintItemRead, SprintRead, VelocityRead
 from lablog.render.tables import _table, empty
 from lablog.services.backlog import fmt_points
+from lablog.shapes import BurndownRead, SprintDetail, SprintItemRead, SprintRead, VelocityRead
 
 
 def _week(day) -> str:

@@ -8,7 +8,8 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from lablog.dates import iso_week
-from lablog.models import (
+from lablog.render.grid import Grid
+from lablog.shapes import (
     AssignmentRead,
     ChangeRead,
     LabDetail,
@@ -19,7 +20,6 @@ from lablog.models import (
     PersonDetail,
     PersonRead,
 )
-from lablog.render.grid import Grid
 
 LEG_NAMES = {
     "municipality": "municipality",

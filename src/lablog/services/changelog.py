@@ -22,7 +22,6 @@ from sqlmodel import Session, SQLModel, select
 from lablog.models import (
     BacklogItem,
     ChangeLog,
-    ChangeRead,
     Lab,
     LabMember,
     LabTargetGroup,
@@ -33,6 +32,7 @@ from lablog.models import (
     utcnow,
 )
 from lablog.services import refs
+from lablog.shapes import ChangeRead
 
 # Bookkeeping columns that say nothing a reader of the log wants to know.
 _QUIET = {"id", "created_at", "updated_at", "version", "next_item_number"}

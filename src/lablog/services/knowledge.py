@@ -14,9 +14,22 @@ from sqlmodel import Session, select
 from lablog.enums import Answer, KnowledgeKind
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
 from lablog.models import (
+    BacklogItem,
+    KnowledgeAnswer,
+    KnowledgeEntry,
+    KnowledgeRevision,
+    KnowledgeShare,
+    KnowledgeTag,
+    Lab,
+    Person,
+    Sprint,
+    utcnow,
+)
+from lablog.services import refs
+from lablog.services import search as fts
+from lablog.shapes import (
     AnswerRead,
     AnswerResult,
-    BacklogItem,
     DigestAnswer,
     DigestLab,
     DigestRead,
@@ -24,24 +37,13 @@ from lablog.models import (
     FlowCell,
     FlowRead,
     InboxRead,
-    KnowledgeAnswer,
     KnowledgeDetail,
-    KnowledgeEntry,
     KnowledgeRead,
-    KnowledgeRevision,
-    KnowledgeShare,
-    KnowledgeTag,
-    Lab,
-    Person,
     RevisionRead,
     SearchHit,
     ShareResult,
     ShareStatusRead,
-    Sprint,
-    utcnow,
 )
-from lablog.services import refs
-from lablog.services import search as fts
 
 _KEY = re.compile(r"^\s*(?:k-?)?(\d{1,9})\s*$", re.IGNORECASE)
 _ITEM_KEY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]{0,9})-(\d{1,9})\s*$")

@@ -9,19 +9,9 @@ from sqlmodel import Session, select
 
 from lablog.enums import LEG_OF_SECTOR, STANDARD_TARGET_GROUPS, AssignmentEnd, Leg, MemberRole, Sector
 from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
-from lablog.models import (
-    CoverageRead,
-    Lab,
-    LabDetail,
-    LabMember,
-    LabRead,
-    LabTargetGroup,
-    MemberRead,
-    MemberResult,
-    Organisation,
-    Person,
-)
+from lablog.models import Lab, LabMember, LabTargetGroup, Organisation, Person
 from lablog.services import refs, sm
+from lablog.shapes import CoverageRead, LabDetail, LabRead, MemberRead, MemberResult
 
 # Danish names users type for the standard target groups.
 _TARGET_ALIASES = {

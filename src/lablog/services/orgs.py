@@ -7,8 +7,9 @@ from sqlmodel import Session, select
 
 from lablog.enums import Sector
 from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue
-from lablog.models import Organisation, OrgDetail, OrgRead, Person
+from lablog.models import Organisation, Person
 from lablog.services import people, refs
+from lablog.shapes import OrgDetail, OrgRead
 
 
 def _sector(value: str) -> str:

@@ -7,16 +7,9 @@ import re
 from sqlmodel import Session, select
 
 from lablog.errors import AlreadyExists, InvalidValue
-from lablog.models import (
-    Lab,
-    LabMember,
-    MembershipRead,
-    Organisation,
-    Person,
-    PersonDetail,
-    PersonRead,
-)
+from lablog.models import Lab, LabMember, Organisation, Person
 from lablog.services import refs, sm
+from lablog.shapes import MembershipRead, PersonDetail, PersonRead
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -9,16 +9,9 @@ from sqlmodel import Session, select
 from lablog.dates import iso_week
 from lablog.enums import SprintStatus
 from lablog.errors import InvalidValue
-from lablog.models import (
-    BurndownDay,
-    BurndownRead,
-    ItemEvent,
-    Sprint,
-    SprintItem,
-    VelocityRead,
-    VelocityRow,
-)
+from lablog.models import ItemEvent, Sprint, SprintItem
 from lablog.services import refs, sprints
+from lablog.shapes import BurndownDay, BurndownRead, VelocityRead, VelocityRow
 
 
 def velocity(session: Session, *, lab: str, last: int = 6, up_to: int | None = None) -> VelocityRead:

@@ -10,18 +10,9 @@ from sqlmodel import Session, select
 
 from lablog.enums import AssignmentEnd, SmRole
 from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
-from lablog.models import (
-    AssignmentRead,
-    AssignResult,
-    Lab,
-    NetworkLab,
-    NetworkMember,
-    NetworkRead,
-    Organisation,
-    Person,
-    SmAssignment,
-)
+from lablog.models import Lab, Organisation, Person, SmAssignment
 from lablog.services import refs
+from lablog.shapes import AssignmentRead, AssignResult, NetworkLab, NetworkMember, NetworkRead
 
 DAY = timedelta(days=1)
 

@@ -11,20 +11,9 @@ from sqlmodel import Session, select
 from lablog.dates import iso_week
 from lablog.enums import CarryOver, GoalMet, ItemStatus, SprintStatus
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
-from lablog.models import (
-    BacklogItem,
-    Lab,
-    Person,
-    RetroAction,
-    RetroRead,
-    Sprint,
-    SprintDetail,
-    SprintItem,
-    SprintItemRead,
-    SprintNote,
-    SprintRead,
-)
+from lablog.models import BacklogItem, Lab, Person, Sprint, SprintItem, SprintNote
 from lablog.services import backlog, refs
+from lablog.shapes import RetroAction, RetroRead, SprintDetail, SprintItemRead, SprintRead
 
 DAY = timedelta(days=1)
 OPEN = (SprintStatus.planned.value, SprintStatus.active.value)

@@ -23,12 +23,15 @@ from lablog.models import (
     LabTargetGroup,
     Organisation,
     Person,
+    SmAssignment,
+    Sprint,
+)
+from lablog.services import knowledge, labs, refs, reports, sm, sprints
+from lablog.shapes import (
     ProgrammeItem,
     ProgrammeLab,
     ProgrammeReport,
     ProgrammeTotals,
-    SmAssignment,
-    Sprint,
     SprintSummary,
     SummaryKnowledge,
     SummaryLab,
@@ -36,7 +39,6 @@ from lablog.models import (
     SummaryPerson,
     SummaryScrumMaster,
 )
-from lablog.services import knowledge, labs, refs, reports, sm, sprints
 
 SPRINT_FORMAT = "lablog-sprint-summary/1"
 PROGRAMME_FORMAT = "lablog-programme-report/1"

@@ -1,0 +1,541 @@
+"""The shapes the rest of lablog sees: what renderers and --json get.
+
+Plain pydantic models, with no table behind them, so a command that only reads
+can build them without importing SQLAlchemy or SQLModel.
+"""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ReadModel(BaseModel):
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+
+class OrgRead(ReadModel):
+    code: str
+    name: str
+    sector: str
+    people: int
+
+
+class PersonRead(ReadModel):
+    handle: str
+    name: str
+    email: str | None
+    org: str
+    org_name: str
+    sector: str
+
+
+class MemberRead(ReadModel):
+    handle: str
+    name: str
+    org: str
+    sector: str
+    role: str
+    joined_on: date
+    left_on: date | None
+
+
+class AssignmentRead(ReadModel):
+    lab: str
+    lab_name: str
+    handle: str
+    name: str
+    org: str
+    role: str
+    starts: date
+    ends: date | None
+    end_reason: str | None
+    # The lead who took over when this stretch ended in a handover.
+    handed_over_to: str | None = None
+
+
+class CoverageRead(ReadModel):
+    municipality: list[str]
+    hospital: list[str]
+    general_practice: list[str]
+    missing: list[str]
+
+
+class LabRead(ReadModel):
+    code: str
+    name: str
+    focus: str | None
+    target_groups: list[str]
+    start_date: date | None
+    closed_on: date | None
+    status: str
+    members: int
+    leads: list[str]
+    missing_legs: list[str]
+
+
+class LabDetail(ReadModel):
+    lab: LabRead
+    members: list[MemberRead]
+    coverage: CoverageRead
+    scrum_masters: list[AssignmentRead]
+    past_members: list[MemberRead]
+
+
+class MembershipRead(ReadModel):
+    lab: str
+    lab_name: str
+    role: str
+    joined_on: date
+    left_on: date | None
+
+
+class PersonDetail(ReadModel):
+    person: PersonRead
+    memberships: list[MembershipRead]
+    scrum_master_history: list[AssignmentRead]
+
+
+class OrgDetail(ReadModel):
+    org: OrgRead
+    people: list[PersonRead]
+
+
+class NetworkLab(ReadModel):
+    lab: str
+    role: str
+    since: date
+
+
+class NetworkMember(ReadModel):
+    handle: str
+    name: str
+    org: str
+    sector: str
+    labs: list[NetworkLab]
+
+
+class NetworkRead(ReadModel):
+    at: date
+    scrum_masters: list[NetworkMember]
+    labs_without_lead: list[str]
+    sectors: dict[str, int]
+
+
+class AssignResult(ReadModel):
+    assignment: AssignmentRead
+    # The lead whose stretch this assignment ended, when it was a handover.
+    previous_lead: AssignmentRead | None = None
+    # The same person's earlier stretch, when their role changed.
+    previous_role: AssignmentRead | None = None
+
+
+class ChangeRead(ReadModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    key: str
+    lab: str | None
+    changes: dict
+
+
+class MemberResult(ReadModel):
+    lab: str
+    member: MemberRead
+    # For an add: the role they had before, when the add changed it.
+    previous_role: str | None = None
+
+
+class ItemRead(ReadModel):
+    key: str
+    lab: str
+    number: int
+    title: str
+    description: str | None
+    type: str
+    points: float | None
+    status: str
+    rank: str
+    owner: str | None
+    tags: list[str]
+    sprint: int | None
+    origin_sprint: int | None
+    done_on: date | None
+    created_at: datetime
+
+
+class EventRead(ReadModel):
+    on: date
+    kind: str
+    old: str | None
+    new: str | None
+    sprint: int | None
+    actor: str | None
+    at: datetime
+
+
+class ItemDetail(ReadModel):
+    item: ItemRead
+    history: list[EventRead]
+
+
+class SprintRead(ReadModel):
+    lab: str
+    number: int
+    goal: str | None
+    starts: date
+    ends: date
+    start_week: str
+    end_week: str
+    status: str
+    started_on: date | None
+    closed_on: date | None
+    goal_met: str | None
+    outcome: str | None
+    carry_over: str | None
+    committed_points: float | None
+    completed_points: float | None
+    days_left: int | None
+
+
+class SprintItemRead(ReadModel):
+    key: str
+    title: str
+    type: str
+    points: float | None
+    status: str
+    owner: str | None
+    # In the sprint when it started (part of the commitment) or added later.
+    committed: bool
+    committed_points: float | None
+    added_on: date
+    removed_on: date | None
+    # Set when the sprint closes: done / carried-over / returned / dropped.
+    disposition: str | None
+
+
+class RetroAction(ReadModel):
+    text: str
+    # The backlog item the action became.
+    key: str | None
+
+
+class RetroRead(ReadModel):
+    went_well: list[str]
+    improve: list[str]
+    actions: list[RetroAction]
+
+
+class SprintDetail(ReadModel):
+    sprint: SprintRead
+    items: list[SprintItemRead]
+    committed_points: float
+    done_points: float
+    remaining_points: float
+    added_points: float
+    removed_points: float
+    review: list[str]
+    retro: RetroRead
+    # For a closed sprint with carry-over into the next: that sprint's number.
+    next_sprint: int | None = None
+
+
+class VelocityRow(ReadModel):
+    number: int
+    starts: date
+    ends: date
+    goal_met: str | None
+    committed: float
+    completed: float
+
+
+class VelocityRead(ReadModel):
+    lab: str
+    sprints: list[VelocityRow]
+    mean: float | None
+    min: float | None
+    max: float | None
+    mean_committed: float | None
+    completion_rate: float | None
+
+
+class BurndownDay(ReadModel):
+    day: date
+    week: str
+    remaining: float | None
+    ideal: float
+
+
+class BurndownRead(ReadModel):
+    lab: str
+    sprint: int
+    goal: str | None
+    committed: float
+    days: list[BurndownDay]
+
+
+class KnowledgeRead(ReadModel):
+    key: str
+    number: int
+    lab: str
+    title: str
+    kind: str
+    tags: list[str]
+    author: str | None
+    sprint: int | None
+    item: str | None
+    created_on: date
+    version: int
+    shared_with: list[str]
+    adopted_by: list[str]
+
+
+class ShareStatusRead(ReadModel):
+    """Where an entry stands in one receiving lab."""
+
+    lab: str
+    shared_on: date
+    # shared (no answer yet) / trying / adopted / declined
+    status: str
+    since: date
+    note: str | None
+
+
+class AnswerRead(ReadModel):
+    lab: str
+    status: str
+    on: date
+    note: str | None
+    actor: str | None
+
+
+class RevisionRead(ReadModel):
+    version: int
+    title: str
+    kind: str
+    tags: list[str]
+    actor: str | None
+    changed_at: datetime
+
+
+class KnowledgeDetail(ReadModel):
+    entry: KnowledgeRead
+    lab_name: str
+    author_name: str | None
+    body: str
+    sharing: list[ShareStatusRead]
+    answers: list[AnswerRead]
+    revisions: list[RevisionRead]
+
+
+class ShareResult(ReadModel):
+    key: str
+    lab: str
+    shared_with: list[str]
+    already_shared: list[str]
+
+
+class AnswerResult(ReadModel):
+    key: str
+    lab: str
+    status: str
+    previous: str | None
+    on: date
+
+
+class InboxRead(ReadModel):
+    key: str
+    from_lab: str
+    title: str
+    kind: str
+    tags: list[str]
+    shared_on: date
+
+
+class SearchHit(ReadModel):
+    key: str
+    lab: str
+    title: str
+    kind: str
+    tags: list[str]
+    created_on: date
+    # The best passage, matched terms in [brackets].
+    snippet: str
+    score: float
+
+
+class FlowCell(ReadModel):
+    source: str
+    target: str
+    shared: int
+    trying: int
+    adopted: int
+    declined: int
+
+
+class FlowRead(ReadModel):
+    since: date | None
+    until: date | None
+    labs: list[str]
+    cells: list[FlowCell]
+    # Every entry recorded or shared in the period that no lab had adopted by its
+    # end; not_adopted lists the newest of them (`--limit`, all with 0).
+    not_adopted_count: int
+    not_adopted: list[KnowledgeRead]
+    labs_sharing_nothing: list[str]
+
+
+class DigestShared(ReadModel):
+    key: str
+    title: str
+    kind: str
+    to: list[str]
+
+
+class DigestAnswer(ReadModel):
+    key: str
+    title: str
+    from_lab: str
+    status: str
+    on: date
+    note: str | None
+
+
+class DigestLab(ReadModel):
+    lab: str
+    name: str
+    shared: list[DigestShared]
+    answers: list[DigestAnswer]
+
+
+class DigestRead(ReadModel):
+    since: date
+    until: date
+    labs: list[DigestLab]
+
+
+# Sprint summaries and the programme report --------------------------------------
+# What `lablog export sprint|programme` and their templates see (docs/templates.md).
+
+
+class SummaryLab(ReadModel):
+    code: str
+    name: str
+    focus: str | None
+    target_groups: list[str]
+
+
+class SummaryPerson(ReadModel):
+    handle: str
+    name: str
+    role: str
+
+
+class SummaryOrg(ReadModel):
+    """An organisation taking part, with the lab members from it."""
+
+    code: str
+    name: str
+    sector: str
+    people: list[SummaryPerson]
+
+
+class SummaryScrumMaster(ReadModel):
+    handle: str
+    name: str
+    org: str
+    role: str
+    starts: date
+    ends: date | None
+
+
+class SummaryKnowledge(ReadModel):
+    key: str
+    title: str
+    kind: str
+    # The lab that recorded it.
+    lab: str
+    on: date
+    shared_with: list[str] = []
+    note: str | None = None
+
+
+class SprintSummary(ReadModel):
+    format: str
+    lab: SummaryLab
+    # Codes of the organisations the participants come from, sorted.
+    organisations: list[str]
+    sprint: SprintRead
+    scrum_masters: list[SummaryScrumMaster]
+    participants: list[SummaryOrg]
+    committed: float
+    completed: float
+    # completed / committed, 0..1; None when nothing was committed.
+    completion_rate: float | None
+    completed_items: list[SprintItemRead]
+    # Not finished: carried over, returned to the backlog, dropped (or still open).
+    unfinished: list[SprintItemRead]
+    added: list[SprintItemRead]
+    removed: list[SprintItemRead]
+    added_points: float
+    removed_points: float
+    next_sprint: int | None
+    # None for a sprint that has not started.
+    burndown: BurndownRead | None
+    # Closed sprints up to and including this one.
+    velocity: VelocityRead
+    review: list[str]
+    retro: RetroRead
+    knowledge_created: list[SummaryKnowledge]
+    knowledge_adopted: list[SummaryKnowledge]
+
+
+class ProgrammeItem(ReadModel):
+    key: str
+    title: str
+    points: float | None
+    done_on: date
+
+
+class ProgrammeLab(ReadModel):
+    code: str
+    name: str
+    status: str
+    # The active sprint, else the latest one.
+    sprint: SprintRead | None
+    # Completed points of the last three closed sprints, oldest first.
+    velocity: list[float]
+    trend: str | None
+    done: list[ProgrammeItem]
+    done_points: float
+    leads: list[str]
+    co: list[str]
+    handovers: list[AssignmentRead]
+    coverage: dict[str, list[str]]
+    missing_legs: list[str]
+    knowledge_shared: int
+    knowledge_adopted: int
+    knowledge_received: int
+
+
+class ProgrammeTotals(ReadModel):
+    labs: int
+    open_labs: int
+    active_sprints: int
+    sprints_closed: int
+    items_done: int
+    points_done: float
+    handovers: int
+    labs_without_lead: list[str]
+    labs_missing_a_leg: list[str]
+    knowledge_shared: int
+    knowledge_adopted: int
+
+
+class ProgrammeReport(ReadModel):
+    format: str
+    since: date
+    until: date
+    totals: ProgrammeTotals
+    labs: list[ProgrammeLab]
