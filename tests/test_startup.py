@@ -52,3 +52,37 @@ def test_the_client_imports_only_the_standard_librarys_core():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert set(out.stdout.split()) <= {"lablog", "lablog.client"}, out.stdout
+
+
+READS = [["lab", "list"], ["lab", "list", "--json"]]
+
+
+def test_reads_on_an_up_to_date_sqlite_store_skip_the_orm(tmp_path):
+    """The commands people run most read through stdlib sqlite3 when the store needs nothing else."""
+    db = tmp_path / "lablog.db"
+    demo = subprocess.run(
+        [sys.executable, "-m", "lablog", "--db", str(db), "demo"],
+        capture_output=True,
+        text=True,
+        env={**_env(), "LABLOG_NO_WORKER": "1"},
+    )
+    assert demo.returncode == 0, demo.stderr
+    for args in READS:
+        code = (
+            "import sys\n"
+            "from lablog.cli import app\n"
+            "try:\n"
+            f"    app({['--db', str(db), *args]!r})\n"
+            "except SystemExit as e:\n"
+            "    assert not e.code, e.code\n"
+            f"print('HEAVY=' + ','.join(m for m in {HEAVY[:3]!r} if m in sys.modules))\n"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env())
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.splitlines()[-1] == "HEAVY=", args
+
+
+def _env() -> dict:
+    import os
+
+    return {**os.environ, "LABLOG_TODAY": "2026-11-23"}

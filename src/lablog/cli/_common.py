@@ -107,6 +107,31 @@ def session(ctx: typer.Context, *, write: bool = True) -> Iterator[Any]:
         yield s
 
 
+@contextmanager
+def reading(ctx: typer.Context) -> Iterator[Any]:
+    """A lablog.reader.Reader for a command that only reads.
+
+    On a SQLite store that is up to date this is stdlib sqlite3 alone; anything
+    else (PostgreSQL, a store to create or upgrade) goes through session().
+    """
+    from lablog import reader
+
+    st = state(ctx)
+    path = st.store.sqlite_path
+    if path is not None and st._engine is None:
+        from lablog.backends import lock_timeout
+
+        fast = reader.open_sqlite(path, timeout=lock_timeout())
+        if fast is not None:
+            try:
+                yield fast
+            finally:
+                fast.close()
+            return
+    with session(ctx, write=False) as s:
+        yield reader.SessionReader(s)
+
+
 def today(ctx: typer.Context) -> date:
     return state(ctx).today()
 

@@ -15,6 +15,7 @@ from lablog.cli._common import (
     emit_json,
     notice,
     parse_date,
+    reading,
     session,
     today,
 )
@@ -82,11 +83,11 @@ def list_(
 
     Example: lablog lab list --json
     """
+    from lablog.queries import labs
     from lablog.render import tables
-    from lablog.services import labs
 
-    with session(ctx, write=False) as s:
-        rows = labs.list_all(s, today=today(ctx), include_closed=not open_only)
+    with reading(ctx) as r:
+        rows = labs.list_all(r, today=today(ctx), include_closed=not open_only)
     if json:
         return emit_json(rows)
     tables.labs(console(), rows)

@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 from lablog.enums import LEG_OF_SECTOR, STANDARD_TARGET_GROUPS, AssignmentEnd, Leg, MemberRole, Sector
 from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
 from lablog.models import Lab, LabMember, LabTargetGroup, Organisation, Person
+from lablog.queries import labs as queries
+from lablog.reader import SessionReader
 from lablog.services import refs, sm
 from lablog.shapes import CoverageRead, LabDetail, LabRead, MemberRead, MemberResult
 
@@ -85,49 +87,6 @@ def _current_members(session: Session, lab_ids: list[int]):
     ).all()
 
 
-def _legs(sectors: list[str]) -> dict[Leg, list[str]]:
-    legs: dict[Leg, list[str]] = {leg: [] for leg in Leg}
-    for sector in sectors:
-        leg = LEG_OF_SECTOR.get(Sector(sector))
-        if leg is not None:
-            legs[leg].append(sector)
-    return legs
-
-
-def _missing(sectors: list[str]) -> list[str]:
-    return [leg.value for leg, found in _legs(sectors).items() if not found]
-
-
-def _reads(session: Session, labs: list[Lab], *, today: date) -> list[LabRead]:
-    ids = [lab.id for lab in labs]
-    groups = _target_groups(session, ids)
-    sectors: dict[int, list[str]] = {}
-    # Only the sectors: whole member, person and organisation rows cost more than the query.
-    for lab_id, sector in session.exec(
-        select(LabMember.lab_id, Organisation.sector)
-        .join(Person, LabMember.person_id == Person.id)
-        .join(Organisation, Person.organisation_id == Organisation.id)
-        .where(LabMember.lab_id.in_(ids), LabMember.left_on.is_(None))
-    ):
-        sectors.setdefault(lab_id, []).append(sector)
-    leads = sm.leads_by_lab(session, at=today)
-    return [
-        LabRead(
-            code=lab.code,
-            name=lab.name,
-            focus=lab.focus,
-            target_groups=groups.get(lab.id, []),
-            start_date=lab.start_date,
-            closed_on=lab.closed_on,
-            status="closed" if lab.closed_on else "open",
-            members=len(sectors.get(lab.id, [])),
-            leads=leads.get(lab.id, []),
-            missing_legs=_missing(sectors.get(lab.id, [])),
-        )
-        for lab in labs
-    ]
-
-
 def add(
     session: Session,
     *,
@@ -150,14 +109,16 @@ def add(
     session.flush()
     _set_target_groups(session, lab, target_groups or [])
     session.flush()
-    return _reads(session, [lab], today=today)[0]
+    return _read(session, lab, today=today)
 
 
 def list_all(session: Session, *, today: date, include_closed: bool = True) -> list[LabRead]:
-    query = select(Lab).order_by(Lab.code)
-    if not include_closed:
-        query = query.where(Lab.closed_on.is_(None))
-    return _reads(session, list(session.exec(query)), today=today)
+    return queries.list_all(SessionReader(session), today=today, include_closed=include_closed)
+
+
+def _read(session: Session, lab: Lab, *, today: date) -> LabRead:
+    session.flush()
+    return queries.reads(SessionReader(session), [lab.id], today=today)[0]
 
 
 def _member_read(m: LabMember, p: Person, o: Organisation) -> MemberRead:
@@ -183,7 +144,7 @@ def show(session: Session, *, ref: str, today: date) -> LabDetail:
         .where(LabMember.lab_id == lab.id, LabMember.left_on.is_not(None))
         .order_by(LabMember.left_on, Person.handle)
     ).all()
-    legs = _legs([m.sector for m in members])
+    legs = queries.legs([m.sector for m in members])
     by_leg = {
         leg: sorted({m.org for m in members if LEG_OF_SECTOR.get(Sector(m.sector)) == leg}) for leg in Leg
     }
@@ -194,7 +155,7 @@ def show(session: Session, *, ref: str, today: date) -> LabDetail:
         missing=[leg.value for leg, found in legs.items() if not found],
     )
     return LabDetail(
-        lab=_reads(session, [lab], today=today)[0],
+        lab=_read(session, lab, today=today),
         members=members,
         coverage=coverage,
         scrum_masters=sm.list_at(session, at=today, lab=lab.code),
@@ -226,7 +187,7 @@ def edit(
         _set_target_groups(session, lab, target_groups)
     session.add(lab)
     session.flush()
-    return _reads(session, [lab], today=today)[0]
+    return _read(session, lab, today=today)
 
 
 def close(session: Session, *, ref: str, on: date, today: date) -> LabRead:
@@ -239,7 +200,7 @@ def close(session: Session, *, ref: str, on: date, today: date) -> LabRead:
     lab.closed_on = on
     session.add(lab)
     session.flush()
-    return _reads(session, [lab], today=today)[0]
+    return _read(session, lab, today=today)
 
 
 def reopen(session: Session, *, ref: str, today: date) -> LabRead:
@@ -250,7 +211,7 @@ def reopen(session: Session, *, ref: str, today: date) -> LabRead:
     lab.closed_on = None
     session.add(lab)
     session.flush()
-    return _reads(session, [lab], today=today)[0]
+    return _read(session, lab, today=today)
 
 
 def member_add(session: Session, *, lab: str, person: str, role: str, on: date) -> MemberResult:

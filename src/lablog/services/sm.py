@@ -236,18 +236,6 @@ def history(
     return _reads(session, session.exec(query))
 
 
-def leads_by_lab(session: Session, *, at: date) -> dict[int, list[str]]:
-    rows = session.exec(
-        select(SmAssignment.lab_id, Person.handle)
-        .join(Person)
-        .where(active_on(at), SmAssignment.role == SmRole.lead.value)
-    )
-    out: dict[int, list[str]] = {}
-    for lab_id, handle in rows:
-        out.setdefault(lab_id, []).append(handle)
-    return out
-
-
 def network(session: Session, *, at: date) -> NetworkRead:
     """Every scrum master on a day, the labs each serves, and the open labs with no lead."""
     current = list_at(session, at=at)
