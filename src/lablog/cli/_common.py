@@ -160,13 +160,9 @@ def date_or_today(ctx: typer.Context, value: str | None, option: str) -> date:
 
 
 def to_jsonable(data: Any) -> Any:
-    if isinstance(data, list | tuple):
-        return [to_jsonable(d) for d in data]
-    if isinstance(data, dict):
-        return {k: to_jsonable(v) for k, v in data.items()}
-    if hasattr(data, "model_dump"):
-        return data.model_dump(mode="json")
-    return data
+    from lablog.shapes import to_jsonable
+
+    return to_jsonable(data)
 
 
 def emit_json(data: Any) -> None:

@@ -101,7 +101,9 @@ def _streaming(output: Path | None, force: bool) -> Iterator[TextIO]:
 def _json(data) -> str:
     import json
 
-    return json.dumps(data.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    from lablog.shapes import to_jsonable
+
+    return json.dumps(to_jsonable(data), ensure_ascii=False, indent=2) + "\n"
 
 
 @app.command("sprint")

@@ -768,7 +768,7 @@ def flow(
     _check_period(since, until)
     head = _flow_head(session, since, until)
     listed = list(iter_not_adopted(session, since=since, until=until, limit=limit))
-    return head.model_copy(update={"not_adopted": listed})
+    return head.replace(not_adopted=listed)
 
 
 def digest(session: Session, *, since: date, until: date) -> DigestRead:
