@@ -38,6 +38,8 @@ SIZES = {"small": 1_000, "medium": 25_000, "large": 250_000}
 SMOKE_SIZE = 800
 LAB = "HJEM1"
 TARGET_MS, HELP_TARGET_MS = 100, 60
+# In-process budgets, × floor: commands that never open the store, and reads.
+NO_STORE_BUDGET, READ_BUDGET = 20, 30
 TASKWARRIOR_SIZES = (10_000, 100_000)
 # Commands whose output grows with the store: run once per size, in-process, for
 # their peak memory, which must stay flat (they stream) under MEMORY_TARGET_MB.
@@ -392,6 +394,12 @@ def _uuid(size: int, n: int) -> str:
 # Report ----------------------------------------------------------------------------
 
 
+def _budget(label: str) -> str:
+    if label.startswith("--"):
+        return f"{NO_STORE_BUDGET}×"
+    return "write" if label.startswith("item done") else f"{READ_BUDGET}×"
+
+
 def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> str:
     import lablog as package
 
@@ -442,17 +450,23 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
             line += f" | {last[mode] / first[mode]:.2f}" if first and last else " | –"
         lines.append(line + " |")
     if args.no_worker and worker:
-        lines += ["", "Without the worker (`LABLOG_NO_WORKER=1`), same runs:", ""]
         lines += [
-            "| command | " + " | ".join(f"{n} ms | × floor" for n in names) + " |",
-            "|---" + "|---:" * (2 * len(results)) + "|",
+            "",
+            "Without the worker (`LABLOG_NO_WORKER=1`: the fallback, and the first command before the "
+            f"worker is up), same runs. Budget: ≤ {NO_STORE_BUDGET}× the floor for commands that do not "
+            f"open the store, ≤ {READ_BUDGET}× for reads; writes have none.",
+            "",
+        ]
+        lines += [
+            "| command | " + " | ".join(f"{n} ms | × floor" for n in names) + " | budget |",
+            "|---" + "|---:" * (2 * len(results)) + "|---:|",
         ]
         for label in labels:
             cells = []
             for r in results:
                 row = r["rows"].get(label)
                 cells.append(f"{row['process']:.0f} | {row['process'] / r['floor']:.1f}" if row else "– | –")
-            lines.append(f"| `lablog {label}` | " + " | ".join(cells) + " |")
+            lines.append(f"| `lablog {label}` | " + " | ".join(cells) + f" | {_budget(label)} |")
     if any(r.get("whole") for r in results):
         lines += [
             "",
