@@ -54,7 +54,12 @@ def test_the_client_imports_only_the_standard_librarys_core():
     assert set(out.stdout.split()) <= {"lablog", "lablog.client"}, out.stdout
 
 
-READS = [["lab", "list"], ["lab", "list", "--json"]]
+READS = [
+    ["lab", "list"],
+    ["lab", "list", "--json"],
+    ["knowledge", "search", "medicin*", "--lab", "HJBH", "--since", "2026-01-01"],
+    ["knowledge", "search", "medicin*", "--json"],
+]
 
 
 def test_reads_on_an_up_to_date_sqlite_store_skip_the_orm(tmp_path):

@@ -89,6 +89,10 @@ class SQLiteReader:
                 raise Conflict(BUSY) from e
             raise
 
+    def errors(self) -> tuple[type[Exception], ...]:
+        """The driver's errors, for a query that may be refused (e.g. full-text syntax)."""
+        return (sqlite3.Error,)
+
     def close(self) -> None:
         self.conn.rollback()
         self.conn.close()
@@ -111,6 +115,11 @@ class SessionReader:
         result = self.session.execute(sa.text(sql).execution_options(yield_per=500), flat)
         for row in result:
             yield tuple(row)
+
+    def errors(self) -> tuple[type[Exception], ...]:
+        import sqlalchemy as sa
+
+        return (sa.exc.DBAPIError,)
 
 
 def open_sqlite(path: Path, *, timeout: float) -> SQLiteReader | None:

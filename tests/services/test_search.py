@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from lablog.errors import InvalidValue
-from lablog.services.search import Query, Term, parse
+from lablog.queries.search import Query, Term, parse
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from lablog.cli._common import (
     emit_json_list,
     notice,
     parse_date,
+    reading,
     session,
 )
 from lablog.enums import Answer, KnowledgeKind
@@ -382,14 +383,14 @@ def search(
 
     Example: lablog knowledge search 'hjemmesygeplejerske* OR "fælles medicinliste"' --since 2026-01-01
     """
+    from lablog.queries import knowledge
     from lablog.render import knowledge as render
-    from lablog.services import knowledge
 
     start = parse_date(ctx, since, "--since")
     end = parse_date(ctx, until, "--until")
-    with session(ctx, write=False) as s:
+    with reading(ctx) as r:
         rows = knowledge.search(
-            s,
+            r,
             query=query,
             limit=limit,
             lab=lab,

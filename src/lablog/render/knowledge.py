@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.text import Text
 
 from lablog.dates import iso_week
@@ -56,6 +55,9 @@ def detail(console: Console, d: KnowledgeDetail) -> None:
         console.print(fact)
     console.print()
     if d.body.strip():
+        # Only here: rich.markdown brings rich.table, which the lists and search do not need.
+        from rich.markdown import Markdown
+
         console.print(Markdown(d.body))
     else:
         empty(console, "(no body)")

@@ -25,8 +25,10 @@ from lablog.models import (
     Sprint,
     utcnow,
 )
+from lablog.queries import knowledge as queries
+from lablog.queries.knowledge import key, norm_kind, norm_tag
+from lablog.reader import SessionReader
 from lablog.services import refs
-from lablog.services import search as fts
 from lablog.shapes import (
     AnswerRead,
     AnswerResult,
@@ -51,10 +53,6 @@ SHARED = "shared"  # the status of a share no one has answered yet
 BATCH = 500  # entries read and shaped at a time when a list is streamed
 
 
-def key(entry_id: int) -> str:
-    return f"K-{entry_id}"
-
-
 def entry(session: Session, ref: str) -> KnowledgeEntry:
     """The entry K-17 (or 17); raises NotFound."""
     m = _KEY.match(ref)
@@ -64,24 +62,6 @@ def entry(session: Session, ref: str) -> KnowledgeEntry:
     if row is None:
         raise NotFound(f"No knowledge entry {key(int(m.group(1)))}; see `lablog knowledge list`")
     return row
-
-
-def norm_kind(value: str) -> str:
-    try:
-        return KnowledgeKind(value.strip().lower()).value
-    except ValueError:
-        kinds = ", ".join(k.value for k in KnowledgeKind)
-        raise InvalidValue(f"{value!r} is not a kind of knowledge; use one of {kinds}") from None
-
-
-def norm_tag(value: str) -> str:
-    """A tag as stored: lower case, words joined by hyphens ("Kronisk syge" -> "kronisk-syge")."""
-    text = "-".join(value.split()).lower()
-    if not text:
-        raise InvalidValue("A tag cannot be empty")
-    if len(text) > 64:
-        raise InvalidValue(f"The tag {text[:20]!r}… is longer than 64 characters; shorten it")
-    return text
 
 
 def _tags(values: Iterable[str]) -> list[str]:
@@ -594,46 +574,9 @@ def inbox(session: Session, *, lab: str) -> list[InboxRead]:
     ]
 
 
-def search(
-    session: Session,
-    *,
-    query: str,
-    limit: int = 20,
-    lab: str | None = None,
-    kind: str | None = None,
-    tag: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-) -> list[SearchHit]:
-    """Entries matching a query, best first, with a snippet; raises InvalidValue on a query it cannot read."""
-    parsed = fts.parse(query)
-    hits = fts.search(
-        session,
-        query=parsed,
-        limit=limit,
-        lab_id=refs.lab(session, lab).id if lab else None,
-        kind=norm_kind(kind) if kind else None,
-        tag=norm_tag(tag) if tag else None,
-        since=since,
-        until=until,
-    )
-    ids = [h.entry_id for h in hits]
-    rows = {e.id: e for e in session.exec(select(KnowledgeEntry).where(KnowledgeEntry.id.in_(ids)))}
-    codes = _lab_codes(session)
-    tags = _tags_of(session, list(rows))
-    return [
-        SearchHit(
-            key=key(h.entry_id),
-            lab=codes[rows[h.entry_id].lab_id],
-            title=rows[h.entry_id].title,
-            kind=rows[h.entry_id].kind,
-            tags=tags.get(h.entry_id, []),
-            created_on=rows[h.entry_id].created_on,
-            snippet=h.snippet.replace(fts.MARK_START, "[").replace(fts.MARK_END, "]"),
-            score=h.score,
-        )
-        for h in hits
-    ]
+def search(session: Session, **options) -> list[SearchHit]:
+    """knowledge search inside a session; see lablog.queries.knowledge.search."""
+    return queries.search(SessionReader(session), **options)
 
 
 def _latest_status(entry_id, lab_id, until: date | None):

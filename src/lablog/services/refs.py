@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 
@@ -11,6 +10,7 @@ from sqlmodel import Session, select
 
 from lablog.errors import InvalidValue, NotFound
 from lablog.models import Lab, Organisation, Person
+from lablog.queries.refs import candidates
 
 _DANISH = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa", "ß": "ss"})
 CODE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -34,23 +34,13 @@ def norm_code(value: str, what: str) -> str:
     return code
 
 
-def _candidates(typed: str, known: list[str], what: str, plural: str) -> str:
-    close = difflib.get_close_matches(typed, known, n=3, cutoff=0.5)
-    if close:
-        return f"No {what} {typed!r}; did you mean {', '.join(close)}?"
-    if not known:
-        return f"No {what} {typed!r}; there are no {plural} yet"
-    shown = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
-    return f"No {what} {typed!r}; known {plural}: {shown}"
-
-
 def org(session: Session, ref: str) -> Organisation:
     """The organisation with this code (any case); raises NotFound listing candidates."""
     code = ref.strip().upper()
     row = session.exec(select(Organisation).where(Organisation.code == code)).first()
     if row is None:
         known = list(session.exec(select(Organisation.code).order_by(Organisation.code)))
-        raise NotFound(_candidates(code, known, "organisation", "organisations"))
+        raise NotFound(candidates(code, known, "organisation", "organisations"))
     return row
 
 
@@ -60,7 +50,7 @@ def lab(session: Session, ref: str) -> Lab:
     row = session.exec(select(Lab).where(Lab.code == code)).first()
     if row is None:
         known = list(session.exec(select(Lab.code).order_by(Lab.code)))
-        raise NotFound(_candidates(code, known, "lab", "labs"))
+        raise NotFound(candidates(code, known, "lab", "labs"))
     return row
 
 
@@ -88,4 +78,4 @@ def person(session: Session, ref: str) -> Person:
             names = ", ".join(p.handle for p in matches[:5])
             raise NotFound(f"{typed!r} matches several people ({names}); give the whole handle")
     known = list(session.exec(select(Person.handle).order_by(Person.handle)))
-    raise NotFound(_candidates(handle or typed, known, "person", "people"))
+    raise NotFound(candidates(handle or typed, known, "person", "people"))

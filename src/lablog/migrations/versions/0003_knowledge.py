@@ -57,7 +57,7 @@ SQLITE_TRIGGERS = [
 ]
 
 # The 'simple' configuration: no stemming, so a prefix query means what it
-# says and matches SQLite's behaviour. services/search.py repeats this exact
+# says and matches SQLite's behaviour. queries/search.py repeats this exact
 # expression, so that PostgreSQL uses the index.
 POSTGRESQL_INDEX = """
 CREATE INDEX ix_knowledge_entry_search ON knowledge_entry USING gin ((

@@ -12,11 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
-from sqlmodel import Session
-
 from lablog.errors import InvalidValue
-from lablog.models import KnowledgeEntry, KnowledgeTag
 
 # Matched terms come back between these; renderers turn them into [brackets] or a style.
 MARK_START = "\x02"
@@ -119,53 +115,51 @@ def parse(text: str) -> Query:
     return Query(tuple(tuple(c) for c in clauses))
 
 
-@dataclass(frozen=True)
-class Hit:
-    entry_id: int
-    score: float
-    # The best passage with matched terms between MARK_START and MARK_END.
-    snippet: str
-
-
-def _filtered(stmt, *, lab_id, kind, tag, since, until):
+def _filters(*, lab_id, kind, tag, since, until) -> tuple[str, dict]:
+    """Conditions on knowledge_entry for the options given, and their parameters."""
+    where, params = [], {}
     if lab_id is not None:
-        stmt = stmt.where(KnowledgeEntry.lab_id == lab_id)
+        where.append("knowledge_entry.lab_id = :lab_id")
+        params["lab_id"] = lab_id
     if kind is not None:
-        stmt = stmt.where(KnowledgeEntry.kind == kind)
+        where.append("knowledge_entry.kind = :kind")
+        params["kind"] = kind
     if since is not None:
-        stmt = stmt.where(KnowledgeEntry.created_on >= since)
+        where.append("knowledge_entry.created_on >= :since")
+        params["since"] = since
     if until is not None:
-        stmt = stmt.where(KnowledgeEntry.created_on <= until)
+        where.append("knowledge_entry.created_on <= :until")
+        params["until"] = until
     if tag is not None:
-        stmt = stmt.where(
-            sa.exists().where(KnowledgeTag.entry_id == KnowledgeEntry.id, KnowledgeTag.tag == tag)
+        where.append(
+            "EXISTS (SELECT 1 FROM knowledge_tag"
+            " WHERE knowledge_tag.entry_id = knowledge_entry.id AND knowledge_tag.tag = :tag)"
         )
-    return stmt
+        params["tag"] = tag
+    return "".join(" AND " + w for w in where), params
 
 
-def _filtering(filters: dict) -> bool:
-    return any(value is not None for value in filters.values())
+# Columns in index order: title, body, tags_text. bm25 is lower for better hits.
+_BM25 = f"bm25(knowledge_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, {TAGS_WEIGHT})"
 
 
-def _sqlite(session: Session, query: Query, limit: int, **filters) -> list[Hit]:
-    fts = sa.table("knowledge_fts", sa.column("rowid"))
-    name = sa.literal_column("knowledge_fts")
-    match = name.op("MATCH")(query.fts5())
-    # Columns in index order: title, body, tags_text. bm25 is lower for better hits.
-    rank = sa.func.bm25(name, TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT).label("rank")
-    if _filtering(filters):
+def _sqlite(reader, query: Query, limit: int, **filters) -> list[tuple[int, float, str]]:
+    where, params = _filters(**filters)
+    if where:
         # The filters are on the entries, so each match's entry is read before ranking.
-        stmt = _filtered(
-            sa.select(KnowledgeEntry.id, rank)
-            .select_from(fts.join(KnowledgeEntry, KnowledgeEntry.id == fts.c.rowid))
-            .where(match),
-            **filters,
-        ).order_by(rank, KnowledgeEntry.id.desc())
+        sql = (
+            f"SELECT knowledge_entry.id, {_BM25} AS rank FROM knowledge_fts"
+            " JOIN knowledge_entry ON knowledge_entry.id = knowledge_fts.rowid"
+            f" WHERE knowledge_fts MATCH :match{where} ORDER BY rank, knowledge_entry.id DESC LIMIT :limit"
+        )
     else:
         # Ranking must score every match, but from the index alone: the sorter keeps
         # only the best `limit`, and nothing else is read for the others.
-        stmt = sa.select(fts.c.rowid.label("id"), rank).where(match).order_by(rank, fts.c.rowid.desc())
-    rows = session.exec(stmt.limit(limit)).all()
+        sql = (
+            f"SELECT rowid, {_BM25} AS rank FROM knowledge_fts"
+            " WHERE knowledge_fts MATCH :match ORDER BY rank, rowid DESC LIMIT :limit"
+        )
+    rows = reader.rows(sql, match=query.fts5(), limit=limit, **params)
     if not rows:
         return []
     # Snippets for the hits shown only: each one reads and tokenises its entry's
@@ -173,16 +167,20 @@ def _sqlite(session: Session, query: Query, limit: int, **filters) -> list[Hit]:
     # FTS5 walks the matches once, between the lowest and highest id shown; the
     # ids are tested on an expression (rowid + 0), not the column, because FTS5
     # would look each id up on its own, walking the match list from its start.
-    ids = [r.id for r in rows]
-    snippet = sa.func.snippet(name, -1, MARK_START, MARK_END, "…", 16)
+    ids = [entry_id for entry_id, _ in rows]
     snippets = dict(
-        session.exec(
-            sa.select(fts.c.rowid, snippet)
-            .select_from(fts)
-            .where(match, fts.c.rowid.between(min(ids), max(ids)), (fts.c.rowid + 0).in_(ids))
-        ).all()
+        reader.rows(
+            "SELECT rowid, snippet(knowledge_fts, -1, :start, :end, '…', 16) FROM knowledge_fts"
+            " WHERE knowledge_fts MATCH :match AND rowid BETWEEN :low AND :high AND rowid + 0 IN :ids",
+            match=query.fts5(),
+            start=MARK_START,
+            end=MARK_END,
+            low=min(ids),
+            high=max(ids),
+            ids=ids,
+        )
     )
-    return [Hit(r.id, -float(r.rank), snippets.get(r.id, "")) for r in rows]
+    return [(entry_id, -float(rank), snippets.get(entry_id, "")) for entry_id, rank in rows]
 
 
 # The exact expression of revision 0003's GIN index, so PostgreSQL uses it.
@@ -191,34 +189,29 @@ PG_VECTOR = (
     " || setweight(to_tsvector('simple'::regconfig, knowledge_entry.tags_text), 'B')"
     " || setweight(to_tsvector('simple'::regconfig, knowledge_entry.body), 'C'))"
 )
+_TSQUERY = "to_tsquery('simple'::regconfig, :tsquery)"
 
 
-def _postgresql(session: Session, query: Query, limit: int, **filters) -> list[Hit]:
-    vector = sa.literal_column(PG_VECTOR)
-    tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), query.tsquery())
+def _postgresql(reader, query: Query, limit: int, **filters) -> list[tuple[int, float, str]]:
+    where, params = _filters(**filters)
     # ts_rank's default weights already put A (title) over B (tags) over C (body).
-    rank = sa.func.ts_rank(vector, tsquery).label("rank")
     # As on SQLite: rank every match, then make headlines for the winners only.
-    winners = (
-        _filtered(sa.select(KnowledgeEntry.id, rank).where(vector.op("@@")(tsquery)), **filters)
-        .order_by(rank.desc(), KnowledgeEntry.id.desc())
-        .limit(limit)
-        .subquery("winners")
+    sql = (
+        "SELECT winners.id, winners.rank, ts_headline('simple'::regconfig,"
+        f" knowledge_entry.title || ' — ' || knowledge_entry.body, {_TSQUERY}, :options)"
+        f" FROM (SELECT knowledge_entry.id AS id, ts_rank({PG_VECTOR}, {_TSQUERY}) AS rank"
+        f" FROM knowledge_entry WHERE {PG_VECTOR} @@ {_TSQUERY}{where}"
+        " ORDER BY rank DESC, knowledge_entry.id DESC LIMIT :limit) AS winners"
+        " JOIN knowledge_entry ON knowledge_entry.id = winners.id"
+        " ORDER BY winners.rank DESC, winners.id DESC"
     )
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=10"
-    text = KnowledgeEntry.title + sa.literal(" — ") + KnowledgeEntry.body
-    headline = sa.func.ts_headline(sa.literal_column("'simple'::regconfig"), text, tsquery, options)
-    stmt = (
-        sa.select(winners.c.id, winners.c.rank, headline.label("snippet"))
-        .join_from(winners, KnowledgeEntry, KnowledgeEntry.id == winners.c.id)
-        .order_by(winners.c.rank.desc(), winners.c.id.desc())
-    )
-    rows = session.exec(stmt).all()
-    return [Hit(r.id, float(r.rank), r.snippet) for r in rows]
+    rows = reader.rows(sql, tsquery=query.tsquery(), options=options, limit=limit, **params)
+    return [(entry_id, float(rank), snippet) for entry_id, rank, snippet in rows]
 
 
 def search(
-    session: Session,
+    reader,
     *,
     query: Query,
     limit: int = 20,
@@ -227,17 +220,21 @@ def search(
     tag: str | None = None,
     since: date | None = None,
     until: date | None = None,
-) -> list[Hit]:
-    """The best-ranked entries matching `query`, best first; raises InvalidValue if the engine refuses it."""
-    dialect = session.get_bind().dialect.name
-    run = {"sqlite": _sqlite, "postgresql": _postgresql}.get(dialect)
+) -> list[tuple[int, float, str]]:
+    """(entry id, score, snippet) of the best-ranked entries matching `query`, best first.
+
+    The snippet has the matched terms between MARK_START and MARK_END. Raises
+    InvalidValue if the engine refuses the query.
+    """
+    run = {"sqlite": _sqlite, "postgresql": _postgresql}.get(reader.dialect)
     if run is None:
-        raise InvalidValue(f"Search is not available on a {dialect} store; use SQLite or PostgreSQL")
+        raise InvalidValue(f"Search is not available on a {reader.dialect} store; use SQLite or PostgreSQL")
     try:
-        return run(session, query, limit, lab_id=lab_id, kind=kind, tag=tag, since=since, until=until)
-    except sa.exc.DBAPIError as e:
+        return run(reader, query, limit, lab_id=lab_id, kind=kind, tag=tag, since=since, until=until)
+    except reader.errors() as e:
         # Quoting makes this unlikely; if the engine still refuses, say so in one line.
-        message = str(e.orig).splitlines()[0] if e.orig else str(e)
+        orig = getattr(e, "orig", None) or e
+        message = str(orig).splitlines()[0]
         if "fts5" in message or "tsquery" in message or "syntax" in message:
             raise InvalidValue(f"The search engine cannot read this query ({message}); {_EXAMPLE}") from None
         raise
