@@ -91,7 +91,7 @@ SMALL_SORTS = {
     "SEARCH knowledge_tag USING COVERING INDEX sqlite_autoindex_knowledge_tag_1 (entry_id=?)": (
         "the tags of the entries shown"
     ),
-    "SEARCH knowledge_answer USING INDEX ix_knowledge_answer_entry_lab (entry_id=?)": (
+    "SEARCH knowledge_answer USING INDEX ix_knowledge_answer_entry_lab_on (entry_id=?)": (
         "the answers to the entries shown"
     ),
 }

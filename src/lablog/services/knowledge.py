@@ -102,7 +102,7 @@ def _set_tags(session: Session, row: KnowledgeEntry, tags: list[str]) -> None:
         session.delete(old)
     session.flush()
     for t in tags:
-        session.add(KnowledgeTag(entry_id=row.id, tag=t))
+        session.add(KnowledgeTag(entry_id=row.id, tag=t, created_on=row.created_on))
     # The full-text index reads the tags from the entry row itself.
     row.tags_text = " ".join(tags)
     session.add(row)
@@ -274,7 +274,7 @@ def add(
     session.add(row)
     session.flush()
     for t in tag_list:
-        session.add(KnowledgeTag(entry_id=row.id, tag=t))
+        session.add(KnowledgeTag(entry_id=row.id, tag=t, created_on=row.created_on))
     session.flush()
     return _reads(session, [row])[0]
 
