@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import stat
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -276,3 +277,119 @@ def test_upgrade_0004_to_0005_keeps_data_and_the_search_index(tmp_path):
         ).all()
         assert found == [(1,), (3,)]
         conn.execute(sa.text("INSERT INTO knowledge_fts (knowledge_fts) VALUES ('integrity-check')"))
+
+
+def _rows(conn) -> dict[str, set[tuple]]:
+    """Every row of every table as (column, value) pairs, read with the store's own columns."""
+    meta = sa.MetaData()
+    meta.reflect(conn)
+    return {
+        name: {tuple(sorted(row._mapping.items())) for row in conn.execute(sa.select(table))}
+        for name, table in meta.tables.items()
+        if not name.startswith("knowledge_fts") and name != "alembic_version"
+    }
+
+
+def _index_definitions(conn) -> dict[str, str]:
+    """Index name -> its definition; SQLAlchemy cannot reflect SQLite's expression indexes, so ask the store."""
+    if conn.dialect.name == "sqlite":
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    else:
+        query = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+    return dict(conn.execute(sa.text(query)).all())
+
+
+@pytest.mark.both_backends
+def test_upgrade_0005_to_0006_keeps_data_and_indexes_answers_tags_and_actors(backend, tmp_path, request):
+    """Answers gain (entry_id, lab_id, on), tags their entry's day, the log lower(actor); no row is lost."""
+    if backend == "sqlite":
+        engine = _engine(tmp_path / "old.db")
+    else:
+        server = request.getfixturevalue("pg_server")
+        name = server.create_database()
+        engine = db.create_engine(db.StoreURL(server.url(name), "test"))
+    schema.upgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO lab (code, name, created_at, next_item_number) VALUES "
+                "('HJEM', 'Hjemmebesøg', '2013-01-01 00:00:00', 1), ('KOL', 'KOL', '2013-01-01 00:00:00', 1)"
+            )
+        )
+        for n, day in ((1, "2013-01-20"), (2, "2013-02-03")):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO knowledge_entry (lab_id, title, body, kind, tags_text, created_on, version, "
+                    "created_at, updated_at) VALUES (1, :title, 'Hjemmesygeplejersken ringer', 'learning', "
+                    "'ældre kol', :day, 1, '2013-01-20 00:00:00', '2013-01-20 00:00:00')"
+                ),
+                {"title": f"Læring {n}", "day": day},
+            )
+        conn.execute(
+            sa.text("INSERT INTO knowledge_tag (entry_id, tag) VALUES (1, 'ældre'), (1, 'kol'), (2, 'ældre')")
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO knowledge_share (entry_id, lab_id, shared_on, created_at) VALUES "
+                "(1, 2, '2013-01-21', '2013-01-21 00:00:00'), (2, 2, '2013-02-03', '2013-02-03 00:00:00')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                'INSERT INTO knowledge_answer (entry_id, lab_id, status, "on", created_at) VALUES '
+                "(1, 2, 'trying', '2013-02-01', '2013-02-01 00:00:00'), "
+                "(1, 2, 'adopted', '2013-03-01', '2013-03-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO change_log (at, actor, entity, key, action, lab, changes) VALUES "
+                "('2013-03-01 10:00:00', 'Signe-Aagaard', 'lab', 'HJEM', 'update', 'HJEM', '{}')"
+            )
+        )
+    with engine.connect() as conn:
+        before = _rows(conn)
+    schema.upgrade(engine, "0006")
+    with engine.connect() as conn:
+        after = _rows(conn)
+        indexes = _index_definitions(conn)
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
+    assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
+    for table, rows in before.items():
+        if table != "knowledge_tag":
+            assert after[table] == rows, table
+    # Each tag keeps its row and gains its entry's day.
+    assert {
+        (dict(r)["entry_id"], dict(r)["tag"], str(dict(r)["created_on"])) for r in after["knowledge_tag"]
+    } == {
+        (1, "ældre", "2013-01-20"),
+        (1, "kol", "2013-01-20"),
+        (2, "ældre", "2013-02-03"),
+    }
+    assert {dict(r)["id"] for r in after["knowledge_tag"]} == {dict(r)["id"] for r in before["knowledge_tag"]}
+    assert "ix_knowledge_answer_entry_lab" not in indexes
+    assert "ix_knowledge_tag_tag" not in indexes
+    assert "ix_change_log_actor" not in indexes
+    assert "(entry_id, lab_id, " in indexes["ix_knowledge_answer_entry_lab_on"]
+    assert "(tag, created_on, entry_id)" in indexes["ix_knowledge_tag_tag_created_on"]
+    assert "lower(" in indexes["ix_change_log_actor_at"]
+    with engine.begin() as conn:
+        found = (
+            conn.execute(sa.text("SELECT key FROM change_log WHERE lower(actor) = 'signe-aagaard'"))
+            .scalars()
+            .all()
+        )
+        assert found == ["HJEM"]
+    # And back: the 0005 indexes return, tags lose only the new column.
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(schema.alembic_config(conn), "0005")
+    with engine.connect() as conn:
+        assert _rows(conn) == before
+        indexes = _index_definitions(conn)
+    assert {"ix_knowledge_answer_entry_lab", "ix_knowledge_tag_tag", "ix_change_log_actor"} <= set(indexes)
+    engine.dispose()
+    if backend == "postgresql":
+        server.drop_database(name)

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Index, MetaData, UniqueConstraint
+from sqlalchemy import Index, MetaData, UniqueConstraint, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -252,11 +252,17 @@ class KnowledgeEntry(SQLModel, table=True):
 
 class KnowledgeTag(SQLModel, table=True):
     __tablename__ = "knowledge_tag"
-    __table_args__ = (UniqueConstraint("entry_id", "tag", name="uq_knowledge_tag_entry_tag"),)
+    __table_args__ = (
+        UniqueConstraint("entry_id", "tag", name="uq_knowledge_tag_entry_tag"),
+        # knowledge list --tag: a tag's entries newest first, without reading them all.
+        Index("ix_knowledge_tag_tag_created_on", "tag", "created_on", "entry_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="knowledge_entry.id")
-    tag: str = Field(index=True, max_length=64)
+    tag: str = Field(max_length=64)
+    # The entry's created_on (which never changes), so the index above holds the list's order.
+    created_on: date
 
 
 class KnowledgeRevision(SQLModel, table=True):
@@ -299,7 +305,8 @@ class KnowledgeAnswer(SQLModel, table=True):
 
     __tablename__ = "knowledge_answer"
     __table_args__ = (
-        Index("ix_knowledge_answer_entry_lab", "entry_id", "lab_id"),
+        # A share's answers in order: its latest is one seek (knowledge-flow, inbox).
+        Index("ix_knowledge_answer_entry_lab_on", "entry_id", "lab_id", "on"),
         # A lab's answers by day: what it adopted during a sprint.
         Index("ix_knowledge_answer_lab_on", "lab_id", "on"),
     )
@@ -322,13 +329,17 @@ class ChangeLog(SQLModel, table=True):
     """
 
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_lab_at", "lab", "at"),)
+    __table_args__ = (
+        Index("ix_change_log_lab_at", "lab", "at"),
+        # log --actor matches in any case: the index holds the lower-cased actor.
+        Index("ix_change_log_actor_at", text("lower(actor)"), "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # When it was saved (UTC), not the --on day the change happened on the board.
     at: datetime = Field(default_factory=utcnow, index=True)
     # --as, LABLOG_USER, the config file's user or the OS user: a shared store has many.
-    actor: str = Field(max_length=64, index=True)
+    actor: str = Field(max_length=64)
     # The table, e.g. backlog_item, and the row as users name it, e.g. HJBH-12.
     entity: str = Field(max_length=32)
     key: str = Field(max_length=160)

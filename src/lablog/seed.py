@@ -513,7 +513,7 @@ def programme(items: int = 250_000, *, seed: int = 7) -> Iterator[Batch]:
             }
         )
         for t in tags:
-            rows["knowledge_tag"].append({"entry_id": entry_id, "tag": t})
+            rows["knowledge_tag"].append({"entry_id": entry_id, "tag": t, "created_on": made})
         for target in rnd.sample(range(1, LABS + 1), 3):
             if target == lab_id:
                 continue

@@ -172,6 +172,18 @@ def test_inbox_lists_unanswered_shares_newest_first(network):
     assert "Nothing waiting for INDL" in network("knowledge inbox INDL").stdout
 
 
+def test_inbox_shows_the_newest_unless_limit_says_otherwise(network):
+    run = network("knowledge inbox UDSK --limit 1 --json")
+    assert ([r["key"] for r in run.json()], run.stderr) == (
+        ["K-3"],
+        "Showing the newest 1 entries waiting; --limit 0 shows them all\n",
+    )
+    run = network("knowledge inbox UDSK --limit 0 --json")
+    assert ([r["key"] for r in run.json()], run.stderr) == (["K-3", "K-2"], "")
+    run = network("knowledge inbox UDSK --limit 2 --json")
+    assert ([r["key"] for r in run.json()], run.stderr) == (["K-3", "K-2"], "")
+
+
 def test_show_renders_markdown_with_sharing_and_history(network):
     out = network("knowledge show K-1").stdout
     assert "K-1  Tovholder ved udskrivning  [model]" in out

@@ -237,8 +237,17 @@ def share(
 
 
 @app.command("inbox")
-def inbox(ctx: typer.Context, lab: LabArg, json: JsonOpt = False) -> None:
+def inbox(
+    ctx: typer.Context,
+    lab: LabArg,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="At most this many, newest first; 0 for all.")
+    ] = 50,
+    json: JsonOpt = False,
+) -> None:
     """What other labs shared with a lab that it has not answered yet, newest first.
+
+    The newest 50 unless --limit says otherwise.
 
     Example: lablog knowledge inbox INDL
     """
@@ -246,7 +255,11 @@ def inbox(ctx: typer.Context, lab: LabArg, json: JsonOpt = False) -> None:
     from lablog.services import knowledge
 
     with session(ctx, write=False) as s:
-        rows = knowledge.inbox(s, lab=lab)
+        # One more than shown, to know whether to say there are more.
+        rows = knowledge.inbox(s, lab=lab, limit=limit + 1 if limit else None)
+    if limit and len(rows) > limit:
+        rows = rows[:limit]
+        notice(f"Showing the newest {limit} entries waiting; --limit 0 shows them all")
     if json:
         return emit_json(rows)
     render.inbox(console(), lab.upper(), rows)

@@ -84,7 +84,7 @@ def _set_tags(session: Session, row: KnowledgeEntry, tags: list[str]) -> None:
         session.delete(old)
     session.flush()
     for t in tags:
-        session.add(KnowledgeTag(entry_id=row.id, tag=t))
+        session.add(KnowledgeTag(entry_id=row.id, tag=t, created_on=row.created_on))
     # The full-text index reads the tags from the entry row itself.
     row.tags_text = " ".join(tags)
     session.add(row)
@@ -256,7 +256,7 @@ def add(
     session.add(row)
     session.flush()
     for t in tag_list:
-        session.add(KnowledgeTag(entry_id=row.id, tag=t))
+        session.add(KnowledgeTag(entry_id=row.id, tag=t, created_on=row.created_on))
     session.flush()
     return _reads(session, [row])[0]
 
@@ -381,17 +381,21 @@ def _entry_query(
     since: date | None = None,
 ):
     query = sa.select(*_READ_COLUMNS)
+    if tag is not None:
+        # Along the tag's (tag, created_on) index, newest first: --limit stops the read.
+        query = query.join(KnowledgeTag, KnowledgeTag.entry_id == KnowledgeEntry.id).where(
+            KnowledgeTag.tag == norm_tag(tag)
+        )
+        order = (KnowledgeTag.created_on.desc(), KnowledgeTag.entry_id.desc())
+    else:
+        order = (KnowledgeEntry.created_on.desc(), KnowledgeEntry.id.desc())
     if lab is not None:
         query = query.where(KnowledgeEntry.lab_id == refs.lab(session, lab).id)
     if kind is not None:
         query = query.where(KnowledgeEntry.kind == norm_kind(kind))
     if since is not None:
         query = query.where(KnowledgeEntry.created_on >= since)
-    if tag is not None:
-        query = query.where(
-            KnowledgeEntry.id.in_(select(KnowledgeTag.entry_id).where(KnowledgeTag.tag == norm_tag(tag)))
-        )
-    return query.order_by(KnowledgeEntry.created_on.desc(), KnowledgeEntry.id.desc())
+    return query.order_by(*order)
 
 
 def _stream_reads(session: Session, query) -> Iterator[KnowledgeRead]:
@@ -542,12 +546,16 @@ def answer(
     )
 
 
-def inbox(session: Session, *, lab: str) -> list[InboxRead]:
-    """What was shared with a lab that it has not answered yet, newest first; raises NotFound."""
+def inbox(session: Session, *, lab: str, limit: int | None = None) -> list[InboxRead]:
+    """What was shared with a lab and not answered yet, newest first, at most `limit`; raises NotFound."""
     receiver = refs.lab(session, lab)
-    answered = select(KnowledgeAnswer.entry_id).where(KnowledgeAnswer.lab_id == receiver.id)
+    # Per share, newest first, one seek into the (entry_id, lab_id, on) index:
+    # with --limit the read stops there instead of reading every answer the lab gave.
+    answered = sa.select(KnowledgeAnswer.id).where(
+        KnowledgeAnswer.entry_id == KnowledgeShare.entry_id, KnowledgeAnswer.lab_id == KnowledgeShare.lab_id
+    )
     # Only the columns shown: never an entry's body, nor a share or entry object per row.
-    rows = session.execute(
+    query = (
         sa.select(
             KnowledgeEntry.id,
             KnowledgeEntry.lab_id,
@@ -556,9 +564,12 @@ def inbox(session: Session, *, lab: str) -> list[InboxRead]:
             KnowledgeShare.shared_on,
         )
         .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id)
-        .where(KnowledgeShare.lab_id == receiver.id, KnowledgeShare.entry_id.not_in(answered))
+        .where(KnowledgeShare.lab_id == receiver.id, ~answered.exists())
         .order_by(KnowledgeShare.shared_on.desc(), KnowledgeShare.id.desc())
-    ).all()
+    )
+    if limit:
+        query = query.limit(limit)
+    rows = session.execute(query).all()
     codes = _lab_codes(session)
     tags = _tags_of(session, [r.id for r in rows])
     return [
@@ -582,9 +593,8 @@ def search(session: Session, **options) -> list[SearchHit]:
 def _latest_status(entry_id, lab_id, until: date | None):
     """The status of a lab's latest answer to an entry, as it stood on `until`: a scalar subquery."""
     a = aliased(KnowledgeAnswer)
-    # `lab_id + 0`: without it SQLite walks the lab's whole (lab_id, on) index to
-    # save sorting the two or three answers the (entry_id, lab_id) index finds.
-    query = sa.select(a.status).where(a.entry_id == entry_id, a.lab_id + 0 == lab_id)
+    # One seek: the share's answers lie in (entry_id, lab_id, on) order, the latest last.
+    query = sa.select(a.status).where(a.entry_id == entry_id, a.lab_id == lab_id)
     if until is not None:
         query = query.where(a.on <= until)
     return query.order_by(a.on.desc(), a.id.desc()).limit(1).scalar_subquery()

@@ -592,7 +592,7 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
             updated_at=e.updated_at,
         )
         for tag in e.tags:
-            add("knowledge_tag", entry_id=e.number, tag=tag)
+            add("knowledge_tag", entry_id=e.number, tag=tag, created_on=e.created_on)
         for r in e.revisions:
             add(
                 "knowledge_revision",
