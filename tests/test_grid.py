@@ -288,3 +288,72 @@ def test_print_in_chunks_writes_what_console_print_writes(color):
         outputs.append(out.getvalue())
     assert outputs[0] == outputs[1]
     assert ("\x1b[1m" in outputs[0]) is color  # the bold header (the tests run with NO_COLOR)
+
+
+def _entries(n: int, *, long_at: int | None = None):
+    """Rows of a knowledge list; the row at long_at has a title wider than any before it."""
+    for k in range(n):
+        title = f"Fælles øvelse {k:04} på tværs af sektorer"
+        if k == long_at:
+            title += " med hjemmesygeplejersken som tovholder og egen læge orienteret"
+        yield (f"K-{9999 - k}", "HJBH", title, Text("green", style="green"), "medicin, pleje")
+
+
+def _long_grid(rows, **kwargs) -> Grid:
+    table = _table("Key", "Lab", "Title", "Adopted by", "Tags")
+    table.add_rows(rows, **kwargs)
+    return table
+
+
+@pytest.mark.parametrize("width", [60, 100, 200])
+def test_a_streamed_table_prints_what_the_whole_table_prints_when_the_widths_agree(width):
+    whole = _table("Key", "Lab", "Title", "Adopted by", "Tags")
+    for row in _entries(1200, long_at=3):
+        whole.add_row(*row)
+    streamed = _long_grid(_entries(1200, long_at=3), sample=50)
+    assert streamed.row_count == 50
+    assert render(streamed, width) == render(whole, width)
+
+
+def test_a_table_shorter_than_the_sample_prints_as_with_add_row():
+    for n in (0, 1, 49, 50):
+        whole = _table("Key", "Lab", "Title", "Adopted by", "Tags")
+        for row in _entries(n, long_at=n - 1):
+            whole.add_row(*row)
+        assert render(_long_grid(_entries(n, long_at=n - 1), sample=50), 200) == render(whole, 200)
+
+
+def test_rows_after_the_sample_are_read_as_the_table_prints_and_fit_its_widths():
+    read = []
+
+    def rows():
+        for k, row in enumerate(_entries(300, long_at=200)):
+            read.append(k)
+            yield row
+
+    table = _long_grid(rows(), sample=100)
+    assert len(read) == 100  # the rest wait for the printing
+    console = Console(file=io.StringIO(), width=200)
+    table.print(console)
+    assert len(read) == 300
+    lines = body(console.file.getvalue())
+    # The sample's widths hold: the longer title wraps in its column instead of widening it.
+    assert len(lines) == 302
+    assert lines[200:203] == [
+        " K-9799   HJBH   Fælles øvelse 0200 på tværs af sektorer   green        medicin, pleje",
+        "                 med hjemmesygeplejersken som tovholder",
+        "                 og egen læge orienteret",
+    ]
+    assert lines[:200] == render(_long_grid(_entries(200), sample=200), 200).split("\n")[3:-2]
+    with pytest.raises(ValueError):
+        table.add_row("K-1")
+
+
+def test_a_streamed_table_prints_in_chunks_as_console_print_does():
+    outputs = []
+    for show in (lambda c, t: c.print(t), lambda c, t: t.print(c)):
+        out = io.StringIO()
+        show(Console(file=out, width=60), _long_grid(_entries(3000), sample=100))
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("\n") > 3000

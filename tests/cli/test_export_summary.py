@@ -391,3 +391,63 @@ def test_programme_report_markdown(sprints):
 def test_programme_period_must_make_sense(sprints):
     run = sprints("export programme --since 2026-11-01 --until 2026-10-01", ok=False)
     assert (run.exit_code, run.stderr) == (1, "Error: --until 2026-10-01 is before --since 2026-11-01\n")
+
+
+@pytest.fixture
+def seeded(cli, store, monkeypatch):
+    """A seeded programme with its years of history, as the benchmarks have it."""
+    from lablog import seed
+    from lablog.services import bulk, summaries
+
+    engine = store.engine()
+    with engine.begin() as conn:
+        bulk.load(conn, seed.programme(2000))
+    engine.dispose()
+    # Small batches, so that each lab's items cross batch boundaries.
+    monkeypatch.setattr(summaries, "BATCH", 7, raising=False)
+    return cli
+
+
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_programme_report_of_a_year_is_the_same_bytes(seeded, golden, fmt):
+    # A year of a seeded programme: some 700 items done, which the report
+    # reads lab by lab as it writes them.
+    out = seeded(f"export programme --since 2026-01-01 --format {fmt}").stdout
+    golden(f"programme-2026.{fmt}", out)
+    if fmt == "json":
+        report = json.loads(out)
+        assert report["totals"]["items_done"] == sum(len(lab["done"]) for lab in report["labs"]) > 500
+
+
+def test_a_bad_programme_template_is_one_line_and_writes_no_file(sprints, lablog_env):
+    bad = lablog_env / "bad.md.j2"
+    bad.write_text("# {{ r.since }\n")
+    run = sprints(f"export programme --template {bad}", ok=False)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.startswith(f"Error: The template {bad} has an error on line 1:")
+    typo = lablog_env / "typo.md.j2"
+    typo.write_text(
+        "{% for lab in r.labs %}{{ lab.code }} {{ lab.done | length }} {{ lab.nope }}{% endfor %}\n"
+    )
+    report = lablog_env / "status.md"
+    run = sprints(f"export programme --template {typo} -o {report}", ok=False)
+    assert run.exit_code == 1
+    assert run.stderr.startswith(f"Error: The template {typo} failed:") and "nope" in run.stderr
+    assert list(lablog_env.glob("*status*")) == []
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        [],
+        ["\n\n\n"],
+        ["\n", "a", "\n\n", "\n", "\nb\n\n\n\nc", "\n", "", "\n\n"],
+        ["---\n", "x: 1\n---\n\n", "\n", "# T\n\n\n\n", "| a |\n", "\n\n\n"],
+        ["\n\na\n\n\n", "\n", "b"],
+    ],
+)
+def test_the_programme_report_tidies_its_pieces_as_the_whole_text(pieces):
+    from lablog.render import markdown
+
+    whole = markdown._BLANK_LINES.sub("\n\n", "".join(pieces)).rstrip("\n") + "\n"
+    assert "".join(markdown.tidy(pieces)) == whole

@@ -170,7 +170,7 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _write_json_array(out, items: Iterable[Any], indent: str) -> None:
+def write_json_array(out, items: Iterable[Any], indent: str) -> None:
     """A JSON array as json.dumps(..., indent=2) writes it at `indent`, item by item."""
     first = True
     for item in items:
@@ -182,7 +182,7 @@ def _write_json_array(out, items: Iterable[Any], indent: str) -> None:
 
 def emit_json_list(items: Iterable[Any]) -> None:
     """A JSON array written item by item: the same text as emit_json(list(items)), in flat memory."""
-    _write_json_array(sys.stdout, items, "")
+    write_json_array(sys.stdout, items, "")
     sys.stdout.write("\n")
 
 
@@ -197,7 +197,7 @@ def emit_json_streaming(data: Any, field_name: str, items: Iterable[Any]) -> Non
     head, tail = json.dumps(doc, ensure_ascii=False, indent=2).split(json.dumps(marker), 1)
     out = sys.stdout
     out.write(head)
-    _write_json_array(out, items, "  ")
+    write_json_array(out, items, "  ")
     out.write(tail + "\n")
 
 

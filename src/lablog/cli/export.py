@@ -162,13 +162,38 @@ def programme(
 
     end = parse_date(ctx, until, "--until") or today(ctx)
     start = parse_date(ctx, since, "--since") or end - timedelta(days=27)
+    # Written while the read transaction is open: each lab's completed items are
+    # read as they are written, so a long period never has to be in memory.
     with session(ctx, write=False) as s:
         data = summaries.programme(s, since=start, until=end, today=today(ctx))
-    if fmt == SummaryFormat.json:
-        text = _json(data)
-    else:
-        text = markdown.programme_report(data, template=template, config_dir=config.config_dir())
-    _deliver(text, output, force)
+        if fmt == SummaryFormat.json:
+            with _streaming(output, force) as out:
+                _programme_json(data, out)
+        else:
+            chunks = markdown.programme_report_chunks(data, template=template, config_dir=config.config_dir())
+            with _streaming(output, force) as out:
+                out.writelines(chunks)
+    if output is not None:
+        notice(f"Wrote {output}")
+
+
+def _programme_json(report, out: TextIO) -> None:
+    """The report as _json writes it, each lab's completed items written as they are read."""
+    import json
+
+    from lablog.cli._common import write_json_array
+
+    markers = [f"\u0000done {n}\u0000" for n in range(len(report.labs))]
+    doc = report.model_copy(update={"labs": [lab.model_copy(update={"done": []}) for lab in report.labs]})
+    doc = doc.model_dump(mode="json")
+    for lab, marker in zip(doc["labs"], markers, strict=True):
+        lab["done"] = marker
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    for lab, marker in zip(report.labs, markers, strict=True):
+        head, text = text.split(json.dumps(marker), 1)
+        out.write(head)
+        write_json_array(out, lab.done, " " * 6)  # a lab's keys sit 6 deep: report, labs, lab
+    out.write(text + "\n")
 
 
 @app.command("all")

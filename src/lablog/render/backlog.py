@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from rich.console import Console
 from rich.text import Text
@@ -21,25 +21,31 @@ def items(console: Console, rows: Iterable[ItemRead]) -> None:
     count, total, unestimated = 0, 0.0, 0
     # One Text per status for the whole table: a table never changes its cells.
     statuses: dict[str, Text] = {}
-    for r in rows:
-        title: str | Text = r.title
-        if r.type != "story":
-            title = Text.assemble(r.title, (f" ({r.type})", "dim"))
-        status = statuses.get(r.status)
-        if status is None:
-            status = statuses[r.status] = Text(r.status, style=STATUS_STYLE.get(r.status, ""))
-        table.add_row(
-            r.key,
-            title,
-            fmt_points(r.points),
-            status,
-            r.owner or "",
-            str(r.sprint) if r.sprint else "",
-            " ".join(f"#{t}" for t in r.tags),
-        )
-        count += 1
-        total += r.points or 0
-        unestimated += r.points is None
+
+    def cells() -> Iterator[tuple]:
+        # Counted as the table reads them: a long history is never held whole.
+        nonlocal count, total, unestimated
+        for r in rows:
+            title: str | Text = r.title
+            if r.type != "story":
+                title = Text.assemble(r.title, (f" ({r.type})", "dim"))
+            status = statuses.get(r.status)
+            if status is None:
+                status = statuses[r.status] = Text(r.status, style=STATUS_STYLE.get(r.status, ""))
+            count += 1
+            total += r.points or 0
+            unestimated += r.points is None
+            yield (
+                r.key,
+                title,
+                fmt_points(r.points),
+                status,
+                r.owner or "",
+                str(r.sprint) if r.sprint else "",
+                " ".join(f"#{t}" for t in r.tags),
+            )
+
+    table.add_rows(cells())
     if not count:
         return empty(console, "No items match; add one with `lablog backlog add LAB TITLE`")
     table.print(console)

@@ -9,6 +9,12 @@ table line by line as Segments, so `console.print(grid)` styles it as before
 (no escape codes when the output is not a terminal, no colours under
 NO_COLOR).
 
+A long table need not be held at all: `add_rows` keeps the first SAMPLE rows,
+which size the columns, and reads the rest only as the table prints, each row
+laid out in those widths (wrapped or cut like any cell too wide for its column)
+and let go. A table of at most SAMPLE rows prints exactly as if every row had
+been added with `add_row`.
+
 Layout: a column is as wide as its widest line, capped by `max_width`. When the
 table is wider than the console, columns give up room in passes, widest first:
 free text (wrappable, uncapped) down to 20 cells and capped lists down to 10,
@@ -20,8 +26,8 @@ possible.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from itertools import islice
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Literal
 
 from rich.cells import cell_len, chop_cells, set_cell_size
@@ -40,6 +46,7 @@ Overflow = Literal["fold", "ellipsis"]
 EDGE = 1  # a blank cell at the left edge (and room for one at the right), as Rich's box has
 GAP = 3  # blanks between columns: Rich's padding of one either side of a blank divider
 ELLIPSIS = "…"
+SAMPLE = 500  # rows of a long table that size its columns; the rest stream through
 
 # The passes in which columns give up room, each a floor per kind of column:
 # free text (wrappable, uncapped), capped lists (wrappable, max_width) and
@@ -78,6 +85,8 @@ class Grid:
         self.title = title
         self.columns: list[Column] = []
         self.rows: list[tuple[Cell, ...]] = []
+        # Rows after the first SAMPLE given to add_rows, read while the table prints.
+        self._rest: Iterator[tuple[Cell, ...]] | None = None
 
     def add_column(
         self,
@@ -94,6 +103,27 @@ class Grid:
         self.columns.append(Column(header, no_wrap, max_width, overflow))
 
     def add_row(self, *cells: Cell) -> None:
+        if self._rest is not None:
+            raise ValueError("add_rows was given the table's last rows")
+        self.rows.append(self._row(cells))
+
+    def add_rows(self, rows: Iterable[Sequence[Cell]], *, sample: int | None = None) -> None:
+        """Add rows, however many: the table's first `sample` rows (SAMPLE) size its columns
+        and the rest are read only as it prints.
+
+        A table given more rows than that prints once; `row_count` counts the rows kept.
+        """
+        if self._rest is not None:
+            raise ValueError("add_rows was given the table's last rows")
+        sample = SAMPLE if sample is None else sample
+        rows = iter(rows)
+        for cells in islice(rows, max(sample - len(self.rows), 0)):
+            self.rows.append(self._row(cells))
+        if len(self.rows) >= sample:
+            self._rest = map(self._row, rows)
+
+    def _row(self, cells: Sequence[Cell]) -> tuple[Cell, ...]:
+        cells = tuple(cells)
         n = len(self.columns)
         if len(cells) > n:
             raise ValueError(f"a row of {len(cells)} cells for {n} columns")
@@ -101,7 +131,7 @@ class Grid:
             cells = cells + ("",) * (n - len(cells))
         if not all(type(cell) is str and cell.isprintable() for cell in cells):
             cells = tuple(map(_cell, cells))
-        self.rows.append(cells)
+        return cells
 
     @property
     def row_count(self) -> int:
@@ -197,7 +227,10 @@ class Grid:
         yield new_line
 
         layout = [(width, c.no_wrap, c.overflow == "fold") for c, width in zip(columns, widths, strict=True)]
-        for row in self.rows:
+        rows: Iterable[tuple[Cell, ...]] = self.rows
+        if self._rest is not None:
+            rows, self._rest = chain(self.rows, self._rest), iter(())
+        for row in rows:
             cells = []
             for cell, (width, no_wrap, fold) in zip(row, layout, strict=True):
                 if not cell:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from rich.console import Console
 from rich.text import Text
@@ -17,12 +17,10 @@ _MARKED = re.compile(r"\[([^\[\]]+)\]")
 
 
 def entries(console: Console, rows: Iterable[KnowledgeRead]) -> None:
-    """The entries as a table; `rows` is read once, as it streams in."""
+    """The entries as a table; `rows` is read once, as it streams in, and never held whole."""
     table = _table("Key", "Lab", "Title", "Kind", "Tags", "Recorded", "Shared with", "Adopted by")
-    count = 0
-    for r in rows:
-        count += 1
-        table.add_row(
+    table.add_rows(
+        (
             r.key,
             r.lab,
             r.title,
@@ -32,7 +30,9 @@ def entries(console: Console, rows: Iterable[KnowledgeRead]) -> None:
             ", ".join(r.shared_with),
             Text(", ".join(r.adopted_by), style="green"),
         )
-    if not count:
+        for r in rows
+    )
+    if not table.row_count:
         return empty(console, "No knowledge entries match: add one with `lablog knowledge add LAB TITLE`")
     table.print(console)
 
@@ -155,15 +155,20 @@ def flow(console: Console, f: FlowRead, not_adopted: Iterable[KnowledgeRead] | N
     table = _table(
         "Key", "Lab", "Title", "Shared with", title=f"Not adopted by any lab ({f.not_adopted_count})"
     )
-    for e in f.not_adopted if not_adopted is None else not_adopted:
-        table.add_row(e.key, e.lab, e.title, ", ".join(e.shared_with) or Text("nobody", style="yellow"))
-        listed += 1
-    if listed < f.not_adopted_count:
-        more = f.not_adopted_count - listed
-        table.add_row(
-            Text("…", style="dim"), "", Text(f"… and {more} more (--limit 0 lists them all)", style="dim")
-        )
-    if listed or f.not_adopted_count:
+
+    def cells() -> Iterator[tuple]:
+        # Counted as the table reads them: the list is never held whole.
+        nonlocal listed
+        for e in f.not_adopted if not_adopted is None else not_adopted:
+            listed += 1
+            yield (e.key, e.lab, e.title, ", ".join(e.shared_with) or Text("nobody", style="yellow"))
+        if listed < f.not_adopted_count:
+            more = f.not_adopted_count - listed
+            note = Text(f"… and {more} more (--limit 0 lists them all)", style="dim")
+            yield (Text("…", style="dim"), "", note)
+
+    table.add_rows(cells())
+    if table.row_count:
         table.print(console)
     if f.labs_sharing_nothing:
         console.print(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ _INLINE = re.compile(r"([\\`*_\[\]|~])")
 _LEADING = re.compile(r"^(#{1,6}(?=\s|$)|[-+=](?=\s|$)|[-+=]{2,}|(\d{1,9})([.)]))")
 # Line separators YAML and Markdown read as line breaks, besides \n.
 _BREAKS = re.compile(r"[\r\u0085\u2028\u2029]\n?")
+# More than one blank line in a row, which a template's loops and conditions leave behind.
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def _entities(text: str) -> str:
@@ -195,7 +198,7 @@ def render(text: str, origin: str, **data: Any) -> str:
     except jinja2.TemplateError as e:
         raise LablogError(f"The template {origin} failed: {e}") from e
     # One newline at the end, none doubled up: the bytes diff cleanly.
-    out = re.sub(r"\n{3,}", "\n\n", out)
+    out = _BLANK_LINES.sub("\n\n", out)
     return out.rstrip("\n") + "\n"
 
 
@@ -204,9 +207,48 @@ def sprint_summary(summary: Any, *, template: Path | None = None, config_dir: Pa
     return render(text, origin, s=summary, summary=summary)
 
 
+def render_chunks(text: str, origin: str, **data: Any) -> Iterator[str]:
+    """`render`, piece by piece as the template writes it: a long report is never held whole.
+
+    A broken template is the same clear error, raised before the first piece
+    when the template does not compile, and where it fails otherwise.
+    """
+    import jinja2
+
+    try:
+        pieces = _compile(text).generate(**data)
+        yield from tidy(pieces)
+    except jinja2.TemplateSyntaxError as e:
+        raise LablogError(f"The template {origin} has an error on line {e.lineno}: {e.message}") from e
+    except jinja2.TemplateError as e:
+        raise LablogError(f"The template {origin} failed: {e}") from e
+
+
+def tidy(pieces: Iterable[str]) -> Iterator[str]:
+    """What `render` makes of the joined pieces (runs of blank lines cut to one, one newline at
+    the end), piece by piece: newlines are held back until the text after them shows how many stay."""
+    held = 0
+    for piece in pieces:
+        body = piece.lstrip("\n")
+        held += len(piece) - len(body)
+        if not body:
+            continue
+        text = body.rstrip("\n")
+        yield "\n" * (held if held < 3 else 2) + _BLANK_LINES.sub("\n\n", text)
+        held = len(body) - len(text)
+    yield "\n"
+
+
 def programme_report(report: Any, *, template: Path | None = None, config_dir: Path | None = None) -> str:
+    return "".join(programme_report_chunks(report, template=template, config_dir=config_dir))
+
+
+def programme_report_chunks(
+    report: Any, *, template: Path | None = None, config_dir: Path | None = None
+) -> Iterator[str]:
+    """The programme report in pieces; the template is found (or refused) before the first."""
     text, origin = template_source("programme.md.j2", override=template, config_dir=config_dir)
-    return render(text, origin, r=report, report=report)
+    return render_chunks(text, origin, r=report, report=report)
 
 
 def strip_front_matter(text: str) -> str:

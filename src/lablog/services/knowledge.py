@@ -730,29 +730,45 @@ def digest(session: Session, *, since: date, until: date) -> DigestRead:
         raise InvalidValue(f"--until {until} is before --since {since}")
     labs = list(session.exec(select(Lab).order_by(Lab.code)))
     codes = {lab.id: lab.code for lab in labs}
-    shares = session.exec(
-        select(KnowledgeShare, KnowledgeEntry)
+    # Only the columns the digest shows, read in batches: an entry's body can be
+    # long, and a busy period has thousands of shares and answers.
+    shares = session.execute(
+        sa.select(
+            KnowledgeEntry.id,
+            KnowledgeEntry.lab_id,
+            KnowledgeEntry.title,
+            KnowledgeEntry.kind,
+            KnowledgeShare.lab_id,
+        )
         .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id)
         .where(KnowledgeShare.shared_on >= since, KnowledgeShare.shared_on <= until)
         .order_by(KnowledgeEntry.id, KnowledgeShare.id)
-    ).all()
-    shared: dict[int, dict[int, DigestShared]] = {}
-    for s, e in shares:
-        by_entry = shared.setdefault(e.lab_id, {})
-        prev = by_entry.get(e.id)
-        to = [*(prev.to if prev else []), codes[s.lab_id]]
-        by_entry[e.id] = DigestShared(key=key(e.id), title=e.title, kind=e.kind, to=sorted(to))
-    answers = session.exec(
-        select(KnowledgeAnswer, KnowledgeEntry)
+        .execution_options(yield_per=BATCH)
+    )
+    # source lab -> entry -> (title, kind, receiving labs), in entry order
+    shared: dict[int, dict[int, tuple[str, str, list[str]]]] = {}
+    for entry_id, source, title, kind, target in shares:
+        shared.setdefault(source, {}).setdefault(entry_id, (title, kind, []))[2].append(codes[target])
+    answers = session.execute(
+        sa.select(
+            KnowledgeEntry.id,
+            KnowledgeEntry.lab_id,
+            KnowledgeEntry.title,
+            KnowledgeAnswer.lab_id,
+            KnowledgeAnswer.status,
+            KnowledgeAnswer.on,
+            KnowledgeAnswer.note,
+        )
         .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeAnswer.entry_id)
         .where(KnowledgeAnswer.on >= since, KnowledgeAnswer.on <= until)
         .order_by(KnowledgeAnswer.on, KnowledgeAnswer.id)
-    ).all()
+        .execution_options(yield_per=BATCH)
+    )
     answered: dict[int, list[DigestAnswer]] = {}
-    for a, e in answers:
-        answered.setdefault(a.lab_id, []).append(
+    for entry_id, source, title, lab_id, status, on, note in answers:
+        answered.setdefault(lab_id, []).append(
             DigestAnswer(
-                key=key(e.id), title=e.title, from_lab=codes[e.lab_id], status=a.status, on=a.on, note=a.note
+                key=key(entry_id), title=title, from_lab=codes[source], status=status, on=on, note=note
             )
         )
     return DigestRead(
@@ -762,7 +778,10 @@ def digest(session: Session, *, since: date, until: date) -> DigestRead:
             DigestLab(
                 lab=lab.code,
                 name=lab.name,
-                shared=list(shared.get(lab.id, {}).values()),
+                shared=[
+                    DigestShared(key=key(entry_id), title=title, kind=kind, to=sorted(to))
+                    for entry_id, (title, kind, to) in shared.get(lab.id, {}).items()
+                ],
                 answers=answered.get(lab.id, []),
             )
             for lab in labs

@@ -1,11 +1,13 @@
 """Sprint summaries and the programme report: plain objects for the Markdown templates.
 
-Everything here is read in a fixed number of queries and sorted explicitly, so
-the same store always gives the same summary (and the same bytes once rendered).
+Everything here is read in a fixed number of queries (the programme report adds
+one per lab for its completed items, as they are written) and sorted explicitly,
+so the same store always gives the same summary (and the same bytes once rendered).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, union
@@ -46,6 +48,7 @@ PROGRAMME_FORMAT = "lablog-programme-report/1"
 SECTOR_ORDER = {s.value: i for i, s in enumerate(Sector)}
 VELOCITY_SPRINTS = 6
 TREND_SPRINTS = 3
+BATCH = 500  # rows read at a time where a period's items are streamed
 
 
 def sprint_summary(session: Session, *, lab: str, number: int | None, today: date) -> SprintSummary:
@@ -228,8 +231,76 @@ def _trend(values: list[float]) -> str | None:
     return "flat"
 
 
+class _DoneInPeriod:
+    """The items done in a period: counted and summed up front, each lab's read when they are written."""
+
+    def __init__(self, session: Session, *, since: date, until: date, codes: dict[int, str]) -> None:
+        self.session = session
+        self.codes = codes
+        self.where = (
+            BacklogItem.status == ItemStatus.done.value,
+            BacklogItem.done_on >= since,
+            BacklogItem.done_on <= until,
+        )
+        # lab id -> (items, points), the points added in the order the report lists
+        # the items, so the sum is the very float the items themselves add up to.
+        self.totals: dict[int, tuple[int, float]] = {}
+        for lab_id, points in session.exec(
+            select(BacklogItem.lab_id, BacklogItem.points)
+            .where(*self.where)
+            .order_by(BacklogItem.lab_id, BacklogItem.done_on, BacklogItem.number)
+            .execution_options(yield_per=BATCH)
+        ):
+            count, total = self.totals.get(lab_id, (0, 0))
+            self.totals[lab_id] = (count + 1, total + (points or 0))
+
+    def items(self, lab_id: int) -> Iterator[ProgrammeItem]:
+        # Only the columns the report shows (a done item's description can be
+        # long), streamed: a long period's items are never all in memory.
+        code = self.codes[lab_id]
+        for number, title, points, done_on in self.session.exec(
+            select(BacklogItem.number, BacklogItem.title, BacklogItem.points, BacklogItem.done_on)
+            .where(BacklogItem.lab_id == lab_id, *self.where)
+            .order_by(BacklogItem.done_on, BacklogItem.number)
+            .execution_options(yield_per=BATCH)
+        ):
+            yield ProgrammeItem(key=f"{code}-{number}", title=title, points=points, done_on=done_on)
+
+
+class DoneItems(list):
+    """A lab's items done in the period, read from the store each time they are iterated.
+
+    It stands in for the list ProgrammeLab.done is (templates take its length,
+    its truth and its items; the JSON encoder takes it for a list) without
+    holding the items; it is only good while the report's session is open.
+    """
+
+    def __init__(self, done: _DoneInPeriod, lab_id: int, count: int) -> None:
+        super().__init__()
+        self._done = done
+        self._lab_id = lab_id
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[ProgrammeItem]:
+        return self._done.items(self._lab_id) if self._count else iter(())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{self._count} items done>"
+
+
 def programme(session: Session, *, since: date, until: date, today: date) -> ProgrammeReport:
-    """The steering group's status report for a period; raises InvalidValue."""
+    """The steering group's status report for a period; raises InvalidValue.
+
+    Each lab's `done` is read as it is iterated: use the report while the session is open.
+    """
     if until < since:
         raise InvalidValue(f"--until {until} is before --since {since}")
     all_labs = list(session.exec(select(Lab).order_by(Lab.code)))
@@ -239,28 +310,8 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
     for s in session.exec(select(Sprint).order_by(Sprint.lab_id, Sprint.number)):
         by_lab_sprints.setdefault(s.lab_id, []).append(s)
 
-    done: dict[int, list[ProgrammeItem]] = {}
     codes = {lab.id: lab.code for lab in all_labs}
-    # Only the columns the report shows: a done item's description can be long.
-    for item in session.exec(
-        select(
-            BacklogItem.lab_id, BacklogItem.number, BacklogItem.title, BacklogItem.points, BacklogItem.done_on
-        )
-        .where(
-            BacklogItem.status == ItemStatus.done.value,
-            BacklogItem.done_on >= since,
-            BacklogItem.done_on <= until,
-        )
-        .order_by(BacklogItem.done_on, BacklogItem.lab_id, BacklogItem.number)
-    ):
-        done.setdefault(item.lab_id, []).append(
-            ProgrammeItem(
-                key=f"{codes[item.lab_id]}-{item.number}",
-                title=item.title,
-                points=item.points,
-                done_on=item.done_on,
-            )
-        )
+    done = _DoneInPeriod(session, since=since, until=until, codes=codes)
 
     current = sm.list_at(session, at=until)
     history = sm.history(session)
@@ -319,7 +370,7 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
         closed = [s for s in lab_sprints if s.status == SprintStatus.closed.value]
         velocity = [s.completed_points or 0.0 for s in closed[-TREND_SPRINTS:]]
         legs = {leg.value: sorted(coverage.get(lab.id, {}).get(leg.value, set())) for leg in Leg}
-        items = done.get(lab.id, [])
+        count, done_points = done.totals.get(lab.id, (0, 0))
         out.append(
             ProgrammeLab(
                 code=lab.code,
@@ -328,8 +379,8 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
                 sprint=sprints.to_read(shown, lab, today=today) if shown else None,
                 velocity=velocity,
                 trend=_trend(velocity),
-                done=items,
-                done_points=sum(i.points or 0 for i in items),
+                done=[],
+                done_points=done_points,
                 leads=sorted(a.handle for a in current if a.lab == lab.code and a.role == SmRole.lead.value),
                 co=sorted(a.handle for a in current if a.lab == lab.code and a.role == SmRole.co.value),
                 handovers=[a for a in handovers if a.lab == lab.code],
@@ -338,7 +389,7 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
                 knowledge_shared=shared_by.get(lab.id, 0),
                 knowledge_adopted=adopted.get(lab.id, 0),
                 knowledge_received=received.get(lab.id, 0),
-            )
+            ).model_copy(update={"done": DoneItems(done, lab.id, count)})
         )
     open_labs = [lab for lab in out if lab.status == "open"]
     closed_in_period = sum(
