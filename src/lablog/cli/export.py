@@ -184,8 +184,9 @@ def _programme_json(report, out: TextIO) -> None:
     from lablog.cli._common import write_json_array
 
     markers = [f"\u0000done {n}\u0000" for n in range(len(report.labs))]
-    doc = report.model_copy(update={"labs": [lab.model_copy(update={"done": []}) for lab in report.labs]})
-    doc = doc.model_dump(mode="json")
+    from lablog.shapes import to_jsonable
+
+    doc = to_jsonable(report.replace(labs=[lab.replace(done=[]) for lab in report.labs]))
     for lab, marker in zip(doc["labs"], markers, strict=True):
         lab["done"] = marker
     text = json.dumps(doc, ensure_ascii=False, indent=2)

@@ -379,7 +379,7 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
                 sprint=sprints.to_read(shown, lab, today=today) if shown else None,
                 velocity=velocity,
                 trend=_trend(velocity),
-                done=[],
+                done=DoneItems(done, lab.id, count),
                 done_points=done_points,
                 leads=sorted(a.handle for a in current if a.lab == lab.code and a.role == SmRole.lead.value),
                 co=sorted(a.handle for a in current if a.lab == lab.code and a.role == SmRole.co.value),
@@ -389,7 +389,7 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
                 knowledge_shared=shared_by.get(lab.id, 0),
                 knowledge_adopted=adopted.get(lab.id, 0),
                 knowledge_received=received.get(lab.id, 0),
-            ).model_copy(update={"done": DoneItems(done, lab.id, count)})
+            )
         )
     open_labs = [lab for lab in out if lab.status == "open"]
     closed_in_period = sum(
