@@ -91,6 +91,8 @@ def connect(engine, store: StoreURL):
     try:
         conn = engine.connect()
     except (sa.exc.OperationalError, sa.exc.InterfaceError) as e:
-        raise backends.for_store(store).connection_error(store, e) from e
+        backend = backends.for_store(store)
+        # A store busy past the lock timeout is a conflict to retry (exit 3), not a broken store.
+        raise (backend.translate(e) or backend.connection_error(store, e)) from e
     with conn:
         yield conn
