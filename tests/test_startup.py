@@ -62,6 +62,8 @@ READS = [
     ["sprint", "show", "HJBH"],
     ["sprint", "show", "HJBH", "--json"],
     ["sprint", "show", "HJBH", "2"],
+    ["report", "velocity", "HJBH"],
+    ["report", "velocity", "HJBH", "--json"],
 ]
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.columns import Columns
 from rich.console import Console, Group
-from rich.panel import Panel
 from rich.text import Text
 
 from lablog.dates import iso_week
@@ -41,6 +39,10 @@ def _card(item: SprintItemRead) -> Text:
 
 
 def board(console: Console, detail: SprintDetail) -> None:
+    # Here rather than at the top: velocity and the sprint list print tables only.
+    from rich.columns import Columns
+    from rich.panel import Panel
+
     s = detail.sprint
     console.print(heading(s))
     console.print(f"Goal: {s.goal}" if s.goal else Text("No sprint goal set.", style="yellow"))
