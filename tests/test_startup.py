@@ -59,6 +59,11 @@ READS = [
     ["lab", "list", "--json"],
     ["knowledge", "search", "medicin*", "--lab", "HJBH", "--since", "2026-01-01"],
     ["knowledge", "search", "medicin*", "--json"],
+    ["sprint", "show", "HJBH"],
+    ["sprint", "show", "HJBH", "--json"],
+    ["sprint", "show", "HJBH", "2"],
+    ["report", "velocity", "HJBH"],
+    ["report", "velocity", "HJBH", "--json"],
 ]
 
 

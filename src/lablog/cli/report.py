@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from lablog.cli._common import JsonOpt, console, emit_json, emit_json_streaming, parse_date, session, today
+from lablog.cli._common import (
+    JsonOpt,
+    console,
+    emit_json,
+    emit_json_streaming,
+    parse_date,
+    reading,
+    session,
+    today,
+)
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Reports across sprints and labs.")
 
@@ -25,11 +34,11 @@ def velocity(
 
     Example: lablog report velocity HJBH --last 4
     """
+    from lablog.queries import reports
     from lablog.render import sprints as render
-    from lablog.services import reports
 
-    with session(ctx, write=False) as s:
-        data = reports.velocity(s, lab=lab, last=last)
+    with reading(ctx) as r:
+        data = reports.velocity(r, lab=lab, last=last)
     if json:
         return emit_json(data)
     render.velocity(console(), data)

@@ -14,6 +14,7 @@ from lablog.cli._common import (
     emit_json,
     notice,
     parse_date,
+    reading,
     session,
     today,
 )
@@ -141,11 +142,11 @@ def show(ctx: typer.Context, lab: LabArg, number: NumberArg = None, json: JsonOp
 
     Example: lablog sprint show HJBH
     """
+    from lablog.queries import sprints
     from lablog.render import sprints as render
-    from lablog.services import sprints
 
-    with session(ctx, write=False) as s:
-        detail = sprints.detail(s, lab=lab, number=number, today=today(ctx))
+    with reading(ctx) as r:
+        detail = sprints.detail(r, lab=lab, number=number, today=today(ctx))
     if json:
         return emit_json(detail)
     render.board(console(), detail)

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import difflib
+from typing import NamedTuple
 
 from lablog.errors import NotFound
+
+
+class LabRef(NamedTuple):
+    id: int
+    code: str
 
 
 def candidates(typed: str, known: list[str], what: str, plural: str) -> str:
@@ -18,11 +24,21 @@ def candidates(typed: str, known: list[str], what: str, plural: str) -> str:
     return f"No {what} {typed!r}; known {plural}: {shown}"
 
 
+def lab(reader, ref: str) -> LabRef:
+    """The lab with this code (any case); raises NotFound listing candidates."""
+    code = ref.strip().upper()
+    found = reader.rows("SELECT id, code FROM lab WHERE code = :code", code=code)
+    if not found:
+        raise unknown_lab(reader, code)
+    return LabRef(*found[0])
+
+
 def lab_id(reader, ref: str) -> int:
     """The id of the lab with this code (any case); raises NotFound listing candidates."""
-    code = ref.strip().upper()
-    found = reader.rows("SELECT id FROM lab WHERE code = :code", code=code)
-    if not found:
-        known = [c for (c,) in reader.rows("SELECT code FROM lab ORDER BY code")]
-        raise NotFound(candidates(code, known, "lab", "labs"))
-    return found[0][0]
+    return lab(reader, ref).id
+
+
+def unknown_lab(reader, code: str) -> NotFound:
+    """The error for a lab code that matches no lab: the closest codes, else the known ones."""
+    known = [c for (c,) in reader.rows("SELECT code FROM lab ORDER BY code")]
+    return NotFound(candidates(code, known, "lab", "labs"))

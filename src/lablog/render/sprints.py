@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.columns import Columns
 from rich.console import Console, Group
-from rich.panel import Panel
 from rich.text import Text
 
 from lablog.dates import iso_week
+from lablog.render.points import fmt_points
 from lablog.render.tables import _table, empty
-from lablog.services.backlog import fmt_points
 from lablog.shapes import BurndownRead, SprintDetail, SprintItemRead, SprintRead, VelocityRead
 
 
@@ -40,7 +38,46 @@ def _card(item: SprintItemRead) -> Text:
     return text
 
 
+class _SideBySide:
+    """Panels of one width next to each other, on more rows when the console is narrow.
+
+    Lays them out as rich's Columns does, without the table Columns builds them
+    with: importing rich.table costs `sprint show` more than its queries.
+    """
+
+    def __init__(self, panels: list, width: int):
+        self.panels, self.width = panels, width
+
+    def __rich_console__(self, console: Console, options):
+        from rich.segment import Segment
+
+        width = self.width
+        if width > options.max_width:
+            # Not even one fits: Columns shrinks it, as it always has.
+            from rich.columns import Columns
+
+            yield Columns(self.panels)
+            return
+        per_row = min(len(self.panels), (options.max_width + 1) // (width + 1))
+        cell = options.update(
+            width=width, justify="left", no_wrap=False, overflow="ellipsis", height=None, highlight=False
+        )
+        blank = [Segment(" " * width)]
+        for start in range(0, len(self.panels), per_row):
+            cells = [console.render_lines(p, cell) for p in self.panels[start : start + per_row]]
+            cells += [[blank]] * (per_row - len(cells))
+            for line in range(max(len(c) for c in cells)):
+                for i, lines in enumerate(cells):
+                    if i:
+                        yield Segment(" ")
+                    yield from lines[line] if line < len(lines) else blank
+                yield Segment.line()
+
+
 def board(console: Console, detail: SprintDetail) -> None:
+    # Here rather than at the top: velocity and the sprint list print tables only.
+    from rich.panel import Panel
+
     s = detail.sprint
     console.print(heading(s))
     console.print(f"Goal: {s.goal}" if s.goal else Text("No sprint goal set.", style="yellow"))
@@ -51,7 +88,7 @@ def board(console: Console, detail: SprintDetail) -> None:
         cards = [_card(i) for i in in_scope if i.status == status]
         body = Group(*cards) if cards else Text("–", style="dim")
         columns.append(Panel(body, title=f"{title} ({len(cards)})", title_align="left", width=width))
-    console.print(Columns(columns))
+    console.print(_SideBySide(columns, width))
     dropped = [i for i in in_scope if i.status == "dropped"]
     if dropped:
         console.print(Text("Dropped: " + ", ".join(i.key for i in dropped), style="dim"))

@@ -10,7 +10,9 @@ from sqlmodel import Session, select
 
 from lablog.errors import InvalidValue, NotFound
 from lablog.models import Lab, Organisation, Person
+from lablog.queries import refs as queries
 from lablog.queries.refs import candidates
+from lablog.reader import SessionReader
 
 _DANISH = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa", "ß": "ss"})
 CODE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -49,8 +51,7 @@ def lab(session: Session, ref: str) -> Lab:
     code = ref.strip().upper()
     row = session.exec(select(Lab).where(Lab.code == code)).first()
     if row is None:
-        known = list(session.exec(select(Lab.code).order_by(Lab.code)))
-        raise NotFound(candidates(code, known, "lab", "labs"))
+        raise queries.unknown_lab(SessionReader(session), code)
     return row
 
 

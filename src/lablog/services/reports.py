@@ -9,43 +9,16 @@ from sqlmodel import Session, select
 from lablog.dates import iso_week
 from lablog.enums import SprintStatus
 from lablog.errors import InvalidValue
-from lablog.models import ItemEvent, Sprint, SprintItem
+from lablog.models import ItemEvent, SprintItem
+from lablog.queries import reports as queries
+from lablog.reader import SessionReader
 from lablog.services import refs, sprints
-from lablog.shapes import BurndownDay, BurndownRead, VelocityRead, VelocityRow
+from lablog.shapes import BurndownDay, BurndownRead, VelocityRead
 
 
 def velocity(session: Session, *, lab: str, last: int = 6, up_to: int | None = None) -> VelocityRead:
     """Completed against committed points of the last N closed sprints (up to sprint `up_to`)."""
-    if last < 1:
-        raise InvalidValue("--last must be 1 or more")
-    the_lab = refs.lab(session, lab)
-    query = select(Sprint).where(Sprint.lab_id == the_lab.id, Sprint.status == SprintStatus.closed.value)
-    if up_to is not None:
-        # A summary of an old sprint shows the velocity as it stood then, so it never changes.
-        query = query.where(Sprint.number <= up_to)
-    rows = session.exec(query.order_by(Sprint.number.desc()).limit(last)).all()
-    sprints_ = [
-        VelocityRow(
-            number=s.number,
-            starts=s.starts,
-            ends=s.ends,
-            goal_met=s.goal_met,
-            committed=s.committed_points or 0.0,
-            completed=s.completed_points or 0.0,
-        )
-        for s in reversed(rows)
-    ]
-    done = [s.completed for s in sprints_]
-    committed = sum(s.committed for s in sprints_)
-    return VelocityRead(
-        lab=the_lab.code,
-        sprints=sprints_,
-        mean=round(sum(done) / len(done), 2) if done else None,
-        min=min(done) if done else None,
-        max=max(done) if done else None,
-        mean_committed=round(committed / len(sprints_), 2) if sprints_ else None,
-        completion_rate=round(sum(done) / committed, 3) if committed else None,
-    )
+    return queries.velocity(SessionReader(session), lab=lab, last=last, up_to=up_to)
 
 
 def burndown(session: Session, *, lab: str, number: int | None, today: date) -> BurndownRead:

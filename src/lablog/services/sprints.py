@@ -8,39 +8,20 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from lablog.dates import iso_week
 from lablog.enums import CarryOver, GoalMet, ItemStatus, SprintStatus
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
-from lablog.models import BacklogItem, Lab, Person, Sprint, SprintItem, SprintNote
+from lablog.models import BacklogItem, Lab, Sprint, SprintItem, SprintNote
+from lablog.queries import sprints as queries
+from lablog.reader import SessionReader
 from lablog.services import backlog, refs
-from lablog.shapes import RetroAction, RetroRead, SprintDetail, SprintItemRead, SprintRead
+from lablog.shapes import SprintDetail, SprintRead
 
 DAY = timedelta(days=1)
 OPEN = (SprintStatus.planned.value, SprintStatus.active.value)
 
 
 def to_read(sprint: Sprint, lab: Lab, *, today: date) -> SprintRead:
-    days_left = None
-    if sprint.status == SprintStatus.active.value:
-        days_left = max((sprint.ends - today).days, 0)
-    return SprintRead(
-        lab=lab.code,
-        number=sprint.number,
-        goal=sprint.goal,
-        starts=sprint.starts,
-        ends=sprint.ends,
-        start_week=iso_week(sprint.starts),
-        end_week=iso_week(sprint.ends),
-        status=sprint.status,
-        started_on=sprint.started_on,
-        closed_on=sprint.closed_on,
-        goal_met=sprint.goal_met,
-        outcome=sprint.outcome,
-        carry_over=sprint.carry_over,
-        committed_points=sprint.committed_points,
-        completed_points=sprint.completed_points,
-        days_left=days_left,
-    )
+    return queries.to_read(sprint, lab.code, today=today)
 
 
 def find(session: Session, lab: Lab, number: int | None = None, *, finished: bool = False) -> Sprint:
@@ -49,23 +30,8 @@ def find(session: Session, lab: Lab, number: int | None = None, *, finished: boo
     With finished=True the default skips planned sprints (for reviews and
     retrospectives, which follow a sprint). Raises NotFound.
     """
-    query = select(Sprint).where(Sprint.lab_id == lab.id)
-    if number is not None:
-        sprint = session.exec(query.where(Sprint.number == number)).first()
-        if sprint is None:
-            last = session.exec(select(func.max(Sprint.number)).where(Sprint.lab_id == lab.id)).one()
-            known = f"its sprints are 1–{last}" if last else "it has no sprints yet"
-            raise NotFound(f"{lab.code} has no sprint {number}; {known}")
-        return sprint
-    active = session.exec(query.where(Sprint.status == SprintStatus.active.value)).first()
-    if active is not None:
-        return active
-    if finished:
-        query = query.where(Sprint.status == SprintStatus.closed.value)
-    latest = session.exec(query.order_by(Sprint.number.desc()).limit(1)).first()
-    if latest is None:
-        raise NotFound(f"{lab.code} has no sprints yet; plan one with `lablog sprint plan {lab.code}`")
-    return latest
+    found = queries.find(SessionReader(session), lab, number, finished=finished)
+    return session.get(Sprint, found.id)
 
 
 def _overlap(session: Session, lab: Lab, starts: date, ends: date, *, exclude: int | None = None) -> None:
@@ -370,79 +336,12 @@ def detail(
     session: Session, *, lab: str, number: int | None, today: date, next_sprint: Sprint | None = None
 ) -> SprintDetail:
     """A sprint with its board, points, scope changes and notes; a closed one as it was frozen."""
-    the_lab = refs.lab(session, lab)
-    sprint = find(session, the_lab, number)
-    closed = sprint.status == SprintStatus.closed.value
-    rows = session.exec(
-        select(SprintItem, BacklogItem, Person.handle)
-        .join(BacklogItem, SprintItem.item_id == BacklogItem.id)
-        .join(Person, BacklogItem.owner_id == Person.id, isouter=True)
-        .where(SprintItem.sprint_id == sprint.id)
-        .order_by(BacklogItem.rank)
-    ).all()
-    items = []
-    for row, item, owner in rows:
-        items.append(
-            SprintItemRead(
-                key=f"{the_lab.code}-{item.number}",
-                title=row.final_title if closed and row.final_title is not None else item.title,
-                type=item.type,
-                points=row.final_points if closed else item.points,
-                status=(row.final_status or item.status) if closed else item.status,
-                owner=owner,
-                committed=row.committed,
-                committed_points=row.committed_points,
-                added_on=row.added_on,
-                removed_on=row.removed_on,
-                disposition=row.disposition,
-            )
-        )
-    in_scope = [i for i in items if i.removed_on is None]
-    started = sprint.status != SprintStatus.planned.value
-    committed = sprint.committed_points if started else sum(i.points or 0 for i in in_scope)
-    done = sum(i.points or 0 for i in in_scope if i.status == ItemStatus.done.value)
-    open_points = sum(
-        i.points or 0 for i in in_scope if i.status in (ItemStatus.todo.value, ItemStatus.doing.value)
-    )
-    notes = session.exec(
-        select(SprintNote)
-        .where(SprintNote.sprint_id == sprint.id)
-        .order_by(SprintNote.created_at, SprintNote.id)
-    ).all()
-    action_keys = {}
-    item_ids = [n.item_id for n in notes if n.item_id]
-    if item_ids:
-        action_keys = dict(
-            session.exec(select(BacklogItem.id, BacklogItem.number).where(BacklogItem.id.in_(item_ids))).all()
-        )
-    if next_sprint is None and closed and sprint.carry_over == CarryOver.next.value:
-        next_number = sprint.number + 1
-    else:
-        next_number = next_sprint.number if next_sprint else None
-    return SprintDetail(
-        sprint=to_read(sprint, the_lab, today=today),
-        items=items,
-        committed_points=committed or 0.0,
-        done_points=done,
-        remaining_points=open_points,
-        added_points=sum(
-            i.points or 0 for i in items if started and not i.committed and i.removed_on is None
-        ),
-        removed_points=sum(i.points or 0 for i in items if i.removed_on is not None),
-        review=[n.text for n in notes if n.kind == "review"],
-        retro=RetroRead(
-            went_well=[n.text for n in notes if n.kind == "went-well"],
-            improve=[n.text for n in notes if n.kind == "improve"],
-            actions=[
-                RetroAction(
-                    text=n.text,
-                    key=f"{the_lab.code}-{action_keys[n.item_id]}" if n.item_id in action_keys else None,
-                )
-                for n in notes
-                if n.kind == "action"
-            ],
-        ),
-        next_sprint=next_number if any(i.disposition == "carried-over" for i in items) else None,
+    return queries.detail(
+        SessionReader(session),
+        lab=lab,
+        number=number,
+        today=today,
+        next_number=next_sprint.number if next_sprint else None,
     )
 
 

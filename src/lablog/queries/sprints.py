@@ -1,0 +1,184 @@
+"""A sprint and its board: `sprint show`, and what the sprint verbs return."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from lablog.dates import iso_week
+from lablog.enums import CarryOver, ItemStatus, SprintStatus
+from lablog.errors import NotFound
+from lablog.queries import refs
+from lablog.reader import as_date
+from lablog.shapes import RetroAction, RetroRead, SprintDetail, SprintItemRead, SprintRead
+
+
+class SprintRow(NamedTuple):
+    id: int
+    number: int
+    goal: str | None
+    starts: date
+    ends: date
+    status: str
+    started_on: date | None
+    closed_on: date | None
+    goal_met: str | None
+    outcome: str | None
+    carry_over: str | None
+    committed_points: float | None
+    completed_points: float | None
+
+
+_COLUMNS = ", ".join(SprintRow._fields)
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def find(reader, lab, number: int | None = None, *, finished: bool = False) -> SprintRow:
+    """Sprint N of a lab (anything with .id and .code); without N the active one, else the latest.
+
+    With finished=True the default skips planned sprints (for reviews and
+    retrospectives, which follow a sprint). Raises NotFound.
+    """
+    query = f"SELECT {_COLUMNS} FROM sprint WHERE lab_id = :lab"
+    if number is not None:
+        found = reader.rows(query + " AND number = :number", lab=lab.id, number=number)
+        if not found:
+            last = reader.rows("SELECT max(number) FROM sprint WHERE lab_id = :lab", lab=lab.id)[0][0]
+            known = f"its sprints are 1–{last}" if last else "it has no sprints yet"
+            raise NotFound(f"{lab.code} has no sprint {number}; {known}")
+        return SprintRow(*found[0])
+    found = reader.rows(query + " AND status = :status LIMIT 1", lab=lab.id, status=SprintStatus.active.value)
+    if found:
+        return SprintRow(*found[0])
+    if finished:
+        found = reader.rows(
+            query + " AND status = :status ORDER BY number DESC LIMIT 1",
+            lab=lab.id,
+            status=SprintStatus.closed.value,
+        )
+    else:
+        found = reader.rows(query + " ORDER BY number DESC LIMIT 1", lab=lab.id)
+    if not found:
+        raise NotFound(f"{lab.code} has no sprints yet; plan one with `lablog sprint plan {lab.code}`")
+    return SprintRow(*found[0])
+
+
+def to_read(sprint, lab: str, *, today: date) -> SprintRead:
+    """A sprint (a SprintRow, or anything with its fields) of the lab with code `lab`."""
+    starts, ends = as_date(sprint.starts), as_date(sprint.ends)
+    days_left = None
+    if sprint.status == SprintStatus.active.value:
+        days_left = max((ends - today).days, 0)
+    return SprintRead(
+        lab=lab,
+        number=int(sprint.number),
+        goal=sprint.goal,
+        starts=starts,
+        ends=ends,
+        start_week=iso_week(starts),
+        end_week=iso_week(ends),
+        status=sprint.status,
+        started_on=as_date(sprint.started_on),
+        closed_on=as_date(sprint.closed_on),
+        goal_met=sprint.goal_met,
+        outcome=sprint.outcome,
+        carry_over=sprint.carry_over,
+        committed_points=_float(sprint.committed_points),
+        completed_points=_float(sprint.completed_points),
+        days_left=days_left,
+    )
+
+
+def detail(
+    reader, *, lab: str, number: int | None, today: date, next_number: int | None = None
+) -> SprintDetail:
+    """A sprint with its board, points, scope changes and notes; a closed one as it was frozen.
+
+    next_number is the sprint unfinished items were just carried into, when a
+    close made or chose it. Raises NotFound.
+    """
+    the_lab = refs.lab(reader, lab)
+    sprint = find(reader, the_lab, number)
+    closed = sprint.status == SprintStatus.closed.value
+    items = []
+    for (
+        item_number,
+        title,
+        type_,
+        points,
+        status,
+        owner,
+        final_title,
+        final_points,
+        final_status,
+        committed,
+        committed_points,
+        added_on,
+        removed_on,
+        disposition,
+    ) in reader.rows(
+        "SELECT backlog_item.number, backlog_item.title, backlog_item.type, backlog_item.points,"
+        " backlog_item.status, person.handle, sprint_item.final_title, sprint_item.final_points,"
+        " sprint_item.final_status, sprint_item.committed, sprint_item.committed_points,"
+        " sprint_item.added_on, sprint_item.removed_on, sprint_item.disposition"
+        " FROM sprint_item JOIN backlog_item ON backlog_item.id = sprint_item.item_id"
+        " LEFT JOIN person ON person.id = backlog_item.owner_id"
+        " WHERE sprint_item.sprint_id = :sprint ORDER BY backlog_item.rank",
+        sprint=sprint.id,
+    ):
+        items.append(
+            SprintItemRead(
+                key=f"{the_lab.code}-{item_number}",
+                title=final_title if closed and final_title is not None else title,
+                type=type_,
+                points=_float(final_points if closed else points),
+                status=(final_status or status) if closed else status,
+                owner=owner,
+                committed=bool(committed),
+                committed_points=_float(committed_points),
+                added_on=as_date(added_on),
+                removed_on=as_date(removed_on),
+                disposition=disposition,
+            )
+        )
+    in_scope = [i for i in items if i.removed_on is None]
+    started = sprint.status != SprintStatus.planned.value
+    committed = sprint.committed_points if started else sum(i.points or 0 for i in in_scope)
+    done = sum(i.points or 0 for i in in_scope if i.status == ItemStatus.done.value)
+    open_points = sum(
+        i.points or 0 for i in in_scope if i.status in (ItemStatus.todo.value, ItemStatus.doing.value)
+    )
+    # An action's key is that of the backlog item it became.
+    notes = reader.rows(
+        "SELECT sprint_note.kind, sprint_note.text, backlog_item.number FROM sprint_note"
+        " LEFT JOIN backlog_item ON backlog_item.id = sprint_note.item_id"
+        " WHERE sprint_note.sprint_id = :sprint ORDER BY sprint_note.created_at, sprint_note.id",
+        sprint=sprint.id,
+    )
+    if next_number is None and closed and sprint.carry_over == CarryOver.next.value:
+        next_number = sprint.number + 1
+    return SprintDetail(
+        sprint=to_read(sprint, the_lab.code, today=today),
+        items=items,
+        committed_points=float(committed or 0.0),
+        done_points=float(done),
+        remaining_points=float(open_points),
+        added_points=float(
+            sum(i.points or 0 for i in items if started and not i.committed and i.removed_on is None)
+        ),
+        removed_points=float(sum(i.points or 0 for i in items if i.removed_on is not None)),
+        review=[text for kind, text, _ in notes if kind == "review"],
+        retro=RetroRead(
+            went_well=[text for kind, text, _ in notes if kind == "went-well"],
+            improve=[text for kind, text, _ in notes if kind == "improve"],
+            actions=[
+                RetroAction(text=text, key=f"{the_lab.code}-{key}" if key is not None else None)
+                for kind, text, key in notes
+                if kind == "action"
+            ],
+        ),
+        next_sprint=next_number if any(i.disposition == "carried-over" for i in items) else None,
+    )
