@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 from rich.console import Console
 from rich.text import Text
 
+from lablog.points import fmt_points
 from lablog.render.grid import Grid
 from lablog.render.tables import _table, empty
-from lablog.services.backlog import fmt_points
 from lablog.shapes import ItemDetail, ItemRead
 
 STATUS_STYLE = {"todo": "", "doing": "cyan", "done": "green", "dropped": "dim"}

@@ -10,8 +10,8 @@ from rich.panel import Panel
 from rich.text import Text
 
 from lablog.dates import iso_week
+from lablog.points import fmt_points
 from lablog.render.tables import _table, empty
-from lablog.services.backlog import fmt_points
 from lablog.shapes import BurndownRead, SprintDetail, SprintItemRead, SprintRead, VelocityRead
 
 

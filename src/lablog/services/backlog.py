@@ -14,18 +14,13 @@ from sqlmodel import Session, select
 from lablog.enums import POINT_SCALE, ItemStatus, ItemType
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
 from lablog.models import BacklogItem, ItemEvent, ItemTag, Lab, Person, Sprint, utcnow
+from lablog.points import fmt_points
 from lablog.services import concurrency, ranking, refs
 from lablog.shapes import EventRead, ItemDetail, ItemRead
 
 KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})-(\d+)$")
 # Ranks longer than this trigger a one-off respacing of the lab's backlog.
 MAX_RANK = 24
-
-
-def fmt_points(points: float | None) -> str:
-    if points is None:
-        return ""
-    return f"{points:g}"
 
 
 def check_points(points: float | None) -> tuple[float | None, str | None]:
