@@ -59,6 +59,10 @@ READS = [
     ["lab", "list", "--json"],
     ["knowledge", "search", "medicin*", "--lab", "HJBH", "--since", "2026-01-01"],
     ["knowledge", "search", "medicin*", "--json"],
+    ["backlog", "list", "HJBH"],
+    ["backlog", "list", "HJBH", "--json"],
+    ["backlog", "list", "HJBH", "--all", "--tag", "retro"],
+    ["backlog", "list", "HJBH", "--all", "--owner", "mette-orum-holm", "--text", "pilot", "--json"],
 ]
 
 
