@@ -30,8 +30,9 @@ from sqlmodel import Session
 
 from lablog import db, schema, seed
 from lablog.queries.backlog import items as backlog_list
+from lablog.queries.sm import network as sm_network
 from lablog.reader import SessionReader
-from lablog.services import backlog, bulk, changelog, knowledge, labs, reports, sm, sprints, summaries
+from lablog.services import backlog, bulk, changelog, knowledge, labs, reports, sprints, summaries
 
 TODAY = date(2026, 11, 23)
 # Tables that grow with the programme: a plain SCAN of one of them reads it all.
@@ -79,7 +80,7 @@ COMMANDS = {
     "report knowledge-flow --since": lambda s, items: knowledge.flow(
         s, since=date(2026, 9, 28), until=TODAY, limit=20
     ),
-    "sm network": lambda s, items: sm.network(s, at=TODAY),
+    "sm network": lambda s, items: sm_network(SessionReader(s), at=TODAY),
     "log": lambda s, items: changelog.history(s, limit=50),
     "log --lab": lambda s, items: changelog.history(s, lab="HJEM1", limit=50),
     "log --actor": lambda s, items: changelog.history(s, actor="Bench", limit=50),

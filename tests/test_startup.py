@@ -63,6 +63,10 @@ READS = [
     ["backlog", "list", "HJBH", "--json"],
     ["backlog", "list", "HJBH", "--all", "--tag", "retro"],
     ["backlog", "list", "HJBH", "--all", "--owner", "mette-orum-holm", "--text", "pilot", "--json"],
+    ["sm", "network"],
+    ["sm", "network", "--json"],
+    ["sm", "list", "--lab", "HJBH"],
+    ["sm", "list", "--history", "--json"],
 ]
 
 
