@@ -29,7 +29,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from lablog import db, schema, seed
-from lablog.services import backlog, bulk, changelog, knowledge, labs, reports, sm, sprints, summaries
+from lablog.queries.backlog import items as backlog_list
+from lablog.queries.sm import network as sm_network
+from lablog.reader import SessionReader
+from lablog.services import backlog, bulk, changelog, knowledge, labs, reports, sprints, summaries
 
 TODAY = date(2026, 11, 23)
 # Tables that grow with the programme: a plain SCAN of one of them reads it all.
@@ -48,12 +51,16 @@ GROWING = (
 
 COMMANDS = {
     "lab list": lambda s, items: labs.list_all(s, today=TODAY),
-    "backlog list": lambda s, items: backlog.list_items(s, lab="HJEM1"),
-    "backlog list --status doing": lambda s, items: backlog.list_items(s, lab="HJEM1", status="doing"),
-    "backlog list --all --limit 20": lambda s, items: backlog.list_items(
-        s, lab="HJEM1", include_all=True, limit=20
+    "backlog list": lambda s, items: list(backlog_list(SessionReader(s), lab="HJEM1")),
+    "backlog list --status doing": lambda s, items: list(
+        backlog_list(SessionReader(s), lab="HJEM1", status="doing")
     ),
-    "backlog list --tag medicin": lambda s, items: backlog.list_items(s, lab="HJEM1", tag="medicin"),
+    "backlog list --all --limit 20": lambda s, items: list(
+        backlog_list(SessionReader(s), lab="HJEM1", include_all=True, limit=20)
+    ),
+    "backlog list --tag medicin": lambda s, items: list(
+        backlog_list(SessionReader(s), lab="HJEM1", tag="medicin")
+    ),
     "sprint show": lambda s, items: sprints.detail(s, lab="HJEM1", number=None, today=TODAY),
     "sprint show 2": lambda s, items: sprints.detail(s, lab="HJEM1", number=2, today=TODAY),
     "item done": lambda s, items: backlog.transition(
@@ -73,7 +80,7 @@ COMMANDS = {
     "report knowledge-flow --since": lambda s, items: knowledge.flow(
         s, since=date(2026, 9, 28), until=TODAY, limit=20
     ),
-    "sm network": lambda s, items: sm.network(s, at=TODAY),
+    "sm network": lambda s, items: sm_network(SessionReader(s), at=TODAY),
     "log": lambda s, items: changelog.history(s, limit=50),
     "log --lab": lambda s, items: changelog.history(s, lab="HJEM1", limit=50),
     "log --actor": lambda s, items: changelog.history(s, actor="Bench", limit=50),
@@ -137,15 +144,15 @@ RANKING = re.compile(r"SCAN knowledge_fts VIRTUAL TABLE INDEX \d+:\S*M")
 
 # The index each command must use, as its plan shows it.
 INDEXES = {
-    "backlog list": [
-        "SEARCH backlog_item USING INDEX ix_backlog_item_lab_status_rank (lab_id=? AND status=?)"
-    ],
+    "backlog list": ["SEARCH b USING INDEX ix_backlog_item_lab_status_rank (lab_id=? AND status=?)"],
     "backlog list --status doing": [
-        "SEARCH backlog_item USING INDEX ix_backlog_item_lab_status_rank (lab_id=? AND status=?)"
+        "SEARCH b USING INDEX ix_backlog_item_lab_status_rank (lab_id=? AND status=?)"
     ],
-    "backlog list --all --limit 20": ["SEARCH backlog_item USING INDEX ix_backlog_item_lab_rank (lab_id=?)"],
+    "backlog list --all --limit 20": ["SEARCH b USING INDEX ix_backlog_item_lab_rank (lab_id=?)"],
+    # From the lab's items to their tags, not from every item in the programme with the tag.
     "backlog list --tag medicin": [
-        "SEARCH backlog_item USING INDEX ix_backlog_item_lab_status_rank (lab_id=? AND status=?)"
+        "SEARCH b USING INDEX ix_backlog_item_lab_status_rank (lab_id=? AND status=?)",
+        "SEARCH t USING COVERING INDEX sqlite_autoindex_item_tag_1 (item_id=? AND tag=?)",
     ],
     "sprint show": ["SEARCH sprint_item USING INDEX ix_sprint_item_sprint_id (sprint_id=?)"],
     "item done": ["SEARCH backlog_item USING INDEX sqlite_autoindex_backlog_item_1 (lab_id=? AND number=?)"],

@@ -64,6 +64,14 @@ READS = [
     ["sprint", "show", "HJBH", "2"],
     ["report", "velocity", "HJBH"],
     ["report", "velocity", "HJBH", "--json"],
+    ["backlog", "list", "HJBH"],
+    ["backlog", "list", "HJBH", "--json"],
+    ["backlog", "list", "HJBH", "--all", "--tag", "retro"],
+    ["backlog", "list", "HJBH", "--all", "--owner", "mette-orum-holm", "--text", "pilot", "--json"],
+    ["sm", "network"],
+    ["sm", "network", "--json"],
+    ["sm", "list", "--lab", "HJBH"],
+    ["sm", "list", "--history", "--json"],
 ]
 
 

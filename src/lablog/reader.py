@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,19 @@ def as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return date.fromisoformat(str(value)[:10])
+
+
+def as_utc(value: Any) -> datetime | None:
+    """A timestamp column's value as an aware datetime in UTC, as the table classes return it.
+
+    SQLite keeps UTC without an offset ("2026-11-23 09:00:00.000000"); PostgreSQL
+    gives an aware datetime in the session's time zone.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
 
 
 def _sqlite_value(value: Any) -> Any:

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from lablog.cli._common import JsonOpt, actor, console, emit_json, emit_json_list, notice, session, today
+from lablog.cli._common import (
+    JsonOpt,
+    actor,
+    console,
+    emit_json,
+    emit_json_list,
+    notice,
+    reading,
+    session,
+    today,
+)
 from lablog.enums import ItemStatus, ItemType
 
 app = typer.Typer(
@@ -91,12 +101,12 @@ def list_(
 
     Example: lablog backlog list HJBH --tag medicin
     """
+    from lablog.queries import backlog
     from lablog.render import backlog as render
-    from lablog.services import backlog
 
-    with session(ctx, write=False) as s:
-        rows = backlog.iter_items(
-            s,
+    with reading(ctx) as r:
+        rows = backlog.items(
+            r,
             lab=lab,
             status=status.value if status else None,
             tag=tag,

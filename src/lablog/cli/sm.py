@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lablog.cli._common import JsonOpt, console, date_or_today, emit_json, notice, session
+from lablog.cli._common import JsonOpt, console, date_or_today, emit_json, notice, reading, session
 from lablog.enums import SmRole
 
 app = typer.Typer(
@@ -86,18 +86,18 @@ def list_(
 
     Example: lablog sm list --lab HJEM --at 2026-W40
     """
+    from lablog.queries import sm
     from lablog.render import tables
-    from lablog.services import sm
 
     if history and at:
         raise typer.BadParameter("give either --history or --at, not both", param_hint="--at")
     day = date_or_today(ctx, at, "--at")
-    with session(ctx, write=False) as s:
+    with reading(ctx) as r:
         role_value = role.value if role else None
         if history:
-            rows = sm.history(s, lab=lab, role=role_value)
+            rows = sm.history(r, lab=lab, role=role_value)
         else:
-            rows = sm.list_at(s, at=day, lab=lab, role=role_value)
+            rows = sm.list_at(r, at=day, lab=lab, role=role_value)
     if json:
         return emit_json(rows)
     title = "All assignments" if history else f"Scrum masters on {day}"
@@ -114,12 +114,12 @@ def network(
 
     Example: lablog sm network
     """
+    from lablog.queries import sm
     from lablog.render import tables
-    from lablog.services import sm
 
     day = date_or_today(ctx, at, "--at")
-    with session(ctx, write=False) as s:
-        net = sm.network(s, at=day)
+    with reading(ctx) as r:
+        net = sm.network(r, at=day)
     if json:
         return emit_json(net)
     tables.network(console(), net)

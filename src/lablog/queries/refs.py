@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from typing import NamedTuple
 
 from lablog.errors import NotFound
+
+_DANISH = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa", "ß": "ss"})
+
+
+def slugify(name: str) -> str:
+    """'Mette Ørum Holm' -> 'mette-orum-holm' (Danish letters transliterated)."""
+    text = unicodedata.normalize("NFKD", name.translate(_DANISH))
+    text = text.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 class LabRef(NamedTuple):
@@ -42,3 +53,30 @@ def unknown_lab(reader, code: str) -> NotFound:
     """The error for a lab code that matches no lab: the closest codes, else the known ones."""
     known = [c for (c,) in reader.rows("SELECT code FROM lab ORDER BY code")]
     return NotFound(candidates(code, known, "lab", "labs"))
+
+
+def person_id(reader, ref: str) -> int:
+    """The id of a person by handle, email or a unique handle prefix; raises NotFound when none or several."""
+    typed = ref.strip()
+    if "@" in typed:
+        found = reader.rows("SELECT id FROM person WHERE lower(email) = :email", email=typed.lower())
+        if not found:
+            raise NotFound(f"No person with email {typed!r}; see `lablog person list`")
+        return found[0][0]
+    handle = slugify(typed)
+    found = reader.rows("SELECT id FROM person WHERE handle = :handle", handle=handle)
+    if found:
+        return found[0][0]
+    if handle:
+        # A slug has only a-z, 0-9 and -, so nothing in it is a LIKE wildcard.
+        matches = reader.rows(
+            "SELECT id, handle FROM person WHERE handle LIKE :prefix ORDER BY handle LIMIT 6",
+            prefix=handle + "%",
+        )
+        if len(matches) == 1:
+            return matches[0][0]
+        if matches:
+            names = ", ".join(h for _, h in matches[:5])
+            raise NotFound(f"{typed!r} matches several people ({names}); give the whole handle")
+    known = [h for (h,) in reader.rows("SELECT handle FROM person ORDER BY handle")]
+    raise NotFound(candidates(handle or typed, known, "person", "people"))

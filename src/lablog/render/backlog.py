@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.text import Text
 
 from lablog.render.grid import Grid
+from lablog.render.points import fmt_points
 from lablog.render.tables import _table, empty
-from lablog.services.backlog import fmt_points
 from lablog.shapes import ItemDetail, ItemRead
 
 STATUS_STYLE = {"todo": "", "doing": "cyan", "done": "green", "dropped": "dim"}

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import heapq
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
-from itertools import islice
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from lablog.enums import POINT_SCALE, ItemStatus, ItemType
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
-from lablog.models import BacklogItem, ItemEvent, ItemTag, Lab, Person, Sprint, utcnow
+from lablog.models import BacklogItem, ItemEvent, ItemTag, Lab, Sprint, utcnow
+from lablog.queries import backlog as queries
+from lablog.reader import SessionReader
 from lablog.render.points import fmt_points
 from lablog.services import concurrency, ranking, refs
 from lablog.shapes import EventRead, ItemDetail, ItemRead
@@ -115,49 +115,10 @@ def record(
     )
 
 
-def to_reads(session: Session, items: Sequence[BacklogItem]) -> list[ItemRead]:
-    """Read shapes for many items with one query per related table, not per item."""
-    if not items:
-        return []
-    ids = [i.id for i in items]
-    labs = dict(session.exec(select(Lab.id, Lab.code).where(Lab.id.in_({i.lab_id for i in items}))).all())
-    owner_ids = {i.owner_id for i in items if i.owner_id}
-    owners = (
-        dict(session.exec(select(Person.id, Person.handle).where(Person.id.in_(owner_ids))).all())
-        if owner_ids
-        else {}
-    )
-    sprint_ids = {s for i in items for s in (i.sprint_id, i.origin_sprint_id) if s}
-    sprints = (
-        dict(session.exec(select(Sprint.id, Sprint.number).where(Sprint.id.in_(sprint_ids))).all())
-        if sprint_ids
-        else {}
-    )
-    tags: dict[int, list[str]] = {}
-    for item_id, tag in session.exec(
-        select(ItemTag.item_id, ItemTag.tag).where(ItemTag.item_id.in_(ids)).order_by(ItemTag.id)
-    ):
-        tags.setdefault(item_id, []).append(tag)
-    return [
-        ItemRead(
-            key=f"{labs[i.lab_id]}-{i.number}",
-            lab=labs[i.lab_id],
-            number=i.number,
-            title=i.title,
-            description=i.description,
-            type=i.type,
-            points=i.points,
-            status=i.status,
-            rank=i.rank,
-            owner=owners.get(i.owner_id),
-            tags=tags.get(i.id, []),
-            sprint=sprints.get(i.sprint_id),
-            origin_sprint=sprints.get(i.origin_sprint_id),
-            done_on=i.done_on,
-            created_at=i.created_at,
-        )
-        for i in items
-    ]
+def read(session: Session, item: BacklogItem) -> ItemRead:
+    """The read shape of one item, as `backlog list` shows it."""
+    session.flush()
+    return queries.reads(SessionReader(session), [item.id])[0]
 
 
 def _ranks(session: Session, lab_id: int) -> list[tuple[int, str]]:
@@ -249,72 +210,12 @@ def add(
     if points is not None:
         record(session, item, "points", on=on, actor=actor, new=points)
     session.flush()
-    return to_reads(session, [item])[0]
+    return read(session, item)
 
 
 def list_items(session: Session, **filters) -> list[ItemRead]:
-    """A lab's items in rank order, as a list (see iter_items for the filters)."""
-    return list(iter_items(session, **filters))
-
-
-# Rows read and turned into ItemRead at a time: a long backlog streams through
-# in batches, so memory stays flat however many items a lab has.
-BATCH = 500
-
-
-def iter_items(
-    session: Session,
-    *,
-    lab: str,
-    status: str | None = None,
-    tag: str | None = None,
-    owner: str | None = None,
-    text: str | None = None,
-    include_all: bool = False,
-    limit: int | None = None,
-) -> Iterator[ItemRead]:
-    """A lab's items in rank order; by default only those still to do (todo and doing).
-
-    Unknown names and bad values raise here, before the first item is read.
-    """
-    the_lab = refs.lab(session, lab)
-    if status:
-        try:
-            statuses = [ItemStatus(status.lower()).value]
-        except ValueError:
-            choices = ", ".join(s.value for s in ItemStatus)
-            raise InvalidValue(f"{status!r} is not a status; use one of {choices}") from None
-    elif include_all:
-        statuses = None
-    else:
-        statuses = [ItemStatus.todo.value, ItemStatus.doing.value]
-    query = select(BacklogItem).where(BacklogItem.lab_id == the_lab.id)
-    if tag:
-        tagged = select(ItemTag.item_id).where(ItemTag.tag == tag.strip().lower().lstrip("#"))
-        query = query.where(BacklogItem.id.in_(tagged))
-    if owner:
-        query = query.where(BacklogItem.owner_id == refs.person(session, owner).id)
-    # One query per status, merged: each reads its own run of the (lab, status,
-    # rank) index in order. With `status IN (…)` SQLite walks the lab's whole
-    # history by (lab, rank) instead, to save a sort: every done item of years.
-    queries = [query] if statuses is None else [query.where(BacklogItem.status == s) for s in statuses]
-    if limit and not text:
-        queries = [q.limit(limit) for q in queries]
-    return _stream(session, queries, text, limit)
-
-
-def _stream(session: Session, queries, text: str | None, limit: int | None) -> Iterator[ItemRead]:
-    runs = [session.exec(q.order_by(BacklogItem.rank).execution_options(yield_per=BATCH)) for q in queries]
-    items: Iterable[BacklogItem] = heapq.merge(*runs, key=lambda i: i.rank) if len(runs) > 1 else runs[0]
-    if text:
-        # casefold in Python: SQLite's LIKE and lower() fold ASCII only, not æøå.
-        needle = text.casefold()
-        items = (
-            i for i in items if needle in i.title.casefold() or needle in (i.description or "").casefold()
-        )
-    items = islice(items, limit)
-    while batch := list(islice(items, BATCH)):
-        yield from to_reads(session, batch)
+    """A lab's items in rank order, as a list (see lablog.queries.backlog.items for the filters)."""
+    return list(queries.items(SessionReader(session), **filters))
 
 
 def show(session: Session, *, key: str) -> ItemDetail:
@@ -338,7 +239,7 @@ def show(session: Session, *, key: str) -> ItemDetail:
         )
         for e, number in events
     ]
-    return ItemDetail(item=to_reads(session, [item])[0], history=history)
+    return ItemDetail(item=read(session, item), history=history)
 
 
 def edit(
@@ -386,7 +287,7 @@ def edit(
     item.updated_at = utcnow()
     session.add(item)
     session.flush()
-    return to_reads(session, [item])[0]
+    return read(session, item)
 
 
 def rank(
@@ -428,7 +329,7 @@ def rank(
         item.rank = candidate
     session.add(item)
     session.flush()
-    return to_reads(session, [item])[0]
+    return read(session, item)
 
 
 ALLOWED = {
@@ -458,7 +359,7 @@ def transition(session: Session, *, key: str, to: str, on: date, actor: str | No
     """
     item = item_by_key(session, key)
     current, target = ItemStatus(item.status), ItemStatus(to)
-    name = to_reads(session, [item])[0].key
+    name = norm_key(key)
     if (current, target) not in ALLOWED:
         verb = {"doing": "start", "done": "finish", "dropped": "drop", "todo": "reopen"}[target.value]
         raise InvalidTransition(f"Cannot {verb} {name}: " + _ADVICE[current].format(key=name))
@@ -475,7 +376,7 @@ def transition(session: Session, *, key: str, to: str, on: date, actor: str | No
     item.updated_at = utcnow()
     session.add(item)
     session.flush()
-    return to_reads(session, [item])[0]
+    return read(session, item)
 
 
 def count(session: Session, *, lab_id: int) -> int:

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from lablog.errors import InvalidValue, NotFound
 from lablog.models import Lab, Organisation, Person
 from lablog.queries import refs as queries
-from lablog.queries.refs import candidates
+from lablog.queries.refs import candidates, slugify
 from lablog.reader import SessionReader
 
-_DANISH = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa", "ß": "ss"})
+__all__ = ["candidates", "lab", "norm_code", "org", "person", "slugify"]
+
 CODE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
 HANDLE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def slugify(name: str) -> str:
-    """'Mette Ørum Holm' -> 'mette-orum-holm' (Danish letters transliterated)."""
-    text = unicodedata.normalize("NFKD", name.translate(_DANISH))
-    text = text.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def norm_code(value: str, what: str) -> str:
@@ -57,26 +49,4 @@ def lab(session: Session, ref: str) -> Lab:
 
 def person(session: Session, ref: str) -> Person:
     """A person by handle, email or a unique handle prefix; raises NotFound when none or several."""
-    typed = ref.strip()
-    if "@" in typed:
-        row = session.exec(select(Person).where(func.lower(Person.email) == typed.lower())).first()
-        if row is None:
-            raise NotFound(f"No person with email {typed!r}; see `lablog person list`")
-        return row
-    handle = slugify(typed)
-    row = session.exec(select(Person).where(Person.handle == handle)).first()
-    if row is not None:
-        return row
-    if handle:
-        matches = list(
-            session.exec(
-                select(Person).where(Person.handle.startswith(handle)).order_by(Person.handle).limit(6)
-            )
-        )
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            names = ", ".join(p.handle for p in matches[:5])
-            raise NotFound(f"{typed!r} matches several people ({names}); give the whole handle")
-    known = list(session.exec(select(Person.handle).order_by(Person.handle)))
-    raise NotFound(candidates(handle or typed, known, "person", "people"))
+    return session.get(Person, queries.person_id(SessionReader(session), ref))

@@ -5,75 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from lablog.enums import AssignmentEnd, SmRole
 from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
-from lablog.models import Lab, Organisation, Person, SmAssignment
+from lablog.models import Lab, Person, SmAssignment
+from lablog.queries import sm as queries
+from lablog.reader import SessionReader
 from lablog.services import refs
-from lablog.shapes import AssignmentRead, AssignResult, NetworkLab, NetworkMember, NetworkRead
+from lablog.shapes import AssignmentRead, AssignResult, NetworkRead
 
 DAY = timedelta(days=1)
 
-
-def _role(value: str) -> str:
-    try:
-        return SmRole(value.strip().lower()).value
-    except ValueError:
-        raise InvalidValue(f"{value!r} is not a scrum-master role; use lead or co") from None
-
-
-def active_on(at: date):
-    """SQL condition: the assignment covers the day `at`."""
-    return (SmAssignment.starts <= at) & or_(SmAssignment.ends.is_(None), SmAssignment.ends >= at)
+_role = queries.norm_role
 
 
 def _reads(session: Session, rows: Iterable[SmAssignment]) -> list[AssignmentRead]:
-    rows = list(rows)
-    if not rows:
-        return []
-    people = {
-        p.id: (p, o)
-        for p, o in session.exec(
-            select(Person, Organisation).join(Organisation).where(Person.id.in_({r.person_id for r in rows}))
-        )
-    }
-    labs = {lab.id: lab for lab in session.exec(select(Lab).where(Lab.id.in_({r.lab_id for r in rows})))}
-    successors = _successors(session, [r for r in rows if r.end_reason == AssignmentEnd.handover])
-    out = []
-    for r in rows:
-        person, org = people[r.person_id]
-        lab = labs[r.lab_id]
-        out.append(
-            AssignmentRead(
-                lab=lab.code,
-                lab_name=lab.name,
-                handle=person.handle,
-                name=person.name,
-                org=org.code,
-                role=r.role,
-                starts=r.starts,
-                ends=r.ends,
-                end_reason=r.end_reason,
-                handed_over_to=successors.get(r.id),
-            )
-        )
-    return out
-
-
-def _successors(session: Session, handovers: list[SmAssignment]) -> dict[int, str]:
-    """For each handed-over lead stretch, the handle of the lead who started the next day."""
-    if not handovers:
-        return {}
-    lab_ids = {h.lab_id for h in handovers}
-    leads = session.exec(
-        select(SmAssignment, Person.handle)
-        .join(Person)
-        .where(SmAssignment.lab_id.in_(lab_ids), SmAssignment.role == SmRole.lead.value)
-    ).all()
-    starting = {(a.lab_id, a.starts): handle for a, handle in leads}
-    return {h.id: starting.get((h.lab_id, h.ends + DAY)) for h in handovers if h.ends}
+    session.flush()
+    return queries.reads(SessionReader(session), [r.id for r in rows])
 
 
 def _open_lead(session: Session, lab: Lab) -> SmAssignment | None:
@@ -208,13 +157,7 @@ def list_at(
     session: Session, *, at: date, lab: str | None = None, role: str | None = None
 ) -> list[AssignmentRead]:
     """Assignments that cover the day `at`, by lab then role; raises NotFound."""
-    query = select(SmAssignment).join(Lab).where(active_on(at))
-    if lab:
-        query = query.where(SmAssignment.lab_id == refs.lab(session, lab).id)
-    if role:
-        query = query.where(SmAssignment.role == _role(role))
-    query = query.order_by(Lab.code, SmAssignment.role.desc(), SmAssignment.starts)
-    return _reads(session, session.exec(query))
+    return queries.list_at(SessionReader(session), at=at, lab=lab, role=role)
 
 
 def history(
@@ -225,52 +168,9 @@ def history(
     role: str | None = None,
 ) -> list[AssignmentRead]:
     """Every assignment ever, oldest first within each lab; raises NotFound."""
-    query = select(SmAssignment).join(Lab)
-    if lab:
-        query = query.where(SmAssignment.lab_id == refs.lab(session, lab).id)
-    if role:
-        query = query.where(SmAssignment.role == _role(role))
-    if person_id is not None:
-        query = query.where(SmAssignment.person_id == person_id)
-    query = query.order_by(Lab.code, SmAssignment.starts, SmAssignment.id)
-    return _reads(session, session.exec(query))
+    return queries.history(SessionReader(session), lab=lab, person_id=person_id, role=role)
 
 
 def network(session: Session, *, at: date) -> NetworkRead:
     """Every scrum master on a day, the labs each serves, and the open labs with no lead."""
-    current = list_at(session, at=at)
-    people: dict[str, NetworkMember] = {}
-    grouped: dict[str, list[NetworkLab]] = {}
-    for a in current:
-        grouped.setdefault(a.handle, []).append(NetworkLab(lab=a.lab, role=a.role, since=a.starts))
-    # The scrum masters' organisations only, not every person in the programme.
-    orgs = {
-        handle: (code, sector)
-        for handle, code, sector in session.exec(
-            select(Person.handle, Organisation.code, Organisation.sector)
-            .join(Organisation)
-            .where(Person.handle.in_(list(grouped)))
-        )
-    }
-    names = {a.handle: a.name for a in current}
-    for handle in sorted(grouped):
-        org, sector = orgs[handle]
-        people[handle] = NetworkMember(
-            handle=handle, name=names[handle], org=org, sector=sector, labs=grouped[handle]
-        )
-    led = {a.lab for a in current if a.role == SmRole.lead.value}
-    open_labs = session.exec(
-        select(Lab.code)
-        .where(or_(Lab.closed_on.is_(None), Lab.closed_on > at))
-        .where(or_(Lab.start_date.is_(None), Lab.start_date <= at))
-        .order_by(Lab.code)
-    ).all()
-    sectors: dict[str, int] = {}
-    for m in people.values():
-        sectors[m.sector] = sectors.get(m.sector, 0) + 1
-    return NetworkRead(
-        at=at,
-        scrum_masters=list(people.values()),
-        labs_without_lead=[c for c in open_labs if c not in led],
-        sectors=dict(sorted(sectors.items())),
-    )
+    return queries.network(SessionReader(session), at=at)
