@@ -69,6 +69,8 @@ READS = [
     ["backlog", "list", "HJBH", "--all", "--tag", "retro"],
     ["backlog", "list", "HJBH", "--all", "--owner", "mette-orum-holm", "--text", "pilot", "--json"],
     ["sm", "network"],
+    ["report", "burndown", "HJBH"],
+    ["export", "sprint", "HJBH", "--format", "json"],
     ["sm", "network", "--json"],
     ["sm", "list", "--lab", "HJBH"],
     ["sm", "list", "--history", "--json"],

@@ -11,7 +11,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from lablog.cli._common import notice, parse_date, session, today
+from lablog.cli._common import notice, parse_date, reading, session, today
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -124,11 +124,11 @@ def sprint(
     Example: lablog export sprint HJBH 3 -o HJBH-3.md
     """
     from lablog import config
+    from lablog.queries import summaries
     from lablog.render import markdown
-    from lablog.services import summaries
 
-    with session(ctx, write=False) as s:
-        data = summaries.sprint_summary(s, lab=lab, number=number, today=today(ctx))
+    with reading(ctx) as r:
+        data = summaries.sprint_summary(r, lab=lab, number=number, today=today(ctx))
     if fmt == SummaryFormat.json:
         text = _json(data)
     else:

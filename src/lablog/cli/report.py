@@ -57,11 +57,11 @@ def burndown(
 
     Example: lablog report burndown HJBH 3
     """
+    from lablog.queries import reports
     from lablog.render import sprints as render
-    from lablog.services import reports
 
-    with session(ctx, write=False) as s:
-        data = reports.burndown(s, lab=lab, number=number, today=today(ctx))
+    with reading(ctx) as r:
+        data = reports.burndown(r, lab=lab, number=number, today=today(ctx))
     if json:
         return emit_json(data)
     render.burndown(console(), data)

@@ -1,12 +1,16 @@
-"""Velocity: completed against committed points of a lab's closed sprints."""
+"""Velocity and burndown: how a lab's sprints went, from their items and events."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from lablog.dates import iso_week
 from lablog.enums import SprintStatus
 from lablog.errors import InvalidValue
-from lablog.queries import refs
+from lablog.queries import refs, sprints
+from lablog.queries.sprints import _float
 from lablog.reader import as_date
-from lablog.shapes import VelocityRead, VelocityRow
+from lablog.shapes import BurndownDay, BurndownRead, VelocityRead, VelocityRow
 
 
 def velocity(reader, *, lab: str, last: int = 6, up_to: int | None = None) -> VelocityRead:
@@ -48,4 +52,83 @@ def velocity(reader, *, lab: str, last: int = 6, up_to: int | None = None) -> Ve
         max=max(done) if done else None,
         mean_committed=round(committed / len(sprints), 2) if sprints else None,
         completion_rate=round(sum(done) / committed, 3) if committed else None,
+    )
+
+
+def burndown(reader, *, lab: str, number: int | None, today: date) -> BurndownRead:
+    """Remaining points at the end of each sprint day, replayed from the items' events."""
+    the_lab = refs.lab(reader, lab)
+    sprint = sprints.find(reader, the_lab, number)
+    if sprint.status == SprintStatus.planned.value:
+        raise InvalidValue(
+            f"{the_lab.code} sprint {sprint.number} has not started; there is nothing to burn down yet"
+        )
+    starts, ends = as_date(sprint.starts), as_date(sprint.ends)
+    stays = [
+        (item_id, bool(committed), _float(committed_points), as_date(added_on), as_date(removed_on))
+        for item_id, committed, committed_points, added_on, removed_on in reader.rows(
+            "SELECT item_id, committed, committed_points, added_on, removed_on FROM sprint_item"
+            " WHERE sprint_id = :sprint ORDER BY id",
+            sprint=sprint.id,
+        )
+    ]
+    by_item: dict[int, list[tuple[str, date, str | None]]] = {}
+    for item_id, kind, on, new_value in reader.rows(
+        'SELECT item_id, kind, "on", new_value FROM item_event'
+        " WHERE item_id IN :items AND kind IN ('status', 'points') ORDER BY \"on\", id",
+        items=[s[0] for s in stays],
+    ):
+        by_item.setdefault(item_id, []).append((kind, as_date(on), new_value))
+
+    def points_before(item_id: int, day: date) -> float:
+        """The estimate on a day; an estimate given when the item was made holds from the start."""
+        points = None
+        for kind, on, new_value in by_item.get(item_id, []):
+            if kind != "points":
+                continue
+            if on <= day or points is None:
+                points = float(new_value) if new_value is not None else None
+            if on > day:
+                break
+        return points or 0.0
+
+    def state_on(item_id, committed, committed_points, added_on, day: date) -> tuple[float, bool]:
+        joined = starts if committed else added_on
+        if committed and committed_points is not None:
+            points = committed_points
+        else:
+            points = points_before(item_id, joined)
+        status = "todo"
+        for kind, on, new_value in by_item.get(item_id, []):
+            if on > day:
+                break
+            if kind == "points" and on > joined:
+                points = float(new_value) if new_value is not None else 0.0
+            elif kind == "status":
+                status = new_value
+        return points, status == "done"
+
+    # Days after today (active) or after the close (closed early) have no value yet.
+    active = sprint.status == SprintStatus.active.value
+    known_until = min(today if active else as_date(sprint.closed_on), ends)
+    n = (ends - starts).days
+    committed = _float(sprint.committed_points) or 0.0
+    days = []
+    for i in range(n + 1):
+        day = starts + timedelta(days=i)
+        ideal = round(committed * (1 - i / n), 2) if n else 0.0
+        remaining = None
+        if day <= known_until:
+            remaining = 0.0
+            for item_id, was_committed, committed_points, added_on, removed_on in stays:
+                # A committed item counts from the first day; scope added from the day it came in.
+                joined = starts if was_committed else added_on
+                if joined > day or (removed_on is not None and removed_on <= day):
+                    continue
+                points, done = state_on(item_id, was_committed, committed_points, added_on, day)
+                if not done:
+                    remaining += points
+        days.append(BurndownDay(day=day, week=iso_week(day), remaining=remaining, ideal=ideal))
+    return BurndownRead(
+        lab=the_lab.code, sprint=sprint.number, goal=sprint.goal, committed=committed, days=days
     )

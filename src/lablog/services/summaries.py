@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, union
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from lablog.enums import LEG_OF_SECTOR, Answer, AssignmentEnd, ItemStatus, Leg, Sector, SmRole, SprintStatus
@@ -22,83 +22,29 @@ from lablog.models import (
     KnowledgeShare,
     Lab,
     LabMember,
-    LabTargetGroup,
     Organisation,
     Person,
-    SmAssignment,
     Sprint,
 )
-from lablog.services import knowledge, labs, refs, reports, sm, sprints
+from lablog.queries import summaries as queries
+from lablog.reader import SessionReader
+from lablog.services import labs, refs, sm, sprints
 from lablog.shapes import (
     ProgrammeItem,
     ProgrammeLab,
     ProgrammeReport,
     ProgrammeTotals,
     SprintSummary,
-    SummaryKnowledge,
-    SummaryLab,
-    SummaryOrg,
-    SummaryPerson,
-    SummaryScrumMaster,
 )
 
-SPRINT_FORMAT = "lablog-sprint-summary/1"
 PROGRAMME_FORMAT = "lablog-programme-report/1"
-# Participants are listed leg by leg, in the order the programme names them.
-SECTOR_ORDER = {s.value: i for i, s in enumerate(Sector)}
-VELOCITY_SPRINTS = 6
 TREND_SPRINTS = 3
 BATCH = 500  # rows read at a time where a period's items are streamed
 
 
 def sprint_summary(session: Session, *, lab: str, number: int | None, today: date) -> SprintSummary:
-    """Everything a sprint summary shows; raises NotFound."""
-    the_lab = refs.lab(session, lab)
-    sprint = sprints.find(session, the_lab, number, finished=True)
-    detail = sprints.detail(session, lab=the_lab.code, number=sprint.number, today=today)
-    started = sprint.status != SprintStatus.planned.value
-    closed = sprint.status == SprintStatus.closed.value
-
-    in_scope = [i for i in detail.items if i.removed_on is None]
-    completed_items = [i for i in in_scope if i.status == ItemStatus.done.value]
-    unfinished = [i for i in in_scope if i.status != ItemStatus.done.value]
-    added = [i for i in detail.items if started and not i.committed]
-    removed = [i for i in detail.items if i.removed_on is not None]
-    committed = detail.committed_points
-    completed = sprint.completed_points if closed else detail.done_points
-
-    groups = session.exec(
-        select(LabTargetGroup.name)
-        .where(LabTargetGroup.lab_id == the_lab.id)
-        .order_by(LabTargetGroup.position)
-    ).all()
-    participants = _participants(session, the_lab, sprint)
-    return SprintSummary(
-        format=SPRINT_FORMAT,
-        lab=SummaryLab(code=the_lab.code, name=the_lab.name, focus=the_lab.focus, target_groups=list(groups)),
-        organisations=sorted(o.code for o in participants),
-        sprint=detail.sprint,
-        scrum_masters=_facilitators(session, the_lab, sprint),
-        participants=participants,
-        committed=committed,
-        completed=completed or 0.0,
-        completion_rate=round((completed or 0.0) / committed, 4) if committed else None,
-        completed_items=completed_items,
-        unfinished=unfinished,
-        added=added,
-        removed=removed,
-        added_points=detail.added_points,
-        removed_points=detail.removed_points,
-        next_sprint=detail.next_sprint,
-        burndown=reports.burndown(session, lab=the_lab.code, number=sprint.number, today=today)
-        if started
-        else None,
-        velocity=reports.velocity(session, lab=the_lab.code, last=VELOCITY_SPRINTS, up_to=sprint.number),
-        review=detail.review,
-        retro=detail.retro,
-        knowledge_created=_created(session, the_lab, sprint),
-        knowledge_adopted=_adopted(session, the_lab, sprint),
-    )
+    """Everything a sprint summary shows, inside a session; see lablog.queries.summaries."""
+    return queries.sprint_summary(SessionReader(session), lab=lab, number=number, today=today)
 
 
 def last_closed(session: Session, *, lab: str) -> int:
@@ -113,104 +59,6 @@ def last_closed(session: Session, *, lab: str) -> int:
     if number is None:
         raise NotFound(f"{the_lab.code} has no closed sprint yet")
     return number
-
-
-def _facilitators(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryScrumMaster]:
-    """Scrum masters whose assignment overlaps the sprint's dates, leads first."""
-    rows = session.exec(
-        select(SmAssignment, Person, Organisation)
-        .join(Person, SmAssignment.person_id == Person.id)
-        .join(Organisation, Person.organisation_id == Organisation.id)
-        .where(
-            SmAssignment.lab_id == lab.id,
-            SmAssignment.starts <= sprint.ends,
-            or_(SmAssignment.ends.is_(None), SmAssignment.ends >= sprint.starts),
-        )
-    ).all()
-    out = [
-        SummaryScrumMaster(
-            handle=p.handle, name=p.name, org=o.code, role=a.role, starts=a.starts, ends=a.ends
-        )
-        for a, p, o in rows
-    ]
-    return sorted(out, key=lambda m: (m.role != SmRole.lead.value, m.starts, m.handle))
-
-
-def _participants(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryOrg]:
-    """The lab's members during the sprint, by organisation (municipalities, hospital, GPs)."""
-    rows = session.exec(
-        select(LabMember, Person, Organisation)
-        .join(Person, LabMember.person_id == Person.id)
-        .join(Organisation, Person.organisation_id == Organisation.id)
-        .where(
-            LabMember.lab_id == lab.id,
-            LabMember.joined_on <= sprint.ends,
-            or_(LabMember.left_on.is_(None), LabMember.left_on >= sprint.starts),
-        )
-    ).all()
-    orgs: dict[str, tuple[Organisation, dict[str, SummaryPerson]]] = {}
-    for m, p, o in rows:
-        people = orgs.setdefault(o.code, (o, {}))[1]
-        # Someone who changed role mid-sprint has two rows; the later role counts.
-        people[p.handle] = SummaryPerson(handle=p.handle, name=p.name, role=m.role)
-    ordered = sorted(orgs.values(), key=lambda op: (SECTOR_ORDER.get(op[0].sector, 99), op[0].code))
-    return [
-        SummaryOrg(
-            code=o.code,
-            name=o.name,
-            sector=o.sector,
-            people=sorted(people.values(), key=lambda p: (p.name, p.handle)),
-        )
-        for o, people in ordered
-    ]
-
-
-def _created(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryKnowledge]:
-    """Entries the lab recorded for the sprint or during its dates."""
-    # Two short index reads, the sprint's entries and the lab's entries of its dates;
-    # written as one OR, SQLite read all the lab's knowledge and tested each entry.
-    ids = union(
-        select(KnowledgeEntry.id).where(KnowledgeEntry.sprint_id == sprint.id),
-        select(KnowledgeEntry.id).where(
-            KnowledgeEntry.lab_id == lab.id,
-            KnowledgeEntry.created_on >= sprint.starts,
-            KnowledgeEntry.created_on <= sprint.ends,
-        ),
-    )
-    found = session.exec(select(KnowledgeEntry).where(KnowledgeEntry.id.in_(ids)).order_by(KnowledgeEntry.id))
-    # An entry only ever names a sprint of its own lab; checking keeps this exact regardless.
-    rows = [r for r in found if r.lab_id == lab.id]
-    return [
-        SummaryKnowledge(
-            key=r.key, title=r.title, kind=r.kind, lab=r.lab, on=r.created_on, shared_with=r.shared_with
-        )
-        for r in knowledge._reads(session, list(rows))
-    ]
-
-
-def _adopted(session: Session, lab: Lab, sprint: Sprint) -> list[SummaryKnowledge]:
-    """Entries from other labs that this lab marked adopted during the sprint."""
-    rows = session.exec(
-        select(KnowledgeAnswer, KnowledgeEntry, Lab.code)
-        .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeAnswer.entry_id)
-        .join(Lab, Lab.id == KnowledgeEntry.lab_id)
-        .where(
-            KnowledgeAnswer.lab_id == lab.id,
-            KnowledgeAnswer.status == Answer.adopted.value,
-            KnowledgeAnswer.on >= sprint.starts,
-            KnowledgeAnswer.on <= sprint.ends,
-        )
-        .order_by(KnowledgeAnswer.on, KnowledgeAnswer.id)
-    ).all()
-    seen: dict[int, SummaryKnowledge] = {}
-    for a, e, source in rows:
-        seen.setdefault(
-            e.id,
-            SummaryKnowledge(
-                key=knowledge.key(e.id), title=e.title, kind=e.kind, lab=source, on=a.on, note=a.note
-            ),
-        )
-    return list(seen.values())
 
 
 # The programme report ------------------------------------------------------------
