@@ -69,6 +69,11 @@ def as_utc(value: Any) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
 
 
+def as_float(value: Any) -> float | None:
+    """A points column's value as a float (SQLite may give an int, PostgreSQL a Decimal)."""
+    return None if value is None else float(value)
+
+
 def _sqlite_value(value: Any) -> Any:
     # How SQLAlchemy stores them on SQLite, so comparisons match what it wrote.
     if isinstance(value, datetime):

@@ -8,8 +8,7 @@ from lablog.dates import iso_week
 from lablog.enums import SprintStatus
 from lablog.errors import InvalidValue
 from lablog.queries import refs, sprints
-from lablog.queries.sprints import _float
-from lablog.reader import as_date
+from lablog.reader import as_date, as_float
 from lablog.shapes import BurndownDay, BurndownRead, VelocityRead, VelocityRow
 
 
@@ -65,7 +64,7 @@ def burndown(reader, *, lab: str, number: int | None, today: date) -> BurndownRe
         )
     starts, ends = as_date(sprint.starts), as_date(sprint.ends)
     stays = [
-        (item_id, bool(committed), _float(committed_points), as_date(added_on), as_date(removed_on))
+        (item_id, bool(committed), as_float(committed_points), as_date(added_on), as_date(removed_on))
         for item_id, committed, committed_points, added_on, removed_on in reader.rows(
             "SELECT item_id, committed, committed_points, added_on, removed_on FROM sprint_item"
             " WHERE sprint_id = :sprint ORDER BY id",
@@ -112,7 +111,7 @@ def burndown(reader, *, lab: str, number: int | None, today: date) -> BurndownRe
     active = sprint.status == SprintStatus.active.value
     known_until = min(today if active else as_date(sprint.closed_on), ends)
     n = (ends - starts).days
-    committed = _float(sprint.committed_points) or 0.0
+    committed = as_float(sprint.committed_points) or 0.0
     days = []
     for i in range(n + 1):
         day = starts + timedelta(days=i)

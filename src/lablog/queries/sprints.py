@@ -9,7 +9,7 @@ from lablog.dates import iso_week
 from lablog.enums import CarryOver, ItemStatus, SprintStatus
 from lablog.errors import NotFound
 from lablog.queries import refs
-from lablog.reader import as_date
+from lablog.reader import as_date, as_float
 from lablog.shapes import RetroAction, RetroRead, SprintDetail, SprintItemRead, SprintRead
 
 
@@ -30,10 +30,6 @@ class SprintRow(NamedTuple):
 
 
 _COLUMNS = ", ".join(SprintRow._fields)
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)
 
 
 def find(reader, lab, number: int | None = None, *, finished: bool = False) -> SprintRow:
@@ -86,8 +82,8 @@ def to_read(sprint, lab: str, *, today: date) -> SprintRead:
         goal_met=sprint.goal_met,
         outcome=sprint.outcome,
         carry_over=sprint.carry_over,
-        committed_points=_float(sprint.committed_points),
-        completed_points=_float(sprint.completed_points),
+        committed_points=as_float(sprint.committed_points),
+        completed_points=as_float(sprint.completed_points),
         days_left=days_left,
     )
 
@@ -134,11 +130,11 @@ def detail(
                 key=f"{the_lab.code}-{item_number}",
                 title=final_title if closed and final_title is not None else title,
                 type=type_,
-                points=_float(final_points if closed else points),
+                points=as_float(final_points if closed else points),
                 status=(final_status or status) if closed else status,
                 owner=owner,
                 committed=bool(committed),
-                committed_points=_float(committed_points),
+                committed_points=as_float(committed_points),
                 added_on=as_date(added_on),
                 removed_on=as_date(removed_on),
                 disposition=disposition,

@@ -7,7 +7,7 @@ from datetime import date
 from lablog.enums import Answer, ItemStatus, Sector, SmRole, SprintStatus
 from lablog.queries import refs, reports, sprints
 from lablog.queries.knowledge import key
-from lablog.reader import as_date
+from lablog.reader import as_date, as_float
 from lablog.shapes import (
     SprintSummary,
     SummaryKnowledge,
@@ -34,7 +34,7 @@ def sprint_summary(reader, *, lab: str, number: int | None, today: date) -> Spri
 
     in_scope = [i for i in detail.items if i.removed_on is None]
     committed = detail.committed_points
-    completed = sprints._float(sprint.completed_points) if closed else detail.done_points
+    completed = as_float(sprint.completed_points) if closed else detail.done_points
     name, focus = reader.rows("SELECT name, focus FROM lab WHERE id = :lab", lab=the_lab.id)[0]
     groups = [
         g
@@ -66,7 +66,7 @@ def sprint_summary(reader, *, lab: str, number: int | None, today: date) -> Spri
         velocity=reports.velocity(reader, lab=the_lab.code, last=VELOCITY_SPRINTS, up_to=sprint.number),
         review=detail.review,
         retro=detail.retro,
-        knowledge_created=_created(reader, the_lab.id, sprint.id, starts, ends),
+        knowledge_created=_created(reader, the_lab, sprint.id, starts, ends),
         knowledge_adopted=_adopted(reader, the_lab.id, starts, ends),
     )
 
@@ -118,7 +118,7 @@ def _participants(reader, lab_id: int, starts: date, ends: date) -> list[Summary
     ]
 
 
-def _created(reader, lab_id: int, sprint_id: int, starts: date, ends: date) -> list[SummaryKnowledge]:
+def _created(reader, lab: refs.LabRef, sprint_id: int, starts: date, ends: date) -> list[SummaryKnowledge]:
     """Entries the lab recorded for the sprint or during its dates."""
     # Two short index reads, the sprint's entries and the lab's entries of its dates;
     # written as one OR, SQLite read all the lab's knowledge and tested each entry.
@@ -130,15 +130,14 @@ def _created(reader, lab_id: int, sprint_id: int, starts: date, ends: date) -> l
         " UNION SELECT id FROM knowledge_entry WHERE lab_id = :lab"
         " AND created_on >= :starts AND created_on <= :ends)"
         " ORDER BY knowledge_entry.id",
-        lab=lab_id,
+        lab=lab.id,
         sprint=sprint_id,
         starts=starts,
         ends=ends,
     )
-    rows = [row[:4] for row in found if row[4] == lab_id]
+    rows = [row[:4] for row in found if row[4] == lab.id]
     if not rows:
         return []
-    code = reader.rows("SELECT code FROM lab WHERE id = :lab", lab=lab_id)[0][0]
     shared: dict[int, list[str]] = {}
     for entry_id, shared_with in reader.rows(
         "SELECT knowledge_share.entry_id, lab.code FROM knowledge_share"
@@ -151,7 +150,7 @@ def _created(reader, lab_id: int, sprint_id: int, starts: date, ends: date) -> l
             key=key(entry_id),
             title=title,
             kind=kind,
-            lab=code,
+            lab=lab.code,
             on=created_on,
             shared_with=sorted(shared.get(entry_id, [])),
         )
