@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import shutil
 import signal
@@ -155,6 +156,28 @@ def _read_until(fd: int, text: bytes, timeout: float = 20) -> bytes:
     return seen
 
 
+def _wait_reading(process, timeout: float = 20) -> str:
+    """Wait until the command blocks reading its answer; what it wrote to stderr so far.
+
+    A Ctrl-C that lands after CPython last checked for signals and before the
+    read blocks is only acted on once the read returns (in lablog as in any
+    Python program), so the test presses it once the command is waiting.
+    """
+    fd, seen = process.stderr.fileno(), b""
+    deadline = time.monotonic() + timeout
+    # The client names the command's process; the prompt's space follows, just before the read.
+    while not re.search(rb"process \d+\n ", seen) and time.monotonic() < deadline:
+        if select.select([fd], [], [], 0.1)[0]:
+            seen += os.read(fd, 1024)
+    child = int(re.search(rb"process (\d+)\n ", seen)[1])
+    while time.monotonic() < deadline:
+        state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state == "S":
+            return seen.decode()
+        time.sleep(0.01)
+    raise AssertionError(f"process {child} never waited for input")
+
+
 def test_prompts_ctrl_c_and_a_crashed_command(programme, runtime):
     _, env = runtime
     lablog("--version", env=env)
@@ -164,9 +187,10 @@ def test_prompts_ctrl_c_and_a_crashed_command(programme, runtime):
     # The fork sees the client's terminal, so it asks; Ctrl-C reaches it and aborts.
     process, terminal = _at_terminal(["lab", "close", "GRAV"], debug)
     _read_until(terminal, b"Close lab GRAV on 2026-11-23? [y/N]:")
+    seen = _wait_reading(process)
     process.send_signal(signal.SIGINT)
     assert process.wait(20) == 1
-    stderr = process.stderr.read().decode()
+    stderr = seen + process.stderr.read().decode()
     assert ran_in_worker(type("Out", (), {"stderr": stderr})), stderr
     assert stderr.endswith("Aborted.\n")
     os.close(terminal)
