@@ -165,11 +165,18 @@ def _wait_reading(process, timeout: float = 20) -> str:
     """
     fd, seen = process.stderr.fileno(), b""
     deadline = time.monotonic() + timeout
-    # The client names the command's process; the prompt's space follows, just before the read.
-    while not re.search(rb"process \d+\n ", seen) and time.monotonic() < deadline:
+    line = re.compile(rb"lablog: worker runs the command as process (\d+)\n")
+
+    def ready() -> bool:
+        # The client's line naming the command's process, and the prompt's space, which
+        # the command writes just before the read; the two may come in either order.
+        return bool(line.search(seen)) and b" " in line.sub(b"", seen)
+
+    while not ready() and time.monotonic() < deadline:
         if select.select([fd], [], [], 0.1)[0]:
             seen += os.read(fd, 1024)
-    child = int(re.search(rb"process (\d+)\n ", seen)[1])
+    assert ready(), seen
+    child = int(line.search(seen)[1])
     while time.monotonic() < deadline:
         state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
         if state == "S":

@@ -230,6 +230,8 @@ def run_in_worker(argv: list[str], *, prog_name: str) -> int:
         raise Unavailable(f"the worker answered {reply!r}")
     pid = int(reply.split()[1])
     # Forward signals before "go": a Ctrl-C at the command's first prompt must reach it.
+    # Said before "go", so it comes before anything the command writes.
+    debug(f"worker runs the command as process {pid}")
     with _forward_signals(pid):
         try:
             # Until "go" the fork waits; without it, it exits and runs nothing.
@@ -237,7 +239,6 @@ def run_in_worker(argv: list[str], *, prog_name: str) -> int:
         except OSError as e:
             sock.close()
             raise Unavailable(f"the worker went away ({e})") from None
-        debug(f"worker runs the command as process {pid}")
         sock.settimeout(None)
         try:
             reply = replies.next()
