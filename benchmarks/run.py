@@ -369,8 +369,13 @@ def taskwarrior(lablog, base_env, tmp: Path, runs: int, lablog_store: str | None
         argv = [task, "rc.confirmation=off", "list", "limit:50"]
         peer = [*lablog, "--db", lablog_store, "backlog", "list", LAB] if lablog_store else None
         task_times, peer_times = [], []
+        if peer:
+            # The worker was stopped after the worker rounds: time the peer with it up again.
+            wait_for_worker(lablog, base_env)
         for _ in range(2):
             run_once(argv, env)
+            if peer:
+                run_once(peer, base_env)
         for _ in range(runs):
             task_times.append(run_once(argv, env)[0])
             if peer:
