@@ -353,8 +353,6 @@ def test_upgrade_0005_to_0006_keeps_data_and_indexes_answers_tags_and_actors(bac
     with engine.connect() as conn:
         after = _rows(conn)
         indexes = _index_definitions(conn)
-        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
-        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
     assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
     for table, rows in before.items():
         if table != "knowledge_tag":
@@ -390,6 +388,70 @@ def test_upgrade_0005_to_0006_keeps_data_and_indexes_answers_tags_and_actors(bac
         assert _rows(conn) == before
         indexes = _index_definitions(conn)
     assert {"ix_knowledge_answer_entry_lab", "ix_knowledge_tag_tag", "ix_change_log_actor"} <= set(indexes)
+    engine.dispose()
+    if backend == "postgresql":
+        server.drop_database(name)
+
+
+@pytest.mark.both_backends
+def test_upgrade_0006_to_0007_keys_the_log_by_actor_in_any_case(backend, tmp_path, request, cli):
+    """Every change gains its actor's case-folded key, æøå included, and `log --actor` finds it."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        name = server.create_database()
+        url = server.url(name)
+    engine = db.create_engine(db.StoreURL(url, "test"))
+    schema.upgrade(engine, "0006")
+    actors = ["Åse Ørum", "ØJVIND ÆRØ", "signe-aagaard", " Straße "]
+    # More rows than the migration fills at a time, with a gap in the ids.
+    rows = [{"id": n, "actor": actors[n % len(actors)], "key": f"K{n}"} for n in range(1, 5_003) if n != 7]
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO change_log (id, at, actor, entity, key, action, lab, changes) VALUES "
+                "(:id, '2013-03-01 10:00:00', :actor, 'lab', :key, 'update', 'HJEM', '{}')"
+            ),
+            rows,
+        )
+    with engine.connect() as conn:
+        before = _rows(conn)
+    schema.upgrade(engine, "0007")
+    with engine.connect() as conn:
+        after = _rows(conn)
+        indexes = _index_definitions(conn)
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
+    assert {t: r for t, r in after.items() if t != "change_log"} == {
+        t: r for t, r in before.items() if t != "change_log"
+    }
+    # Each change keeps its row and gains its actor's key.
+    unkeyed = {tuple(pair for pair in r if pair[0] != "actor_key") for r in after["change_log"]}
+    assert unkeyed == before["change_log"]
+    keys = {dict(r)["actor"]: dict(r)["actor_key"] for r in after["change_log"]}
+    assert keys == {
+        "Åse Ørum": "åse ørum",
+        "ØJVIND ÆRØ": "øjvind ærø",
+        "signe-aagaard": "signe-aagaard",
+        " Straße ": "strasse",
+    }
+    assert "ix_change_log_actor_at" not in indexes
+    assert "(actor_key, at)" in indexes["ix_change_log_actor_key_at"]
+    for typed, actor in (("åse ørum", "Åse Ørum"), ("ØJVIND ærø", "ØJVIND ÆRØ"), ("STRASSE", " Straße ")):
+        found = cli("--db", url, "log", "--actor", typed, "--limit", "0", "--json").json()
+        assert len(found) == len([r for r in rows if r["actor"] == actor]), typed
+        assert {c["actor"] for c in found} == {actor}
+    # And back: the lower(actor) index returns, the log loses only the new column.
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(schema.alembic_config(conn), "0006")
+    with engine.connect() as conn:
+        assert _rows(conn) == before
+        indexes = _index_definitions(conn)
+    assert "ix_change_log_actor_key_at" not in indexes
+    assert "lower(" in indexes["ix_change_log_actor_at"]
     engine.dispose()
     if backend == "postgresql":
         server.drop_database(name)

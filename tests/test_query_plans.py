@@ -186,7 +186,7 @@ INDEXES = {
         "SEARCH knowledge_answer_1 USING INDEX ix_knowledge_answer_entry_lab_on (entry_id=? AND lab_id=? AND on<?)"
     ],
     "log --lab": ["SEARCH change_log USING INDEX ix_change_log_lab_at (lab=?)"],
-    "log --actor": ["SEARCH change_log USING INDEX ix_change_log_actor_at (<expr>=?)"],
+    "log --actor": ["SEARCH change_log USING INDEX ix_change_log_actor_key_at (actor_key=?)"],
 }
 
 

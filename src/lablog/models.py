@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Index, MetaData, UniqueConstraint, text
+from sqlalchemy import Index, MetaData, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -321,6 +321,15 @@ class KnowledgeAnswer(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+def actor_key(actor: str) -> str:
+    """The actor as `log --actor` matches it: in any case, æøå included.
+
+    Folded here rather than with the database's lower(), which on SQLite folds
+    ASCII only. Cut to the column's length, as casefold can lengthen ("ß" -> "ss").
+    """
+    return actor.strip().casefold()[:64]
+
+
 class ChangeLog(SQLModel, table=True):
     """Who changed what and when: one row per inserted, updated or deleted row.
 
@@ -331,8 +340,7 @@ class ChangeLog(SQLModel, table=True):
     __tablename__ = "change_log"
     __table_args__ = (
         Index("ix_change_log_lab_at", "lab", "at"),
-        # log --actor matches in any case: the index holds the lower-cased actor.
-        Index("ix_change_log_actor_at", text("lower(actor)"), "at"),
+        Index("ix_change_log_actor_key_at", "actor_key", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -340,6 +348,8 @@ class ChangeLog(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
     # --as, LABLOG_USER, the config file's user or the OS user: a shared store has many.
     actor: str = Field(max_length=64)
+    # actor_key(actor): `log --actor` finds an actor in any case.
+    actor_key: str = Field(max_length=64)
     # The table, e.g. backlog_item, and the row as users name it, e.g. HJBH-12.
     entity: str = Field(max_length=32)
     key: str = Field(max_length=160)

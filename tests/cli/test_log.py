@@ -62,6 +62,16 @@ def test_filters(programme, monkeypatch):
     assert len(cli("log --since 2000-01-01 --limit 0 --json").json()) == len(everything)
 
 
+def test_actor_matches_danish_letters_in_any_case(cli):
+    cli('--as "Åse Ørum" org add FAV "Favrskov Kommune" --sector municipality')
+    cli('--as "Øjvind Ærø" org add RAN "Randers Kommune" --sector municipality')
+    cli("org add TMP Midlertidig --sector other")
+    for typed in ("åse ørum", "ÅSE ØRUM", " Åse Ørum "):
+        found = cli("log", "--actor", typed, "--json").json()
+        assert [(c["actor"], c["key"]) for c in found] == [("Åse Ørum", "FAV")], typed
+    assert [c["key"] for c in cli("log --actor 'ØJVIND ÆRØ' --json").json()] == ["RAN"]
+
+
 def test_log_table_and_errors(programme):
     cli = programme
     cli("--as mette-orum-holm lab edit GRAV --name 'Gravide'")

@@ -29,6 +29,7 @@ from lablog.models import (
     Person,
     SmAssignment,
     Sprint,
+    actor_key,
     utcnow,
 )
 from lablog.services import refs
@@ -176,6 +177,7 @@ def _after_flush(session: Session, _context) -> None:
     conn = session.connection()
     names = _Names(conn)
     at = utcnow()
+    actor = session.info.get("actor") or "unknown"
     rows = []
     for action, obj in objects:
         if action == "update":
@@ -190,7 +192,8 @@ def _after_flush(session: Session, _context) -> None:
         rows.append(
             {
                 "at": at,
-                "actor": session.info.get("actor") or "unknown",
+                "actor": actor,
+                "actor_key": actor_key(actor),
                 "entity": obj.__tablename__,
                 "key": key[:160],
                 "action": action,
@@ -220,7 +223,7 @@ def history(
     if since:
         query = query.where(ChangeLog.at >= datetime(since.year, since.month, since.day, tzinfo=UTC))
     if actor:
-        query = query.where(sa.func.lower(ChangeLog.actor) == actor.strip().lower())
+        query = query.where(ChangeLog.actor_key == actor_key(actor))
     if limit:
         query = query.limit(limit)
     return [

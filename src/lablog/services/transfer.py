@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel
 import lablog.models  # noqa: F401  (the tables)
 from lablog import backends
 from lablog.errors import StoreError
+from lablog.models import actor_key
 from lablog.services.transfer_format import FORMAT, VERSION, StoreDoc, Table
 
 BATCH = 5000
@@ -630,6 +631,7 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
             "change_log",
             at=c.at,
             actor=c.actor,
+            actor_key=actor_key(c.actor),
             entity=c.entity,
             key=c.key,
             action=c.action,
