@@ -1,5 +1,6 @@
 """The tables: one SQLModel class per table. What commands show is in lablog.shapes."""
 
+import unicodedata
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Index, MetaData, UniqueConstraint
@@ -325,9 +326,10 @@ def actor_key(actor: str) -> str:
     """The actor as `log --actor` matches it: in any case, æøå included.
 
     Folded here rather than with the database's lower(), which on SQLite folds
-    ASCII only. Cut to the column's length, as casefold can lengthen ("ß" -> "ss").
+    ASCII only. NFC first, so "Å" typed as A plus a combining ring matches too.
+    Cut to the column's length, as casefold can lengthen ("ß" -> "ss").
     """
-    return actor.strip().casefold()[:64]
+    return unicodedata.normalize("NFC", actor.strip()).casefold()[:64]
 
 
 class ChangeLog(SQLModel, table=True):

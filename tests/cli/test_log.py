@@ -66,7 +66,8 @@ def test_actor_matches_danish_letters_in_any_case(cli):
     cli('--as "Åse Ørum" org add FAV "Favrskov Kommune" --sector municipality')
     cli('--as "Øjvind Ærø" org add RAN "Randers Kommune" --sector municipality')
     cli("org add TMP Midlertidig --sector other")
-    for typed in ("åse ørum", "ÅSE ØRUM", " Åse Ørum "):
+    # The last is decomposed: A plus a combining ring, as some keyboards type it.
+    for typed in ("åse ørum", "ÅSE ØRUM", " Åse Ørum ", "A\u030ase \u00d8rum"):
         found = cli("log", "--actor", typed, "--json").json()
         assert [(c["actor"], c["key"]) for c in found] == [("Åse Ørum", "FAV")], typed
     assert [c["key"] for c in cli("log --actor 'ØJVIND ÆRØ' --json").json()] == ["RAN"]

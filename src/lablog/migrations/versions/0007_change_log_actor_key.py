@@ -13,6 +13,8 @@ Revises: 0006
 Create Date: 2026-11-23 16:49:02.310558
 """
 
+import unicodedata
+
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
@@ -27,7 +29,7 @@ BATCH = 5000
 
 def _key(actor: str) -> str:
     # lablog.models.actor_key as of this revision, copied so the migration keeps its meaning.
-    return actor.strip().casefold()[:64]
+    return unicodedata.normalize("NFC", actor.strip()).casefold()[:64]
 
 
 def upgrade() -> None:
