@@ -48,6 +48,7 @@ WHOLE = {
     "knowledge list --limit 0": ["knowledge", "list", "--limit", "0"],
     "report knowledge-flow": ["report", "knowledge-flow"],
     "export all --format json": ["export", "all", "--format", "json"],
+    "knowledge digest --since 2020-01-01 --json": ["knowledge", "digest", "--since", "2020-01-01", "--json"],
 }
 MEMORY_TARGET_MB = 80
 

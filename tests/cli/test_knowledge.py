@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import shutil
 from datetime import date
@@ -276,8 +277,16 @@ def test_digest_groups_by_lab_as_markdown(network):
         "Trying:\n"
         "- K-1 Tovholder ved udskrivning (from HJBH, 2026-11-05)\n"
     )
-    data = network("knowledge digest --since 2026-10-01 --format json").json()
+    run = network("knowledge digest --since 2026-10-01 --format json")
+    data = run.json()
     assert [lab["lab"] for lab in data["labs"]] == ["GRAV", "HJBS", "INDL", "UDSK"]
+    # Written lab by lab, as the whole document would be.
+    assert run.stdout == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # A lab's answers come in the order they were given.
+    assert [(a["key"], a["status"], a["on"]) for a in data["labs"][1]["answers"]] == [
+        ("K-2", "declined", "2026-10-10"),
+        ("K-1", "adopted", "2026-10-20"),
+    ]
     empty = network("knowledge digest --since 2025-01-01 --until 2025-02-01").stdout
     assert "Nothing was shared or answered in this period." in empty
 

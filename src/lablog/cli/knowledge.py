@@ -19,6 +19,7 @@ from lablog.cli._common import (
     date_or_today,
     emit_json,
     emit_json_list,
+    emit_json_streaming,
     notice,
     parse_date,
     reading,
@@ -439,7 +440,7 @@ def digest(
     end = date_or_today(ctx, until, "--until")
     start = parse_date(ctx, since, "--since") or end - timedelta(weeks=4)
     with session(ctx, write=False) as s:
-        d = knowledge.digest(s, since=start, until=end)
-    if json or fmt == DigestFormat.json:
-        return emit_json(d)
-    sys.stdout.write(render.digest_markdown(d))
+        head, labs = knowledge.digest_streamed(s, since=start, until=end)
+        if json or fmt == DigestFormat.json:
+            return emit_json_streaming(head, "labs", labs)
+        sys.stdout.writelines(render.digest_markdown_parts(head, labs))

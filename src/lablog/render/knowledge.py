@@ -10,7 +10,15 @@ from rich.text import Text
 
 from lablog.dates import iso_week
 from lablog.render.tables import _d, _table, empty
-from lablog.shapes import DigestRead, FlowRead, InboxRead, KnowledgeDetail, KnowledgeRead, SearchHit
+from lablog.shapes import (
+    DigestLab,
+    DigestRead,
+    FlowRead,
+    InboxRead,
+    KnowledgeDetail,
+    KnowledgeRead,
+    SearchHit,
+)
 
 STATUS_STYLE = {"shared": "dim", "trying": "yellow", "adopted": "green", "declined": "red"}
 _MARKED = re.compile(r"\[([^\[\]]+)\]")
@@ -182,27 +190,30 @@ def _week(day) -> str:
 
 def digest_markdown(d: DigestRead) -> str:
     """The digest as Markdown for the scrum-master network's meeting notes."""
-    lines = [
-        f"# Knowledge digest {d.since} – {d.until} ({_week(d.since)}–{_week(d.until)})",
-        "",
-    ]
-    if not d.labs:
-        lines.append("Nothing was shared or answered in this period.")
-        return "\n".join(lines) + "\n"
-    for lab in d.labs:
-        lines += [f"## {lab.lab} {lab.name}", ""]
-        if lab.shared:
-            lines.append("Shared:")
-            for s in lab.shared:
-                lines.append(f"- {s.key} {s.title} ({s.kind}) → {', '.join(s.to)}")
-            lines.append("")
-        for status, heading in (("adopted", "Adopted"), ("trying", "Trying"), ("declined", "Declined")):
-            answers = [a for a in lab.answers if a.status == status]
-            if not answers:
-                continue
-            lines.append(f"{heading}:")
+    return "".join(digest_markdown_parts(d, d.labs))
+
+
+def digest_markdown_parts(d: DigestRead, labs: Iterable[DigestLab]) -> Iterator[str]:
+    """digest_markdown's text in parts, one per lab as `labs` yields it."""
+    yield f"# Knowledge digest {d.since} – {d.until} ({_week(d.since)}–{_week(d.until)})\n\n"
+    first = True
+    for lab in labs:
+        yield ("" if first else "\n") + "\n".join(_digest_lab(lab)) + "\n"
+        first = False
+    if first:
+        yield "Nothing was shared or answered in this period.\n"
+
+
+def _digest_lab(lab: DigestLab) -> list[str]:
+    lines = [f"## {lab.lab} {lab.name}"]
+    if lab.shared:
+        lines += ["", "Shared:"]
+        lines += [f"- {s.key} {s.title} ({s.kind}) → {', '.join(s.to)}" for s in lab.shared]
+    for status, heading in (("adopted", "Adopted"), ("trying", "Trying"), ("declined", "Declined")):
+        answers = [a for a in lab.answers if a.status == status]
+        if answers:
+            lines += ["", f"{heading}:"]
             for a in answers:
                 note = f": {a.note}" if a.note else ""
                 lines.append(f"- {a.key} {a.title} (from {a.from_lab}, {a.on}){note}")
-            lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return lines

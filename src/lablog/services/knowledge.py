@@ -726,65 +726,85 @@ def flow(
 
 def digest(session: Session, *, since: date, until: date) -> DigestRead:
     """What each lab shared and answered in the period, for the network's meeting notes."""
+    head, labs = digest_streamed(session, since=since, until=until)
+    return head.replace(labs=list(labs))
+
+
+def digest_streamed(session: Session, *, since: date, until: date) -> tuple[DigestRead, Iterator[DigestLab]]:
+    """The digest without its labs, and each lab's part as it is read, in code order.
+
+    A long period holds many thousands of shares and answers: both are read in
+    lab order, so only one lab's part is in memory at a time.
+    """
     if until < since:
         raise InvalidValue(f"--until {until} is before --since {since}")
-    labs = list(session.exec(select(Lab).order_by(Lab.code)))
-    codes = {lab.id: lab.code for lab in labs}
-    # Only the columns the digest shows, read in batches: an entry's body can be
-    # long, and a busy period has thousands of shares and answers.
+    labs = list(session.execute(sa.select(Lab.code, Lab.name).order_by(Lab.code)))
+    source, target = aliased(Lab), aliased(Lab)
+    # Only the columns the digest shows: an entry's body can be long.
     shares = session.execute(
-        sa.select(
-            KnowledgeEntry.id,
-            KnowledgeEntry.lab_id,
-            KnowledgeEntry.title,
-            KnowledgeEntry.kind,
-            KnowledgeShare.lab_id,
-        )
+        sa.select(source.code, KnowledgeEntry.id, KnowledgeEntry.title, KnowledgeEntry.kind, target.code)
+        .select_from(KnowledgeShare)
         .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeShare.entry_id)
+        .join(source, source.id == KnowledgeEntry.lab_id)
+        .join(target, target.id == KnowledgeShare.lab_id)
         .where(KnowledgeShare.shared_on >= since, KnowledgeShare.shared_on <= until)
-        .order_by(KnowledgeEntry.id, KnowledgeShare.id)
+        .order_by(source.code, KnowledgeEntry.id, KnowledgeShare.id)
         .execution_options(yield_per=BATCH)
     )
-    # source lab -> entry -> (title, kind, receiving labs), in entry order
-    shared: dict[int, dict[int, tuple[str, str, list[str]]]] = {}
-    for entry_id, source, title, kind, target in shares:
-        shared.setdefault(source, {}).setdefault(entry_id, (title, kind, []))[2].append(codes[target])
+    answering = aliased(Lab)
     answers = session.execute(
         sa.select(
+            answering.code,
             KnowledgeEntry.id,
-            KnowledgeEntry.lab_id,
             KnowledgeEntry.title,
-            KnowledgeAnswer.lab_id,
+            source.code,
             KnowledgeAnswer.status,
             KnowledgeAnswer.on,
             KnowledgeAnswer.note,
         )
+        .select_from(KnowledgeAnswer)
         .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeAnswer.entry_id)
+        .join(source, source.id == KnowledgeEntry.lab_id)
+        .join(answering, answering.id == KnowledgeAnswer.lab_id)
         .where(KnowledgeAnswer.on >= since, KnowledgeAnswer.on <= until)
-        .order_by(KnowledgeAnswer.on, KnowledgeAnswer.id)
+        .order_by(answering.code, KnowledgeAnswer.on, KnowledgeAnswer.id)
         .execution_options(yield_per=BATCH)
     )
-    answered: dict[int, list[DigestAnswer]] = {}
-    for entry_id, source, title, lab_id, status, on, note in answers:
-        answered.setdefault(lab_id, []).append(
-            DigestAnswer(
-                key=key(entry_id), title=title, from_lab=codes[source], status=status, on=on, note=note
-            )
-        )
-    return DigestRead(
-        since=since,
-        until=until,
-        labs=[
-            DigestLab(
-                lab=lab.code,
-                name=lab.name,
+    # Both queries run here, so a failing one fails before anything is printed.
+    head = DigestRead(since=since, until=until, labs=[])
+    return head, _digest_labs(labs, _LabRows(shares), _LabRows(answers))
+
+
+def _digest_labs(labs: list, next_share: _LabRows, next_answer: _LabRows) -> Iterator[DigestLab]:
+    # Both come in the labs' order, so each lab takes the rows at their heads.
+    for code, name in labs:
+        shared: dict[int, tuple[str, str, list[str]]] = {}
+        for _, entry_id, title, kind, to in next_share.take(code):
+            shared.setdefault(entry_id, (title, kind, []))[2].append(to)
+        answered = [
+            DigestAnswer(key=key(entry_id), title=title, from_lab=src, status=status, on=on, note=note)
+            for _, entry_id, title, src, status, on, note in next_answer.take(code)
+        ]
+        if shared or answered:
+            yield DigestLab(
+                lab=code,
+                name=name,
                 shared=[
                     DigestShared(key=key(entry_id), title=title, kind=kind, to=sorted(to))
-                    for entry_id, (title, kind, to) in shared.get(lab.id, {}).items()
+                    for entry_id, (title, kind, to) in shared.items()
                 ],
-                answers=answered.get(lab.id, []),
+                answers=answered,
             )
-            for lab in labs
-            if lab.id in shared or lab.id in answered
-        ],
-    )
+
+
+class _LabRows:
+    """Rows ordered by their first column, a lab's code, taken one lab at a time."""
+
+    def __init__(self, rows: Iterable):
+        self.rows = iter(rows)
+        self.head = next(self.rows, None)
+
+    def take(self, code: str) -> Iterator:
+        while self.head is not None and self.head[0] == code:
+            yield self.head
+            self.head = next(self.rows, None)
