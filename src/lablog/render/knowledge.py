@@ -188,13 +188,8 @@ def _week(day) -> str:
     return iso_week(day).split("-")[1]
 
 
-def digest_markdown(d: DigestRead) -> str:
-    """The digest as Markdown for the scrum-master network's meeting notes."""
-    return "".join(digest_markdown_parts(d, d.labs))
-
-
 def digest_markdown_parts(d: DigestRead, labs: Iterable[DigestLab]) -> Iterator[str]:
-    """digest_markdown's text in parts, one per lab as `labs` yields it."""
+    """The digest as Markdown for the scrum-master network's meeting notes, one lab at a time."""
     yield f"# Knowledge digest {d.since} – {d.until} ({_week(d.since)}–{_week(d.until)})\n\n"
     first = True
     for lab in labs:

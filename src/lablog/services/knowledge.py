@@ -724,14 +724,9 @@ def flow(
     return head.replace(not_adopted=listed)
 
 
-def digest(session: Session, *, since: date, until: date) -> DigestRead:
-    """What each lab shared and answered in the period, for the network's meeting notes."""
-    head, labs = digest_streamed(session, since=since, until=until)
-    return head.replace(labs=list(labs))
-
-
 def digest_streamed(session: Session, *, since: date, until: date) -> tuple[DigestRead, Iterator[DigestLab]]:
-    """The digest without its labs, and each lab's part as it is read, in code order.
+    """What each lab shared and answered in the period, for the network's meeting notes:
+    the digest without its labs, and each lab's part as it is read, in code order.
 
     A long period holds many thousands of shares and answers: both are read in
     lab order, so only one lab's part is in memory at a time.
