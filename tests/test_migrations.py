@@ -421,8 +421,6 @@ def test_upgrade_0006_to_0007_keys_the_log_by_actor_in_any_case(backend, tmp_pat
     with engine.connect() as conn:
         after = _rows(conn)
         indexes = _index_definitions(conn)
-        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
-        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
     assert {t: r for t, r in after.items() if t != "change_log"} == {
         t: r for t, r in before.items() if t != "change_log"
     }
@@ -438,6 +436,7 @@ def test_upgrade_0006_to_0007_keys_the_log_by_actor_in_any_case(backend, tmp_pat
     }
     assert "ix_change_log_actor_at" not in indexes
     assert "(actor_key, at)" in indexes["ix_change_log_actor_key_at"]
+    schema.upgrade(engine)
     for typed, actor in (("åse ørum", "Åse Ørum"), ("ØJVIND ærø", "ØJVIND ÆRØ"), ("STRASSE", " Straße ")):
         found = cli("--db", url, "log", "--actor", typed, "--limit", "0", "--json").json()
         assert len(found) == len([r for r in rows if r["actor"] == actor]), typed
@@ -452,6 +451,91 @@ def test_upgrade_0006_to_0007_keys_the_log_by_actor_in_any_case(backend, tmp_pat
         indexes = _index_definitions(conn)
     assert "ix_change_log_actor_key_at" not in indexes
     assert "lower(" in indexes["ix_change_log_actor_at"]
+    engine.dispose()
+    if backend == "postgresql":
+        server.drop_database(name)
+
+
+@pytest.mark.both_backends
+def test_upgrade_0007_to_0008_keeps_sprints_and_freezes_closed_boards(backend, tmp_path, request):
+    """Closed sprints gain their board order and removed scope; impediments and decisions start empty."""
+    if backend == "sqlite":
+        engine = _engine(tmp_path / "old.db")
+    else:
+        server = request.getfixturevalue("pg_server")
+        name = server.create_database()
+        engine = db.create_engine(db.StoreURL(server.url(name), "test"))
+    schema.upgrade(engine, "0007")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO lab (id, code, name, created_at, next_item_number) VALUES "
+                "(1, 'HJEM', 'Hjemmebesøg', '2013-01-01 00:00:00', 4)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO sprint (id, lab_id, number, goal, starts, ends, status, started_on, closed_on, "
+                "goal_met, committed_points, completed_points, version, created_at) VALUES "
+                "(1, 1, 1, 'Første borger', '2013-02-04', '2013-02-15', 'closed', '2013-02-04', '2013-02-15', "
+                "'yes', 11, 5, 3, '2013-02-01 00:00:00'), "
+                "(2, 1, 2, 'Næste', '2013-02-18', '2013-03-01', 'active', '2013-02-18', NULL, NULL, 3, NULL, 2, "
+                "'2013-02-01 00:00:00')"
+            )
+        )
+        for n, (title, points, rank, status) in enumerate(
+            (("Ældre først", 5, "c", "done"), ("Læge ringer", 3, "a", "todo"), ("Fjernet", 3, "b", "todo")), 1
+        ):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO backlog_item (id, lab_id, number, title, type, points, status, rank, version, "
+                    "created_at, updated_at) VALUES (:n, 1, :n, :title, 'story', :points, :status, :rank, 1, "
+                    "'2013-02-01 00:00:00', '2013-02-01 00:00:00')"
+                ),
+                {"n": n, "title": title, "points": points, "rank": rank, "status": status},
+            )
+        conn.execute(
+            sa.text(
+                "INSERT INTO sprint_item (id, sprint_id, item_id, committed, committed_points, added_on, "
+                "removed_on, disposition, final_title, final_points, final_status) VALUES "
+                "(1, 1, 1, TRUE, 5, '2013-02-01', NULL, 'done', 'Ældre først', 5, 'done'), "
+                "(2, 1, 2, TRUE, 3, '2013-02-01', NULL, 'returned', 'Læge ringer', 3, 'todo'), "
+                "(3, 1, 3, TRUE, 3, '2013-02-01', '2013-02-06', NULL, NULL, NULL, NULL), "
+                "(4, 2, 2, TRUE, 3, '2013-02-18', NULL, NULL, NULL, NULL, NULL)"
+            )
+        )
+    with engine.connect() as conn:
+        before = _rows(conn)
+    schema.upgrade(engine, "0008")
+    with engine.connect() as conn:
+        after = _rows(conn)
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
+    assert after["impediment"] == after["impediment_step"] == after["decision"] == set()
+    unchanged = {"impediment", "impediment_step", "decision", "sprint", "sprint_item"}
+    assert {t: r for t, r in after.items() if t not in unchanged} == {
+        t: r for t, r in before.items() if t not in unchanged
+    }
+    sprints = {dict(r)["id"]: dict(r) for r in after["sprint"]}
+    assert {(s["assessed_at"], s["assessed_by"]) for s in sprints.values()} == {(None, None)}
+    assert {
+        tuple(pair for pair in r if pair[0] not in ("assessed_at", "assessed_by")) for r in after["sprint"]
+    } == (before["sprint"])
+    stays = {dict(r)["id"]: dict(r) for r in after["sprint_item"]}
+    # The closed sprint's board in the backlog's order (a < b < c); the active one is not frozen yet.
+    assert {i: s["position"] for i, s in stays.items()} == {1: 3, 2: 1, 3: 2, 4: None}
+    # The removed item keeps the points it was committed with.
+    assert stays[3]["final_points"] == 3
+    assert {i: s["final_points"] for i, s in stays.items() if i != 3} == {1: 5, 2: 3, 4: None}
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(schema.alembic_config(conn), "0007")
+    with engine.connect() as conn:
+        back = _rows(conn)
+    assert {t: r for t, r in back.items() if t != "sprint_item"} == {
+        t: r for t, r in before.items() if t != "sprint_item"
+    }
     engine.dispose()
     if backend == "postgresql":
         server.drop_database(name)

@@ -119,6 +119,10 @@ class Sprint(SQLModel, table=True):
     goal_met: str | None = Field(default=None, max_length=10)
     outcome: str | None = None
     carry_over: str | None = Field(default=None, max_length=10)
+    # Set when goal met / outcome were given or changed after the close (`sprint
+    # assess`): the steering group sees the assessment came later, and from whom.
+    assessed_at: datetime | None = None
+    assessed_by: str | None = Field(default=None, max_length=64)
     # Frozen when the sprint starts and closes; later item edits don't touch them.
     committed_points: float | None = None
     completed_points: float | None = None
@@ -202,6 +206,9 @@ class SprintItem(SQLModel, table=True):
     final_title: str | None = None
     final_points: float | None = None
     final_status: str | None = Field(default=None, max_length=10)
+    # The item's place on the board when the sprint closed: re-ranking the
+    # backlog later must not reorder a closed sprint's record.
+    position: int | None = None
 
 
 class SprintNote(SQLModel, table=True):
@@ -318,6 +325,70 @@ class KnowledgeAnswer(SQLModel, table=True):
     status: str = Field(max_length=10)
     note: str | None = None
     on: date
+    actor: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Impediment(SQLModel, table=True):
+    """What blocks a lab, and at which level someone must act (lab, network, steering group).
+
+    The id is its number (I-4); AUTOINCREMENT on SQLite so a number is never reused.
+    """
+
+    __table_args__ = (
+        # impediment list --lab --open, oldest first.
+        Index("ix_impediment_lab_status_opened_on", "lab_id", "status", "opened_on"),
+        {"sqlite_autoincrement": True},
+    )
+    __mapper_args__ = _versioned()
+
+    id: int | None = Field(default=None, primary_key=True)
+    lab_id: int = Field(foreign_key="lab.id")
+    text: str
+    # The backlog item it blocks, shown as blocked on the board.
+    item_id: int | None = Field(default=None, foreign_key="backlog_item.id", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    # lab -> network -> steering-group: who must act now.
+    level: str = Field(default="lab", max_length=16)
+    # open / resolved
+    status: str = Field(default="open", max_length=10)
+    opened_on: date
+    resolved_on: date | None = None
+    resolution: str | None = None
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ImpedimentStep(SQLModel, table=True):
+    """One escalation or the resolution: the history of who was asked to act, and when."""
+
+    __tablename__ = "impediment_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    impediment_id: int = Field(foreign_key="impediment.id", index=True)
+    # escalated / resolved
+    kind: str = Field(max_length=10)
+    from_level: str = Field(max_length=16)
+    to_level: str | None = Field(default=None, max_length=16)
+    on: date
+    note: str | None = None
+    actor: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Decision(SQLModel, table=True):
+    """What the steering group, the scrum-master network or a lab decided, and when."""
+
+    __table_args__ = (Index("ix_decision_on", "on"), {"sqlite_autoincrement": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str
+    # steering-group / network / lab (then lab_id says which).
+    by: str = Field(max_length=16)
+    lab_id: int | None = Field(default=None, foreign_key="lab.id", index=True)
+    on: date
+    # The impediment this decision resolves (and closed).
+    impediment_id: int | None = Field(default=None, foreign_key="impediment.id", index=True)
     actor: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
