@@ -1,6 +1,10 @@
-"""A throwaway PostgreSQL server for the test session, from the machine's own binaries.
+"""A throwaway PostgreSQL server for the test session.
 
-The server lives in a temporary directory, listens on 127.0.0.1 at a free
+The binaries are the machine's own PostgreSQL when it has one (Debian's
+/usr/lib/postgresql/*/bin, or initdb on PATH), else those of the `pgserver`
+wheel, which the test extra installs from PyPI: `pip install '.[test]'` is
+all a fresh machine needs. LABLOG_TEST_PG_BINDIR names a directory of
+binaries to use instead. The server lives in a temporary directory, listens on 127.0.0.1 at a free
 port, trusts local connections and skips fsync: it holds nothing worth
 keeping. PostgreSQL refuses to run as root, so as root (CI) it runs as the
 unprivileged `postgres` system user. LABLOG_TEST_PG_URL points the tests at
@@ -11,6 +15,7 @@ databases).
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import shutil
 import socket
@@ -28,16 +33,55 @@ class ServerError(RuntimeError):
 
 
 def find_bin(name: str) -> Path:
-    """initdb or pg_ctl: on PATH, else the newest of Debian's /usr/lib/postgresql/*/bin."""
+    """initdb or pg_ctl: LABLOG_TEST_PG_BINDIR, the machine's own, else the pgserver wheel's."""
+    if bindir := os.environ.get("LABLOG_TEST_PG_BINDIR"):
+        return Path(bindir) / name
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(Path(p).parts[-3]))
     if candidates:
         return Path(candidates[-1])
     if found := shutil.which(name):
         return Path(found)
+    if wheel := wheel_bindir():
+        return wheel / name
     raise ServerError(
-        f"PostgreSQL's {name} is not installed; install Debian's postgresql package "
-        "(.ci/run does) or set LABLOG_TEST_PG_URL to a server's URL"
+        f"PostgreSQL's {name} is not installed and neither is the pgserver wheel; run "
+        "`pip install '.[test]'` (pgserver has wheels for Python 3.9-3.12), install PostgreSQL, "
+        "or set LABLOG_TEST_PG_URL to a server's URL"
     )
+
+
+def wheel_bindir() -> Path | None:
+    """The bin directory of the pgserver wheel, found without importing it (its import has side effects)."""
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    bindir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    return bindir if (bindir / "initdb").exists() else None
+
+
+def _runnable_copy(initdb: Path, base: Path) -> Path:
+    """The bin directory, copied where the server user can run it when, as root, it cannot.
+
+    A virtual environment under root's home is not readable by `postgres`. The
+    wheel's binaries find their libraries at $ORIGIN/../../../pgserver.libs, so
+    the copy keeps that layout.
+    """
+    bindir = initdb.parent
+    if os.geteuid() != 0:
+        return bindir
+    check = subprocess.run(_as_server_user([str(initdb), "--version"]), capture_output=True)
+    if check.returncode == 0:
+        return bindir
+    install = bindir.parent  # .../pgserver/pginstall
+    libs = install.parent.parent / "pgserver.libs"
+    target = base / "pg" / "pgserver" / "pginstall"
+    shutil.copytree(install, target, symlinks=True)
+    if libs.is_dir():
+        shutil.copytree(libs, base / "pg" / "pgserver.libs", symlinks=True)
+    for root, dirs, _files in os.walk(base / "pg"):
+        for d in dirs:
+            os.chmod(os.path.join(root, d), 0o755)
+    return target / "bin"
 
 
 def _scratch() -> str | None:
@@ -133,13 +177,15 @@ def start() -> Server:
     """A new server in a temporary directory; raises ServerError when it cannot start."""
     if url := os.environ.get("LABLOG_TEST_PG_URL"):
         return Server(url)
-    initdb, pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
+    initdb = find_bin("initdb")
     base = Path(tempfile.mkdtemp(prefix="lablog-pg-", dir=_scratch()))
     data, log = base / "data", base / "server.log"
     if os.geteuid() == 0:
         entry = _system_user()
         os.chown(base, entry.pw_uid, entry.pw_gid)
     os.chmod(base, 0o755)
+    bindir = _runnable_copy(initdb, base)
+    initdb, pg_ctl = bindir / "initdb", bindir / "pg_ctl"
     _run(
         [str(initdb), "-D", str(data), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale", "C", "--no-sync"],
         "initdb",
