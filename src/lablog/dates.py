@@ -10,8 +10,23 @@ _NAMED = {"today": 0, "yesterday": -1, "tomorrow": 1}
 HINT = "use YYYY-MM-DD, today, yesterday, +2w, -3d or an ISO week like 2026-W48"
 
 
+# The dates lablog accepts: far wider than any programme's history and plans,
+# and narrow enough that a sprint's end or a +2w can never leave Python's calendar.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def parse_date(text: str, *, today: date) -> date:
     """Parse a user's date; raises ValueError with a message that says what is accepted."""
+    try:
+        day = _parse(text, today=today)
+    except (OverflowError, AssertionError):
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:
+        raise ValueError(f"{text!r} is out of range; give a date from {EARLIEST} to {LATEST}")
+    return day
+
+
+def _parse(text: str, *, today: date) -> date | None:
     value = text.strip().lower()
     if value in _NAMED:
         return today + timedelta(days=_NAMED[value])
@@ -36,16 +51,18 @@ def parse_date(text: str, *, today: date) -> date:
         raise ValueError(f"{text!r} is not a date; {HINT}") from None
 
 
-def _add_months(day: date, months: int) -> date:
+def _add_months(day: date, months: int) -> date | None:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if not 1 <= year <= 9999:
+        return None
     for last in (31, 30, 29, 28):
         try:
             return date(year, month, min(day.day, last))
         except ValueError:
             continue
-    raise AssertionError("unreachable")
+    return None
 
 
 def iso_week(day: date) -> str:

@@ -48,12 +48,20 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
+    allow_number: Annotated[
+        bool,
+        typer.Option(
+            "--allow-number",
+            help="Accept a number that looks like a CPR number but is not one (recorded in the log); "
+            "may be given anywhere on the command line.",
+        ),
+    ] = False,
 ) -> None:
     """lablog: a tracker for Scrum-run laboratories.
 
     Example: lablog demo
     """
-    ctx.obj = AppState(db=db_url, debug=debug, as_user=as_user)
+    ctx.obj = AppState(db=db_url, debug=debug, as_user=as_user, allow_number=allow_number)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -14,7 +14,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from lablog import text
 from lablog.errors import LablogError
+from lablog.text import visible
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
@@ -27,6 +29,8 @@ class AppState:
     db: str | None = None
     debug: bool = False
     as_user: str | None = None
+    # --allow-number: the user confirmed that a CPR-like number is not one.
+    allow_number: bool = False
     _engine: Any = field(default=None, repr=False)
     _store: Any = field(default=None, repr=False)
 
@@ -103,7 +107,7 @@ def session(ctx: typer.Context, *, write: bool = True) -> Iterator[Any]:
     from lablog.services import changelog
 
     with Session(engine, expire_on_commit=False) as s, s.begin():
-        changelog.track(s, actor=state(ctx).actor())
+        changelog.track(s, actor=state(ctx).actor(), allow_number=state(ctx).allow_number)
         yield s
 
 
@@ -150,6 +154,19 @@ def parse_date(ctx: typer.Context, value: str | None, option: str) -> date | Non
         return parse(value, today=today(ctx))
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint=option) from None
+
+
+def typed_text(ctx: typer.Context, value: str | None, where: str) -> str | None:
+    """Text read from a file or standard input, checked as typed arguments are (lablog.text)."""
+    if value is None:
+        return None
+    from lablog import text
+    from lablog.errors import InvalidValue
+
+    try:
+        return text.clean(value, where=where, allow_number=state(ctx).allow_number)
+    except text.TextProblem as e:
+        raise InvalidValue(str(e)) from None
 
 
 def date_or_today(ctx: typer.Context, value: str | None, option: str) -> date:
@@ -202,21 +219,21 @@ def emit_json_streaming(data: Any, field_name: str, items: Iterable[Any]) -> Non
 
 
 def console():
-    """The stdout console: colour only on a terminal and without NO_COLOR."""
-    from rich.console import Console
+    """The stdout console: colour only on a terminal and without NO_COLOR; data's control characters shown."""
+    from lablog.render.console import SafeConsole
 
-    return Console(highlight=False, soft_wrap=False)
+    return SafeConsole(highlight=False, soft_wrap=False)
 
 
 def err_console():
-    from rich.console import Console
+    from lablog.render.console import SafeConsole
 
-    return Console(stderr=True, highlight=False)
+    return SafeConsole(stderr=True, highlight=False)
 
 
 def notice(message: str) -> None:
     """A message about what happened, on stderr so stdout stays data."""
-    print(message, file=sys.stderr)
+    print(visible(message), file=sys.stderr)
 
 
 def confirm(message: str, yes: bool) -> None:
@@ -243,6 +260,14 @@ class LablogGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv or bool(os.environ.get("LABLOG_DEBUG"))
         try:
+            argv, allow_number = text.check_argv(argv)
+        except text.TextProblem as e:
+            print(f"Error: {_one_line(e)}", file=sys.stderr)
+            sys.exit(2)
+        if allow_number:
+            # A root option, wherever it was typed: the check above took it out.
+            argv.insert(0, text.ALLOW_NUMBER)
+        try:
             rv = super().main(
                 args=argv,
                 prog_name=prog_name,
@@ -255,7 +280,7 @@ class LablogGroup(TyperGroup):
                 import traceback
 
                 traceback.print_exc()
-            print(f"Error: {_one_line(e)}", file=sys.stderr)
+            print(f"Error: {visible(_one_line(e))}", file=sys.stderr)
             sys.exit(e.exit_code)
         except Exception as e:  # noqa: BLE001 - the last line of defence
             if (translated := _store_error(e)) is not None:
@@ -263,7 +288,7 @@ class LablogGroup(TyperGroup):
                     import traceback
 
                     traceback.print_exc()
-                print(f"Error: {_one_line(translated)}", file=sys.stderr)
+                print(f"Error: {visible(_one_line(translated))}", file=sys.stderr)
                 sys.exit(translated.exit_code)
             if type(e).__name__ == "Abort":
                 print("Aborted.", file=sys.stderr)

@@ -17,6 +17,7 @@ from lablog.cli._common import (
     reading,
     session,
     today,
+    typed_text,
 )
 from lablog.enums import ItemStatus, ItemType
 
@@ -32,10 +33,10 @@ PointsOpt = Annotated[
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag; repeat for several.")]
 
 
-def read_text(value: str | None) -> str | None:
+def read_text(ctx: typer.Context, value: str | None) -> str | None:
     """`-` means: read the text from stdin (for long descriptions)."""
     if value == "-":
-        return sys.stdin.read()
+        return typed_text(ctx, sys.stdin.read(), "the description on standard input")
     return value
 
 
@@ -60,7 +61,7 @@ def add(
     from lablog.services import backlog
 
     _, warning = backlog.check_points(points)
-    text = read_text(description)
+    text = read_text(ctx, description)
     with session(ctx) as s:
         item = backlog.add(
             s,

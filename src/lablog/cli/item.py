@@ -75,7 +75,7 @@ def edit(
             owner=owner,
             add_tags=tag,
             remove_tags=untag,
-            description=read_text(description),
+            description=read_text(ctx, description),
             on=day,
             actor=actor(ctx),
         )

@@ -24,6 +24,7 @@ from lablog.cli._common import (
     parse_date,
     reading,
     session,
+    typed_text,
 )
 from lablog.enums import Answer, KnowledgeKind
 from lablog.errors import InvalidValue
@@ -109,7 +110,7 @@ def add(
     from lablog.services import knowledge
 
     day = date_or_today(ctx, on, "--on")
-    text = _body(body, file, stdin)
+    text = typed_text(ctx, _body(body, file, stdin), f"the body ({file or 'standard input'})")
     with session(ctx) as s:
         row = knowledge.add(
             s,
@@ -170,7 +171,7 @@ def edit(
 
     if tag and no_tags:
         raise typer.BadParameter("give either --tag or --no-tags", param_hint="--no-tags")
-    text = _body(body, file, stdin)
+    text = typed_text(ctx, _body(body, file, stdin), f"the body ({file or 'standard input'})")
     tags = [] if no_tags else tag
     if title is None and text is None and kind is None and tags is None:
         raise typer.BadParameter("nothing to change; give --title, --body, --file, --kind or --tag")

@@ -13,6 +13,7 @@ import typer
 
 from lablog.cli._common import notice, session, state
 from lablog.errors import LablogError
+from lablog.text import clean_document
 
 FORMATS = ("toml", "json")
 # Below this many rows the work takes a blink; a bar would only flicker.
@@ -133,7 +134,9 @@ def import_store(
     kind = file_format(fmt, file, param="FILE")
     text = read_text(file)
     doc = transfer_format.upgrade_document(transfer_format.parse(text, kind, name=str(file)), name=str(file))
-    parsed, problems = transfer_format.validate(doc)
+    doc, problems = clean_document(doc, allow_number=state(ctx).allow_number)
+    if not problems:
+        parsed, problems = transfer_format.validate(doc)
     if problems:
         for problem in problems:
             print(f"Error: {problem}", file=sys.stderr)

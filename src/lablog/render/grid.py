@@ -31,11 +31,12 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, Literal
 
 from rich.cells import cell_len, chop_cells, set_cell_size
-from rich.control import strip_control_codes
 from rich.measure import Measurement
 from rich.segment import Segment, Segments
 from rich.style import Style
 from rich.text import Text
+
+from lablog.text import visible
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions
@@ -291,12 +292,12 @@ def _shrink(widths: list[int], floors: dict[int, int], excess: int) -> int:
 
 
 def _cell(cell) -> Cell:
-    """A cell as add_row keeps it: str without the control codes Rich's Text strips, or Text."""
+    """A cell as add_row keeps it: str with control characters made visible (\\x1b), or Text."""
     if cell is None or isinstance(cell, Text):
         return cell
     if type(cell) is not str:
         cell = str(cell)
-    return cell if cell.isprintable() else strip_control_codes(cell)
+    return cell if cell.isprintable() else visible(cell)
 
 
 def _cells(text: str) -> int:

@@ -200,15 +200,19 @@ def digest_markdown_parts(d: DigestRead, labs: Iterable[DigestLab]) -> Iterator[
 
 
 def _digest_lab(lab: DigestLab) -> list[str]:
-    lines = [f"## {lab.lab} {lab.name}"]
+    from lablog.render.markdown import md_inline as md
+
+    lines = [f"## {md(lab.lab)} {md(lab.name)}"]
     if lab.shared:
         lines += ["", "Shared:"]
-        lines += [f"- {s.key} {s.title} ({s.kind}) → {', '.join(s.to)}" for s in lab.shared]
+        lines += [
+            f"- {s.key} {md(s.title)} ({s.kind}) → {', '.join(md(t) for t in s.to)}" for s in lab.shared
+        ]
     for status, heading in (("adopted", "Adopted"), ("trying", "Trying"), ("declined", "Declined")):
         answers = [a for a in lab.answers if a.status == status]
         if answers:
             lines += ["", f"{heading}:"]
             for a in answers:
-                note = f": {a.note}" if a.note else ""
-                lines.append(f"- {a.key} {a.title} (from {a.from_lab}, {a.on}){note}")
+                note = f": {md(a.note)}" if a.note else ""
+                lines.append(f"- {a.key} {md(a.title)} (from {md(a.from_lab)}, {a.on}){note}")
     return lines

@@ -32,6 +32,9 @@ _BREAKS = re.compile(r"[\r\u0085\u2028\u2029]\n?")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+_YAML_UNPRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
 def _entities(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -87,7 +90,9 @@ def yaml_value(value: Any) -> str:
         return "[" + ", ".join(yaml_value(v) for v in value) + "]"
     text = json.dumps(str(value), ensure_ascii=False)
     # JSON leaves these as they are; YAML would read them as line breaks.
-    return text.replace("\u0085", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+    text = text.replace("\u0085", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+    # ...and these raw, where YAML allows no DEL, C1 control or U+FFFE/U+FFFF.
+    return _YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def points(value: Any) -> str:

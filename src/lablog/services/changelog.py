@@ -46,9 +46,14 @@ _NAMED = {
 }
 
 
-def track(session: Session, *, actor: str) -> None:
-    """Log every change this session flushes, as made by `actor`."""
+def track(session: Session, *, actor: str, allow_number: bool = False) -> None:
+    """Log every change this session flushes, as made by `actor`.
+
+    allow_number: the user confirmed that a CPR-like number in the text is not
+    one; the log records that they did (not the number).
+    """
     session.info["actor"] = actor[:64]
+    session.info["allow_number"] = allow_number
     if not session.info.get("changelog"):
         event.listen(session, "after_flush", _after_flush)
         session.info["changelog"] = True
@@ -199,6 +204,17 @@ def _after_flush(session: Session, _context) -> None:
                 "action": action,
                 "lab": lab,
                 "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+            }
+        )
+    if rows and session.info.get("allow_number"):
+        session.info["allow_number"] = False
+        rows.append(
+            {
+                **rows[0],
+                "entity": "privacy",
+                "key": "allow-number",
+                "action": "confirm",
+                "changes": json.dumps({"confirmed": "a number that looks like a CPR number is not one"}),
             }
         )
     if rows:

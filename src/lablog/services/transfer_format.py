@@ -51,9 +51,14 @@ class FileError(LablogError):
 
 def parse(text: str, fmt: str, *, name: str) -> Any:
     """The document in `text` (TOML or JSON); raises FileError with the line and column of a syntax error."""
+    too_deep = FileError(
+        f"{name} is nested too deeply to be a lablog store file; write one with `lablog export all`"
+    )
     if fmt == "json":
         try:
             return json.loads(text)
+        except RecursionError:
+            raise too_deep from None
         except json.JSONDecodeError as e:
             raise FileError(
                 f"{name} is not valid JSON: {e.msg} (at line {e.lineno}, column {e.colno})"
@@ -62,6 +67,8 @@ def parse(text: str, fmt: str, *, name: str) -> Any:
 
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise too_deep from None
     except tomllib.TOMLDecodeError as e:
         raise FileError(f"{name} is not valid TOML: {e}") from None
 
