@@ -95,11 +95,17 @@ def _prog_name() -> str:
 # Where the worker lives ----------------------------------------------------------
 
 
+# A unix socket's path has at most 107 bytes; the socket's own name takes 24.
+SOCKET_DIR_MAX = 80
+
+
 def runtime_dir() -> str:
     """The private directory that holds the worker's socket, created 0700 when missing.
 
-    LABLOG_RUNTIME_DIR, else $XDG_RUNTIME_DIR/lablog, else /tmp/lablog-UID. It
-    must be a real directory owned by this user and closed to everyone else.
+    LABLOG_RUNTIME_DIR, else $XDG_RUNTIME_DIR/lablog, else lablog/run in the
+    user's cache directory ($XDG_CACHE_HOME or ~/.cache): never a name in /tmp
+    that another user could take first. It must be a real directory owned by
+    this user and closed to everyone else.
     """
     uid = os.geteuid()
     path = os.environ.get("LABLOG_RUNTIME_DIR")
@@ -108,8 +114,14 @@ def runtime_dir() -> str:
         if xdg and _is_private_dir(xdg, uid, strict=False):
             path = os.path.join(xdg, "lablog")
         else:
-            path = os.path.join(os.environ.get("TMPDIR") or "/tmp", f"lablog-{uid}")
+            cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+            path = os.path.join(cache, "lablog", "run")
+    if len(path) > SOCKET_DIR_MAX:
+        raise Unavailable(f"the runtime directory {path} is too long a path for a socket")
     try:
+        parent = os.path.dirname(path)
+        if not os.path.isdir(parent):
+            os.makedirs(parent, 0o700, exist_ok=True)
         os.mkdir(path, 0o700)
     except FileExistsError:
         pass

@@ -44,7 +44,9 @@ def load() -> dict:
 def save(values: dict) -> Path:
     import tomli_w
 
+    from lablog import files
+
     path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps(values), encoding="utf-8")
+    files.private_dirs(path.parent)
+    files.write_text(path, tomli_w.dumps(values), force=True)
     return path

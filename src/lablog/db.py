@@ -63,9 +63,11 @@ def prepare_sqlite_file(path: Path) -> bool:
     """Create an empty store file readable by its owner only; True when it was new."""
     if path.exists():
         return False
+    from lablog import files
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        files.private_dirs(path.parent)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, files.FILE_MODE)
     except FileExistsError:
         return False
     except OSError as e:

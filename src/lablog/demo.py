@@ -238,8 +238,10 @@ def write_summary(summary, directory: Path) -> tuple[Path, str]:
     from lablog.render import markdown
 
     text = markdown.sprint_summary(summary, config_dir=config.config_dir())
+    from lablog import files
+
     path = directory / f"demo-{summary.lab.code}-{summary.sprint.number}.md"
-    path.write_bytes(text.encode("utf-8"))
+    files.write_text(path, text, force=True)
     return path, text
 
 

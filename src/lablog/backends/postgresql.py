@@ -105,4 +105,14 @@ class PostgresBackend(Backend):
                 "WHERE NOT convalidated AND connamespace = 'public'::regnamespace"
             )
         ).all()
-        return [f"constraint {name} on {table} is not validated" for table, name in rows]
+        problems = [f"constraint {name} on {table} is not validated" for table, name in rows]
+        # Reading every row of every table reads every page: a damaged one fails here.
+        from sqlmodel import SQLModel
+
+        for table in SQLModel.metadata.sorted_tables:
+            try:
+                with conn.begin_nested():
+                    conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+            except sa.exc.DatabaseError as e:
+                problems.append(f"{table.name} cannot be read: {str(e.orig).splitlines()[0]}")
+        return problems

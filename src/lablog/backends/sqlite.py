@@ -9,7 +9,7 @@ from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
 from lablog.backends import BUSY, Backend, lock_timeout, unique_conflict
-from lablog.errors import Conflict, LablogError
+from lablog.errors import Conflict, LablogError, StoreError
 
 _UNIQUE = re.compile(r"UNIQUE constraint failed: ([a-z_]+)\.([a-z_]+)")
 
@@ -76,6 +76,13 @@ class SQLiteBackend(Backend):
             return Conflict(BUSY)
         if match := _UNIQUE.search(text):
             return unique_conflict(match.group(1), match.group(2))
+        if "malformed" in text or "file is not a database" in text:
+            return StoreError(
+                f"The store is damaged ({text}); restore it from a backup, or see what is wrong with "
+                "`lablog db check`"
+            )
+        if "database or disk is full" in text:
+            return StoreError("The disk is full; nothing was written. Free some space and try again")
         return None
 
     # Tables declared AUTOINCREMENT (knowledge_entry) keep their high-water
@@ -101,4 +108,13 @@ class SQLiteBackend(Backend):
         problems = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check") if row[0] != "ok"]
         for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
             problems.append(f"{table} row {rowid} points at a missing {parent}")
+        # The full-text index against the entries it indexes (FTS5's own check).
+        has_fts = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'knowledge_fts'").first()
+        if has_fts:
+            try:
+                conn.exec_driver_sql(
+                    "INSERT INTO knowledge_fts (knowledge_fts, rank) VALUES ('integrity-check', 1)"
+                )
+            except sa.exc.DatabaseError as e:
+                problems.append(f"the knowledge search index does not match the entries ({e.orig})")
         return problems

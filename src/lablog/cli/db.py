@@ -102,31 +102,87 @@ def backup(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Where to write the copy (a new SQLite file).")],
 ) -> None:
-    """Copy a SQLite store to FILE while it is in use (SQLite's online backup).
+    """Copy a SQLite store to FILE while it is in use (SQLite's online backup), then check the copy.
 
     Example: lablog db backup ~/lablog-2026-W48.db
     """
+    import os
+    import secrets
     import sqlite3
 
+    from lablog import files
     from lablog.errors import LablogError
 
     st = state(ctx)
     source = st.store.sqlite_path
     if source is None:
         raise LablogError("db backup copies SQLite stores; back up PostgreSQL with pg_dump")
-    if file.exists():
+    if file.exists() or file.is_symlink():
         raise LablogError(f"{file} exists already; choose a new file name")
+    if not file.parent.is_dir():
+        raise LablogError(f"The directory {file.parent} does not exist; create it first")
     st.engine()
-    from lablog import db as dbmod
-
-    dbmod.prepare_sqlite_file(file.resolve())
-    src, dst = sqlite3.connect(source), sqlite3.connect(file)
+    partial = file.parent / f".{file.name}.{secrets.token_hex(4)}.partial"
     try:
-        src.backup(dst)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, files.FILE_MODE))
+        src, dst = sqlite3.connect(source), sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            problems = [row[0] for row in dst.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        finally:
+            src.close()
+            dst.close()
+        if problems:
+            raise LablogError(
+                f"The copy failed SQLite's integrity check ({problems[0]}); nothing was written. "
+                "Run `lablog db check` on the store"
+            )
+        files.publish(partial, file, force=False)
+    except (OSError, sqlite3.Error) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        raise LablogError(f"Cannot write {file}: {reason}; nothing was written") from None
     finally:
-        src.close()
-        dst.close()
-    notice(f"Backed up {source} to {file}")
+        partial.unlink(missing_ok=True)
+    notice(f"Backed up {source} to {file} (integrity checked)")
+
+
+@app.command("check")
+def check(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """Check the store for damage: SQLite's integrity and foreign-key checks and the search index,
+    or on PostgreSQL unvalidated constraints and unreadable tables. Exit 1 when something is wrong.
+
+    Example: lablog db check
+    """
+    import sqlalchemy as sa
+
+    from lablog import backends, db
+    from lablog.errors import LablogError
+
+    st = state(ctx)
+    store = st.store
+    if store.sqlite_path and not store.sqlite_path.exists():
+        raise LablogError(f"No store at {store.display()}; create one with `lablog init`")
+    # Not st.engine(): a damaged store must be checked, not refused at the door.
+    engine = db.create_engine(store)
+    try:
+        with db.connect(engine, store) as conn, conn.begin():
+            try:
+                problems = backends.for_store(store).integrity_problems(conn)
+            except sa.exc.DatabaseError as e:
+                problems = [str(e.orig)]
+            conn.rollback()
+    finally:
+        engine.dispose()
+    if json:
+        emit_json({"store": store.display(), "ok": not problems, "problems": problems})
+    else:
+        for problem in problems:
+            print(problem)
+    if problems:
+        many = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        raise LablogError(f"The store at {store.display()} has {many}; restore it from a backup")
+    if not json:
+        print(f"The store at {store.display()} is sound")
 
 
 @app.command("copy")

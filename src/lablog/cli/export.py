@@ -41,61 +41,31 @@ TemplateOpt = Annotated[
 ]
 
 
-def _check_output(output: Path, force: bool) -> None:
-    from lablog.errors import LablogError
-
-    if output.exists() and not force:
-        raise LablogError(f"{output} exists already; pass --force to overwrite it")
-    if not output.parent.is_dir():
-        raise LablogError(f"The directory {output.parent} does not exist; create it first")
-
-
 def _deliver(text: str, output: Path | None, force: bool) -> None:
     """Print, or write FILE as UTF-8 (never over an existing file without --force)."""
     if output is None:
         sys.stdout.write(text)
         return
-    _check_output(output, force)
-    output.write_bytes(text.encode("utf-8"))
+    from lablog import files
+
+    files.write_text(output, text, force=force)
     notice(f"Wrote {output}")
 
 
 @contextmanager
 def _streaming(output: Path | None, force: bool) -> Iterator[TextIO]:
-    """Where to write text piece by piece: stdout, or FILE as UTF-8 once all of it is written.
+    """Where to write text piece by piece: stdout, or FILE (0600) once all of it is written.
 
-    A file is written under a temporary name in FILE's directory and takes
-    FILE's name at the end, so a failure half way leaves no half file and
-    FILE as it was; without --force it never replaces a FILE that appeared
-    meanwhile either.
+    See lablog.files.atomic: a failure half way leaves no half file and FILE as
+    it was; without --force it never replaces a FILE that appeared meanwhile.
     """
     if output is None:
         yield sys.stdout
         return
-    import os
-    import secrets
+    from lablog import files
 
-    from lablog.errors import LablogError
-
-    _check_output(output, force)
-    partial = output.parent / f".{output.name}.{secrets.token_hex(4)}.partial"
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as out:
-            yield out
-        if force:
-            os.replace(partial, output)
-        else:
-            try:
-                os.link(partial, output)  # fails if FILE exists, unlike a rename
-            except FileExistsError:
-                raise LablogError(f"{output} exists already; pass --force to overwrite it") from None
-            except OSError:  # a file system without hard links
-                if output.exists():
-                    raise LablogError(f"{output} exists already; pass --force to overwrite it") from None
-                os.replace(partial, output)
-    finally:
-        partial.unlink(missing_ok=True)
+    with files.atomic(output, force=force) as out:
+        yield out
 
 
 def _json(data) -> str:
