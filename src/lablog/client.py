@@ -119,9 +119,8 @@ def runtime_dir() -> str:
     if len(path) > SOCKET_DIR_MAX:
         raise Unavailable(f"the runtime directory {path} is too long a path for a socket")
     try:
-        parent = os.path.dirname(path)
-        if not os.path.isdir(parent):
-            os.makedirs(parent, 0o700, exist_ok=True)
+        if not os.environ.get("LABLOG_RUNTIME_DIR") and not os.path.isdir(os.path.dirname(path)):
+            os.makedirs(os.path.dirname(path), 0o700, exist_ok=True)
         os.mkdir(path, 0o700)
     except FileExistsError:
         pass
