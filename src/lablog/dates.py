@@ -69,3 +69,13 @@ def iso_week(day: date) -> str:
     """'2026-W48': how Danes name a week."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def iso_weeks(starts: date, ends: date) -> list[str]:
+    """Every ISO week from `starts` to `ends`: a Thursday to the Wednesday two weeks on touches three."""
+    weeks = []
+    monday = starts - timedelta(days=starts.weekday())
+    while monday <= ends:
+        weeks.append(iso_week(monday))
+        monday += timedelta(weeks=1)
+    return weeks

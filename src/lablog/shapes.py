@@ -568,6 +568,8 @@ class SprintSummary(ReadModel):
     # Codes of the organisations the participants come from, sorted.
     organisations: list[str]
     sprint: SprintRead
+    # Every ISO week the sprint's planned dates touch, first to last.
+    weeks: list[str]
     scrum_masters: list[SummaryScrumMaster]
     participants: list[SummaryOrg]
     committed: float

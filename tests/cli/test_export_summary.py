@@ -189,21 +189,31 @@ def test_the_burndown_is_a_mermaid_chart(sprints):
     fences = [t for t in section_tokens(parser().parse(body), "Burndown") if t.type == "fence"]
     assert [f.info for f in fences] == ["mermaid"]
     lines = fences[0].content.splitlines()
-    assert lines[0] == "xychart-beta"
-    assert lines[1] == '    title "HJBH sprint 1"'
-    assert lines[2].startswith('    x-axis ["5/10", "6/10", ') and lines[2].endswith('"18/10"]')
-    assert lines[3] == '    y-axis "Points" 0 --> 16'
-    assert lines[4] == "    line [16, 16, 11, 11, 8, 8, 8, 10, 10, 8, 8, 8, 8, 8]"
-    assert lines[5].startswith("    line [16, 14.77, 13.54,") and lines[5].endswith(", 0]")
+    assert lines[0].startswith("%%{init: ") and "plotColorPalette" in lines[0]
+    assert lines[1] == "xychart-beta"
+    assert lines[2] == '    title "HJBH sprint 1"'
+    assert lines[3].startswith('    x-axis ["5/10", "6", ') and lines[3].endswith('"18"]')
+    assert lines[4] == '    y-axis "Points" 0 --> 16'
+    assert lines[5] == '    line "Remaining" [16, 16, 11, 11, 8, 8, 8, 10, 10, 8, 8, 8, 8, 8]'
+    assert lines[6].startswith('    line "Ideal" [16, 14.77, 13.54,') and lines[6].endswith(", 0]")
 
 
-def test_a_sprint_closed_early_stops_the_remaining_line(sprints):
+def test_a_sprint_closed_early_stops_the_chart_at_the_close(sprints):
     _, body = front_matter(sprints("export sprint HJBH 3").stdout)
-    fence = next(t for t in parser().parse(body) if t.type == "fence")
-    remaining, ideal = [line for line in fence.content.splitlines() if line.startswith("    line")]
-    assert remaining == "    line [8, 3, 3, 3, 3]"
-    assert ideal.count(",") == 13
-    rows = table_in(parser().parse(body), "Burndown")
+    tokens = parser().parse(body)
+    fence = next(t for t in tokens if t.type == "fence")
+    labels, remaining, ideal = [
+        line for line in fence.content.splitlines() if line.startswith(("    x-axis", "    line"))
+    ]
+    # The axis stops at the close too: Mermaid draws every line against every label.
+    assert labels == '    x-axis ["16/11", "17", "18", "19", "20"]'
+    assert remaining == '    line "Remaining" [8, 3, 3, 3, 3]'
+    assert ideal == '    line "Ideal" [8, 7.38, 6.77, 6.15, 5.54]'
+    caption = [t.content for t in section_tokens(tokens, "Burndown") if t.type == "inline"][1]
+    assert caption.endswith(
+        "The sprint was closed on 2026-11-20, before its planned end on 2026-11-29: the chart stops at the close."
+    )
+    rows = table_in(tokens, "Burndown")
     assert rows[6] == ["2026-11-21", "2026-W47", "–", "4.92"]
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from lablog.dates import iso_week, parse_date
+from lablog.dates import iso_week, iso_weeks, parse_date
 
 TODAY = date(2026, 11, 23)  # a Monday in week 48
 
@@ -43,3 +43,19 @@ def test_bad_dates_say_what_is_accepted(text):
 def test_iso_week():
     assert iso_week(date(2026, 11, 23)) == "2026-W48"
     assert iso_week(date(2027, 1, 1)) == "2026-W53"
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "weeks"),
+    [
+        (date(2026, 11, 23), date(2026, 11, 29), ["2026-W48"]),
+        (date(2026, 10, 5), date(2026, 10, 18), ["2026-W41", "2026-W42"]),
+        # Thursday to Wednesday: three ISO weeks, not just the first and the last.
+        (date(2026, 8, 20), date(2026, 9, 2), ["2026-W34", "2026-W35", "2026-W36"]),
+        (date(2026, 12, 24), date(2027, 1, 6), ["2026-W52", "2026-W53", "2027-W01"]),
+        (date(2025, 12, 18), date(2025, 12, 31), ["2025-W51", "2025-W52", "2026-W01"]),
+        (date(2026, 11, 29), date(2026, 11, 30), ["2026-W48", "2026-W49"]),
+    ],
+)
+def test_iso_weeks(starts, ends, weeks):
+    assert iso_weeks(starts, ends) == weeks

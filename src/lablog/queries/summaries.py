@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from lablog.dates import iso_weeks
 from lablog.enums import Answer, ItemStatus, Sector, SmRole, SprintStatus
 from lablog.queries import refs, reports, sprints
 from lablog.queries.knowledge import key
@@ -48,6 +49,7 @@ def sprint_summary(reader, *, lab: str, number: int | None, today: date) -> Spri
         lab=SummaryLab(code=the_lab.code, name=name, focus=focus, target_groups=groups),
         organisations=sorted(o.code for o in participants),
         sprint=detail.sprint,
+        weeks=iso_weeks(starts, ends),
         scrum_masters=_facilitators(reader, the_lab.id, starts, ends),
         participants=participants,
         committed=committed,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lablog.errors import LablogError
+from lablog.render import charts
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -115,35 +116,6 @@ def week(value: str | None) -> str:
     return (value or "").split("-W")[-1]
 
 
-def mermaid_burndown(burndown: Any) -> str:
-    """A Mermaid xychart-beta block: remaining and ideal points per sprint day.
-
-    Days after the close (or after today, for an active sprint) have no
-    remaining value: the remaining line stops at the last known day.
-    """
-    days = burndown.days
-    remaining = [d.remaining for d in days]
-    known = [r for r in remaining if r is not None]
-    top = max([*known, *(d.ideal for d in days), 1.0])
-    labels = ", ".join(f'"{d.day.day}/{d.day.month}"' for d in days)
-    lines = [
-        "```mermaid",
-        "xychart-beta",
-        f'    title "{burndown.lab} sprint {burndown.sprint}"',
-        f"    x-axis [{labels}]",
-        f'    y-axis "Points" 0 --> {points(_ceil(top))}',
-        f"    line [{', '.join(points(r) for r in known)}]",
-        f"    line [{', '.join(points(d.ideal) for d in days)}]",
-        "```",
-    ]
-    return "\n".join(lines)
-
-
-def _ceil(value: float) -> float:
-    whole = int(value)
-    return float(whole if whole == value else whole + 1)
-
-
 FILTERS = {
     "md_inline": md_inline,
     "md": md_inline,
@@ -152,7 +124,11 @@ FILTERS = {
     "points": points,
     "percent": percent,
     "week": week,
-    "mermaid_burndown": mermaid_burndown,
+    "mermaid_burndown": charts.mermaid_burndown,
+}
+
+TESTS = {
+    "nothing_committed": charts.nothing_committed,
 }
 
 
@@ -189,6 +165,7 @@ def _compile(text: str):
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
+    env.tests.update(TESTS)
     return env.from_string(text)
 
 
