@@ -184,16 +184,7 @@ def test_person_edit_moves_org(programme):
 
 def test_tables_for_people(programme):
     out = programme("lab list").stdout
-    assert out.splitlines()[1].split() == [
-        "Code",
-        "Name",
-        "Status",
-        "Sprint",
-        "Members",
-        "Lead",
-        "Missing",
-        "leg",
-    ]
+    assert out.splitlines()[1].split() == ["Code", "Name", "Status", "Members", "Lead", "Missing", "leg"]
     assert "HJBS   Hjemmebesøg" in out
     assert "general practice" in out
 
