@@ -172,6 +172,10 @@ class LabRead(ReadModel):
     members: int
     leads: list[str]
     missing_legs: list[str]
+    # The active sprint's number; whether it is past its end date, and by how many days.
+    active_sprint: int | None
+    sprint_overdue: bool
+    sprint_overdue_days: int | None
 
 
 class LabDetail(ReadModel):
@@ -294,10 +298,16 @@ class SprintRead(ReadModel):
     closed_on: date | None
     goal_met: str | None
     outcome: str | None
+    # Set when the assessment was added or changed after the close (`sprint assess`).
+    assessed_at: datetime | None
+    assessed_by: str | None
     carry_over: str | None
     committed_points: float | None
     completed_points: float | None
     days_left: int | None
+    # Active and past its end date: by how many days (None when not overdue).
+    overdue: bool
+    overdue_days: int | None
 
 
 class SprintItemRead(ReadModel):

@@ -31,14 +31,14 @@ item done HJBH-3 --on 2026-10-22
 item edit HJBH-6 --points 8 --on 2026-10-23
 sprint remove HJBH HJBH-5 --on 2026-10-26
 item done HJBH-6 --on 2026-10-30
-sprint close HJBH --on 2026-11-01 --goal-met yes
+sprint close HJBH --on 2026-11-01 --goal-met yes --outcome "Medicinlisten deles med egen læge"
 backlog add HJBH "Udvid til weekender" --points 5
 backlog add HJBH "Opsummer erfaringer til styregruppen" --points 3
 sprint plan HJBH --start 2026-11-16 --weeks 2 --goal "Weekenddækning"
 sprint add HJBH HJBH-7 HJBH-8 --on 2026-11-13
 sprint start HJBH --on 2026-11-16
 item done HJBH-7 --on 2026-11-17
-sprint close HJBH --on 2026-11-20 --goal-met no
+sprint close HJBH --on 2026-11-20 --goal-met no --outcome "Ingen weekendaftale endnu"
 """
 
 
@@ -259,9 +259,13 @@ BAD = [
         "Error: HJBH-4 is dropped; reopen it first with `lablog item reopen HJBH-4`",
     ),
     ("sprint remove HJBH HJBH-3", 1, "Error: HJBH-3 is not in HJBH sprint 1"),
-    ("sprint close GRAV", 1, "Error: GRAV has no sprints yet; plan one with `lablog sprint plan GRAV`"),
     (
-        "sprint close HJBH --on 2026-11-01",
+        "sprint close GRAV --no-assessment",
+        1,
+        "Error: GRAV has no sprints yet; plan one with `lablog sprint plan GRAV`",
+    ),
+    (
+        "sprint close HJBH --on 2026-11-01 --no-assessment",
         1,
         "Error: 2026-11-01 is before HJBH sprint 1 started (2026-11-16)",
     ),
@@ -298,10 +302,10 @@ def test_bad_input_changes_nothing(running, store, command, code, message):
 
 
 def test_closing_a_sprint_that_is_not_active(running, store):
-    running("sprint close HJBH")
+    running("sprint close HJBH --no-assessment")
     running("sprint plan HJBH")
     before = store.dump()
-    run = running("sprint close HJBH", ok=False)
+    run = running("sprint close HJBH --no-assessment", ok=False)
     assert run.stderr == "Error: HJBH sprint 2 is planned, not active; only an active sprint can be closed\n"
     assert store.dump() == before
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -39,6 +39,13 @@ class AppState:
         if value := os.environ.get("LABLOG_TODAY"):
             return date.fromisoformat(value)
         return date.today()
+
+    def now(self) -> datetime:
+        """The time in UTC; on the pinned day when LABLOG_TODAY pins the clock."""
+        now = datetime.now(UTC).replace(microsecond=0)
+        if os.environ.get("LABLOG_TODAY"):
+            return datetime.combine(self.today(), now.timetz())
+        return now
 
     def actor(self) -> str:
         """Who is making changes: --as, LABLOG_USER, the config file's `user`, the OS user."""
@@ -140,6 +147,10 @@ def today(ctx: typer.Context) -> date:
     return state(ctx).today()
 
 
+def now(ctx: typer.Context) -> datetime:
+    return state(ctx).now()
+
+
 def actor(ctx: typer.Context) -> str:
     return state(ctx).actor()
 
@@ -236,11 +247,19 @@ def notice(message: str) -> None:
     print(visible(message), file=sys.stderr)
 
 
+def at_terminal() -> bool:
+    """Whether someone can answer a question: standard input is a terminal.
+
+    The one place commands ask, so that tests can answer as a person would.
+    """
+    return sys.stdin.isatty()
+
+
 def confirm(message: str, yes: bool) -> None:
     """Ask before a destructive change; off a terminal, --yes is required."""
     if yes:
         return
-    if not sys.stdin.isatty():
+    if not at_terminal():
         raise LablogError(f"{message} Pass --yes to confirm when not at a terminal")
     if not typer.confirm(message, default=False):
         raise typer.Abort()

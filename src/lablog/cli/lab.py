@@ -6,9 +6,11 @@ from typing import Annotated
 
 import typer
 
+from lablog.cli import _common
 from lablog.cli._common import (
     JsonOpt,
     YesOpt,
+    actor,
     confirm,
     console,
     date_or_today,
@@ -20,6 +22,7 @@ from lablog.cli._common import (
     today,
 )
 from lablog.enums import MemberRole
+from lablog.errors import LablogError
 
 app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="Labs, their members and their sector coverage."
@@ -149,19 +152,65 @@ def close(
     ctx: typer.Context,
     lab: LabArg,
     on: Annotated[str | None, typer.Option("--on", help="The closing day (default today).")] = None,
+    no_assessment: Annotated[
+        bool,
+        typer.Option(
+            "--no-assessment", help="An active sprint closed with the lab is assessed later, not now."
+        ),
+    ] = False,
     yes: YesOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """Close a lab: it keeps its history, takes no new work, and its scrum masters' assignments end.
 
+    An active sprint is closed first, its unfinished items back to the backlog:
+    at a terminal after asking (and asking for its assessment); elsewhere only
+    with --yes, and then it is assessed later with `lablog sprint assess`.
+
     Example: lablog lab close GRAV --on 2015-12-18
     """
+    from lablog.cli.sprint import NOT_ASSESSED, ask_assessment
+    from lablog.queries import refs, sprints
     from lablog.services import labs
 
     day = date_or_today(ctx, on, "--on")
-    confirm(f"Close lab {lab.upper()} on {day}?", yes)
+    with reading(ctx) as r:
+        the_lab = refs.lab(r, lab)
+        sprint = sprints.active(r, the_lab)
+    active = sprint.number if sprint is not None else None
+    met = said = None
+    if active is None:
+        confirm(f"Close lab {the_lab.code} on {day}?", yes)
+    elif not yes:
+        if not _common.at_terminal():
+            raise LablogError(labs.active_sprint_message(the_lab.code, active))
+        notice(f"{the_lab.code} sprint {active} is active ({sprint.starts} – {sprint.ends}).")
+        confirm(
+            f"Close sprint {active} (unfinished items back to the backlog) "
+            f"and then lab {the_lab.code} on {day}?",
+            yes,
+        )
+        if not no_assessment:
+            met, said = ask_assessment(ctx, the_lab.code, active, None, None)
     with session(ctx) as s:
-        row = labs.close(s, ref=lab, on=day, today=today(ctx))
+        row, closed = labs.close(
+            s,
+            ref=the_lab.code,
+            on=day,
+            today=today(ctx),
+            actor=actor(ctx),
+            close_sprint=active is not None,
+            goal_met=met,
+            outcome=said,
+        )
+    if closed is not None:
+        back = [i.key for i in closed.items if i.disposition == "returned"]
+        notice(
+            f"Closed {row.code} sprint {closed.sprint.number} on {day}"
+            + (f"; back to the backlog: {', '.join(back)}" if back else "")
+        )
+        if met is None:
+            notice(NOT_ASSESSED.format(lab=row.code, number=closed.sprint.number))
     if json:
         return emit_json(row)
     notice(f"Closed lab {row.code} on {day}")

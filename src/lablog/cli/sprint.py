@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from lablog.cli import _common
 from lablog.cli._common import (
     JsonOpt,
     actor,
@@ -13,10 +14,12 @@ from lablog.cli._common import (
     date_or_today,
     emit_json,
     notice,
+    now,
     parse_date,
     reading,
     session,
     today,
+    typed_text,
 )
 from lablog.enums import CarryOver, GoalMet
 
@@ -194,6 +197,95 @@ def edit(
     notice(f"Updated {read.lab} sprint {read.number}: {read.starts} – {read.ends}")
 
 
+GoalMetOpt = Annotated[GoalMet | None, typer.Option("--goal-met", help="Was the sprint goal met?")]
+OutcomeOpt = Annotated[
+    str | None,
+    typer.Option("--outcome", help="What changed for the patient pathway, evidence, next step."),
+]
+NoAssessmentOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-assessment",
+        help="Close without goal met and outcome; add them later with `lablog sprint assess LAB N`.",
+    ),
+]
+
+# The questions and answers of the assessment at close, in one place for translation.
+ASK_GOAL_MET = "Was the goal of {lab} sprint {number} met? [yes/partly/no{later}]"
+ASK_LATER = "/later"
+ASK_OUTCOME = "Outcome: what changed for the patient pathway, evidence, next step"
+ANSWER_GOAL_MET = "Answer yes, partly or no"
+ANSWER_LATER = "Answer yes, partly, no, or later to assess it with `lablog sprint assess {lab} {number}`"
+GIVE_ASSESSMENT = (
+    "give --goal-met and --outcome, or --no-assessment to assess later with `lablog sprint assess {lab} N`"
+)
+NOT_ASSESSED = (
+    "{lab} sprint {number} is not assessed yet; add goal met and outcome with "
+    "`lablog sprint assess {lab} {number} --goal-met yes|partly|no --outcome TEXT`"
+)
+
+
+def assessment_at_close(
+    ctx: typer.Context,
+    lab: str,
+    goal_met: GoalMet | None,
+    outcome: str | None,
+    no_assessment: bool,
+) -> tuple[str | None, str | None]:
+    """Goal met and outcome for closing the lab's active sprint: as given, else asked at a terminal.
+
+    Off a terminal both are required unless --no-assessment says the assessment
+    comes later. Returns (None, None) when it comes later.
+    """
+    outcome = outcome if outcome and outcome.strip() else None
+    if no_assessment:
+        if goal_met is not None or outcome is not None:
+            raise typer.BadParameter(
+                "give the assessment (--goal-met, --outcome) or --no-assessment, not both",
+                param_hint="--no-assessment",
+            )
+        return None, None
+    if goal_met is not None and outcome is not None:
+        return goal_met.value, outcome
+    if not _common.at_terminal():
+        raise typer.BadParameter(GIVE_ASSESSMENT.format(lab=lab.upper()), param_hint="--goal-met")
+    number = _active_number(ctx, lab)
+    if number is None:
+        # Nothing to assess: the close itself says why (no sprint, not active).
+        return (goal_met.value if goal_met else None), outcome
+    return ask_assessment(ctx, lab.upper(), number, goal_met, outcome)
+
+
+def _active_number(ctx: typer.Context, lab: str) -> int | None:
+    from lablog.queries import refs, sprints
+
+    with reading(ctx) as r:
+        found = sprints.active(r, refs.lab(r, lab))
+    return found.number if found is not None else None
+
+
+def ask_assessment(
+    ctx: typer.Context, lab: str, number: int, goal_met: GoalMet | None, outcome: str | None
+) -> tuple[str | None, str | None]:
+    """Ask for what is missing; "later" (offered when no outcome was given) means no assessment now."""
+    later = outcome is None
+    if goal_met is None:
+        choices = [g.value for g in GoalMet] + (["later"] if later else [])
+        question = ASK_GOAL_MET.format(lab=lab, number=number, later=ASK_LATER if later else "")
+        while True:
+            answer = typer.prompt(question, err=True).strip().lower()
+            if answer in choices:
+                break
+            typer.echo(ANSWER_LATER.format(lab=lab, number=number) if later else ANSWER_GOAL_MET, err=True)
+        if answer == "later":
+            return None, None
+        goal_met = GoalMet(answer)
+    if outcome is None:
+        # click asks again on an empty answer: with a goal met, the outcome is due too.
+        outcome = typed_text(ctx, typer.prompt(ASK_OUTCOME, err=True), "the outcome")
+    return goal_met.value, outcome
+
+
 @app.command("close")
 def close(
     ctx: typer.Context,
@@ -204,15 +296,16 @@ def close(
             "--carry-over", help="Unfinished items go to the top of the backlog or into the next sprint."
         ),
     ] = CarryOver.backlog,
-    goal_met: Annotated[GoalMet | None, typer.Option("--goal-met", help="Was the sprint goal met?")] = None,
-    outcome: Annotated[
-        str | None,
-        typer.Option("--outcome", help="What changed for the patient pathway, evidence, next step."),
-    ] = None,
+    goal_met: GoalMetOpt = None,
+    outcome: OutcomeOpt = None,
+    no_assessment: NoAssessmentOpt = False,
     on: OnOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Close the active sprint: record what was done, freeze its record, carry unfinished work over.
+
+    Goal met and outcome are asked for at a terminal when not given; elsewhere
+    give them, or --no-assessment to add them later with `lablog sprint assess`.
 
     Example: lablog sprint close HJBH --goal-met partly --outcome "3 borgere hjemme" --carry-over next
     """
@@ -220,19 +313,72 @@ def close(
     from lablog.services import sprints
 
     day = date_or_today(ctx, on, "--on")
+    met, said = assessment_at_close(ctx, lab, goal_met, outcome, no_assessment)
     with session(ctx) as s:
         detail = sprints.close(
             s,
             lab=lab,
             carry_over=carry_over.value,
-            goal_met=goal_met.value if goal_met else None,
-            outcome=outcome,
+            goal_met=met,
+            outcome=said,
             on=day,
             actor=actor(ctx),
         )
+    if met is None:
+        sp = detail.sprint
+        notice(NOT_ASSESSED.format(lab=sp.lab, number=sp.number))
     if json:
         return emit_json(detail)
     render.close_summary(console(), detail)
+
+
+def _assessed(sp, changed: dict) -> str:
+    """What `sprint assess` did, in one line: "goal met partly (was yes); outcome added"."""
+    if not changed:
+        return f"{sp.lab} sprint {sp.number} was already assessed so; nothing changed"
+    parts = []
+    if "goal_met" in changed:
+        old = changed["goal_met"][0]
+        parts.append(f"goal met {sp.goal_met}" + (f" (was {old})" if old else ""))
+    if "outcome" in changed:
+        parts.append("outcome amended" if changed["outcome"][0] else "outcome added")
+    return f"Assessed {sp.lab} sprint {sp.number}: {'; '.join(parts)}"
+
+
+@app.command("assess")
+def assess(
+    ctx: typer.Context,
+    lab: LabArg,
+    number: Annotated[int, typer.Argument(metavar="N", help="The closed sprint's number.")],
+    goal_met: GoalMetOpt = None,
+    outcome: OutcomeOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Add or amend the assessment of a closed sprint: goal met, outcome, or both.
+
+    The record stays frozen; the assessment is stamped as added later, with who
+    and when, and the change log keeps what it said before.
+
+    Example: lablog sprint assess HJBH 3 --goal-met partly --outcome "Weekenddækning aftalt med to kommuner"
+    """
+    from lablog.services import sprints
+
+    if goal_met is None and outcome is None:
+        raise typer.BadParameter("give --goal-met, --outcome or both", param_hint="--goal-met")
+    with session(ctx) as s:
+        detail, changed = sprints.assess(
+            s,
+            lab=lab,
+            number=number,
+            goal_met=goal_met.value if goal_met else None,
+            outcome=outcome,
+            actor=actor(ctx),
+            today=today(ctx),
+            at=now(ctx),
+        )
+    notice(_assessed(detail.sprint, changed))
+    if json:
+        return emit_json(detail)
 
 
 @app.command("review")

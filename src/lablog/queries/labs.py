@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from lablog.enums import LEG_OF_SECTOR, Leg, Sector
+from lablog.queries.sprints import overdue_days
+from lablog.reader import as_date
 from lablog.shapes import LabRead
 
 _COLUMNS = "id, code, name, focus, start_date, closed_on"
@@ -65,18 +67,30 @@ def _reads(reader, labs: list[tuple], *, today: date) -> list[LabRead]:
     ):
         sectors.setdefault(lab_id, []).append(sector)
     leads = leads_by_lab(reader, at=today)
-    return [
-        LabRead(
-            code=code,
-            name=name,
-            focus=focus,
-            target_groups=groups.get(lab_id, []),
-            start_date=start_date,
-            closed_on=closed_on,
-            status="closed" if closed_on else "open",
-            members=len(sectors.get(lab_id, [])),
-            leads=leads.get(lab_id, []),
-            missing_legs=missing_legs(sectors.get(lab_id, [])),
+    # The active sprint of each lab, and how late it is.
+    active: dict[int, tuple[int, int | None]] = {}
+    for lab_id, number, ends in reader.rows(
+        "SELECT lab_id, number, ends FROM sprint WHERE status = 'active' AND lab_id IN :ids", ids=ids
+    ):
+        active[lab_id] = (number, overdue_days("active", as_date(ends), today))
+    out = []
+    for lab_id, code, name, focus, start_date, closed_on in labs:
+        sprint, late = active.get(lab_id, (None, None))
+        out.append(
+            LabRead(
+                code=code,
+                name=name,
+                focus=focus,
+                target_groups=groups.get(lab_id, []),
+                start_date=start_date,
+                closed_on=closed_on,
+                status="closed" if closed_on else "open",
+                members=len(sectors.get(lab_id, [])),
+                leads=leads.get(lab_id, []),
+                missing_legs=missing_legs(sectors.get(lab_id, [])),
+                active_sprint=sprint,
+                sprint_overdue=late is not None,
+                sprint_overdue_days=late,
+            )
         )
-        for lab_id, code, name, focus, start_date, closed_on in labs
-    ]
+    return out

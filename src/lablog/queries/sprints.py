@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from lablog.dates import iso_week
 from lablog.enums import CarryOver, ItemStatus, SprintStatus
 from lablog.errors import NotFound
 from lablog.queries import refs
-from lablog.reader import as_date, as_float
+from lablog.reader import as_date, as_float, as_utc
 from lablog.shapes import RetroAction, RetroRead, SprintDetail, SprintItemRead, SprintRead
 
 
@@ -24,6 +24,8 @@ class SprintRow(NamedTuple):
     closed_on: date | None
     goal_met: str | None
     outcome: str | None
+    assessed_at: datetime | str | None
+    assessed_by: str | None
     carry_over: str | None
     committed_points: float | None
     completed_points: float | None
@@ -62,12 +64,30 @@ def find(reader, lab, number: int | None = None, *, finished: bool = False) -> S
     return SprintRow(*found[0])
 
 
+def active(reader, lab) -> SprintRow | None:
+    """The lab's active sprint (lab: anything with .id), if it has one."""
+    found = reader.rows(
+        f"SELECT {_COLUMNS} FROM sprint WHERE lab_id = :lab AND status = :status",
+        lab=lab.id,
+        status=SprintStatus.active.value,
+    )
+    return SprintRow(*found[0]) if found else None
+
+
+def overdue_days(status: str, ends: date, today: date) -> int | None:
+    """How many days an active sprint is past its end date; None when it is not."""
+    if status != SprintStatus.active.value or today <= ends:
+        return None
+    return (today - ends).days
+
+
 def to_read(sprint, lab: str, *, today: date) -> SprintRead:
     """A sprint (a SprintRow, or anything with its fields) of the lab with code `lab`."""
     starts, ends = as_date(sprint.starts), as_date(sprint.ends)
     days_left = None
     if sprint.status == SprintStatus.active.value:
         days_left = max((ends - today).days, 0)
+    late = overdue_days(sprint.status, ends, today)
     return SprintRead(
         lab=lab,
         number=int(sprint.number),
@@ -81,10 +101,14 @@ def to_read(sprint, lab: str, *, today: date) -> SprintRead:
         closed_on=as_date(sprint.closed_on),
         goal_met=sprint.goal_met,
         outcome=sprint.outcome,
+        assessed_at=as_utc(sprint.assessed_at),
+        assessed_by=sprint.assessed_by,
         carry_over=sprint.carry_over,
         committed_points=as_float(sprint.committed_points),
         completed_points=as_float(sprint.completed_points),
         days_left=days_left,
+        overdue=late is not None,
+        overdue_days=late,
     )
 
 

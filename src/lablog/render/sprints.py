@@ -22,9 +22,24 @@ def heading(sprint: SprintRead) -> Text:
         (f"{sprint.lab} sprint {sprint.number}", "bold"),
         f"  {sprint.starts} – {sprint.ends} ({_week(sprint.starts)}–{_week(sprint.ends)})  [{sprint.status}]",
     )
-    if sprint.days_left is not None:
+    if sprint.overdue:
+        text.append(f"  {overdue(sprint)}", style="bold yellow")
+    elif sprint.days_left is not None:
         text.append(f"  {sprint.days_left} day(s) left")
     return text
+
+
+def overdue(sprint: SprintRead) -> str:
+    """ "overdue by 3 days": an active sprint past its end date."""
+    days = sprint.overdue_days
+    return f"overdue by {days} day{'s' if days != 1 else ''}"
+
+
+def assessed(sprint: SprintRead) -> str | None:
+    """ "Assessed on 2026-11-23 by mette-orum-holm, after the close" for an amended assessment."""
+    if sprint.assessed_at is None:
+        return None
+    return f"Assessed on {sprint.assessed_at.date()} by {sprint.assessed_by}, after the close"
 
 
 def _card(item: SprintItemRead) -> Text:
@@ -109,9 +124,15 @@ def board(console: Console, detail: SprintDetail) -> None:
 
 def _closed_facts(console: Console, detail: SprintDetail) -> None:
     s = detail.sprint
-    console.print(f"Goal met: {s.goal_met or 'not recorded'}")
-    if s.outcome:
-        console.print(f"Outcome: {s.outcome}")
+    if s.goal_met is None and s.outcome is None:
+        console.print(
+            Text(f"Not assessed yet: add goal met and outcome with `lablog sprint assess {s.lab} {s.number}`")
+        )
+    else:
+        console.print(f"Goal met: {s.goal_met or 'not recorded'}")
+        console.print(f"Outcome: {s.outcome or 'not recorded'}")
+    if line := assessed(s):
+        console.print(Text(line, style="dim"))
     unfinished = [i for i in detail.items if i.disposition in ("carried-over", "returned")]
     for i in unfinished:
         where = f"sprint {detail.next_sprint}" if i.disposition == "carried-over" else "the backlog"
@@ -137,7 +158,7 @@ def sprint_list(console: Console, rows: Sequence[SprintRead]) -> None:
             points = f"{fmt_points(r.completed_points) or '–'}/{fmt_points(r.committed_points)}"
         table.add_row(
             str(r.number),
-            r.status,
+            Text(f"overdue {r.overdue_days}d", style="bold yellow") if r.overdue else r.status,
             f"{_week(r.starts)}–{_week(r.ends)}",
             r.starts.isoformat(),
             r.ends.isoformat(),

@@ -125,13 +125,20 @@ def person_detail(console: Console, detail: PersonDetail) -> None:
 def labs(console: Console, rows: Sequence[LabRead]) -> None:
     if not rows:
         return empty(console, "No labs yet: add one with `lablog lab add CODE NAME`")
-    table = _table("Code", "Name", "Status", "Members", "Lead", "Missing leg")
+    # The active sprint, flagged when overdue; no column while no lab runs one.
+    sprints = any(r.active_sprint is not None for r in rows)
+    sprint_column = ["Sprint"] if sprints else []
+    table = _table("Code", "Name", "Status", *sprint_column, "Members", "Lead", "Missing leg")
     for r in rows:
         missing = ", ".join(LEG_NAMES[m] for m in r.missing_legs)
+        sprint = "" if r.active_sprint is None else str(r.active_sprint)
+        if r.sprint_overdue:
+            sprint = Text.assemble(sprint, (f" overdue {r.sprint_overdue_days}d", "bold yellow"))
         table.add_row(
             r.code,
             r.name,
             r.status,
+            *([sprint] if sprints else []),
             str(r.members),
             ", ".join(r.leads) or Text("none", style="yellow"),
             Text(missing, style="bold yellow") if missing and r.status == "open" else missing,

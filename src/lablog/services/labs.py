@@ -7,13 +7,22 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from lablog.enums import LEG_OF_SECTOR, STANDARD_TARGET_GROUPS, AssignmentEnd, Leg, MemberRole, Sector
+from lablog.enums import (
+    LEG_OF_SECTOR,
+    STANDARD_TARGET_GROUPS,
+    AssignmentEnd,
+    CarryOver,
+    Leg,
+    MemberRole,
+    Sector,
+    SprintStatus,
+)
 from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
-from lablog.models import Lab, LabMember, LabTargetGroup, Organisation, Person
+from lablog.models import Lab, LabMember, LabTargetGroup, Organisation, Person, Sprint
 from lablog.queries import labs as queries
 from lablog.reader import SessionReader
-from lablog.services import refs, sm
-from lablog.shapes import CoverageRead, LabDetail, LabRead, MemberRead, MemberResult
+from lablog.services import refs, sm, sprints
+from lablog.shapes import CoverageRead, LabDetail, LabRead, MemberRead, MemberResult, SprintDetail
 
 # Danish names users type for the standard target groups.
 _TARGET_ALIASES = {
@@ -190,17 +199,56 @@ def edit(
     return _read(session, lab, today=today)
 
 
-def close(session: Session, *, ref: str, on: date, today: date) -> LabRead:
-    """Close a lab: its scrum masters' assignments end that day; raises InvalidTransition."""
+def close(
+    session: Session,
+    *,
+    ref: str,
+    on: date,
+    today: date,
+    actor: str | None = None,
+    close_sprint: bool = False,
+    goal_met: str | None = None,
+    outcome: str | None = None,
+) -> tuple[LabRead, SprintDetail | None]:
+    """Close a lab: its scrum masters' assignments end that day.
+
+    An active sprint is closed first when close_sprint is given (unfinished items
+    back to the backlog, with the assessment given, if any); it is returned too.
+    Raises InvalidTransition (closed lab, an active sprint without close_sprint), InvalidValue.
+    """
     lab = refs.lab(session, ref)
     _require_open(lab)
     if lab.start_date and on < lab.start_date:
         raise InvalidValue(f"{on} is before {lab.code} started ({lab.start_date})")
+    active = session.exec(
+        select(Sprint).where(Sprint.lab_id == lab.id, Sprint.status == SprintStatus.active.value)
+    ).first()
+    closed_sprint = None
+    if active is not None:
+        if not close_sprint:
+            raise InvalidTransition(active_sprint_message(lab.code, active.number))
+        closed_sprint = sprints.close(
+            session,
+            lab=lab.code,
+            on=on,
+            actor=actor,
+            carry_over=CarryOver.backlog.value,
+            goal_met=goal_met,
+            outcome=outcome,
+        )
     sm.end_all(session, lab=lab, on=on, reason=AssignmentEnd.lab_closed)
     lab.closed_on = on
     session.add(lab)
     session.flush()
-    return _read(session, lab, today=today)
+    return _read(session, lab, today=today), closed_sprint
+
+
+def active_sprint_message(lab: str, number: int) -> str:
+    return (
+        f"{lab} sprint {number} is active; close it first with `lablog sprint close {lab}`, "
+        "or pass --yes to close it with the lab (unfinished items back to the backlog, "
+        f"assessed later with `lablog sprint assess {lab} {number}`)"
+    )
 
 
 def reopen(session: Session, *, ref: str, today: date) -> LabRead:

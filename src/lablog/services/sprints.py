@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from lablog.enums import CarryOver, GoalMet, ItemStatus, SprintStatus
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
-from lablog.models import BacklogItem, Lab, Sprint, SprintItem, SprintNote
+from lablog.models import BacklogItem, Lab, Sprint, SprintItem, SprintNote, utcnow
 from lablog.queries import sprints as queries
 from lablog.reader import SessionReader
 from lablog.services import backlog, refs
@@ -345,6 +345,52 @@ def detail(
     )
 
 
+def assess(
+    session: Session,
+    *,
+    lab: str,
+    number: int,
+    actor: str | None,
+    today: date,
+    goal_met: str | None = None,
+    outcome: str | None = None,
+    at: datetime | None = None,
+) -> tuple[SprintDetail, dict[str, tuple[str | None, str | None]]]:
+    """Add or amend the assessment (goal met, outcome) of a closed sprint.
+
+    An amendment of the frozen record: it is stamped with who and when, and the
+    change log keeps the old values. Returns the sprint and what changed
+    ({"goal_met": (old, new)}; empty when it was already so).
+    Raises NotFound, InvalidTransition (not closed), InvalidValue (nothing given, empty outcome).
+    """
+    the_lab = refs.lab(session, lab)
+    sprint = find(session, the_lab, number)
+    if sprint.status != SprintStatus.closed.value:
+        raise InvalidTransition(
+            f"{the_lab.code} sprint {sprint.number} is {sprint.status}, not closed; "
+            f"give its assessment when you close it: `lablog sprint close {the_lab.code} "
+            "--goal-met yes|partly|no --outcome TEXT`"
+        )
+    if goal_met is None and outcome is None:
+        raise InvalidValue("Give --goal-met, --outcome or both")
+    wanted = {}
+    if goal_met is not None:
+        wanted["goal_met"] = GoalMet(goal_met).value
+    if outcome is not None:
+        if not outcome.strip():
+            raise InvalidValue("The outcome is empty; say what the sprint changed, or leave --outcome out")
+        wanted["outcome"] = outcome.strip()
+    changed = {k: (getattr(sprint, k), v) for k, v in wanted.items() if getattr(sprint, k) != v}
+    if changed:
+        for key, (_, new) in changed.items():
+            setattr(sprint, key, new)
+        sprint.assessed_at = at or utcnow()
+        sprint.assessed_by = (actor or "unknown")[:64]
+        session.add(sprint)
+        session.flush()
+    return detail(session, lab=the_lab.code, number=sprint.number, today=today), changed
+
+
 def list_sprints(session: Session, *, lab: str, today: date) -> list[SprintRead]:
     the_lab = refs.lab(session, lab)
     rows = session.exec(select(Sprint).where(Sprint.lab_id == the_lab.id).order_by(Sprint.number))
@@ -441,7 +487,10 @@ def edit(
     the_lab = refs.lab(session, lab)
     sprint = find(session, the_lab, number)
     if sprint.status == SprintStatus.closed.value:
-        raise InvalidTransition(f"{the_lab.code} sprint {sprint.number} is closed; its record is frozen")
+        raise InvalidTransition(
+            f"{the_lab.code} sprint {sprint.number} is closed; its record is frozen. Goal met and outcome "
+            f"can still be added or amended with `lablog sprint assess {the_lab.code} {sprint.number}`"
+        )
     if goal is not None:
         sprint.goal = goal.strip() or None
     new_starts, new_ends = starts or sprint.starts, ends or sprint.ends
