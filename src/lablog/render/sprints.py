@@ -35,6 +35,8 @@ def _card(item: SprintItemRead) -> Text:
         text.append(f" @{item.owner}", style="dim")
     if not item.committed:
         text.append(" +scope", style="yellow")
+    if item.blocked_by:
+        text.append(f" blocked by {', '.join(item.blocked_by)}", style="bold red")
     return text
 
 
