@@ -352,3 +352,28 @@ def test_the_streamed_export_matches_the_whole_document(blocked, store):
         engine.dispose()
     assert {fmt: export_oracle.dumps(whole, fmt) for fmt in streamed} == streamed
     assert [i["number"] for i in whole["impediments"]] == [1, 2, 3] and len(whole["decisions"]) == 1
+
+
+def test_late_assessments_and_board_positions_survive_the_round_trip(blocked, store, other_store, tmp_path):
+    import sqlalchemy as sa
+
+    cli = blocked
+    cli("sprint close HJBH --on 2026-11-20 --goal-met partly")
+    # Written here as `sprint assess` and the close will write them (revision 0008).
+    engine = store.engine()
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("UPDATE sprint SET assessed_at = :at, assessed_by = 'lene' WHERE number = 1"),
+                {"at": "2026-11-23 09:30:00"},
+            )
+            conn.execute(sa.text("UPDATE sprint_item SET position = 3 - id"))
+    finally:
+        engine.dispose()
+    path = tmp_path / "store.toml"
+    cli("export", "all", "-o", str(path))
+    text = path.read_text(encoding="utf-8")
+    assert 'assessed_at = 2026-11-23 09:30:00+00:00\nassessed_by = "lene"\n' in text
+    assert text.count("\nposition = ") == 2
+    cli("--db", other_store, "import", str(path))
+    assert cli("--db", other_store, "export", "all").stdout == text
