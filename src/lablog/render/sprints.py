@@ -36,7 +36,8 @@ def _card(item: SprintItemRead) -> Text:
     if not item.committed:
         text.append(" +scope", style="yellow")
     if item.blocked_by:
-        text.append(f" blocked by {', '.join(item.blocked_by)}", style="bold red")
+        # On a line of its own, so the card's title keeps its room.
+        text.append(f"\n  blocked by {', '.join(item.blocked_by)}", style="bold red")
     return text
 
 
