@@ -310,6 +310,10 @@ def test_a_file_of_format_version_1_still_imports(blocked, store, other_store, t
             "impediments[0].item: no item HJBH-99 in labs",
         ),
         (
+            lambda d: d["impediments"][0].update(item="INDL-1"),
+            "impediments[0].item: INDL-1 is not an item of HJBH",
+        ),
+        (
             lambda d: d["impediments"][1].update(level="region"),
             "impediments[1].level: 'region' is not one of 'lab', 'network' or 'steering-group'",
         ),
@@ -323,7 +327,7 @@ def test_a_file_of_format_version_1_still_imports(blocked, store, other_store, t
         ),
         (lambda d: d["decisions"][0].update(by="lab"), "decisions[0].lab: missing for a decision by a lab"),
     ],
-    ids=["lab", "item", "level", "resolved_on", "resolves", "by-lab"],
+    ids=["lab", "item", "item-of-another-lab", "level", "resolved_on", "resolves", "by-lab"],
 )
 def test_a_bad_impediment_or_decision_in_a_file_is_refused(blocked, other_store, tmp_path, change, message):
     cli = blocked

@@ -135,8 +135,10 @@ def on_board(reader, detail: SprintDetail) -> SprintDetail:
         return detail
     blocked: dict[str, list[str]] = {}
     for code, item_number, n in reader.rows(
-        "SELECT l.code, b.number, i.id FROM impediment AS i JOIN backlog_item AS b ON b.id = i.item_id"
-        " JOIN lab AS l ON l.id = b.lab_id WHERE l.code = :lab AND i.status = :open ORDER BY i.id",
+        # The lab's open impediments (its index), then their items: an impediment
+        # blocks items of its own lab only.
+        "SELECT l.code, b.number, i.id FROM lab AS l JOIN impediment AS i ON i.lab_id = l.id"
+        " JOIN backlog_item AS b ON b.id = i.item_id WHERE l.code = :lab AND i.status = :open ORDER BY i.id",
         lab=detail.sprint.lab,
         open=ImpedimentStatus.open.value,
     ):

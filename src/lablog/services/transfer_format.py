@@ -541,10 +541,12 @@ class _Checker:
         )
         for i, imp in enumerate(self.doc.impediments):
             at = ("impediments", i)
-            self.lab_ref((*at, "lab"), imp.lab)
+            lab = self.lab_ref((*at, "lab"), imp.lab)
             self.person((*at, "owner"), imp.owner)
             if imp.item is not None:
                 self.item_key((*at, "item"), imp.item)
+                if lab is not None and imp.item.rpartition("-")[0].upper() != lab.code.upper():
+                    self.bad((*at, "item"), f"{imp.item} is not an item of {imp.lab}")
             resolved = imp.status == ImpedimentStatus.resolved.value
             if resolved and imp.resolved_on is None:
                 self.bad((*at, "resolved_on"), "missing for a resolved impediment")
