@@ -31,7 +31,7 @@ def reset(target: Path, *, replace: bool) -> None:
 
 def load(session, *, today: date) -> None:
     """Load the example programme into an empty store, in the caller's transaction."""
-    from lablog.services import knowledge, labs, orgs, people, sm
+    from lablog.services import decision, impediment, knowledge, labs, orgs, people, sm
 
     with data_file().open("rb") as f:
         data = tomllib.load(f)
@@ -95,6 +95,36 @@ def load(session, *, today: date) -> None:
                 on=day(a["on"]),
                 actor=None,
             )
+    for i in data.get("impediment", []):
+        row = impediment.add(
+            session,
+            lab=i["lab"],
+            text=i["text"],
+            item=i.get("item"),
+            owner=i.get("owner"),
+            on=day(i["on"]),
+            today=today,
+        )
+        for step in i.get("escalate", []):
+            impediment.escalate(
+                session,
+                ref=row.key,
+                to=step["to"],
+                note=step.get("note"),
+                on=day(step["on"]),
+                today=today,
+                actor="demo",
+            )
+    for d in data.get("decision", []):
+        decision.add(
+            session,
+            text=d["text"],
+            by=d["by"],
+            resolves=d.get("resolves"),
+            on=day(d["on"]),
+            today=today,
+            actor="demo",
+        )
 
 
 SPRINT_DAYS = 14

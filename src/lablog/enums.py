@@ -101,3 +101,31 @@ class Answer(StrEnum):
     trying = "trying"
     adopted = "adopted"
     declined = "declined"
+
+
+class ImpedimentLevel(StrEnum):
+    """Who must act on an impediment; escalation goes up this list, never down."""
+
+    lab = "lab"
+    network = "network"
+    steering_group = "steering-group"
+
+
+class ImpedimentStatus(StrEnum):
+    open = "open"
+    resolved = "resolved"
+
+
+class StepKind(StrEnum):
+    """A line of an impediment's history."""
+
+    escalated = "escalated"
+    resolved = "resolved"
+
+
+class DecisionBy(StrEnum):
+    """Who took a decision; `lab` names the lab in decision.lab_id."""
+
+    steering_group = "steering-group"
+    network = "network"
+    lab = "lab"

@@ -283,6 +283,8 @@ class EventRead(ReadModel):
 class ItemDetail(ReadModel):
     item: ItemRead
     history: list[EventRead]
+    # The open impediments that block it (I-3).
+    blocked_by: list[str] = []
 
 
 class SprintRead(ReadModel):
@@ -324,6 +326,8 @@ class SprintItemRead(ReadModel):
     removed_on: date | None
     # Set when the sprint closes: done / carried-over / returned / dropped.
     disposition: str | None
+    # The open impediments that block it (I-3); shown on the board of a sprint not yet closed.
+    blocked_by: list[str] = []
 
 
 class RetroAction(ReadModel):
@@ -652,3 +656,64 @@ class ProgrammeReport(ReadModel):
     until: date
     totals: ProgrammeTotals
     labs: list[ProgrammeLab]
+
+
+# Impediments and decisions ------------------------------------------------------
+
+
+class ImpedimentStepRead(ReadModel):
+    """One line of an impediment's history: an escalation or the resolution."""
+
+    kind: str
+    from_level: str
+    to_level: str | None
+    on: date
+    note: str | None
+    actor: str | None
+
+
+class ImpedimentRead(ReadModel):
+    key: str
+    number: int
+    lab: str
+    text: str
+    item: str | None
+    owner: str | None
+    # lab / network / steering-group: who must act now (or acted last).
+    level: str
+    status: str
+    opened_on: date
+    resolved_on: date | None
+    resolution: str | None
+    # Days open: until today, or until it was resolved.
+    age_days: int
+
+
+class DecisionRead(ReadModel):
+    key: str
+    number: int
+    text: str
+    # steering-group / network / lab
+    by: str
+    # The lab that decided (by = lab).
+    lab: str | None
+    on: date
+    # The impediment it resolved (I-4).
+    resolves: str | None
+    actor: str | None
+
+
+class ImpedimentDetail(ReadModel):
+    impediment: ImpedimentRead
+    lab_name: str
+    owner_name: str | None
+    item_title: str | None
+    steps: list[ImpedimentStepRead]
+    decisions: list[DecisionRead]
+
+
+class DecisionDetail(ReadModel):
+    decision: DecisionRead
+    lab_name: str | None
+    # The impediment it resolved, as it stands now.
+    impediment: ImpedimentRead | None

@@ -76,3 +76,20 @@ def test_demo_ends_with_a_sprint_summary(cli, lablog_env):
     demo = ["--db", str(lablog_env / "data" / "demo.db")]
     assert cli(*demo, "export", "sprint", "HJBH", "3").stdout == text
     assert cli("demo --json").json()["summary_file"] == str(path)
+
+
+def test_demo_has_impediments_and_decisions(cli, lablog_env):
+    cli("demo")
+    demo = ["--db", str(lablog_env / "data" / "demo.db")]
+    waiting = cli(*demo, "impediment", "list", "--level", "steering-group", "--open", "--json").json()
+    assert [(i["key"], i["lab"], i["item"]) for i in waiting] == [("I-2", "HJBS", "HJBS-9")]
+    one = cli(*demo, "impediment", "show", "I-1", "--json").json()
+    assert [s["to_level"] for s in one["steps"]] == ["network", "steering-group", None]
+    assert [(d["key"], d["by"]) for d in one["decisions"]] == [("D-2", "steering-group")]
+    decisions = cli(*demo, "decision", "list", "--json").json()
+    assert [(d["by"], d["lab"], d["resolves"]) for d in decisions] == [
+        ("network", None, None),
+        ("steering-group", None, "I-1"),
+        ("lab", "INDL", "I-4"),
+    ]
+    assert "blocked by I-2" in cli(*demo, "sprint", "show", "HJBS").stdout

@@ -123,7 +123,7 @@ def test_scenario_round_trip_is_byte_identical(scenario, other, tmp_path, fmt):
 
 def test_the_document_keeps_every_kind_of_record(base_doc):
     doc = base_doc
-    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 1, 4)
+    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 2, 4)
     assert [o["code"] for o in doc["organisations"]] == ["FAV", "NDJ", "PL", "RAN", "RRG", "SDJ"]
     hjbh = doc["labs"][1]
     assert hjbh["code"] == "HJBH" and hjbh["next_item_number"] == 10
@@ -154,10 +154,10 @@ def test_the_document_keeps_every_kind_of_record(base_doc):
 
 def test_an_empty_store_exports_and_imports(cli, other):
     text = cli("export all").stdout
-    assert text == 'format = "lablog-store"\nversion = 1\nnext_knowledge_number = 1\n'
+    assert text == 'format = "lablog-store"\nversion = 2\nnext_knowledge_number = 1\n'
     assert cli("export all --format json").json() == {
         "format": "lablog-store",
-        "version": 1,
+        "version": 2,
         "next_knowledge_number": 1,
     }
 
@@ -305,17 +305,17 @@ def test_every_problem_is_reported_at_once(cli, store, empty, base_doc, tmp_path
         (
             "x.toml",
             'format = "lablog-store"\n',
-            "{path} has no format version (`version = 1`); lablog cannot tell how to read it",
+            "{path} has no format version (`version = 2`); lablog cannot tell how to read it",
         ),
         (
             "x.toml",
-            'format = "lablog-store"\nversion = 2\n',
-            "{path} was written by a newer lablog (format version 2; this lablog reads up to 1); upgrade lablog with `pip install -U lablog`",
+            'format = "lablog-store"\nversion = 3\n',
+            "{path} was written by a newer lablog (format version 3; this lablog reads up to 2); upgrade lablog with `pip install -U lablog`",
         ),
         (
             "x.toml",
             'format = "lablog-store"\nversion = 0\n',
-            "{path} has format version 0, which this lablog cannot read (it reads versions 1 to 1)",
+            "{path} has format version 0, which this lablog cannot read (it reads versions 1 to 2)",
         ),
         ("x.toml", b"format = '\xff'\n", "{path} is not UTF-8 text; is it a lablog export?"),
     ],

@@ -59,6 +59,9 @@ def export_store(session: Session) -> dict:
     shares = by("knowledge_share", "entry_id")
     answers = by("knowledge_answer", "entry_id")
     changes = rows("change_log")
+    impediments = rows("impediment")
+    steps = by("impediment_step", "impediment_id")
+    decisions = rows("decision")
 
     def item_doc(i) -> dict:
         return _compact(
@@ -107,6 +110,8 @@ def export_store(session: Session) -> dict:
                 "closed_on": s["closed_on"],
                 "goal_met": s["goal_met"],
                 "outcome": s["outcome"],
+                "assessed_at": None if s["assessed_at"] is None else _utc(s["assessed_at"]),
+                "assessed_by": s["assessed_by"],
                 "carry_over": s["carry_over"],
                 "committed_points": _float(s["committed_points"]),
                 "completed_points": _float(s["completed_points"]),
@@ -124,6 +129,7 @@ def export_store(session: Session) -> dict:
                             "final_title": si["final_title"],
                             "final_points": _float(si["final_points"]),
                             "final_status": si["final_status"],
+                            "position": si["position"],
                         }
                     )
                     for si in sprint_items.get(s["id"], [])
@@ -274,6 +280,54 @@ def export_store(session: Session) -> dict:
             ],
             "labs": [lab_doc(lab) for lab in sorted(labs, key=lambda lab: lab["code"])],
             "knowledge": [entry_doc(e) for e in entries],
+            "impediments": [
+                _compact(
+                    {
+                        "number": i["id"],
+                        "lab": lab_code[i["lab_id"]],
+                        "text": i["text"],
+                        "item": item_key.get(i["item_id"]),
+                        "owner": handle.get(i["owner_id"]),
+                        "level": i["level"],
+                        "status": i["status"],
+                        "opened_on": i["opened_on"],
+                        "resolved_on": i["resolved_on"],
+                        "resolution": i["resolution"],
+                        "version": i["version"],
+                        "created_at": _utc(i["created_at"]),
+                        "steps": [
+                            _compact(
+                                {
+                                    "kind": step["kind"],
+                                    "from_level": step["from_level"],
+                                    "to_level": step["to_level"],
+                                    "on": step["on"],
+                                    "note": step["note"],
+                                    "actor": step["actor"],
+                                    "created_at": _utc(step["created_at"]),
+                                }
+                            )
+                            for step in steps.get(i["id"], [])
+                        ],
+                    }
+                )
+                for i in impediments
+            ],
+            "decisions": [
+                _compact(
+                    {
+                        "number": d["id"],
+                        "text": d["text"],
+                        "by": d["by"],
+                        "lab": lab_code.get(d["lab_id"]),
+                        "on": d["on"],
+                        "resolves": d["impediment_id"],
+                        "actor": d["actor"],
+                        "created_at": _utc(d["created_at"]),
+                    }
+                )
+                for d in decisions
+            ],
             "change_log": [
                 _compact(
                     {

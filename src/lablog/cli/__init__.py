@@ -12,6 +12,8 @@ import typer
 
 from lablog import __version__
 from lablog.cli import backlog, db, export, item, knowledge, lab, log, org, person, report, sm, sprint, worker
+from lablog.cli import decision as decision_cli
+from lablog.cli import impediment as impediment_cli
 from lablog.cli import transfer as transfer_cli
 from lablog.cli._common import AppState, LablogGroup
 
@@ -75,6 +77,8 @@ app.add_typer(backlog.app, name="backlog")
 app.add_typer(item.app, name="item")
 app.add_typer(sprint.app, name="sprint")
 app.add_typer(knowledge.app, name="knowledge")
+app.add_typer(impediment_cli.app, name="impediment")
+app.add_typer(decision_cli.app, name="decision")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 app.command("log")(log.log)

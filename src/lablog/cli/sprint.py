@@ -145,11 +145,12 @@ def show(ctx: typer.Context, lab: LabArg, number: NumberArg = None, json: JsonOp
 
     Example: lablog sprint show HJBH
     """
-    from lablog.queries import sprints
+    from lablog.queries import impediment, sprints
     from lablog.render import sprints as render
 
     with reading(ctx) as r:
         detail = sprints.detail(r, lab=lab, number=number, today=today(ctx))
+        detail = impediment.on_board(r, detail)
     if json:
         return emit_json(detail)
     render.board(console(), detail)

@@ -70,6 +70,8 @@ def item_detail(console: Console, detail: ItemDetail) -> None:
     if i.tags:
         facts.append("Tags: " + " ".join(f"#{t}" for t in i.tags))
     console.print(" · ".join(facts))
+    if detail.blocked_by:
+        console.print(Text(f"Blocked by {', '.join(detail.blocked_by)}", style="bold red"))
     if i.description:
         console.print(Text(i.description))
     table: Grid = _table("On", "Change", "From", "To", "Sprint", "By", title="History")

@@ -50,6 +50,9 @@ def _card(item: SprintItemRead) -> Text:
         text.append(f" @{item.owner}", style="dim")
     if not item.committed:
         text.append(" +scope", style="yellow")
+    if item.blocked_by:
+        # On a line of its own, so the card's title keeps its room.
+        text.append(f"\n  blocked by {', '.join(item.blocked_by)}", style="bold red")
     return text
 
 

@@ -13,6 +13,7 @@ from lablog.enums import POINT_SCALE, ItemStatus, ItemType
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
 from lablog.models import BacklogItem, ItemEvent, ItemTag, Lab, Sprint, utcnow
 from lablog.queries import backlog as queries
+from lablog.queries import impediment as impediments
 from lablog.reader import SessionReader
 from lablog.render.points import fmt_points
 from lablog.services import concurrency, ranking, refs
@@ -239,7 +240,8 @@ def show(session: Session, *, key: str) -> ItemDetail:
         )
         for e, number in events
     ]
-    return ItemDetail(item=read(session, item), history=history)
+    blocked = impediments.blocking(SessionReader(session), item_ids=[item.id]).get(item.id, [])
+    return ItemDetail(item=read(session, item), history=history, blocked_by=blocked)
 
 
 def edit(

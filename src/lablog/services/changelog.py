@@ -22,6 +22,9 @@ from sqlmodel import Session, SQLModel, select
 from lablog.models import (
     BacklogItem,
     ChangeLog,
+    Decision,
+    Impediment,
+    ImpedimentStep,
     Lab,
     LabMember,
     LabTargetGroup,
@@ -97,6 +100,10 @@ class _Names:
             self.cache[key] = (f"{row[0]} {row[1]}", row[0]) if row else (None, None)
         return self.cache[key]
 
+    def impediment_lab(self, id_: int | None) -> str | None:
+        """The code of the lab an impediment belongs to."""
+        return self.get("lab", "code", self.get("impediment", "lab_id", id_))
+
 
 def _key(obj, names: _Names) -> tuple[str, str | None]:
     """The row as users name it, and the code of the lab it belongs to."""
@@ -116,6 +123,12 @@ def _key(obj, names: _Names) -> tuple[str, str | None]:
             return f"{lab} {names.get('person', 'handle', obj.person_id)}", lab
         case LabTargetGroup():
             return f"{lab} {obj.name}", lab
+        case Impediment():
+            return f"I-{obj.id}", lab
+        case ImpedimentStep():
+            return f"I-{obj.impediment_id}", names.impediment_lab(obj.impediment_id)
+        case Decision():
+            return f"D-{obj.id}", lab or names.impediment_lab(obj.impediment_id)
     if (item_id := getattr(obj, "item_id", None)) is not None:
         key, item_lab = names.item(item_id)
         if key:

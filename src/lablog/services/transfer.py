@@ -5,7 +5,7 @@ services.transfer_format writes as it goes (docs/export-format.md); `import_stor
 a validated document into rows and inserts them with Core executemany, in
 foreign-key order, on the caller's transaction. Database ids are not in the
 file: the import numbers rows afresh in the file's order, except knowledge
-entries, whose id is their K number.
+entries, impediments and decisions, whose id is their number (K-17, I-4, D-2).
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ def _utc(value: datetime) -> datetime:
 
 def _float(value):
     return None if value is None else float(value)
+
+
+def _maybe_utc(value: datetime | None) -> datetime | None:
+    return None if value is None else _utc(value)
 
 
 def _compact(record: dict) -> dict:
@@ -177,6 +181,8 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                 "closed_on": s["closed_on"],
                 "goal_met": s["goal_met"],
                 "outcome": s["outcome"],
+                "assessed_at": _maybe_utc(s["assessed_at"]),
+                "assessed_by": s["assessed_by"],
                 "carry_over": s["carry_over"],
                 "committed_points": _float(s["committed_points"]),
                 "completed_points": _float(s["completed_points"]),
@@ -194,6 +200,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                             "final_title": si["final_title"],
                             "final_points": _float(si["final_points"]),
                             "final_status": si["final_status"],
+                            "position": si["position"],
                         }
                     )
                     for si in stays
@@ -344,6 +351,64 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
             for e in rows:
                 yield entry_doc(e, item_key, tags, revisions, shares, answers)
 
+    def item_keys(ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        query = sa.select(item.c.id, item.c.lab_id, item.c.number).where(item.c.id.in_(ids))
+        return {i["id"]: f"{lab_code[i['lab_id']]}-{i['number']}" for i in read(query, count=False)}
+
+    def impediments():
+        for rows in chunks("impediment", "id"):
+            keys = item_keys([i["item_id"] for i in rows if i["item_id"] is not None])
+            steps = by("impediment_step", "impediment_id", [i["id"] for i in rows])
+            for i in rows:
+                yield _compact(
+                    {
+                        "number": i["id"],
+                        "lab": lab_code[i["lab_id"]],
+                        "text": i["text"],
+                        "item": keys.get(i["item_id"]),
+                        "owner": handle.get(i["owner_id"]),
+                        "level": i["level"],
+                        "status": i["status"],
+                        "opened_on": i["opened_on"],
+                        "resolved_on": i["resolved_on"],
+                        "resolution": i["resolution"],
+                        "version": i["version"],
+                        "created_at": _utc(i["created_at"]),
+                        "steps": [
+                            _compact(
+                                {
+                                    "kind": step["kind"],
+                                    "from_level": step["from_level"],
+                                    "to_level": step["to_level"],
+                                    "on": step["on"],
+                                    "note": step["note"],
+                                    "actor": step["actor"],
+                                    "created_at": _utc(step["created_at"]),
+                                }
+                            )
+                            for step in steps.get(i["id"], [])
+                        ],
+                    }
+                )
+
+    def decisions():
+        for rows in chunks("decision", "id"):
+            for d in rows:
+                yield _compact(
+                    {
+                        "number": d["id"],
+                        "text": d["text"],
+                        "by": d["by"],
+                        "lab": lab_code.get(d["lab_id"]),
+                        "on": d["on"],
+                        "resolves": d["impediment_id"],
+                        "actor": d["actor"],
+                        "created_at": _utc(d["created_at"]),
+                    }
+                )
+
     def change_log():
         for rows in chunks("change_log", "id"):
             for c in rows:
@@ -393,6 +458,8 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
             ("people", people_docs),
             ("labs", (lab_doc(lab) for lab in sorted(labs, key=lambda lab: lab["code"]))),
             ("knowledge", knowledge()),
+            ("impediments", impediments()),
+            ("decisions", decisions()),
             ("change_log", change_log()),
         ],
     )
@@ -421,6 +488,11 @@ def counts(doc: StoreDoc) -> Counter:
         c["items"] += len(lab.items)
         c["sprints"] += len(lab.sprints)
     c["knowledge entries"] = len(doc.knowledge)
+    # Named only when there are some, as files of format version 1 have none.
+    if doc.impediments:
+        c["impediments"] = len(doc.impediments)
+    if doc.decisions:
+        c["decisions"] = len(doc.decisions)
     c["change-log rows"] = len(doc.change_log)
     return c
 
@@ -504,6 +576,8 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
                 carry_over=s.carry_over,
                 committed_points=s.committed_points,
                 completed_points=s.completed_points,
+                assessed_at=s.assessed_at,
+                assessed_by=s.assessed_by,
                 version=s.version,
                 created_at=s.created_at,
             )
@@ -559,6 +633,7 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
                     final_title=si.final_title,
                     final_points=si.final_points,
                     final_status=si.final_status,
+                    position=si.position,
                 )
             for n in s.notes:
                 add(
@@ -626,6 +701,51 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
                 actor=a.actor,
                 created_at=a.created_at,
             )
+    for imp in doc.impediments:
+        lid = lab_id[imp.lab.upper()]
+        blocked = None
+        if imp.item is not None:
+            code, _, number = imp.item.rpartition("-")
+            blocked = item_id[lab_id[code.upper()], int(number)]
+        add(
+            "impediment",
+            id=imp.number,
+            lab_id=lid,
+            text=imp.text,
+            item_id=blocked,
+            owner_id=person_id[imp.owner] if imp.owner else None,
+            level=imp.level,
+            status=imp.status,
+            opened_on=imp.opened_on,
+            resolved_on=imp.resolved_on,
+            resolution=imp.resolution,
+            version=imp.version,
+            created_at=imp.created_at,
+        )
+        for step in imp.steps:
+            add(
+                "impediment_step",
+                impediment_id=imp.number,
+                kind=step.kind,
+                from_level=step.from_level,
+                to_level=step.to_level,
+                on=step.on,
+                note=step.note,
+                actor=step.actor,
+                created_at=step.created_at,
+            )
+    for d in doc.decisions:
+        add(
+            "decision",
+            id=d.number,
+            text=d.text,
+            by=d.by,
+            lab_id=lab_id[d.lab.upper()] if d.lab else None,
+            on=d.on,
+            impediment_id=d.resolves,
+            actor=d.actor,
+            created_at=d.created_at,
+        )
     for c in doc.change_log:
         add(
             "change_log",

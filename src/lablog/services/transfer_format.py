@@ -24,7 +24,10 @@ from lablog.enums import (
     Answer,
     AssignmentEnd,
     CarryOver,
+    DecisionBy,
     GoalMet,
+    ImpedimentLevel,
+    ImpedimentStatus,
     ItemStatus,
     ItemType,
     KnowledgeKind,
@@ -32,13 +35,14 @@ from lablog.enums import (
     Sector,
     SmRole,
     SprintStatus,
+    StepKind,
 )
 from lablog.errors import LablogError
 
 FORMAT = "lablog-store"
 # Bump when the file's shape changes, and add a step to UPGRADES that turns a
 # document of the old version into one of the next.
-VERSION = 1
+VERSION = 2
 FORMATS = ("toml", "json")
 
 
@@ -73,8 +77,14 @@ def parse(text: str, fmt: str, *, name: str) -> Any:
         raise FileError(f"{name} is not valid TOML: {e}") from None
 
 
+def _from_1(doc: dict) -> dict:
+    """Version 2 added optional keys only (impediments, decisions, sprints' assessed_at and
+    assessed_by, sprint items' position): a version 1 document is one of version 2 without them."""
+    return doc
+
+
 # version -> a function that turns a document of that version into one of version + 1.
-UPGRADES: dict[int, Any] = {}
+UPGRADES: dict[int, Any] = {1: _from_1}
 
 
 def upgrade_document(doc: Any, *, name: str) -> dict:
@@ -200,6 +210,8 @@ class SprintItemDoc(Record):
     final_title: str | None = None
     final_points: Points | None = None
     final_status: ItemStatus | None = None
+    # The item's place on the board when the sprint closed.
+    position: Annotated[int, Field(ge=0)] | None = None
 
 
 class NoteDoc(Record):
@@ -220,6 +232,9 @@ class SprintDoc(Record):
     closed_on: date | None = None
     goal_met: GoalMet | None = None
     outcome: str | None = None
+    # Goal met / outcome added or changed after the close, and by whom.
+    assessed_at: datetime | None = None
+    assessed_by: Actor | None = None
     carry_over: CarryOver | None = None
     committed_points: Points | None = None
     completed_points: Points | None = None
@@ -290,6 +305,46 @@ class KnowledgeDoc(Record):
     answers: list[AnswerDoc] = []
 
 
+class StepDoc(Record):
+    kind: StepKind
+    from_level: ImpedimentLevel
+    to_level: ImpedimentLevel | None = None
+    on: date
+    note: str | None = None
+    actor: Actor | None = None
+    created_at: datetime
+
+
+class ImpedimentDoc(Record):
+    number: Number
+    lab: LabCode
+    text: Title
+    # The item it blocks: a key such as HJBH-3.
+    item: str | None = None
+    owner: Handle | None = None
+    level: ImpedimentLevel
+    status: ImpedimentStatus
+    opened_on: date
+    resolved_on: date | None = None
+    resolution: str | None = None
+    version: Number
+    created_at: datetime
+    steps: list[StepDoc] = []
+
+
+class DecisionDoc(Record):
+    number: Number
+    text: Title
+    by: DecisionBy
+    # The lab that decided, when `by` is lab.
+    lab: LabCode | None = None
+    on: date
+    # The impediment it resolved, by number.
+    resolves: Number | None = None
+    actor: Actor | None = None
+    created_at: datetime
+
+
 class ChangeDoc(Record):
     at: datetime
     actor: _text(64)
@@ -302,13 +357,15 @@ class ChangeDoc(Record):
 
 class StoreDoc(Record):
     format: Literal["lablog-store"]
-    version: Literal[1]
+    version: Literal[2]
     # Left out: one above the highest entry number.
     next_knowledge_number: Number | None = None
     organisations: list[OrganisationDoc] = []
     people: list[PersonDoc] = []
     labs: list[LabDoc] = []
     knowledge: list[KnowledgeDoc] = []
+    impediments: list[ImpedimentDoc] = []
+    decisions: list[DecisionDoc] = []
     change_log: list[ChangeDoc] = []
 
 
@@ -386,6 +443,7 @@ class _Checker:
         for i, lab in enumerate(doc.labs):
             self.lab(("labs", i), lab)
         self.knowledge()
+        self.impediments()
         return self.problems
 
     def person(self, loc: tuple, handle: str | None) -> None:
@@ -476,6 +534,40 @@ class _Checker:
                 shared.setdefault(share.lab.upper(), k)
             for k, answer in enumerate(e.answers):
                 self.lab_ref((*at, "answers", k, "lab"), answer.lab)
+
+    def impediments(self) -> None:
+        found = self.unique(
+            self.doc.impediments, lambda i: i.number, ("impediments",), "number", "impediment"
+        )
+        for i, imp in enumerate(self.doc.impediments):
+            at = ("impediments", i)
+            lab = self.lab_ref((*at, "lab"), imp.lab)
+            self.person((*at, "owner"), imp.owner)
+            if imp.item is not None:
+                self.item_key((*at, "item"), imp.item)
+                if lab is not None and imp.item.rpartition("-")[0].upper() != lab.code.upper():
+                    self.bad((*at, "item"), f"{imp.item} is not an item of {imp.lab}")
+            resolved = imp.status == ImpedimentStatus.resolved.value
+            if resolved and imp.resolved_on is None:
+                self.bad((*at, "resolved_on"), "missing for a resolved impediment")
+            elif not resolved and imp.resolved_on is not None:
+                self.bad((*at, "resolved_on"), "given for an open impediment")
+            elif imp.resolved_on is not None and imp.resolved_on < imp.opened_on:
+                self.bad((*at, "resolved_on"), f"before opened_on ({imp.opened_on})")
+            for k, step in enumerate(imp.steps):
+                if step.on < imp.opened_on:
+                    self.bad((*at, "steps", k, "on"), f"before opened_on ({imp.opened_on})")
+        self.unique(self.doc.decisions, lambda d: d.number, ("decisions",), "number", "decision")
+        for i, d in enumerate(self.doc.decisions):
+            at = ("decisions", i)
+            if d.by == DecisionBy.lab.value and d.lab is None:
+                self.bad((*at, "lab"), "missing for a decision by a lab")
+            elif d.by != DecisionBy.lab.value and d.lab is not None:
+                self.bad((*at, "lab"), f"given for a decision by the {d.by}")
+            if d.lab is not None:
+                self.lab_ref((*at, "lab"), d.lab)
+            if d.resolves is not None and d.resolves not in found:
+                self.bad((*at, "resolves"), f"no impediment {d.resolves} in impediments")
 
     def lab_ref(self, loc: tuple, code: str) -> LabDoc | None:
         lab = self.labs.get(code.upper())

@@ -1,0 +1,72 @@
+"""Decisions: what the steering group, the scrum-master network or a lab decided, and when."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from lablog.enums import DecisionBy
+from lablog.errors import InvalidValue
+from lablog.models import Decision
+from lablog.queries import decision as queries
+from lablog.queries.decision import key
+from lablog.queries.impediment import key as impediment_key
+from lablog.reader import SessionReader
+from lablog.services import impediment
+from lablog.shapes import DecisionDetail, DecisionRead
+
+# How a note names who decided: "steering group", "network", or the lab's code.
+_WHO = {DecisionBy.steering_group.value: "the steering group", DecisionBy.network.value: "the network"}
+
+
+def add(
+    session: Session,
+    *,
+    text: str,
+    by: str,
+    on: date,
+    today: date,
+    resolves: str | None = None,
+    actor: str | None = None,
+) -> DecisionRead:
+    """Record a decision; one that resolves an impediment closes it in the same transaction.
+
+    Raises NotFound, InvalidValue, InvalidTransition (the impediment is resolved already).
+    """
+    words = " ".join(text.split())
+    if not words:
+        raise InvalidValue("Say what was decided: the decision's text is empty")
+    who = queries.parse_by(SessionReader(session), by)
+    impediment.not_in_future(on, today=today, what="--on")
+    blocked = None
+    if resolves is not None:
+        blocked = impediment.get(session, resolves)
+        if who.lab_id is not None and blocked.lab_id != who.lab_id:
+            raise InvalidValue(
+                f"{impediment_key(blocked.id)} belongs to another lab than {who.lab}; a lab's decision "
+                "resolves its own impediments (the network or the steering group may decide for any lab)"
+            )
+        impediment.check_resolvable(session, blocked, on=on, today=today, what="--on")
+    row = Decision(text=words, by=who.by, lab_id=who.lab_id, on=on, actor=actor)
+    if blocked is not None:
+        row.impediment_id = blocked.id
+    session.add(row)
+    session.flush()
+    if blocked is not None:
+        by_whom = _WHO.get(who.by, who.lab)
+        impediment.close(
+            session, blocked, note=f"Decision {key(row.id)} by {by_whom}: {words}", on=on, actor=actor
+        )
+    session.flush()
+    return queries.reads(SessionReader(session), [row.id])[0]
+
+
+def list_(session: Session, **filters) -> list[DecisionRead]:
+    """Decisions in the order they were taken (see lablog.queries.decision.list_ for the filters)."""
+    return queries.list_(SessionReader(session), **filters)
+
+
+def show(session: Session, *, ref: str, today: date) -> DecisionDetail:
+    """A decision and the impediment it resolved; raises NotFound, InvalidValue."""
+    return queries.detail(SessionReader(session), ref=ref, today=today)
