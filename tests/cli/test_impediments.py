@@ -362,7 +362,7 @@ def test_late_assessments_and_board_positions_survive_the_round_trip(blocked, st
     import sqlalchemy as sa
 
     cli = blocked
-    cli("sprint close HJBH --on 2026-11-20 --goal-met partly")
+    cli("sprint close HJBH --on 2026-11-20 --goal-met partly --outcome \"To borgere\"")
     # Written here as `sprint assess` and the close will write them (revision 0008).
     engine = store.engine()
     try:
