@@ -120,7 +120,11 @@ def programme(
     force: ForceOpt = False,
     template: TemplateOpt = None,
 ) -> None:
-    """The steering group's status report: every lab's sprint, velocity, coverage and knowledge.
+    """The steering group's status report: every lab's results, decisions needed and decisions.
+
+    Per lab: its sprint, the sprints closed in the period with goal met, outcome,
+    review and retrospective, the impediments waiting for the steering group,
+    the decisions taken, completed activities, coverage and knowledge.
 
     Example: lablog export programme --since 2026-W44 -o status.md
     """
