@@ -1,7 +1,8 @@
 """Sprint summaries and the programme report: plain objects for the Markdown templates.
 
 Everything here is read in a fixed number of queries (the programme report adds
-one per lab for its completed items, as they are written) and sorted explicitly,
+one per lab for its completed items and two for its closed sprints and their
+notes, as they are written) and sorted explicitly,
 so the same store always gives the same summary (and the same bytes once rendered).
 """
 
