@@ -142,7 +142,7 @@ def waiting_for_steering_group(reader, *, until: date) -> dict[str, list[Program
         " LEFT JOIN lab item_lab ON item_lab.id = backlog_item.lab_id"
         " LEFT JOIN person ON person.id = impediment.owner_id"
         " WHERE impediment.opened_on <= :until AND (impediment.resolved_on > :until"
-        " OR impediment.resolved_on IS NULL AND impediment.status = 'open')"
+        " OR (impediment.resolved_on IS NULL AND impediment.status = 'open'))"
         " ORDER BY impediment.opened_on, impediment.id",
         until=until,
     )
