@@ -615,6 +615,55 @@ class ProgrammeItem(ReadModel):
     done_on: date
 
 
+class ProgrammeSprint(ReadModel):
+    """A sprint closed in the report's period, with the steering group's two questions answered."""
+
+    number: int
+    goal: str | None
+    starts: date
+    ends: date
+    closed_on: date
+    # yes / partly / no; None: not assessed (yet).
+    goal_met: str | None
+    outcome: str | None
+    # Set when the assessment was added or changed after the close.
+    assessed_on: date | None
+    assessed_by: str | None
+    committed: float
+    completed: float
+    # completed / committed (0–1, may exceed 1); None when nothing was committed.
+    completion_rate: float | None
+    review: list[str]
+    retro: RetroRead
+
+
+class ProgrammeImpediment(ReadModel):
+    """An impediment waiting for the steering group on the report's last day."""
+
+    key: str
+    lab: str
+    text: str
+    item: str | None
+    owner: str | None
+    opened_on: date
+    # The day it reached the steering group.
+    escalated_on: date
+    # Days from opened_on to the report's last day.
+    age_days: int
+
+
+class ProgrammeDecision(ReadModel):
+    """A decision taken in the report's period, and the impediment it resolved."""
+
+    on: date
+    # steering-group / network / lab
+    by: str
+    lab: str | None
+    text: str
+    resolves: str | None
+    impediment: str | None
+
+
 class ProgrammeLab(ReadModel):
     code: str
     name: str
@@ -634,6 +683,12 @@ class ProgrammeLab(ReadModel):
     knowledge_shared: int
     knowledge_adopted: int
     knowledge_received: int
+    # The lab's sprint is active and past its end (today).
+    overdue: bool
+    # Read from the store as they are iterated, like `done`.
+    sprints_closed: list[ProgrammeSprint]
+    decisions_needed: list[ProgrammeImpediment]
+    decisions: list[ProgrammeDecision]
 
 
 class ProgrammeTotals(ReadModel):
@@ -648,6 +703,13 @@ class ProgrammeTotals(ReadModel):
     labs_missing_a_leg: list[str]
     knowledge_shared: int
     knowledge_adopted: int
+    goals_met: int
+    goals_partly_met: int
+    goals_not_met: int
+    goals_not_assessed: int
+    overdue_sprints: list[str]
+    decisions_needed: int
+    decisions: int
 
 
 class ProgrammeReport(ReadModel):
@@ -655,6 +717,10 @@ class ProgrammeReport(ReadModel):
     since: date
     until: date
     totals: ProgrammeTotals
+    # Decisions of the period that concern no one lab.
+    programme_decisions: list[ProgrammeDecision]
+    # handle -> how the report names the person: the name, with the handle where two share it.
+    people: dict[str, str]
     labs: list[ProgrammeLab]
 
 

@@ -1,6 +1,16 @@
-"""A scripted session: organisations, people, labs, members and scrum masters."""
+"""A scripted session: organisations, people, labs, members and scrum masters; the programme report."""
 
 from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from tests.cli.test_export_summary import _text, front_matter, headings, parser, section_tokens, table_in
+from tests.conftest import TODAY
+from tests.impediments import decision_add, impediment_add, impediment_escalate, sprint_id, update
 
 
 def test_counts(programme):
@@ -202,3 +212,311 @@ def test_handles_are_made_unique(cli):
     cli('person add "Mette Holm" --org FAV')
     run = cli('person add "Mette Holm" --org FAV --json')
     assert run.json()["handle"] == "mette-holm-2"
+
+
+# The programme report: results, decisions needed and decisions ---------------------
+
+
+def bullet_texts(tokens) -> list[str]:
+    """The text of every paragraph and list item, as a reader sees it."""
+    return [_text(t) for t in tokens if t.type == "inline"]
+
+
+def report(cli, *period: str) -> dict:
+    return cli("export", "programme", *period, "--format", "json").json()
+
+
+def lab_of(data: dict, code: str) -> dict:
+    return next(lab for lab in data["labs"] if lab["code"] == code)
+
+
+HOSTILE = "| <script>alert(1)</script> **x"
+
+
+@pytest.fixture
+def escalated(programme, store):
+    """HJBS lacks a GP: escalated to the network, then the steering group, which decides."""
+    first = impediment_add(
+        store, "HJBS", "Ingen praktiserende læge vil deltage", on="2026-09-01", owner="aase-gronbech"
+    )
+    impediment_escalate(store, first, to="network", on="2026-09-15")
+    impediment_escalate(store, first, to="steering-group", on="2026-10-06")
+    decision_add(
+        store, "Praksiskoordinatoren udpeger en læge", by="steering-group", on="2026-11-03", resolves=first
+    )
+    # Still with the network: never the steering group's to decide.
+    low = impediment_add(store, "HJBS", "Lokalet er for lille", on="2026-10-02")
+    impediment_escalate(store, low, to="network", on="2026-10-09")
+    return programme, first
+
+
+def test_an_escalated_impediment_before_during_and_after(escalated):
+    cli, number = escalated
+    key = f"I-{number}"
+
+    before = report(cli, "--since", "2026-08-01", "--until", "2026-08-31")
+    assert (lab_of(before, "HJBS")["decisions_needed"], lab_of(before, "HJBS")["decisions"]) == ([], [])
+    assert (before["totals"]["decisions_needed"], before["totals"]["decisions"]) == (0, 0)
+
+    # Open, but with the network: nothing for the steering group yet.
+    network = report(cli, "--since", "2026-09-01", "--until", "2026-09-30")
+    assert lab_of(network, "HJBS")["decisions_needed"] == []
+
+    waiting = report(cli, "--since", "2026-10-01", "--until", "2026-10-31")
+    assert lab_of(waiting, "HJBS")["decisions_needed"] == [
+        {
+            "key": key,
+            "lab": "HJBS",
+            "text": "Ingen praktiserende læge vil deltage",
+            "item": None,
+            "owner": "aase-gronbech",
+            "opened_on": "2026-09-01",
+            "escalated_on": "2026-10-06",
+            "age_days": 60,
+        }
+    ]
+    assert lab_of(waiting, "HJBS")["decisions"] == []
+    assert (waiting["totals"]["decisions_needed"], waiting["totals"]["decisions"]) == (1, 0)
+    assert waiting["people"]["aase-gronbech"] == "Åse Grønbech"
+
+    decided = report(cli, "--since", "2026-11-01", "--until", "2026-11-23")
+    assert lab_of(decided, "HJBS")["decisions_needed"] == []
+    assert lab_of(decided, "HJBS")["decisions"] == [
+        {
+            "on": "2026-11-03",
+            "by": "steering-group",
+            "lab": "HJBS",
+            "text": "Praksiskoordinatoren udpeger en læge",
+            "resolves": key,
+            "impediment": "Ingen praktiserende læge vil deltage",
+        }
+    ]
+    assert (decided["totals"]["decisions_needed"], decided["totals"]["decisions"]) == (0, 1)
+    assert decided["programme_decisions"] == []
+
+    after = report(cli, "--since", "2026-11-10", "--until", "2026-11-23")
+    assert (lab_of(after, "HJBS")["decisions_needed"], lab_of(after, "HJBS")["decisions"]) == ([], [])
+
+
+def test_decisions_needed_and_taken_in_the_markdown(escalated):
+    cli, number = escalated
+    _, body = front_matter(cli("export programme --since 2026-10-01 --until 2026-10-31").stdout)
+    tokens = parser().parse(body)
+    hjbs = section_tokens(tokens, "HJBS: Hjemmebesøg")
+    assert [t for level, t in headings(hjbs) if level == 3] == [
+        "Sprints closed in the period",
+        "Decisions needed",
+        "Decisions",
+        "Completed activities",
+    ]
+    needed = table_in(hjbs, "Decisions needed")
+    assert needed[1] == [
+        f"I-{number}",
+        "2026-09-01",
+        "60",
+        "2026-10-06",
+        "Åse Grønbech",
+        "",
+        "Ingen praktiserende læge vil deltage",
+    ]
+    summary = dict(table_in(tokens, "Summary")[1:])
+    assert summary["Impediments waiting for the steering group"] == "1"
+
+    _, body = front_matter(cli("export programme --since 2026-11-01 --until 2026-11-23").stdout)
+    hjbs = section_tokens(parser().parse(body), "HJBS: Hjemmebesøg")
+    assert table_in(hjbs, "Decisions")[1:] == [
+        [
+            "2026-11-03",
+            "steering group",
+            "Praksiskoordinatoren udpeger en læge",
+            f"I-{number}: Ingen praktiserende læge vil deltage",
+        ]
+    ]
+    assert "Nothing waits for the steering group." in body
+
+
+def test_oldest_impediment_first_and_decisions_for_the_whole_programme(escalated, store):
+    cli, number = escalated
+    newer = impediment_add(store, "HJBS", "Ingen penge til kørsel", on="2026-10-20")
+    impediment_escalate(store, newer, to="steering-group", on="2026-10-21")
+    older = impediment_add(store, "HJBS", "Journalen kan ikke deles", on="2026-08-20")
+    impediment_escalate(store, older, to="steering-group", on="2026-10-22")
+    decision_add(store, "Laboratorierne mødes hver tredje måned", by="steering-group", on="2026-10-15")
+    data = report(cli, "--since", "2026-10-01", "--until", "2026-10-31")
+    waiting = lab_of(data, "HJBS")["decisions_needed"]
+    assert [(i["key"], i["age_days"]) for i in waiting] == [
+        (f"I-{older}", 72),
+        (f"I-{number}", 60),
+        (f"I-{newer}", 11),
+    ]
+    assert [(d["by"], d["lab"], d["text"]) for d in data["programme_decisions"]] == [
+        ("steering-group", None, "Laboratorierne mødes hver tredje måned")
+    ]
+    assert data["totals"]["decisions"] == 1
+    text = cli("export programme --since 2026-10-01 --until 2026-10-31").stdout
+    _, body = front_matter(text)
+    assert table_in(parser().parse(body), "Decisions for the whole programme")[1:] == [
+        ["2026-10-15", "steering group", "Laboratorierne mødes hver tredje måned"]
+    ]
+
+
+def test_hostile_impediment_and_decision_text_stays_text(programme, store):
+    cli = programme
+    number = impediment_add(store, "GRAV", HOSTILE, on="2026-11-02")
+    impediment_escalate(store, number, to="steering-group", on="2026-11-03")
+    decision_add(store, "# " + HOSTILE, by="steering-group", on="2026-11-04")
+    decision_add(store, "1. " + HOSTILE, by="network", on="2026-11-05")
+    _, body = front_matter(cli("export programme").stdout)
+    tokens = parser().parse(body)
+    grav = section_tokens(tokens, "GRAV: Gravide og fødende")
+    needed = table_in(grav, "Decisions needed")
+    assert needed[1][-1] == HOSTILE and all(len(row) == 7 for row in needed)
+    decisions = table_in(tokens, "Decisions for the whole programme")
+    assert [row[1:] for row in decisions[1:]] == [
+        ["steering group", "# " + HOSTILE],
+        ["scrum-master network", "1. " + HOSTILE],
+    ]
+    html = parser().render(body)
+    assert "<script" not in html and "<strong>x" not in html
+
+
+def test_overdue_sprint_is_flagged(programme):
+    cli = programme
+    cli('backlog add UDSK "Genoptræningsplan" --points 3')
+    cli("sprint plan UDSK --start 2026-11-02 --weeks 2 --goal Plan")
+    cli("sprint add UDSK UDSK-1 --on 2026-11-01")
+    cli("sprint start UDSK --on 2026-11-02")
+    data = report(cli)
+    assert lab_of(data, "UDSK")["overdue"] is True
+    assert lab_of(data, "GRAV")["overdue"] is False
+    assert data["totals"]["overdue_sprints"] == ["UDSK"]
+    text = cli("export programme").stdout
+    meta, body = front_matter(text)
+    assert meta["overdue_sprints"] == ["UDSK"]
+    tokens = parser().parse(body)
+    udsk = next(row for row in table_in(tokens, "Labs") if row[0] == "UDSK")
+    assert udsk[2] == "1 (active, overdue)"
+    assert "**Overdue sprints:** UDSK 1 (ended 2026-11-15)" in body
+
+
+def test_people_by_name_and_by_handle_where_names_collide(programme):
+    cli = programme
+    data = report(cli)
+    assert data["people"]["soren-baek"] == "Søren Bæk"
+    assert lab_of(data, "UDSK")["leads"] == ["soren-baek"]
+    assert "| UDSK | open |" in cli("export programme").stdout
+    assert (
+        "Søren Bæk |" in cli("export programme").stdout and "soren-baek" not in cli("export programme").stdout
+    )
+    cli('person add "Søren Bæk" --org RRG')
+    data = report(cli)
+    assert data["people"]["soren-baek"] == "Søren Bæk (soren-baek)"
+    assert "- **Scrum masters:** Søren Bæk (soren-baek)" in cli("export programme").stdout
+    # Handovers name both people.
+    whole = cli("export programme --since 2026-01-01").stdout
+    assert "- **Handover:** Anders Kjær handed over to Mette Ørum Holm (last day 2026-07-19)" in whole
+
+
+# The demo programme: what a newcomer sees ----------------------------------------
+
+
+@pytest.fixture
+def demo(cli, store):
+    """The example programme (`lablog demo`) in the test's store, on either backend."""
+    from sqlmodel import Session
+
+    from lablog import demo as example
+    from lablog.services import changelog
+
+    engine = store.engine()
+    try:
+        with Session(engine) as session, session.begin():
+            changelog.track(session, actor="demo")
+            example.load(session, today=date.fromisoformat(TODAY))
+    finally:
+        engine.dispose()
+    return cli
+
+
+def closed_in(cli, lab: str, since: str, until: str) -> list[dict]:
+    return [
+        s
+        for s in cli("sprint", "list", lab, "--json").json()
+        if s["status"] == "closed" and since <= s["closed_on"] <= until
+    ]
+
+
+def test_the_demo_report_has_every_closed_sprints_assessment(demo):
+    cli = demo
+    data = report(cli, "--since", "2026-10-01")
+    assert data["totals"]["sprints_closed"] == 15
+    for lab in data["labs"]:
+        expected = closed_in(cli, lab["code"], "2026-10-01", TODAY)
+        assert len(expected) == 3
+        got = [(s["number"], s["goal"], s["goal_met"], s["outcome"]) for s in lab["sprints_closed"]]
+        assert got == [(s["number"], s["goal"], s["goal_met"], s["outcome"]) for s in expected]
+        assert all(s["goal_met"] and s["outcome"] for s in lab["sprints_closed"])
+    totals = data["totals"]
+    assert totals["goals_met"] + totals["goals_partly_met"] + totals["goals_not_met"] == 15
+    assert totals["goals_not_assessed"] == 0
+
+    _, body = front_matter(cli("export programme --since 2026-10-01").stdout)
+    tokens = parser().parse(body)
+    for lab in data["labs"]:
+        section = section_tokens(tokens, f"{lab['code']}: {lab['name']}")
+        sprints = section_tokens(section, "Sprints closed in the period")
+        items = bullet_texts(sprints)
+        for s in lab["sprints_closed"]:
+            assert f"Goal met: {s['goal_met']}" in items
+            assert f"Outcome: {s['outcome']}" in items
+
+
+def test_the_report_shows_review_retro_completion_and_late_assessment(demo, store):
+    cli = demo
+    # HJBH sprint 1 closed without an assessment; sprint 2 was assessed after its close.
+    update(store, "sprint", sprint_id(store, "HJBH", 1), goal_met=None, outcome=None)
+    at = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    update(store, "sprint", sprint_id(store, "HJBH", 2), assessed_at=at, assessed_by="Mette")
+    data = report(cli, "--since", "2026-10-01")
+    one, two, three = lab_of(data, "HJBH")["sprints_closed"]
+    assert (one["goal_met"], one["outcome"]) == (None, None)
+    assert (two["assessed_on"], two["assessed_by"]) == ("2026-11-20", "Mette")
+    shown = cli("sprint show HJBH 3 --json").json()
+    assert three["review"] == shown["review"] and three["retro"] == shown["retro"]
+    assert three["completion_rate"] == round(three["completed"] / three["committed"], 4)
+    assert three["committed"] == shown["sprint"]["committed_points"]
+    assert data["totals"]["goals_not_assessed"] == 1
+
+    _, body = front_matter(cli("export programme --since 2026-10-01").stdout)
+    hjbh = section_tokens(parser().parse(body), "HJBH: Hjemmebehandling")
+    items = bullet_texts(hjbh)
+    assert "Goal met: not assessed" in items and "Outcome: not assessed" in items
+    assert f"Goal met: {two['goal_met']} (assessed on 2026-11-20 by Mette)" in items
+    assert "Went well:" in items and three["retro"]["went_well"][0] in items
+    assert "Review:" in items and three["review"][0] in items
+    rate = round(three["completion_rate"] * 100, 1)
+    assert any(t.startswith(f"Completion: {rate:g}% (") for t in items)
+
+
+def test_the_streamed_json_is_the_whole_report(demo, store):
+    """Each lab's closed sprints and done items are written as they are read: same JSON as all at once."""
+    from sqlmodel import Session
+
+    from lablog.cli.export import _programme_json
+    from lablog.services import summaries
+    from lablog.shapes import to_jsonable
+
+    cli = demo
+    text = cli("export programme --since 2026-10-01 --format json").stdout
+    assert json.loads(text)["labs"][0]["sprints_closed"]
+    engine = store.engine()
+    try:
+        with Session(engine) as s:
+            day = date.fromisoformat(TODAY)
+            data = summaries.programme(s, since=date(2026, 10, 1), until=day, today=day)
+            whole = json.dumps(to_jsonable(data), ensure_ascii=False, indent=2) + "\n"
+            streamed = io.StringIO()
+            _programme_json(data, streamed)
+    finally:
+        engine.dispose()
+    assert streamed.getvalue() == whole == text

@@ -120,7 +120,11 @@ def programme(
     force: ForceOpt = False,
     template: TemplateOpt = None,
 ) -> None:
-    """The steering group's status report: every lab's sprint, velocity, coverage and knowledge.
+    """The steering group's status report: every lab's results, decisions needed and decisions.
+
+    Per lab: its sprint, the sprints closed in the period with goal met, outcome,
+    review and retrospective, the impediments waiting for the steering group,
+    the decisions taken, completed activities, coverage and knowledge.
 
     Example: lablog export programme --since 2026-W44 -o status.md
     """
@@ -147,23 +151,30 @@ def programme(
         notice(f"Wrote {output}")
 
 
+# A lab's lists that are read from the store as they are written.
+STREAMED = ("done", "sprints_closed")
+
+
 def _programme_json(report, out: TextIO) -> None:
-    """The report as _json writes it, each lab's completed items written as they are read."""
+    """The report as _json writes it, each lab's streamed lists written as they are read."""
     import json
 
     from lablog.cli._common import write_json_array
+    from lablog.shapes import ProgrammeLab, to_jsonable
 
-    markers = [f"\u0000done {n}\u0000" for n in range(len(report.labs))]
-    from lablog.shapes import to_jsonable
-
-    doc = to_jsonable(report.replace(labs=[lab.replace(done=[]) for lab in report.labs]))
-    for lab, marker in zip(doc["labs"], markers, strict=True):
-        lab["done"] = marker
+    # In the order the lab's fields are written, which is the order they are split out below.
+    streamed = [name for name, _, _ in ProgrammeLab._fields if name in STREAMED]
+    empty = dict.fromkeys(streamed, [])
+    doc = to_jsonable(report.replace(labs=[lab.replace(**empty) for lab in report.labs]))
+    for n, lab in enumerate(doc["labs"]):
+        for field in streamed:
+            lab[field] = f"\u0000{field} {n}\u0000"
     text = json.dumps(doc, ensure_ascii=False, indent=2)
-    for lab, marker in zip(report.labs, markers, strict=True):
-        head, text = text.split(json.dumps(marker), 1)
-        out.write(head)
-        write_json_array(out, lab.done, " " * 6)  # a lab's keys sit 6 deep: report, labs, lab
+    for n, lab in enumerate(report.labs):
+        for field in streamed:
+            head, text = text.split(json.dumps(f"\u0000{field} {n}\u0000"), 1)
+            out.write(head)
+            write_json_array(out, getattr(lab, field), " " * 6)  # a lab's keys sit 6 deep: report, labs, lab
     out.write(text + "\n")
 
 

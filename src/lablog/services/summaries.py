@@ -1,7 +1,8 @@
 """Sprint summaries and the programme report: plain objects for the Markdown templates.
 
 Everything here is read in a fixed number of queries (the programme report adds
-one per lab for its completed items, as they are written) and sorted explicitly,
+one per lab for its completed items and two for its closed sprints and their
+notes, as they are written) and sorted explicitly,
 so the same store always gives the same summary (and the same bytes once rendered).
 """
 
@@ -13,7 +14,17 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from lablog.enums import LEG_OF_SECTOR, Answer, AssignmentEnd, ItemStatus, Leg, Sector, SmRole, SprintStatus
+from lablog.enums import (
+    LEG_OF_SECTOR,
+    Answer,
+    AssignmentEnd,
+    GoalMet,
+    ItemStatus,
+    Leg,
+    Sector,
+    SmRole,
+    SprintStatus,
+)
 from lablog.errors import InvalidValue, NotFound
 from lablog.models import (
     BacklogItem,
@@ -26,6 +37,7 @@ from lablog.models import (
     Person,
     Sprint,
 )
+from lablog.queries import programme as outcomes
 from lablog.queries import summaries as queries
 from lablog.reader import SessionReader
 from lablog.services import labs, refs, sm, sprints
@@ -209,6 +221,12 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
         ).all()
     )
 
+    # What the steering group evaluates: the period's results, and what waits for it.
+    reader = SessionReader(session)
+    goals = outcomes.goal_counts(reader, since=since, until=until)
+    waiting = outcomes.waiting_for_steering_group(reader, until=until)
+    decided = outcomes.decisions(reader, since=since, until=until)
+
     out = []
     for lab in all_labs:
         read = reads[lab.code]
@@ -237,6 +255,10 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
                 knowledge_shared=shared_by.get(lab.id, 0),
                 knowledge_adopted=adopted.get(lab.id, 0),
                 knowledge_received=received.get(lab.id, 0),
+                overdue=_overdue(shown, today),
+                sprints_closed=_closed_sprints(reader, lab, goals, since, until),
+                decisions_needed=waiting.get(lab.code, []),
+                decisions=decided.get(lab.code, []),
             )
         )
     open_labs = [lab for lab in out if lab.status == "open"]
@@ -262,6 +284,42 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
             labs_missing_a_leg=[lab.code for lab in open_labs if lab.missing_legs],
             knowledge_shared=sum(lab.knowledge_shared for lab in out),
             knowledge_adopted=sum(lab.knowledge_adopted for lab in out),
+            goals_met=_tally(goals, GoalMet.yes.value),
+            goals_partly_met=_tally(goals, GoalMet.partly.value),
+            goals_not_met=_tally(goals, GoalMet.no.value),
+            goals_not_assessed=_tally(goals, None),
+            overdue_sprints=[lab.code for lab in out if lab.overdue],
+            decisions_needed=sum(len(found) for found in waiting.values()),
+            decisions=sum(len(found) for found in decided.values()),
         ),
+        programme_decisions=decided.get(None, []),
+        people=outcomes.names(reader, _people(out)),
         labs=out,
     )
+
+
+def _overdue(sprint: Sprint | None, today: date) -> bool:
+    """Active past its planned end: nobody closed it."""
+    return sprint is not None and sprint.status == SprintStatus.active.value and sprint.ends < today
+
+
+def _closed_sprints(reader, lab: Lab, goals: dict, since: date, until: date) -> outcomes.Streamed:
+    """The lab's sprints closed in the period, read when the report writes the lab."""
+    return outcomes.Streamed(
+        sum(goals.get(lab.id, {}).values()),
+        lambda: outcomes.closed_sprints(reader, lab_id=lab.id, code=lab.code, since=since, until=until),
+    )
+
+
+def _tally(goals: dict[int, dict[str | None, int]], answer: str | None) -> int:
+    return sum(by_answer.get(answer, 0) for by_answer in goals.values())
+
+
+def _people(labs: list[ProgrammeLab]) -> set[str]:
+    """Every person the report mentions, by handle."""
+    found: set[str] = set()
+    for lab in labs:
+        found.update(lab.leads, lab.co)
+        found.update(h for a in lab.handovers for h in (a.handle, a.handed_over_to) if h)
+        found.update(i.owner for i in lab.decisions_needed if i.owner)
+    return found
