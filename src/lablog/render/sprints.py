@@ -24,7 +24,28 @@ def heading(sprint: SprintRead) -> Text:
     )
     if sprint.days_left is not None:
         text.append(f"  {sprint.days_left} day(s) left")
+    if sprint.closed_on is not None and sprint.closed_on != sprint.ends:
+        text.append(f"  {closed_early_or_late(sprint)}", style="yellow")
     return text
+
+
+def closed_early_or_late(sprint: SprintRead) -> str:
+    """'closed 2026-11-23, early': said beside the planned dates when they were not kept."""
+    return f"closed {sprint.closed_on}, {'early' if sprint.closed_on < sprint.ends else 'late'}"
+
+
+def unestimated_note(keys: Sequence[str], open_keys: Sequence[str]) -> str:
+    """'2 unestimated items (HJBH-4, HJBH-7), 1 not done': work no points total shows."""
+    if not keys:
+        return ""
+    text = f"{len(keys)} unestimated item{'s' if len(keys) != 1 else ''} ({', '.join(keys)})"
+    if open_keys:
+        text += f", {len(open_keys)} not done"
+    return text + ": counted in no points total"
+
+
+def _pct(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate * 100:.0f}%"
 
 
 def _card(item: SprintItemRead) -> Text:
@@ -103,6 +124,14 @@ def board(console: Console, detail: SprintDetail) -> None:
         console.print(
             Text("Scope removed: " + ", ".join(f"{i.key} ({i.removed_on})" for i in removed), style="dim")
         )
+    if s.status != "planned":
+        console.print(
+            f"Completion: {_pct(detail.completion_rate)} of the commitment, "
+            f"{_pct(detail.completion_of_final_scope)} of the final scope "
+            f"({fmt_points(detail.final_scope_points)} points: committed + added − removed)"
+        )
+    if note := unestimated_note(detail.unestimated, detail.unestimated_open):
+        console.print(Text(note, style="yellow"))
     if s.status == "closed":
         _closed_facts(console, detail)
 
@@ -114,7 +143,8 @@ def _closed_facts(console: Console, detail: SprintDetail) -> None:
         console.print(f"Outcome: {s.outcome}")
     unfinished = [i for i in detail.items if i.disposition in ("carried-over", "returned")]
     for i in unfinished:
-        where = f"sprint {detail.next_sprint}" if i.disposition == "carried-over" else "the backlog"
+        went = detail.went_to.get(i.key) if detail.went_to else detail.next_sprint
+        where = f"sprint {went}" if i.disposition == "carried-over" and went else "the backlog"
         console.print(f"Not finished: {i.key} {i.title} → {where}")
 
 
@@ -122,9 +152,6 @@ def close_summary(console: Console, detail: SprintDetail) -> None:
     s = detail.sprint
     console.print(Text(f"Closed {s.lab} sprint {s.number} on {s.closed_on}", style="bold"))
     board(console, detail)
-    rate = (detail.done_points / detail.committed_points * 100) if detail.committed_points else None
-    if rate is not None:
-        console.print(f"Completion: {rate:.0f}% of the commitment")
 
 
 def sprint_list(console: Console, rows: Sequence[SprintRead]) -> None:
@@ -152,7 +179,14 @@ def velocity(console: Console, data: VelocityRead) -> None:
     if not data.sprints:
         return empty(console, f"{data.lab} has no closed sprints yet.")
     table = _table(
-        "Sprint", "Weeks", "Committed", "Completed", "", "Goal met", title=f"Velocity of {data.lab}"
+        "Sprint",
+        "Weeks",
+        "Committed",
+        "Completed",
+        "Per week",
+        "",
+        "Goal met",
+        title=f"Velocity of {data.lab}",
     )
     top = max(max(r.committed, r.completed) for r in data.sprints) or 1
     for r in data.sprints:
@@ -162,6 +196,7 @@ def velocity(console: Console, data: VelocityRead) -> None:
             f"{_week(r.starts)}–{_week(r.ends)}",
             fmt_points(r.committed),
             fmt_points(r.completed),
+            fmt_points(r.per_week),
             Text(bar, style="green"),
             r.goal_met or "",
         )
@@ -169,8 +204,12 @@ def velocity(console: Console, data: VelocityRead) -> None:
     rate = f", {data.completion_rate * 100:.0f}% of commitments" if data.completion_rate is not None else ""
     console.print(
         f"Mean {fmt_points(data.mean)} points (range {fmt_points(data.min)}–{fmt_points(data.max)}) "
-        f"over {len(data.sprints)} sprint(s){rate}"
+        f"over {len(data.sprints)} sprint(s){rate}; "
+        f"{fmt_points(data.mean_per_week)} points per sprint week"
     )
+    keys = [k for r in data.sprints for k in r.unestimated]
+    if keys:
+        console.print(Text(unestimated_note(keys, []), style="yellow"))
 
 
 def burndown(console: Console, data: BurndownRead, height: int = 12) -> None:
