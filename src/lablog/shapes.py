@@ -362,8 +362,6 @@ class VelocityRow(ReadModel):
     # The sprint's planned length, and completed points per week of it.
     weeks: float = 0.0
     per_week: float | None = None
-    # Keys of items in the sprint's final scope that had no points.
-    unestimated: list[str] = []
 
 
 class VelocityRead(ReadModel):
@@ -376,6 +374,8 @@ class VelocityRead(ReadModel):
     completion_rate: float | None
     # Completed points per sprint week, over the sprints' weeks: sprints of any length compare.
     mean_per_week: float | None = None
+    # Keys of items in these sprints' final scope that had no points: in no total above.
+    unestimated: list[str] = []
 
 
 class BurndownDay(ReadModel):

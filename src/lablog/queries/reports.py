@@ -41,7 +41,7 @@ def velocity(reader, *, lab: str, last: int = 6, up_to: int | None = None) -> Ve
         ):
             unestimated.setdefault(sprint_id, []).append(f"{the_lab.code}-{item_number}")
     sprints = []
-    for sprint_id, number, starts, ends, goal_met, committed, completed in reversed(rows):
+    for _id, number, starts, ends, goal_met, committed, completed in reversed(rows):
         starts, ends = as_date(starts), as_date(ends)
         # The planned length: a sprint of four weeks is compared per week with one of two.
         weeks = round(((ends - starts).days + 1) / 7, 2)
@@ -55,7 +55,6 @@ def velocity(reader, *, lab: str, last: int = 6, up_to: int | None = None) -> Ve
                 completed=float(completed or 0.0),
                 weeks=weeks,
                 per_week=round(float(completed or 0.0) / weeks, 2) if weeks else None,
-                unestimated=unestimated.get(sprint_id, []),
             )
         )
     done = [s.completed for s in sprints]
@@ -70,6 +69,7 @@ def velocity(reader, *, lab: str, last: int = 6, up_to: int | None = None) -> Ve
         mean_committed=round(committed / len(sprints), 2) if sprints else None,
         completion_rate=round(sum(done) / committed, 3) if committed else None,
         mean_per_week=round(sum(done) / weeks, 2) if weeks else None,
+        unestimated=[key for row in reversed(rows) for key in unestimated.get(row[0], [])],
     )
 
 

@@ -99,21 +99,22 @@ def _went_to(reader, sprint_id: int) -> dict[str, int]:
     Read from where the items really went: a carried-over item later removed from
     the next sprint went nowhere, and is not listed.
     """
-    return {
-        f"{code}-{number}": int(went)
-        for code, number, went in reader.rows(
-            "SELECT lab.code, backlog_item.number, later.number FROM sprint_item"
-            " JOIN backlog_item ON backlog_item.id = sprint_item.item_id"
-            " JOIN lab ON lab.id = backlog_item.lab_id"
-            " JOIN sprint_item AS moved ON moved.item_id = sprint_item.item_id"
-            " AND moved.sprint_id <> sprint_item.sprint_id AND moved.removed_on IS NULL"
-            " JOIN sprint AS later ON later.id = moved.sprint_id"
-            " JOIN sprint AS this ON this.id = sprint_item.sprint_id AND later.number > this.number"
-            " WHERE sprint_item.sprint_id = :sprint AND sprint_item.disposition = 'carried-over'"
-            " ORDER BY later.number DESC",  # the nearest sprint last, so it is the one kept
-            sprint=sprint_id,
-        )
-    }
+    went: dict[str, int] = {}
+    for code, number, later in reader.rows(
+        "SELECT lab.code, backlog_item.number, later.number FROM sprint_item"
+        " JOIN backlog_item ON backlog_item.id = sprint_item.item_id"
+        " JOIN lab ON lab.id = backlog_item.lab_id"
+        " JOIN sprint_item AS moved ON moved.item_id = sprint_item.item_id"
+        " AND moved.sprint_id <> sprint_item.sprint_id AND moved.removed_on IS NULL"
+        " JOIN sprint AS later ON later.id = moved.sprint_id"
+        " JOIN sprint AS this ON this.id = sprint_item.sprint_id AND later.number > this.number"
+        " WHERE sprint_item.sprint_id = :sprint AND sprint_item.disposition = 'carried-over'",
+        sprint=sprint_id,
+    ):
+        key = f"{code}-{number}"
+        # The nearest later sprint is where it went (it may have gone on from there).
+        went[key] = min(went.get(key, int(later)), int(later))
+    return went
 
 
 def detail(

@@ -207,9 +207,8 @@ def velocity(console: Console, data: VelocityRead) -> None:
         f"over {len(data.sprints)} sprint(s){rate}; "
         f"{fmt_points(data.mean_per_week)} points per sprint week"
     )
-    keys = [k for r in data.sprints for k in r.unestimated]
-    if keys:
-        console.print(Text(unestimated_note(keys, []), style="yellow"))
+    if data.unestimated:
+        console.print(Text(unestimated_note(data.unestimated, []), style="yellow"))
 
 
 def burndown(console: Console, data: BurndownRead, height: int = 12) -> None:
