@@ -100,9 +100,9 @@ def test_import_is_all_or_nothing(programme, store, tmp_path):
 
 def test_sprint_close_is_all_or_nothing(programme, store, tmp_path):
     for title in ("Fælles medicinliste", "Pilot med tre borgere", "Opfølgning hos egen læge"):
-        programme("backlog", "add", "HJBH", title, "--points", "3")
+        programme("backlog", "add", "HJBH", title, "--points", "3", "--on", "2026-11-02")
     programme("sprint plan HJBH --start 2026-W46 --weeks 2")
-    programme("sprint add HJBH HJBH-1 HJBH-2 HJBH-3")
+    programme("sprint add HJBH HJBH-1 HJBH-2 HJBH-3 --on 2026-11-06")
     programme("sprint start HJBH --on 2026-11-09")
     programme("item done HJBH-1 --on 2026-11-12")
     argv = [

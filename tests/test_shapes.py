@@ -30,6 +30,8 @@ def test_fields_hold_their_declared_types():
         "goal_met": None,
         "committed": 8.0,
         "completed": 5.5,
+        "weeks": 0.0,
+        "per_week": None,
     }
 
 

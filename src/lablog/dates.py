@@ -65,6 +65,16 @@ def _add_months(day: date, months: int) -> date | None:
     return None
 
 
+# Every report covers this many days ending on --until unless --since says otherwise:
+# the programme report and the knowledge digest read the same four weeks.
+REPORT_DAYS = 28
+
+
+def report_since(until: date) -> date:
+    """The first day of the default report period ending on `until` (four weeks, both ends counted)."""
+    return until - timedelta(days=REPORT_DAYS - 1)
+
+
 def iso_week(day: date) -> str:
     """'2026-W48': how Danes name a week."""
     year, week, _ = day.isocalendar()

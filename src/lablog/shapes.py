@@ -354,6 +354,16 @@ class SprintDetail(ReadModel):
     retro: RetroRead
     # For a closed sprint with carry-over into the next: that sprint's number.
     next_sprint: int | None = None
+    # committed + added - removed: the scope the sprint ended with.
+    final_scope_points: float = 0.0
+    # done / committed and done / final scope, 0..1; None when there was nothing.
+    completion_rate: float | None = None
+    completion_of_final_scope: float | None = None
+    # Keys of items in scope without points (they count in no total), and those not done.
+    unestimated: list[str] = []
+    unestimated_open: list[str] = []
+    # A closed sprint's carried-over items: key -> the sprint they are in now.
+    went_to: dict[str, int] = {}
 
 
 class VelocityRow(ReadModel):
@@ -363,6 +373,9 @@ class VelocityRow(ReadModel):
     goal_met: str | None
     committed: float
     completed: float
+    # The sprint's planned length, and completed points per week of it.
+    weeks: float = 0.0
+    per_week: float | None = None
 
 
 class VelocityRead(ReadModel):
@@ -373,6 +386,10 @@ class VelocityRead(ReadModel):
     max: float | None
     mean_committed: float | None
     completion_rate: float | None
+    # Completed points per sprint week, over the sprints' weeks: sprints of any length compare.
+    mean_per_week: float | None = None
+    # Keys of items in these sprints' final scope that had no points: in no total above.
+    unestimated: list[str] = []
 
 
 class BurndownDay(ReadModel):
@@ -590,6 +607,14 @@ class SprintSummary(ReadModel):
     completed: float
     # completed / committed, 0..1; None when nothing was committed.
     completion_rate: float | None
+    # committed + added - removed, and completed / that.
+    final_scope: float = 0.0
+    completion_of_final_scope: float | None = None
+    # Keys of items in scope without points, and of those not done.
+    unestimated: list[str] = []
+    unestimated_open: list[str] = []
+    # Carried-over items: key -> the sprint they really went to (none when taken out again).
+    went_to: dict[str, int] = {}
     completed_items: list[SprintItemRead]
     # Not finished: carried over, returned to the backlog, dropped (or still open).
     unfinished: list[SprintItemRead]

@@ -17,13 +17,13 @@ import pytest
 from tests.conftest import CLI_MODE, assert_refused, lablog_executable
 
 SCRIPT = """
-backlog add HJBH "Fælles medicinliste" --points 5
-backlog add HJBH "Pilot med tre borgere" --points 8
+backlog add HJBH "Fælles medicinliste" --points 5 --on 2026-11-02
+backlog add HJBH "Pilot med tre borgere" --points 8 --on 2026-11-02
 sprint plan HJBH --goal "Første borger behandlet hjemme" --start 2026-11-02 --end 2026-11-20
 sprint add HJBH HJBH-1 HJBH-2 --on 2026-11-02
 sprint start HJBH --on 2026-11-02
 item done HJBH-1 --on 2026-11-10
-backlog add GRAV "Jordemoderbesøg i hjemmet" --points 3
+backlog add GRAV "Jordemoderbesøg i hjemmet" --points 3 --on 2026-11-16
 sprint plan GRAV --start 2026-11-16 --weeks 2
 sprint add GRAV GRAV-1 --on 2026-11-16
 sprint start GRAV --on 2026-11-16
@@ -338,7 +338,7 @@ def test_closing_a_lab_before_its_sprint_started_changes_nothing(active, store):
         store,
         "lab close HJBH --yes --on 2026-11-01",
         1,
-        "Error: 2026-11-01 is before HJBH sprint 1 started (2026-11-02)",
+        "Error: --on 2026-11-01 is before HJBH sprint 1 started (2026-11-02)",
     )
 
 

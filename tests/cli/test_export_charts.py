@@ -10,17 +10,17 @@ from tests.cli.test_export_summary import front_matter, parser, section_tokens
 
 # Today is Monday 2026-11-23 (W48).
 SCRIPT = """
-backlog add GRAV "Fælles journalnotat" --points 5
-backlog add GRAV "Jordemoder besøger hjemme" --points 8
-backlog add GRAV "Telefonopfølgning" --points 3
+backlog add GRAV "Fælles journalnotat" --points 5 --on 2026-11-13
+backlog add GRAV "Jordemoder besøger hjemme" --points 8 --on 2026-11-13
+backlog add GRAV "Telefonopfølgning" --points 3 --on 2026-11-13
 sprint plan GRAV --goal "Opfølgning efter fødsel" --start 2026-11-16 --weeks 2
 sprint add GRAV GRAV-1 GRAV-2 GRAV-3 --on 2026-11-13
 sprint start GRAV --on 2026-11-16
 item done GRAV-3 --on 2026-11-18
 item done GRAV-1 --on 2026-11-20
-backlog add INDL "Akutteam i kommunen" --points 8
-backlog add INDL "Fælles vurdering ved indlæggelse" --points 13
-backlog add INDL "Data om genindlæggelser" --points 5
+backlog add INDL "Akutteam i kommunen" --points 8 --on 2026-08-19
+backlog add INDL "Fælles vurdering ved indlæggelse" --points 13 --on 2026-08-19
+backlog add INDL "Data om genindlæggelser" --points 5 --on 2026-08-19
 sprint plan INDL --goal "Kom i gang" --start 2026-08-20 --end 2026-09-02
 sprint add INDL INDL-3 --on 2026-08-19
 sprint start INDL --on 2026-08-20
@@ -31,7 +31,7 @@ sprint add INDL INDL-1 INDL-2 --on 2026-10-14
 sprint start INDL --on 2026-10-15
 item done INDL-1 --on 2026-10-30
 sprint close INDL --on 2026-11-18 --goal-met partly --outcome "Akutteam i drift"
-backlog add HJBS "Besøgsguide"
+backlog add HJBS "Besøgsguide" --on 2026-11-01
 sprint plan HJBS --goal "Kom i gang" --start 2026-11-02 --weeks 2
 sprint add HJBS HJBS-1 --on 2026-11-01
 sprint start HJBS --on 2026-11-02

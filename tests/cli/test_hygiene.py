@@ -228,7 +228,7 @@ def test_digest_escapes_what_labs_wrote(programme):
     assert not [t for t in tokens + inline if t.type in ("html_inline", "html_block", "link_open")]
     headings = [tokens[n + 1].content for n, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings == [
-        "Knowledge digest 2026-11-01 – 2026-11-23 (W44–W48)",
+        "Knowledge digest 2026-11-01 – 2026-11-23 (W44–W48, 23 days)",
         "HJBH Hjemmebehandling",
         "INDL Uhensigtsmæssige indlæggelser",
     ]

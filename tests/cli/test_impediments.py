@@ -11,9 +11,9 @@ from tests.conftest import assert_refused
 # HJBH runs a sprint; I-1 blocks one of its items and climbs to the steering
 # group; I-2 (INDL) waits at the network; I-3 (HJBS) was resolved by the lab.
 SCRIPT = """
-backlog add HJBH "Fælles medicinliste" --points 5
-backlog add HJBH "Pilot med tre borgere" --points 8 --type experiment
-backlog add INDL "Akutplan for weekenden" --points 3
+backlog add HJBH "Fælles medicinliste" --points 5 --on 2026-09-01
+backlog add HJBH "Pilot med tre borgere" --points 8 --type experiment --on 2026-09-01
+backlog add INDL "Akutplan for weekenden" --points 3 --on 2026-09-01
 sprint plan HJBH --goal "Første borger behandlet hjemme" --start 2026-11-16 --weeks 2
 sprint add HJBH HJBH-1 HJBH-2 --on 2026-11-13
 sprint start HJBH --on 2026-11-16
@@ -362,7 +362,7 @@ def test_late_assessments_and_board_positions_survive_the_round_trip(blocked, st
     import sqlalchemy as sa
 
     cli = blocked
-    cli("sprint close HJBH --on 2026-11-20 --goal-met partly --outcome \"To borgere\"")
+    cli('sprint close HJBH --on 2026-11-20 --goal-met partly --outcome "To borgere"')
     # Written here as `sprint assess` and the close will write them (revision 0008).
     engine = store.engine()
     try:

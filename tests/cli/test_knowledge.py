@@ -249,7 +249,7 @@ def test_sharing_twice_is_harmless_and_the_source_is_never_a_recipient(network, 
 def test_digest_groups_by_lab_as_markdown(network):
     out = network("knowledge digest --since 2026-10-01 --until 2026-11-23").stdout
     assert out == (
-        "# Knowledge digest 2026-10-01 – 2026-11-23 (W40–W48)\n"
+        "# Knowledge digest 2026-10-01 – 2026-11-23 (W40–W48, 54 days)\n"
         "\n"
         "## GRAV Gravide og fødende\n"
         "\n"

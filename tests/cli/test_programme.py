@@ -382,7 +382,7 @@ def test_hostile_impediment_and_decision_text_stays_text(programme, store):
 
 def test_overdue_sprint_is_flagged(programme):
     cli = programme
-    cli('backlog add UDSK "Genoptræningsplan" --points 3')
+    cli('backlog add UDSK "Genoptræningsplan" --points 3 --on 2026-11-01')
     cli("sprint plan UDSK --start 2026-11-02 --weeks 2 --goal Plan")
     cli("sprint add UDSK UDSK-1 --on 2026-11-01")
     cli("sprint start UDSK --on 2026-11-02")

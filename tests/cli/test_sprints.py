@@ -9,12 +9,12 @@ import pytest
 from tests.conftest import assert_refused
 
 SCRIPT = """
-backlog add HJBH "Fælles medicinliste" --points 5 -t medicin
-backlog add HJBH "Træn hjemmesygeplejen i IV-behandling" --points 3
-backlog add HJBH "Pilot med tre borgere" --points 8 --type experiment
-backlog add HJBH "Aftale med egen læge om opfølgning" --points 2
-backlog add HJBH "Kort til borgerens pårørende"
-backlog add HJBH "Evaluering med patientforeningen" --points 13
+backlog add HJBH "Fælles medicinliste" --points 5 -t medicin --on 2026-10-01
+backlog add HJBH "Træn hjemmesygeplejen i IV-behandling" --points 3 --on 2026-10-01
+backlog add HJBH "Pilot med tre borgere" --points 8 --type experiment --on 2026-10-01
+backlog add HJBH "Aftale med egen læge om opfølgning" --points 2 --on 2026-10-01
+backlog add HJBH "Kort til borgerens pårørende" --on 2026-10-01
+backlog add HJBH "Evaluering med patientforeningen" --points 13 --on 2026-10-01
 sprint plan HJBH --goal "Første borger behandlet hjemme" --start 2026-10-05 --weeks 2
 sprint add HJBH HJBH-1 HJBH-2 HJBH-3 --on 2026-10-02
 sprint start HJBH --on 2026-10-05
@@ -25,15 +25,15 @@ sprint add HJBH HJBH-4 --on 2026-10-12
 item done HJBH-4 --on 2026-10-14
 sprint close HJBH --on 2026-10-18 --carry-over next --goal-met partly --outcome "To borgere fik IV hjemme"
 sprint add HJBH HJBH-5 HJBH-6 --sprint 2 --on 2026-10-18
-item edit HJBH-5 --points 1
+item edit HJBH-5 --points 1 --on 2026-10-18
 sprint start HJBH --on 2026-10-19
 item done HJBH-3 --on 2026-10-22
 item edit HJBH-6 --points 8 --on 2026-10-23
 sprint remove HJBH HJBH-5 --on 2026-10-26
 item done HJBH-6 --on 2026-10-30
 sprint close HJBH --on 2026-11-01 --goal-met yes --outcome "Medicinlisten deles med egen læge"
-backlog add HJBH "Udvid til weekender" --points 5
-backlog add HJBH "Opsummer erfaringer til styregruppen" --points 3
+backlog add HJBH "Udvid til weekender" --points 5 --on 2026-11-10
+backlog add HJBH "Opsummer erfaringer til styregruppen" --points 3 --on 2026-11-10
 sprint plan HJBH --start 2026-11-16 --weeks 2 --goal "Weekenddækning"
 sprint add HJBH HJBH-7 HJBH-8 --on 2026-11-13
 sprint start HJBH --on 2026-11-16
@@ -139,11 +139,11 @@ def test_closed_sprint_record_is_frozen(three_sprints):
 def test_item_history(three_sprints):
     history = three_sprints("item show HJBH-3 --json").json()["history"]
     assert [(e["on"], e["kind"], e["old"], e["new"], e["sprint"], e["actor"]) for e in history] == [
+        ("2026-10-01", "created", None, "todo", None, "tester"),
+        ("2026-10-01", "points", None, "8", None, "tester"),
         ("2026-10-02", "sprint-added", None, "1", 1, "tester"),
         ("2026-10-18", "sprint-added", "1", "2", 2, "tester"),
         ("2026-10-22", "status", "todo", "done", 2, "tester"),
-        ("2026-11-23", "created", None, "todo", None, "tester"),
-        ("2026-11-23", "points", None, "8", None, "tester"),
     ]
     text = three_sprints("item show HJBH-3").stdout
     assert "HJBH-3  Pilot med tre borgere" in text
@@ -267,7 +267,7 @@ BAD = [
     (
         "sprint close HJBH --on 2026-11-01 --no-assessment",
         1,
-        "Error: 2026-11-01 is before HJBH sprint 1 started (2026-11-16)",
+        "Error: --on 2026-11-01 is before HJBH sprint 1 started (2026-11-16); give a date from 2026-11-16",
     ),
     ("sprint close HJBH --goal-met maybe", 2, "Error: Invalid value for '--goal-met'"),
     ("sprint show HJBH 7", 1, "Error: HJBH has no sprint 7; its sprints are 1–1"),
@@ -277,14 +277,14 @@ BAD = [
 
 
 RUNNING = """
-backlog add HJBH Første --points 3
-backlog add HJBH Anden --points 5
-backlog add HJBH Tredje
-backlog add GRAV 'Fra en anden lab'
-backlog add HJBH Droppet
+backlog add HJBH Første --points 3 --on 2026-11-10
+backlog add HJBH Anden --points 5 --on 2026-11-10
+backlog add HJBH Tredje --on 2026-11-10
+backlog add GRAV 'Fra en anden lab' --on 2026-11-10
+backlog add HJBH Droppet --on 2026-11-10
 item drop HJBH-4
 sprint plan HJBH --start 2026-11-16
-sprint add HJBH HJBH-1 HJBH-2
+sprint add HJBH HJBH-1 HJBH-2 --on 2026-11-13
 sprint start HJBH --on 2026-11-16
 item done HJBH-1 --on 2026-11-17
 """

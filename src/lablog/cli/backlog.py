@@ -11,6 +11,7 @@ from lablog.cli._common import (
     JsonOpt,
     actor,
     console,
+    date_or_today,
     emit_json,
     emit_json_list,
     notice,
@@ -52,6 +53,9 @@ def add(
     description: Annotated[
         str | None, typer.Option("--description", "-d", help="A longer description; - reads stdin.")
     ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="The day it came on the board (default today).")
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Add an item to the bottom of a lab's backlog.
@@ -62,6 +66,7 @@ def add(
 
     _, warning = backlog.check_points(points)
     text = read_text(ctx, description)
+    day = date_or_today(ctx, on, "--on")
     with session(ctx) as s:
         item = backlog.add(
             s,
@@ -72,8 +77,9 @@ def add(
             tags=tag,
             owner=owner,
             description=text,
-            on=today(ctx),
+            on=day,
             actor=actor(ctx),
+            today=today(ctx),
         )
     if warning:
         notice(warning)

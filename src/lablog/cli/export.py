@@ -110,7 +110,8 @@ def sprint(
 def programme(
     ctx: typer.Context,
     since: Annotated[
-        str | None, typer.Option("--since", help="First day of the period (default: 4 weeks ago).")
+        str | None,
+        typer.Option("--since", help="First day (default: the four weeks ending --until)."),
     ] = None,
     until: Annotated[
         str | None, typer.Option("--until", help="Last day of the period (default: today).")
@@ -128,14 +129,13 @@ def programme(
 
     Example: lablog export programme --since 2026-W44 -o status.md
     """
-    from datetime import timedelta
-
     from lablog import config
+    from lablog.dates import report_since
     from lablog.render import markdown
     from lablog.services import summaries
 
     end = parse_date(ctx, until, "--until") or today(ctx)
-    start = parse_date(ctx, since, "--since") or end - timedelta(days=27)
+    start = parse_date(ctx, since, "--since") or report_since(end)
     # Written while the read transaction is open: each lab's completed items are
     # read as they are written, so a long period never has to be in memory.
     with session(ctx, write=False) as s:

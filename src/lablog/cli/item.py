@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lablog.cli._common import JsonOpt, actor, console, date_or_today, emit_json, notice, session
+from lablog.cli._common import JsonOpt, actor, console, date_or_today, emit_json, notice, session, today
 from lablog.cli.backlog import KeyArg, PointsOpt, read_text
 from lablog.enums import ItemType
 
@@ -78,6 +78,7 @@ def edit(
             description=read_text(ctx, description),
             on=day,
             actor=actor(ctx),
+            today=today(ctx),
         )
     if warning:
         notice(warning)
@@ -91,7 +92,7 @@ def _move(ctx: typer.Context, key: str, to: str, on: str | None, json: bool, ver
 
     day = date_or_today(ctx, on, "--on")
     with session(ctx) as s:
-        item = backlog.transition(s, key=key, to=to, on=day, actor=actor(ctx))
+        item = backlog.transition(s, key=key, to=to, on=day, actor=actor(ctx), today=today(ctx))
     if json:
         return emit_json(item)
     notice(f"{item.key} {verb} on {day}: {item.title}")

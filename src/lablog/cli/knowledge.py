@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +25,7 @@ from lablog.cli._common import (
     session,
     typed_text,
 )
+from lablog.dates import report_since
 from lablog.enums import Answer, KnowledgeKind
 from lablog.errors import InvalidValue
 
@@ -423,7 +423,7 @@ def search(
 def digest(
     ctx: typer.Context,
     since: Annotated[
-        str | None, typer.Option("--since", help="The first day (default four weeks ago).")
+        str | None, typer.Option("--since", help="The first day (default: the four weeks ending --until).")
     ] = None,
     until: Annotated[str | None, typer.Option("--until", help="The last day (default today).")] = None,
     fmt: Annotated[
@@ -439,7 +439,7 @@ def digest(
     from lablog.services import knowledge
 
     end = date_or_today(ctx, until, "--until")
-    start = parse_date(ctx, since, "--since") or end - timedelta(weeks=4)
+    start = parse_date(ctx, since, "--since") or report_since(end)
     with session(ctx, write=False) as s:
         head, labs = knowledge.digest_streamed(s, since=start, until=end)
         if json or fmt == DigestFormat.json:

@@ -86,7 +86,7 @@ def add(
     day = date_or_today(ctx, on, "--on")
     with session(ctx) as s:
         read, added, already = sprints.add_items(
-            s, lab=lab, keys=keys, number=sprint, on=day, actor=actor(ctx)
+            s, lab=lab, keys=keys, number=sprint, on=day, actor=actor(ctx), today=today(ctx)
         )
     if json:
         return emit_json({"sprint": read, "added": added, "already": already})
@@ -114,7 +114,9 @@ def remove(
 
     day = date_or_today(ctx, on, "--on")
     with session(ctx) as s:
-        read, removed = sprints.remove_items(s, lab=lab, keys=keys, number=sprint, on=day, actor=actor(ctx))
+        read, removed = sprints.remove_items(
+            s, lab=lab, keys=keys, number=sprint, on=day, actor=actor(ctx), today=today(ctx)
+        )
     if json:
         return emit_json({"sprint": read, "removed": removed})
     scope = " (scope removed)" if read.status == "active" else ""
@@ -133,7 +135,7 @@ def start(
 
     day = date_or_today(ctx, on, "--on")
     with session(ctx) as s:
-        read = sprints.start(s, lab=lab, number=number, on=day)
+        read = sprints.start(s, lab=lab, number=number, on=day, today=today(ctx))
     if json:
         return emit_json(read)
     notice(f"Started {read.lab} sprint {read.number} on {day}: {read.committed_points:g} points committed")
@@ -318,6 +320,7 @@ def close(
     with session(ctx) as s:
         detail = sprints.close(
             s,
+            today=today(ctx),
             lab=lab,
             carry_over=carry_over.value,
             goal_met=met,

@@ -26,23 +26,40 @@ def velocity(reader, *, lab: str, last: int = 6, up_to: int | None = None) -> Ve
     if up_to is not None:
         bound, params["up_to"] = " AND number <= :up_to", up_to
     rows = reader.rows(
-        "SELECT number, starts, ends, goal_met, committed_points, completed_points FROM sprint"
+        "SELECT id, number, starts, ends, goal_met, committed_points, completed_points FROM sprint"
         f" WHERE lab_id = :lab AND status = :closed{bound} ORDER BY number DESC LIMIT :last",
         **params,
     )
-    sprints = [
-        VelocityRow(
-            number=int(number),
-            starts=as_date(starts),
-            ends=as_date(ends),
-            goal_met=goal_met,
-            committed=float(committed or 0.0),
-            completed=float(completed or 0.0),
+    unestimated: dict[int, list[str]] = {}
+    if rows:
+        for sprint_id, item_number in reader.rows(
+            "SELECT sprint_item.sprint_id, backlog_item.number FROM sprint_item"
+            " JOIN backlog_item ON backlog_item.id = sprint_item.item_id"
+            " WHERE sprint_item.sprint_id IN :ids AND sprint_item.removed_on IS NULL"
+            " AND sprint_item.final_points IS NULL ORDER BY sprint_item.position, backlog_item.number",
+            ids=[row[0] for row in rows],
+        ):
+            unestimated.setdefault(sprint_id, []).append(f"{the_lab.code}-{item_number}")
+    sprints = []
+    for _id, number, starts, ends, goal_met, committed, completed in reversed(rows):
+        starts, ends = as_date(starts), as_date(ends)
+        # The planned length: a sprint of four weeks is compared per week with one of two.
+        weeks = round(((ends - starts).days + 1) / 7, 2)
+        sprints.append(
+            VelocityRow(
+                number=int(number),
+                starts=starts,
+                ends=ends,
+                goal_met=goal_met,
+                committed=float(committed or 0.0),
+                completed=float(completed or 0.0),
+                weeks=weeks,
+                per_week=round(float(completed or 0.0) / weeks, 2) if weeks else None,
+            )
         )
-        for number, starts, ends, goal_met, committed, completed in reversed(rows)
-    ]
     done = [s.completed for s in sprints]
     committed = sum(s.committed for s in sprints)
+    weeks = sum(s.weeks for s in sprints)
     return VelocityRead(
         lab=the_lab.code,
         sprints=sprints,
@@ -51,6 +68,8 @@ def velocity(reader, *, lab: str, last: int = 6, up_to: int | None = None) -> Ve
         max=max(done) if done else None,
         mean_committed=round(committed / len(sprints), 2) if sprints else None,
         completion_rate=round(sum(done) / committed, 3) if committed else None,
+        mean_per_week=round(sum(done) / weeks, 2) if weeks else None,
+        unestimated=[key for row in reversed(rows) for key in unestimated.get(row[0], [])],
     )
 
 

@@ -112,6 +112,35 @@ def to_read(sprint, lab: str, *, today: date) -> SprintRead:
     )
 
 
+def rate(done: float, of: float | None) -> float | None:
+    """done / of, 0..1 (or above, when more than planned was done); None when there was nothing."""
+    return round(done / of, 4) if of else None
+
+
+def _went_to(reader, sprint_id: int) -> dict[str, int]:
+    """Item key -> the sprint it is in now, for items carried out of this closed sprint.
+
+    Read from where the items really went: a carried-over item later removed from
+    the next sprint went nowhere, and is not listed.
+    """
+    went: dict[str, int] = {}
+    for code, number, later in reader.rows(
+        "SELECT lab.code, backlog_item.number, later.number FROM sprint_item"
+        " JOIN backlog_item ON backlog_item.id = sprint_item.item_id"
+        " JOIN lab ON lab.id = backlog_item.lab_id"
+        " JOIN sprint_item AS moved ON moved.item_id = sprint_item.item_id"
+        " AND moved.sprint_id <> sprint_item.sprint_id AND moved.removed_on IS NULL"
+        " JOIN sprint AS later ON later.id = moved.sprint_id"
+        " JOIN sprint AS this ON this.id = sprint_item.sprint_id AND later.number > this.number"
+        " WHERE sprint_item.sprint_id = :sprint AND sprint_item.disposition = 'carried-over'",
+        sprint=sprint_id,
+    ):
+        key = f"{code}-{number}"
+        # The nearest later sprint is where it went (it may have gone on from there).
+        went[key] = min(went.get(key, int(later)), int(later))
+    return went
+
+
 def detail(
     reader, *, lab: str, number: int | None, today: date, next_number: int | None = None
 ) -> SprintDetail:
@@ -146,16 +175,21 @@ def detail(
         " sprint_item.added_on, sprint_item.removed_on, sprint_item.disposition"
         " FROM sprint_item JOIN backlog_item ON backlog_item.id = sprint_item.item_id"
         " LEFT JOIN person ON person.id = backlog_item.owner_id"
-        " WHERE sprint_item.sprint_id = :sprint ORDER BY backlog_item.rank",
+        " WHERE sprint_item.sprint_id = :sprint"
+        # A closed sprint keeps the board's order at its close; a running one follows the backlog.
+        + (" ORDER BY sprint_item.position IS NULL, sprint_item.position," if closed else " ORDER BY")
+        + " backlog_item.rank, sprint_item.id",
         sprint=sprint.id,
     ):
+        # Frozen at the close, or for an item removed from the sprint, when it left.
+        frozen = closed or (removed_on is not None and final_status is not None)
         items.append(
             SprintItemRead(
                 key=f"{the_lab.code}-{item_number}",
-                title=final_title if closed and final_title is not None else title,
+                title=final_title if frozen and final_title is not None else title,
                 type=type_,
-                points=as_float(final_points if closed else points),
-                status=(final_status or status) if closed else status,
+                points=as_float(final_points if frozen else points),
+                status=(final_status or status) if frozen else status,
                 owner=owner,
                 committed=bool(committed),
                 committed_points=as_float(committed_points),
@@ -171,6 +205,9 @@ def detail(
     open_points = sum(
         i.points or 0 for i in in_scope if i.status in (ItemStatus.todo.value, ItemStatus.doing.value)
     )
+    added = sum(i.points or 0 for i in items if started and not i.committed)
+    removed = sum(i.points or 0 for i in items if i.removed_on is not None)
+    final_scope = float(committed or 0.0) + added - removed
     # An action's key is that of the backlog item it became.
     notes = reader.rows(
         "SELECT sprint_note.kind, sprint_note.text, backlog_item.number FROM sprint_note"
@@ -186,10 +223,14 @@ def detail(
         committed_points=float(committed or 0.0),
         done_points=float(done),
         remaining_points=float(open_points),
-        added_points=float(
-            sum(i.points or 0 for i in items if started and not i.committed and i.removed_on is None)
-        ),
-        removed_points=float(sum(i.points or 0 for i in items if i.removed_on is not None)),
+        added_points=float(added),
+        removed_points=float(removed),
+        final_scope_points=final_scope,
+        completion_rate=rate(done, committed),
+        completion_of_final_scope=rate(done, final_scope),
+        unestimated=[i.key for i in in_scope if i.points is None],
+        unestimated_open=[i.key for i in in_scope if i.points is None and i.status != ItemStatus.done.value],
+        went_to=_went_to(reader, sprint.id) if closed else {},
         review=[text for kind, text, _ in notes if kind == "review"],
         retro=RetroRead(
             went_well=[text for kind, text, _ in notes if kind == "went-well"],

@@ -190,7 +190,9 @@ def _week(day) -> str:
 
 def digest_markdown_parts(d: DigestRead, labs: Iterable[DigestLab]) -> Iterator[str]:
     """The digest as Markdown for the scrum-master network's meeting notes, one lab at a time."""
-    yield f"# Knowledge digest {d.since} – {d.until} ({_week(d.since)}–{_week(d.until)})\n\n"
+    days = (d.until - d.since).days + 1 if d.since and d.until else None
+    length = f", {days} days" if days else ""
+    yield f"# Knowledge digest {d.since} – {d.until} ({_week(d.since)}–{_week(d.until)}{length})\n\n"
     first = True
     for lab in labs:
         yield ("" if first else "\n") + "\n".join(_digest_lab(lab)) + "\n"

@@ -26,6 +26,8 @@ def heading(sprint: SprintRead) -> Text:
         text.append(f"  {overdue(sprint)}", style="bold yellow")
     elif sprint.days_left is not None:
         text.append(f"  {sprint.days_left} day(s) left")
+    if sprint.closed_on is not None and sprint.closed_on != sprint.ends:
+        text.append(f"  {closed_early_or_late(sprint)}", style="yellow")
     return text
 
 
@@ -40,6 +42,25 @@ def assessed(sprint: SprintRead) -> str | None:
     if sprint.assessed_at is None:
         return None
     return f"Assessed on {sprint.assessed_at.date()} by {sprint.assessed_by}, after the close"
+
+
+def closed_early_or_late(sprint: SprintRead) -> str:
+    """'closed 2026-11-23, early': said beside the planned dates when they were not kept."""
+    return f"closed {sprint.closed_on}, {'early' if sprint.closed_on < sprint.ends else 'late'}"
+
+
+def unestimated_note(keys: Sequence[str], open_keys: Sequence[str]) -> str:
+    """'2 unestimated items (HJBH-4, HJBH-7), 1 not done': work no points total shows."""
+    if not keys:
+        return ""
+    text = f"{len(keys)} unestimated item{'s' if len(keys) != 1 else ''} ({', '.join(keys)})"
+    if open_keys:
+        text += f", {len(open_keys)} not done"
+    return text + ": counted in no points total"
+
+
+def _pct(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate * 100:.0f}%"
 
 
 def _card(item: SprintItemRead) -> Text:
@@ -121,6 +142,14 @@ def board(console: Console, detail: SprintDetail) -> None:
         console.print(
             Text("Scope removed: " + ", ".join(f"{i.key} ({i.removed_on})" for i in removed), style="dim")
         )
+    if s.status != "planned":
+        console.print(
+            f"Completion: {_pct(detail.completion_rate)} of the commitment, "
+            f"{_pct(detail.completion_of_final_scope)} of the final scope "
+            f"({fmt_points(detail.final_scope_points)} points: committed + added − removed)"
+        )
+    if note := unestimated_note(detail.unestimated, detail.unestimated_open):
+        console.print(Text(note, style="yellow"))
     if s.status == "closed":
         _closed_facts(console, detail)
 
@@ -138,7 +167,8 @@ def _closed_facts(console: Console, detail: SprintDetail) -> None:
         console.print(Text(line, style="dim"))
     unfinished = [i for i in detail.items if i.disposition in ("carried-over", "returned")]
     for i in unfinished:
-        where = f"sprint {detail.next_sprint}" if i.disposition == "carried-over" else "the backlog"
+        went = detail.went_to.get(i.key) if detail.went_to else detail.next_sprint
+        where = f"sprint {went}" if i.disposition == "carried-over" and went else "the backlog"
         console.print(f"Not finished: {i.key} {i.title} → {where}")
 
 
@@ -146,9 +176,6 @@ def close_summary(console: Console, detail: SprintDetail) -> None:
     s = detail.sprint
     console.print(Text(f"Closed {s.lab} sprint {s.number} on {s.closed_on}", style="bold"))
     board(console, detail)
-    rate = (detail.done_points / detail.committed_points * 100) if detail.committed_points else None
-    if rate is not None:
-        console.print(f"Completion: {rate:.0f}% of the commitment")
 
 
 def sprint_list(console: Console, rows: Sequence[SprintRead]) -> None:
@@ -176,7 +203,14 @@ def velocity(console: Console, data: VelocityRead) -> None:
     if not data.sprints:
         return empty(console, f"{data.lab} has no closed sprints yet.")
     table = _table(
-        "Sprint", "Weeks", "Committed", "Completed", "", "Goal met", title=f"Velocity of {data.lab}"
+        "Sprint",
+        "Weeks",
+        "Committed",
+        "Completed",
+        "Per week",
+        "",
+        "Goal met",
+        title=f"Velocity of {data.lab}",
     )
     top = max(max(r.committed, r.completed) for r in data.sprints) or 1
     for r in data.sprints:
@@ -186,6 +220,7 @@ def velocity(console: Console, data: VelocityRead) -> None:
             f"{_week(r.starts)}–{_week(r.ends)}",
             fmt_points(r.committed),
             fmt_points(r.completed),
+            fmt_points(r.per_week),
             Text(bar, style="green"),
             r.goal_met or "",
         )
@@ -193,8 +228,11 @@ def velocity(console: Console, data: VelocityRead) -> None:
     rate = f", {data.completion_rate * 100:.0f}% of commitments" if data.completion_rate is not None else ""
     console.print(
         f"Mean {fmt_points(data.mean)} points (range {fmt_points(data.min)}–{fmt_points(data.max)}) "
-        f"over {len(data.sprints)} sprint(s){rate}"
+        f"over {len(data.sprints)} sprint(s){rate}; "
+        f"{fmt_points(data.mean_per_week)} points per sprint week"
     )
+    if data.unestimated:
+        console.print(Text(unestimated_note(data.unestimated, []), style="yellow"))
 
 
 def burndown(console: Console, data: BurndownRead, height: int = 12) -> None:

@@ -16,7 +16,7 @@ from lablog.queries import backlog as queries
 from lablog.queries import impediment as impediments
 from lablog.reader import SessionReader
 from lablog.render.points import fmt_points
-from lablog.services import concurrency, ranking, refs
+from lablog.services import concurrency, eventdays, ranking, refs
 from lablog.shapes import EventRead, ItemDetail, ItemRead
 
 KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})-(\d+)$")
@@ -183,10 +183,12 @@ def add(
     description: str | None = None,
     origin_sprint_id: int | None = None,
     top: bool = False,
+    today: date | None = None,
 ) -> ItemRead:
     """Add an item at the bottom of a lab's backlog; raises NotFound, InvalidValue, InvalidTransition."""
     the_lab = refs.lab(session, lab)
     require_open_lab(the_lab)
+    eventdays.check(on, today=today)
     title = " ".join(title.split())
     if not title:
         raise InvalidValue("The item needs a title")
@@ -258,9 +260,12 @@ def edit(
     owner: str | None = None,
     add_tags: Sequence[str] | None = None,
     remove_tags: Sequence[str] | None = None,
+    today: date | None = None,
 ) -> ItemRead:
     """Change an item's fields; points changes are dated events. Raises NotFound, InvalidValue."""
     item = item_by_key(session, key)
+    if title is not None or clear_points or points is not None:
+        eventdays.check_item(session, item, norm_key(key), on=on, today=today)
     if title is not None:
         new_title = " ".join(title.split())
         if not new_title:
@@ -354,10 +359,13 @@ _ADVICE = {
 }
 
 
-def transition(session: Session, *, key: str, to: str, on: date, actor: str | None) -> ItemRead:
+def transition(
+    session: Session, *, key: str, to: str, on: date, actor: str | None, today: date | None = None
+) -> ItemRead:
     """Move an item along todo → doing → done (or dropped, or back by reopen).
 
-    Raises NotFound, InvalidTransition (e.g. a done item moved without reopen).
+    Raises NotFound, InvalidTransition (e.g. a done item moved without reopen),
+    InvalidValue (a day in the future or before the item's last event).
     """
     item = item_by_key(session, key)
     current, target = ItemStatus(item.status), ItemStatus(to)
@@ -365,6 +373,7 @@ def transition(session: Session, *, key: str, to: str, on: date, actor: str | No
     if (current, target) not in ALLOWED:
         verb = {"doing": "start", "done": "finish", "dropped": "drop", "todo": "reopen"}[target.value]
         raise InvalidTransition(f"Cannot {verb} {name}: " + _ADVICE[current].format(key=name))
+    eventdays.check_item(session, item, name, on=on, today=today)
     record(session, item, "status", on=on, actor=actor, old=current.value, new=target.value)
     item.status = target.value
     item.done_on = on if target == ItemStatus.done else None

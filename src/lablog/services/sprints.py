@@ -13,7 +13,7 @@ from lablog.errors import InvalidTransition, InvalidValue, NotFound
 from lablog.models import BacklogItem, Lab, Sprint, SprintItem, SprintNote, utcnow
 from lablog.queries import sprints as queries
 from lablog.reader import SessionReader
-from lablog.services import backlog, refs
+from lablog.services import backlog, eventdays, refs
 from lablog.shapes import SprintDetail, SprintRead
 
 DAY = timedelta(days=1)
@@ -106,7 +106,14 @@ def _open_sprint(session: Session, lab: Lab, number: int | None) -> Sprint:
 
 
 def add_items(
-    session: Session, *, lab: str, keys: Sequence[str], on: date, actor: str | None, number: int | None = None
+    session: Session,
+    *,
+    lab: str,
+    keys: Sequence[str],
+    on: date,
+    actor: str | None,
+    number: int | None = None,
+    today: date | None = None,
 ) -> tuple[SprintRead, list[str], list[str]]:
     """Put items into a sprint; after the start they count as scope added.
 
@@ -116,6 +123,7 @@ def add_items(
     the_lab = refs.lab(session, lab)
     backlog.require_open_lab(the_lab)
     sprint = _open_sprint(session, the_lab, number)
+    _check_in_sprint(sprint, the_lab, on=on, today=today)
     added, already = [], []
     for key in keys:
         item = backlog.item_by_key(session, key)
@@ -139,6 +147,7 @@ def add_items(
                     f"remove it there first with "
                     f"`lablog sprint remove {the_lab.code} {name} --sprint {other.number}`"
                 )
+        eventdays.check_item(session, item, name, on=on, today=today)
         item.sprint_id = sprint.id
         session.add(item)
         session.add(SprintItem(sprint_id=sprint.id, item_id=item.id, added_on=on))
@@ -151,17 +160,26 @@ def add_items(
 
 
 def remove_items(
-    session: Session, *, lab: str, keys: Sequence[str], on: date, actor: str | None, number: int | None = None
+    session: Session,
+    *,
+    lab: str,
+    keys: Sequence[str],
+    on: date,
+    actor: str | None,
+    number: int | None = None,
+    today: date | None = None,
 ) -> tuple[SprintRead, list[str]]:
     """Take items out of a sprint, back to the backlog; after the start it is scope removed."""
     the_lab = refs.lab(session, lab)
     sprint = _open_sprint(session, the_lab, number)
+    _check_in_sprint(sprint, the_lab, on=on, today=today)
     removed = []
     for key in keys:
         item = backlog.item_by_key(session, key)
         name = f"{the_lab.code}-{item.number}"
         if item.sprint_id != sprint.id:
             raise InvalidValue(f"{key.upper()} is not in {the_lab.code} sprint {sprint.number}")
+        eventdays.check_item(session, item, name, on=on, today=today)
         row = session.exec(
             select(SprintItem).where(
                 SprintItem.sprint_id == sprint.id,
@@ -172,7 +190,9 @@ def remove_items(
         if sprint.status == SprintStatus.planned.value:
             session.delete(row)  # Not started: no scope change to remember.
         else:
+            # The record keeps what left, as it was when it left (the item may change later).
             row.removed_on = on
+            row.final_title, row.final_points, row.final_status = item.title, item.points, item.status
             session.add(row)
         item.sprint_id = None
         session.add(item)
@@ -184,10 +204,19 @@ def remove_items(
     return to_read(sprint, the_lab, today=on), removed
 
 
-def start(session: Session, *, lab: str, on: date, number: int | None = None) -> SprintRead:
+def _check_in_sprint(sprint: Sprint, lab: Lab, *, on: date, today: date | None) -> None:
+    """Scope changes of a running sprint happen between its start and today."""
+    started = sprint.started_on if sprint.status == SprintStatus.active.value else None
+    eventdays.check(on, today=today, earliest=started, because=f"{lab.code} sprint {sprint.number} started")
+
+
+def start(
+    session: Session, *, lab: str, on: date, number: int | None = None, today: date | None = None
+) -> SprintRead:
     """Start a planned sprint and snapshot its commitment.
 
-    Raises NotFound, InvalidTransition (another sprint active, not planned).
+    Raises NotFound, InvalidTransition (another sprint active, not planned),
+    InvalidValue (a day in the future or before the previous sprint closed).
     """
     the_lab = refs.lab(session, lab)
     backlog.require_open_lab(the_lab)
@@ -214,6 +243,18 @@ def start(session: Session, *, lab: str, on: date, number: int | None = None) ->
         sprint = find(session, the_lab, number)
         if sprint.status != SprintStatus.planned.value:
             raise InvalidTransition(f"{the_lab.code} sprint {sprint.number} is {sprint.status}, not planned")
+    previous = session.exec(
+        select(Sprint)
+        .where(Sprint.lab_id == the_lab.id, Sprint.closed_on.is_not(None), Sprint.number < sprint.number)
+        .order_by(Sprint.number.desc())
+        .limit(1)
+    ).first()
+    eventdays.check(
+        on,
+        today=today,
+        earliest=previous.closed_on if previous else None,
+        because=f"{the_lab.code} sprint {previous.number} closed" if previous else "",
+    )
     committed = 0.0
     for row, item in session.exec(
         select(SprintItem, BacklogItem)
@@ -256,10 +297,12 @@ def close(
     goal_met: str | None = None,
     outcome: str | None = None,
     number: int | None = None,
+    today: date | None = None,
 ) -> SprintDetail:
     """Close the active sprint, freeze its record and carry unfinished items over.
 
-    Raises NotFound, InvalidTransition (not active), InvalidValue (close before start).
+    Raises NotFound, InvalidTransition (not active), InvalidValue (close before start,
+    before an item's last event, or in the future).
     """
     the_lab = refs.lab(session, lab)
     sprint = find(session, the_lab, number)
@@ -268,17 +311,23 @@ def close(
             f"{the_lab.code} sprint {sprint.number} is {sprint.status}, not active; "
             "only an active sprint can be closed"
         )
-    if on < sprint.started_on:
-        raise InvalidValue(
-            f"{on} is before {the_lab.code} sprint {sprint.number} started ({sprint.started_on})"
-        )
+    eventdays.check(
+        on, today=today, earliest=sprint.started_on, because=f"{the_lab.code} sprint {sprint.number} started"
+    )
     carry = CarryOver(carry_over).value
-    rows = session.exec(
+    board = session.exec(
         select(SprintItem, BacklogItem)
         .join(BacklogItem, SprintItem.item_id == BacklogItem.id)
-        .where(SprintItem.sprint_id == sprint.id, SprintItem.removed_on.is_(None))
+        .where(SprintItem.sprint_id == sprint.id)
         .order_by(BacklogItem.rank)
     ).all()
+    rows = [(row, item) for row, item in board if row.removed_on is None]
+    for _, item in rows:
+        eventdays.check_item(session, item, f"{the_lab.code}-{item.number}", on=on, today=today)
+    # The board's order is frozen with it: the items in scope, then those removed.
+    for position, (row, _) in enumerate(rows + [ri for ri in board if ri[0].removed_on is not None], 1):
+        row.position = position
+        session.add(row)
     completed = 0.0
     unfinished: list[BacklogItem] = []
     for row, item in rows:

@@ -9,11 +9,12 @@ so the same store always gives the same summary (and the same bytes once rendere
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from lablog.dates import report_since
 from lablog.enums import (
     LEG_OF_SECTOR,
     Answer,
@@ -77,18 +78,36 @@ def last_closed(session: Session, *, lab: str) -> int:
 
 
 def default_period(today: date) -> tuple[date, date]:
-    """The four weeks ending today."""
-    return today - timedelta(days=27), today
+    """The report period every report uses by default: four weeks ending today."""
+    return report_since(today), today
 
 
-def _trend(values: list[float]) -> str | None:
-    if len(values) < 2:
+# A change in completion rate smaller than this per sprint is no trend.
+FLAT = 0.02
+
+
+def _trend(sprints: list[Sprint], *, since: date, until: date) -> str | None:
+    """up / down / flat: the least-squares slope of the completion rate over every sprint closed
+    in the period (not the last against the first, which one odd sprint would decide)."""
+    rates = [
+        (s.completed_points or 0.0) / s.committed_points
+        for s in sprints
+        if s.closed_on is not None and since <= s.closed_on <= until and s.committed_points
+    ]
+    slope = least_squares_slope(rates)
+    if slope is None:
         return None
-    if values[-1] > values[0]:
-        return "up"
-    if values[-1] < values[0]:
-        return "down"
-    return "flat"
+    return "up" if slope > FLAT else "down" if slope < -FLAT else "flat"
+
+
+def least_squares_slope(values: list[float]) -> float | None:
+    """The slope of the best straight line through values at 0, 1, 2, …; None below two values."""
+    n = len(values)
+    if n < 2:
+        return None
+    mean_x, mean_y = (n - 1) / 2, sum(values) / n
+    spread = sum((x - mean_x) ** 2 for x in range(n))
+    return sum((x - mean_x) * (y - mean_y) for x, y in enumerate(values)) / spread
 
 
 class _DoneInPeriod:
@@ -244,7 +263,7 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
                 status=read.status,
                 sprint=sprints.to_read(shown, lab, today=today) if shown else None,
                 velocity=velocity,
-                trend=_trend(velocity),
+                trend=_trend(closed, since=since, until=until),
                 done=DoneItems(done, lab.id, count),
                 done_points=done_points,
                 leads=sorted(a.handle for a in current if a.lab == lab.code and a.role == SmRole.lead.value),
