@@ -239,6 +239,8 @@ class ChangeRead(ReadModel):
     key: str
     lab: str | None
     changes: dict
+    # The database role that saved it, on PostgreSQL; None on SQLite.
+    db_user: str | None = None
 
 
 class MemberResult(ReadModel):
