@@ -173,9 +173,14 @@ def _values(obj, names: _Names) -> dict:
     return out
 
 
+def is_string(column: sa.Column) -> bool:
+    # SQLModel's AutoString wraps sa.String.
+    return isinstance(column.type, sa.String) or isinstance(getattr(column.type, "impl", None), sa.String)
+
+
 def text_columns(table: sa.Table) -> set[str]:
     """The table's free-text columns: strings without a length (titles, bodies, notes, names)."""
-    return {c.key for c in table.columns if isinstance(c.type, sa.String) and c.type.length is None}
+    return {c.key for c in table.columns if is_string(c) and c.type.length is None}
 
 
 def _kept_on_delete(obj, names: _Names) -> dict:
