@@ -213,6 +213,17 @@ def test_knowledge_delete_leaves_no_text_in_the_log(programme):
     assert "emmelig" not in cli("export all").stdout
 
 
+def test_any_deleted_row_keeps_only_its_key_and_short_fields_in_the_log(programme):
+    cli = programme
+    cli("org add TMP 'Midlertidig Klinik' --sector other")
+    cli("org edit TMP --name 'Midlertidig Klinik ApS'")
+    cli("org remove TMP --yes")
+    log = cli("log --limit 3 --json").json()
+    assert [(c["action"], c["key"]) for c in log] == [("delete", "TMP"), ("update", "TMP"), ("insert", "TMP")]
+    assert log[0]["changes"] == {"code": "TMP", "sector": "other"}
+    assert "Midlertidig" not in str(log)
+
+
 def test_notes_can_be_listed_edited_and_deleted(programme):
     cli = programme
     cli("sprint plan HJBH --start 2026-11-16")

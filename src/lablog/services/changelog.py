@@ -250,6 +250,7 @@ def _after_flush(session: Session, _context) -> None:
     actor = session.info.get("actor") or "unknown"
     role = db_user(session, conn)
     rows = []
+    deleted: dict[str, set[str]] = {}
     for action, obj in objects:
         if action == "update":
             if not session.is_modified(obj, include_collections=False):
@@ -262,9 +263,9 @@ def _after_flush(session: Session, _context) -> None:
         else:
             changes = _values(obj, names)
         key, lab = _key(obj, names)
-        if action == "delete":
-            legacy = f"{obj.__tablename__} #{obj.id}"
-            _forget_text(conn, obj.__tablename__, [key[:160], legacy], text_columns(obj.__table__))
+        if action == "delete" and text_columns(obj.__table__):
+            # Entries from before knowledge and notes had keys of their own say `table #id`.
+            deleted.setdefault(obj.__tablename__, set()).update({key[:160], f"{obj.__tablename__} #{obj.id}"})
         rows.append(
             {
                 "at": at,
@@ -278,6 +279,8 @@ def _after_flush(session: Session, _context) -> None:
                 "db_user": role,
             }
         )
+    for entity, keys in deleted.items():
+        _forget_text(conn, entity, sorted(keys), text_columns(SQLModel.metadata.tables[entity]))
     if rows and session.info.get("allow_number"):
         session.info["allow_number"] = False
         rows.append(
