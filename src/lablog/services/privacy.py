@@ -182,9 +182,17 @@ def scan(session: Session) -> list[FindingRead]:
 
 
 def _rewrite(
-    session: Session, replace: Callable[[str], str], *, actors: Callable[[str], str] | None = None
+    session: Session,
+    found: re.Pattern,
+    replacement: str,
+    *,
+    actors: Callable[[str], str] | None = None,
 ) -> tuple[int, int]:
-    """Apply replace to every rewritable text, and actors to every actor column; (places, rows) changed."""
+    """Replace found in every rewritable text, apply actors to every actor column; (places, rows) changed."""
+
+    def replace(value: str) -> str:
+        return found.sub(replacement, value)
+
     conn = session.connection()
     reader = SessionReader(session)
     places = rows = 0
@@ -195,7 +203,10 @@ def _rewrite(
             for column, value in zip(writable, values, strict=True):
                 if not isinstance(value, str) or not value:
                     continue
-                if table.name == "change_log" and column == "changes":
+                if (table.name, column) == ("person", "email"):
+                    # An address goes whole or not at all: a person has none rather than half of one.
+                    changed, n = (None, 1) if found.fullmatch(value) else (value, 0)
+                elif table.name == "change_log" and column == "changes":
                     changed, n = _rewrite_json(value, replace)
                 elif column in _ACTORS and actors is not None:
                     changed = actors(value)
@@ -205,13 +216,10 @@ def _rewrite(
                     n = changed != value
                 if n:
                     length = getattr(table.c[column].type, "length", None)
-                    new[column] = changed[:length] if length else changed
+                    new[column] = changed[:length] if length and changed else changed
                     count += n
             if not new:
                 continue
-            if table.name == "person" and "email" in new:
-                # An address cannot be half an address: the person has none now.
-                new["email"] = None
             if table.name == "change_log" and "actor" in new:
                 new["actor_key"] = actor_key(new["actor"])
             if "version" in table.c:
@@ -317,7 +325,7 @@ def redact(session: Session, *, where: str | None = None, pattern: str | None = 
     scan shows it masked, or a literal value. Raises InvalidValue, NotFound.
     """
     found = _pattern(session, where, pattern)
-    places, rows = _rewrite(session, lambda value: found.sub(REDACTED, value))
+    places, rows = _rewrite(session, found, REDACTED)
     if not places:
         shown = f"--pattern {pattern!r}" if pattern is not None else repr(where)
         raise NotFound(f"Nothing in the store matches {shown}; see `lablog privacy scan`")
@@ -382,8 +390,9 @@ def forget(session: Session, *, ref: str, also: tuple[str, ...] = ()) -> tuple[s
     keys = {actor_key(v) for v in old}
     # Longest first, so "Mette Ørum Holm" goes whole before "mette" could.
     words = sorted({v.strip() for v in old}, key=len, reverse=True)
+    # Whole words only, and never part of a longer handle or address (mette-holm-2, mette-holm.vikar@…).
     found = re.compile(
-        r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE
+        r"(?<![\w.@-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-]|[.@]\w)", re.IGNORECASE
     )
     person_id = person.id
     session.expunge(person)
@@ -395,7 +404,8 @@ def forget(session: Session, *, ref: str, also: tuple[str, ...] = ()) -> tuple[s
     )
     places, rows = _rewrite(
         session,
-        lambda value: found.sub(alias, value),
+        found,
+        alias,
         actors=lambda value: alias if actor_key(value) in keys else found.sub(alias, value),
     )
     if actor_key(session.info.get("actor") or "") in keys:
