@@ -509,8 +509,6 @@ def test_upgrade_0007_to_0008_keeps_sprints_and_freezes_closed_boards(backend, t
     schema.upgrade(engine, "0008")
     with engine.connect() as conn:
         after = _rows(conn)
-        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
-        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
     assert after["impediment"] == after["impediment_step"] == after["decision"] == set()
     unchanged = {"impediment", "impediment_step", "decision", "sprint", "sprint_item"}
     assert {t: r for t, r in after.items() if t not in unchanged} == {
@@ -536,6 +534,53 @@ def test_upgrade_0007_to_0008_keeps_sprints_and_freezes_closed_boards(backend, t
     assert {t: r for t, r in back.items() if t != "sprint_item"} == {
         t: r for t, r in before.items() if t != "sprint_item"
     }
+    engine.dispose()
+    if backend == "postgresql":
+        server.drop_database(name)
+
+
+@pytest.mark.both_backends
+def test_upgrade_0008_to_0009_keeps_the_log_and_adds_who_saved_it(backend, tmp_path, request, cli):
+    """Old changes keep every value and get no database role (none was recorded); head matches the models."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        name = server.create_database()
+        url = server.url(name)
+    engine = db.create_engine(db.StoreURL(url, "test"))
+    schema.upgrade(engine, "0008")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO change_log (id, at, actor, actor_key, entity, key, action, lab, changes) VALUES "
+                "(1, '2013-03-01 10:00:00', 'Åse Ørum', 'åse ørum', 'lab', 'HJEM', 'update', 'HJEM', "
+                '\'{"focus": ["a", "b"]}\'), '
+                "(2, '2013-03-02 10:00:00', 'mette', 'mette', 'organisation', 'FAV', 'insert', NULL, '{}')"
+            )
+        )
+    with engine.connect() as conn:
+        before = _rows(conn)
+    schema.upgrade(engine, "0009")
+    with engine.connect() as conn:
+        after = _rows(conn)
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
+    assert {t: r for t, r in after.items() if t != "change_log"} == {
+        t: r for t, r in before.items() if t != "change_log"
+    }
+    assert {dict(r)["db_user"] for r in after["change_log"]} == {None}
+    assert {tuple(pair for pair in r if pair[0] != "db_user") for r in after["change_log"]} == before[
+        "change_log"
+    ]
+    old = cli("--db", url, "log", "--json").json()
+    assert [(c["id"], c["actor"], c["db_user"]) for c in old] == [(2, "mette", None), (1, "Åse Ørum", None)]
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(schema.alembic_config(conn), "0008")
+    with engine.connect() as conn:
+        assert _rows(conn) == before
     engine.dispose()
     if backend == "postgresql":
         server.drop_database(name)

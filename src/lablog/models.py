@@ -430,5 +430,9 @@ class ChangeLog(SQLModel, table=True):
     action: str = Field(max_length=8)
     # The lab the row belongs to, when it belongs to one: `lablog log --lab`.
     lab: str | None = Field(default=None, max_length=10)
-    # JSON: the new row's values, an update's {column: [old, new]}, a deleted row's values.
+    # JSON: the new row's values, an update's {column: [old, new]}, a deleted row's
+    # key fields (never its text: deleting something must not keep it in the log).
     changes: str | None = None
+    # The database role that made the change (PostgreSQL's session_user): the actor
+    # above is only what --as or LABLOG_USER claimed. NULL on SQLite, which has no roles.
+    db_user: str | None = Field(default=None, max_length=64)

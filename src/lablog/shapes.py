@@ -243,6 +243,43 @@ class ChangeRead(ReadModel):
     key: str
     lab: str | None
     changes: dict
+    # The database role that saved it, on PostgreSQL; None on SQLite.
+    db_user: str | None = None
+
+
+class FindingRead(ReadModel):
+    """Something personal in the store (`privacy scan`): where it is, and what (masked)."""
+
+    # cpr-number / email / person-email (a person's own address, expected) / control-character
+    kind: str
+    # As shown: a CPR-like number with its last four digits hidden, a control character as U+001B.
+    value: str
+    # The row as users name it (HJBH-12, K-3, change log #812), its table and column.
+    ref: str
+    table: str
+    column: str
+    id: int | None = None
+
+
+class RedactionRead(ReadModel):
+    # How many values (a column of a row, or a value inside a log entry's changes) changed,
+    # in how many rows.
+    places: int
+    rows: int
+
+
+class NoteRead(ReadModel):
+    """A review note or retrospective line, with the id `sprint note edit` takes."""
+
+    id: int
+    lab: str
+    sprint: int
+    kind: str
+    text: str
+    # For an action: the backlog item it became.
+    item: str | None
+    actor: str | None
+    created_at: datetime
 
 
 class MemberResult(ReadModel):

@@ -44,6 +44,16 @@ def looks_like_cpr(text: str) -> str | None:
     return None
 
 
+def cpr_numbers(text: str) -> list[str]:
+    """Every CPR-like number in text, as written (with or without the dash)."""
+    return [m.group(0) for m in _CPR.finditer(text) if looks_like_cpr(m.group(0))]
+
+
+def masked(number: str) -> str:
+    """A CPR-like number with its last four digits hidden, as lablog shows one."""
+    return _masked(number)
+
+
 def describe(char: str) -> str:
     return f"U+{ord(char):04X}"
 

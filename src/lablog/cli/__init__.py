@@ -11,7 +11,23 @@ from typing import Annotated
 import typer
 
 from lablog import __version__
-from lablog.cli import backlog, db, export, item, knowledge, lab, log, org, person, report, sm, sprint, worker
+from lablog.cli import (
+    backlog,
+    db,
+    export,
+    item,
+    knowledge,
+    lab,
+    log,
+    org,
+    person,
+    privacy,
+    report,
+    sm,
+    sprint,
+    sprint_note,
+    worker,
+)
 from lablog.cli import decision as decision_cli
 from lablog.cli import impediment as impediment_cli
 from lablog.cli import transfer as transfer_cli
@@ -83,6 +99,8 @@ app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 app.command("log")(log.log)
 app.add_typer(worker.app, name="worker")
+app.add_typer(privacy.app, name="privacy")
+sprint.app.add_typer(sprint_note.app, name="note")
 app.command("import")(transfer_cli.import_store)
 
 

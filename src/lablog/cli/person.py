@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lablog.cli._common import JsonOpt, console, emit_json, notice, session
+from lablog.cli._common import JsonOpt, YesOpt, confirm, console, emit_json, notice, session, state
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="People from the partner organisations.")
 
@@ -94,3 +94,36 @@ def edit(
     if json:
         return emit_json(row)
     notice(f"Updated {row.name} ({row.handle}, {row.org})")
+
+
+@app.command("forget")
+def forget(
+    ctx: typer.Context,
+    person: PersonArg,
+    also: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--also", metavar="NAME", help="Another name they made changes as (e.g. a login); repeatable."
+        ),
+    ] = None,
+    yes: YesOpt = False,
+    json: JsonOpt = False,
+) -> None:
+    """Erase a person everywhere: name, e-mail and handle become former-member-ID.
+
+    Their row, every log entry and every note, event and answer they made or
+    that names them. The history keeps its shape (counts, dates, who did
+    what, as the pseudonym); the log records that a forget happened, not who.
+    The store's file is then compacted so the old bytes leave it.
+
+    Example: lablog person forget mette-orum-holm --yes
+    """
+    from lablog.services import privacy
+
+    confirm(f"Erase {person} everywhere in the store and its history? This cannot be undone.", yes)
+    with session(ctx) as s:
+        alias, done = privacy.forget(s, ref=person, also=tuple(also or ()))
+    privacy.purge(state(ctx).engine())
+    if json:
+        return emit_json({"person": alias, "places": done.places, "rows": done.rows})
+    notice(f"Forgot {person}: now {alias} ({done.places} place(s) in {done.rows} row(s))")

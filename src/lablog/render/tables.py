@@ -236,5 +236,9 @@ def changes(console: Console, rows: Sequence[ChangeRead]) -> None:
             # The lab has a column of its own.
             text = ", ".join(f"{k}={v}" for k, v in r.changes.items() if k != "lab")
         what = f"{r.action} {r.entity.replace('_', ' ')}"
-        table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, what, r.key, r.lab or "", text)
+        who = r.actor
+        if r.db_user and r.db_user.casefold() != r.actor.casefold():
+            # The claimed actor beside the database role that really saved it.
+            who = f"{r.actor} (db: {r.db_user})"
+        table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), who, what, r.key, r.lab or "", text)
     table.print(console)

@@ -8,6 +8,10 @@ logging code: a new table is logged as soon as its rows are written through
 the ORM. Give it a readable key in `_key` below; until then it is `table #id`.
 Core statements (bulk UPDATEs, the counters in services.counters) are not
 seen by the ORM, so they are not logged.
+
+A deleted row leaves only its key and its short fields (codes, dates,
+statuses), never its text, and the earlier entries about it lose their text
+too: deleting a knowledge entry or a note must not keep what it said.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from lablog.models import (
     Decision,
     Impediment,
     ImpedimentStep,
+    KnowledgeAnswer,
+    KnowledgeEntry,
+    KnowledgeRevision,
+    KnowledgeShare,
+    KnowledgeTag,
     Lab,
     LabMember,
     LabTargetGroup,
@@ -32,12 +41,15 @@ from lablog.models import (
     Person,
     SmAssignment,
     Sprint,
+    SprintNote,
     actor_key,
     utcnow,
 )
 from lablog.services import refs
 from lablog.shapes import ChangeRead
 
+# What a deleted row's text becomes in the log entries about it.
+DELETED = "[deleted]"
 # Bookkeeping columns that say nothing a reader of the log wants to know.
 _QUIET = {"id", "created_at", "updated_at", "version", "next_item_number"}
 # Foreign keys shown as what users type: the code or handle, not the id.
@@ -129,6 +141,15 @@ def _key(obj, names: _Names) -> tuple[str, str | None]:
             return f"I-{obj.impediment_id}", names.impediment_lab(obj.impediment_id)
         case Decision():
             return f"D-{obj.id}", lab or names.impediment_lab(obj.impediment_id)
+        case KnowledgeEntry():
+            return f"K-{obj.id}", lab
+        case KnowledgeRevision() | KnowledgeTag() | KnowledgeShare() | KnowledgeAnswer():
+            return f"K-{obj.entry_id}", lab
+        case SprintNote():
+            # One key per note (`sprint note list` shows the ids), so deleting
+            # a note finds its own entries and no other note's.
+            sprint, sprint_lab = names.sprint(obj.sprint_id)
+            return f"{sprint} note {obj.id}", sprint_lab
     if (item_id := getattr(obj, "item_id", None)) is not None:
         key, item_lab = names.item(item_id)
         if key:
@@ -165,6 +186,50 @@ def _values(obj, names: _Names) -> dict:
     return out
 
 
+def is_string(column: sa.Column) -> bool:
+    # SQLModel's AutoString wraps sa.String.
+    return isinstance(column.type, sa.String) or isinstance(getattr(column.type, "impl", None), sa.String)
+
+
+def text_columns(table: sa.Table) -> set[str]:
+    """The table's free-text columns: strings without a length (titles, bodies, notes, names)."""
+    return {c.key for c in table.columns if is_string(c) and c.type.length is None}
+
+
+def _kept_on_delete(obj, names: _Names) -> dict:
+    text = text_columns(obj.__table__)
+    return {k: v for k, v in _values(obj, names).items() if k not in text}
+
+
+def _forget_text(conn, entity: str, keys: list[str], text: set[str]) -> None:
+    """Earlier log entries about a deleted row: their text columns' values become DELETED."""
+    if not text:
+        return
+    log = ChangeLog.__table__
+    rows = conn.execute(
+        sa.select(log.c.id, log.c.changes).where(log.c.entity == entity, log.c.key.in_(keys))
+    ).all()
+    for id_, raw in rows:
+        changes = json.loads(raw) if raw else {}
+        if not any(k in text for k in changes):
+            continue
+        for k in changes.keys() & text:
+            v = changes[k]
+            changes[k] = [None if x is None else DELETED for x in v] if isinstance(v, list) else DELETED
+        new = json.dumps(changes, ensure_ascii=False, sort_keys=True)
+        conn.execute(sa.update(log).where(log.c.id == id_).values(changes=new))
+
+
+def db_user(session: Session, conn) -> str | None:
+    """The database role of this session (PostgreSQL's session_user), asked once; None on SQLite."""
+    if "db_user" not in session.info:
+        user = None
+        if conn.dialect.name == "postgresql":
+            user = conn.execute(sa.text("SELECT session_user")).scalar()
+        session.info["db_user"] = user[:64] if user else None
+    return session.info["db_user"]
+
+
 def _changed(obj, names: _Names) -> dict:
     state = sa.inspect(obj)
     out = {}
@@ -196,7 +261,9 @@ def _after_flush(session: Session, _context) -> None:
     names = _Names(conn)
     at = utcnow()
     actor = session.info.get("actor") or "unknown"
+    role = db_user(session, conn)
     rows = []
+    deleted: dict[str, set[str]] = {}
     for action, obj in objects:
         if action == "update":
             if not session.is_modified(obj, include_collections=False):
@@ -204,9 +271,14 @@ def _after_flush(session: Session, _context) -> None:
             changes = _changed(obj, names)
             if not changes:
                 continue
+        elif action == "delete":
+            changes = _kept_on_delete(obj, names)
         else:
             changes = _values(obj, names)
         key, lab = _key(obj, names)
+        if action == "delete" and text_columns(obj.__table__):
+            # Entries from before knowledge and notes had keys of their own say `table #id`.
+            deleted.setdefault(obj.__tablename__, set()).update({key[:160], f"{obj.__tablename__} #{obj.id}"})
         rows.append(
             {
                 "at": at,
@@ -217,8 +289,11 @@ def _after_flush(session: Session, _context) -> None:
                 "action": action,
                 "lab": lab,
                 "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+                "db_user": role,
             }
         )
+    for entity, keys in deleted.items():
+        _forget_text(conn, entity, sorted(keys), text_columns(SQLModel.metadata.tables[entity]))
     if rows and session.info.get("allow_number"):
         session.info["allow_number"] = False
         rows.append(
@@ -265,6 +340,7 @@ def history(
             key=row.key,
             lab=row.lab,
             changes=json.loads(row.changes) if row.changes else {},
+            db_user=row.db_user,
         )
         for row in session.exec(query)
     ]

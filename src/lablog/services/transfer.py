@@ -421,6 +421,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                         "action": c["action"],
                         "lab": c["lab"],
                         "changes": c["changes"],
+                        "db_user": c["db_user"],
                     }
                 )
 
@@ -757,6 +758,7 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
             action=c.action,
             lab=c.lab,
             changes=c.changes,
+            db_user=c.db_user,
         )
     return out
 

@@ -350,9 +350,12 @@ class ChangeDoc(Record):
     actor: _text(64)
     entity: _text(32)
     key: _text(160)
-    action: Literal["insert", "update", "delete"]
+    # confirm: --allow-number was used; redact / forget: privacy erasures (no data).
+    action: Literal["insert", "update", "delete", "confirm", "redact", "forget"]
     lab: str | None = None
     changes: str | None = None
+    # On a shared PostgreSQL store: the database role that made the change.
+    db_user: _text(64) | None = None
 
 
 class StoreDoc(Record):
