@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from lablog.dates import parse_date
@@ -205,15 +205,30 @@ def _fill(session, lab: str, number: int, *, on: date, actor: str) -> list:
 def _close(session, lab: str, number: int, goal: dict, *, on: date, actor: str) -> None:
     from lablog.services import sprints
 
+    # assessed_days_after: the lab assessed the sprint later (after the steering
+    # group met, say), so the record shows it as an amendment with who and when.
+    later = goal.get("assessed_days_after")
     sprints.close(
         session,
         lab=lab,
         on=on,
         actor=actor,
         carry_over="next",
-        goal_met=goal["goal_met"],
-        outcome=goal.get("outcome"),
+        goal_met=None if later else goal["goal_met"],
+        outcome=None if later else goal.get("outcome"),
     )
+    if later:
+        day = on + timedelta(days=later)
+        sprints.assess(
+            session,
+            lab=lab,
+            number=number,
+            actor=actor,
+            today=day,
+            goal_met=goal["goal_met"],
+            outcome=goal.get("outcome"),
+            at=datetime(day.year, day.month, day.day, 13, 0, tzinfo=UTC),
+        )
     if goal.get("review"):
         sprints.review(session, lab=lab, number=number, notes=[goal["review"]], actor=actor, today=on)
     lines = {k: [goal[k]] for k in ("went_well", "improve", "action") if goal.get(k)}
