@@ -338,6 +338,7 @@ def export_store(session: Session) -> dict:
                         "action": c["action"],
                         "lab": c["lab"],
                         "changes": c["changes"],
+                        "db_user": c["db_user"],
                     }
                 )
                 for c in changes
