@@ -116,8 +116,6 @@ def runtime_dir() -> str:
         else:
             cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
             path = os.path.join(cache, "lablog", "run")
-    if len(path) > SOCKET_DIR_MAX:
-        raise Unavailable(f"the runtime directory {path} is too long a path for a socket")
     try:
         if not os.environ.get("LABLOG_RUNTIME_DIR") and not os.path.isdir(os.path.dirname(path)):
             os.makedirs(os.path.dirname(path), 0o700, exist_ok=True)
@@ -126,6 +124,8 @@ def runtime_dir() -> str:
         pass
     except OSError as e:
         raise Unavailable(f"cannot create the runtime directory {path}: {e.strerror}") from None
+    if len(path) > SOCKET_DIR_MAX:
+        raise Unavailable(f"the runtime directory {path} is too long a path for a socket")
     if not _is_private_dir(path, uid, strict=True):
         raise Unavailable(f"{path} is not a directory of this user's closed to others; not using it")
     return path
