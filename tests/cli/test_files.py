@@ -64,8 +64,16 @@ def _limited(args: list[str], cwd, limit: int) -> subprocess.CompletedProcess:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
+    # In-process: a worker would write the file under its own limits, not these.
+    env = {**os.environ, "LABLOG_NO_WORKER": "1"}
     return subprocess.run(
-        [*lablog_executable(), *args], cwd=cwd, capture_output=True, text=True, preexec_fn=cap, input=""
+        [*lablog_executable(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        preexec_fn=cap,
+        input="",
+        env=env,
     )
 
 
