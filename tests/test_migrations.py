@@ -541,7 +541,7 @@ def test_upgrade_0007_to_0008_keeps_sprints_and_freezes_closed_boards(backend, t
 
 @pytest.mark.both_backends
 def test_upgrade_0008_to_0009_keeps_the_log_and_adds_who_saved_it(backend, tmp_path, request, cli):
-    """Old changes keep every value and get no database role (none was recorded); head matches the models."""
+    """Old changes keep every value and get no database role (none was recorded); and the column is there."""
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'old.db'}"
     else:
@@ -564,8 +564,6 @@ def test_upgrade_0008_to_0009_keeps_the_log_and_adds_who_saved_it(backend, tmp_p
     schema.upgrade(engine, "0009")
     with engine.connect() as conn:
         after = _rows(conn)
-        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
-        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
     assert {t: r for t, r in after.items() if t != "change_log"} == {
         t: r for t, r in before.items() if t != "change_log"
     }
@@ -573,12 +571,77 @@ def test_upgrade_0008_to_0009_keeps_the_log_and_adds_who_saved_it(backend, tmp_p
     assert {tuple(pair for pair in r if pair[0] != "db_user") for r in after["change_log"]} == before[
         "change_log"
     ]
+    schema.upgrade(engine, "head")
     old = cli("--db", url, "log", "--json").json()
     assert [(c["id"], c["actor"], c["db_user"]) for c in old] == [(2, "mette", None), (1, "Åse Ørum", None)]
     from alembic import command
 
     with engine.begin() as conn:
         command.downgrade(schema.alembic_config(conn), "0008")
+    with engine.connect() as conn:
+        assert _rows(conn) == before
+    engine.dispose()
+    if backend == "postgresql":
+        server.drop_database(name)
+
+
+@pytest.mark.both_backends
+def test_upgrade_0009_to_0010_keeps_everything_and_adds_measures(backend, tmp_path, request, cli):
+    """A 0009 store holding a programme upgrades with every row kept; measures and cycles then work."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        name = server.create_database()
+        url = server.url(name)
+    engine = db.create_engine(db.StoreURL(url, "test"))
+    schema.upgrade(engine, "0009")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO lab (id, code, name, created_at, next_item_number) VALUES "
+                "(1, 'UDSK', 'Udskrivning', '2026-01-05 08:00:00', 1)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO knowledge_entry (id, lab_id, title, body, kind, tags_text, created_on,"
+                " version, created_at, updated_at) VALUES (4, 1, 'Opkald dagen efter', 'Ring til borgeren',"
+                " 'learning', '', '2026-03-02', 1, '2026-03-02 09:00:00', '2026-03-02 09:00:00')"
+            )
+        )
+    with engine.connect() as conn:
+        before = _rows(conn)
+    schema.upgrade(engine, "0010")
+    with engine.connect() as conn:
+        after = _rows(conn)
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
+    assert {t: r for t, r in after.items() if t in before} == before
+    assert {t: r for t, r in after.items() if t not in before} == {
+        "measure": set(),
+        "measure_point": set(),
+        "pdsa": set(),
+    }
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO measure (id, lab_id, name, type, unit, better, period, status, version,"
+                " created_at) VALUES (1, 1, 'Genindlæggelser', 'outcome', '%', 'down', 'month', 'active',"
+                " 1, '2026-03-02 09:00:00')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO pdsa (id, lab_id, title, plan, prediction, measure_id, stage, planned_on,"
+                " knowledge_id, version, created_at) VALUES (1, 1, 'Opkald', 'Ring', 'Færre', 1, 'plan',"
+                " '2026-03-02', 4, 1, '2026-03-02 09:00:00')"
+            )
+        )
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(schema.alembic_config(conn), "0009")
     with engine.connect() as conn:
         assert _rows(conn) == before
     engine.dispose()

@@ -393,6 +393,103 @@ class Decision(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Measure(SQLModel, table=True):
+    """What a lab measures to know whether the pathway improved: a series over weeks or months.
+
+    The id is its number (M-3); AUTOINCREMENT on SQLite so a number is never reused.
+    """
+
+    __table_args__ = (
+        Index("ix_measure_lab_status", "lab_id", "status"),
+        {"sqlite_autoincrement": True},
+    )
+    __mapper_args__ = _versioned()
+
+    id: int | None = Field(default=None, primary_key=True)
+    lab_id: int = Field(foreign_key="lab.id")
+    name: str
+    # outcome / process / balancing (the Model for Improvement's families of measures).
+    type: str = Field(max_length=10)
+    unit: str = Field(max_length=40)
+    # up / down: which way is better, so a shift can be called an improvement.
+    better: str = Field(max_length=4)
+    # week / month: what a data point's period is (2026-W45, 2026-11).
+    period: str = Field(max_length=5)
+    target: float | None = None
+    description: str | None = None
+    # The last period of the baseline: its median is frozen and later points are judged against it.
+    baseline_until: str | None = Field(default=None, max_length=8)
+    # active / retired
+    status: str = Field(default="active", max_length=8)
+    retired_on: date | None = None
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MeasurePoint(SQLModel, table=True):
+    """One period's value of a measure; recording the period again replaces it (the log keeps the old)."""
+
+    __tablename__ = "measure_point"
+    __table_args__ = (
+        UniqueConstraint("measure_id", "period", name="uq_measure_point_measure_id_period"),
+        # A lab's points between two dates: the sprint summary's measures.
+        Index("ix_measure_point_measure_starts_on", "measure_id", "starts_on"),
+    )
+    __mapper_args__ = _versioned()
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="measure.id")
+    # 2026-W45 or 2026-11, as the measure's period says; starts_on is its first day.
+    period: str = Field(max_length=8)
+    starts_on: date
+    value: float
+    # A proportion's parts (the value is numerator / denominator): the p-chart's limits need them.
+    numerator: float | None = None
+    denominator: float | None = None
+    # An annotation shown on the chart ("new discharge call started").
+    note: str | None = None
+    actor: str | None = Field(default=None, max_length=64)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Pdsa(SQLModel, table=True):
+    """A Plan-Do-Study-Act cycle: one change tested against a prediction.
+
+    The id is its number (P-2); `after_id` chains an adapted cycle to the next.
+    """
+
+    __table_args__ = (
+        Index("ix_pdsa_lab_stage", "lab_id", "stage"),
+        {"sqlite_autoincrement": True},
+    )
+    __mapper_args__ = _versioned()
+
+    id: int | None = Field(default=None, primary_key=True)
+    lab_id: int = Field(foreign_key="lab.id")
+    title: str
+    plan: str
+    prediction: str
+    measure_id: int | None = Field(default=None, foreign_key="measure.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="backlog_item.id", index=True)
+    after_id: int | None = Field(default=None, foreign_key="pdsa.id", index=True)
+    # plan -> do -> study -> act (the stage reached; act is the last).
+    stage: str = Field(default="plan", max_length=6)
+    planned_on: date
+    do_on: date | None = None
+    do_note: str | None = None
+    study_on: date | None = None
+    study_note: str | None = None
+    act_on: date | None = None
+    # adopt / adapt / abandon
+    decision: str | None = Field(default=None, max_length=8)
+    act_note: str | None = None
+    # The knowledge entry an adopted change was shared as (`pdsa act … adopt --share`).
+    knowledge_id: int | None = Field(default=None, foreign_key="knowledge_entry.id", index=True)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 def actor_key(actor: str) -> str:
     """The actor as `log --actor` matches it: in any case, æøå included.
 
