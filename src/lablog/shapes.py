@@ -630,6 +630,34 @@ class SummaryKnowledge(ReadModel):
     note: str | None = None
 
 
+class ImpedimentStepRead(ReadModel):
+    """One line of an impediment's history: an escalation or the resolution."""
+
+    kind: str
+    from_level: str
+    to_level: str | None
+    on: date
+    note: str | None
+    actor: str | None
+
+
+class ImpedimentRead(ReadModel):
+    key: str
+    number: int
+    lab: str
+    text: str
+    item: str | None
+    owner: str | None
+    # lab / network / steering-group: who must act now (or acted last).
+    level: str
+    status: str
+    opened_on: date
+    resolved_on: date | None
+    resolution: str | None
+    # Days open: until today, or until it was resolved.
+    age_days: int
+
+
 class SprintSummary(ReadModel):
     format: str
     lab: SummaryLab
@@ -668,6 +696,8 @@ class SprintSummary(ReadModel):
     retro: RetroRead
     knowledge_created: list[SummaryKnowledge]
     knowledge_adopted: list[SummaryKnowledge]
+    # The lab's impediments open at some time during the sprint, oldest first.
+    impediments: list[ImpedimentRead] = []
 
 
 class ProgrammeItem(ReadModel):
@@ -787,34 +817,6 @@ class ProgrammeReport(ReadModel):
 
 
 # Impediments and decisions ------------------------------------------------------
-
-
-class ImpedimentStepRead(ReadModel):
-    """One line of an impediment's history: an escalation or the resolution."""
-
-    kind: str
-    from_level: str
-    to_level: str | None
-    on: date
-    note: str | None
-    actor: str | None
-
-
-class ImpedimentRead(ReadModel):
-    key: str
-    number: int
-    lab: str
-    text: str
-    item: str | None
-    owner: str | None
-    # lab / network / steering-group: who must act now (or acted last).
-    level: str
-    status: str
-    opened_on: date
-    resolved_on: date | None
-    resolution: str | None
-    # Days open: until today, or until it was resolved.
-    age_days: int
 
 
 class DecisionRead(ReadModel):

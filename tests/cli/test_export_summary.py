@@ -34,6 +34,7 @@ HEADINGS = [
     (2, "Completed items"),
     (2, "Not finished"),
     (2, "Scope changes"),
+    (2, "Impediments"),
     (2, "Burndown"),
     (2, "Velocity"),
     (2, "Review"),

@@ -381,3 +381,27 @@ def test_late_assessments_and_board_positions_survive_the_round_trip(blocked, st
     assert text.count("\nposition = ") == 2
     cli("--db", other_store, "import", str(path))
     assert cli("--db", other_store, "export", "all").stdout == text
+
+
+def test_the_sprint_summary_lists_the_impediments_met_during_the_sprint(blocked):
+    """Open at some time between the start and the close: not those resolved before, nor opened after."""
+    cli = blocked
+    cli('impediment add HJBH "Løst før sprinten" --on 2026-10-01')
+    cli("impediment resolve I-4 --note Løst --on 2026-11-10")
+    cli('impediment add HJBH "Løst undervejs" --on 2026-11-02')
+    cli("impediment resolve I-5 --note Løst --on 2026-11-18")
+    cli("sprint close HJBH --on 2026-11-20 --goal-met partly --outcome Delvist")
+    cli('impediment add HJBH "Efter lukningen" --on 2026-11-21')
+    summary = cli("export sprint HJBH --format json").json()
+    assert [(i["key"], i["status"], i["resolved_on"]) for i in summary["impediments"]] == [
+        ("I-1", "open", None),
+        ("I-5", "resolved", "2026-11-18"),
+    ]
+    markdown = cli("export sprint HJBH").stdout
+    section = markdown.split("## Impediments\n", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "| I-1 | Egen læge kan ikke se hjemmeplejens notater | HJBH-2 | network | 2026-10-01 | open |"
+        in section
+    )
+    assert "| I-5 | Løst undervejs |  | lab | 2026-11-02 | 2026-11-18 |" in section
+    assert "Løst før" not in section and "Efter lukningen" not in section

@@ -85,6 +85,18 @@ def list_(
     return [_read(row, today) for row in rows]
 
 
+def met_during(reader, *, lab_id: int, starts: date, ends: date, today: date) -> list[ImpedimentRead]:
+    """The lab's impediments open at some time from starts to ends, oldest first."""
+    rows = reader.rows(
+        f"{_SELECT} WHERE i.lab_id = :lab AND i.opened_on <= :ends"
+        " AND (i.resolved_on IS NULL OR i.resolved_on >= :starts) ORDER BY i.opened_on, i.id",
+        lab=lab_id,
+        starts=starts,
+        ends=ends,
+    )
+    return [_read(row, today) for row in rows]
+
+
 def detail(reader, *, ref: str, today: date) -> ImpedimentDetail:
     """An impediment with its escalation history and the decisions about it; raises NotFound."""
     from lablog.queries import decision

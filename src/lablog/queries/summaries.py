@@ -6,7 +6,7 @@ from datetime import date
 
 from lablog.dates import iso_weeks
 from lablog.enums import Answer, ItemStatus, Sector, SmRole, SprintStatus
-from lablog.queries import refs, reports, sprints
+from lablog.queries import impediment, refs, reports, sprints
 from lablog.queries.knowledge import key
 from lablog.reader import as_date, as_float
 from lablog.shapes import (
@@ -75,6 +75,15 @@ def sprint_summary(reader, *, lab: str, number: int | None, today: date) -> Spri
         retro=detail.retro,
         knowledge_created=_created(reader, the_lab, sprint.id, starts, ends),
         knowledge_adopted=_adopted(reader, the_lab.id, starts, ends),
+        impediments=impediment.met_during(
+            reader,
+            lab_id=the_lab.id,
+            starts=starts,
+            ends=as_date(sprint.closed_on) if closed else ends,
+            today=today,
+        )
+        if started
+        else [],
     )
 
 
