@@ -117,7 +117,12 @@ def test_a_full_disk_leaves_no_partial_file(programme, store, tmp_path, args):
 
 def test_db_check_finds_damage(programme, store, tmp_path):
     assert programme("db check").stdout == f"The store at {store.path} is sound\n"
-    assert programme("db check --json").json() == {"store": str(store.path), "ok": True, "problems": []}
+    assert programme("db check --json").json() == {
+        "store": str(store.path),
+        "ok": True,
+        "problems": [],
+        "notes": [],
+    }
     import sqlite3
 
     conn = sqlite3.connect(store.path)
@@ -136,6 +141,70 @@ def test_db_check_finds_damage(programme, store, tmp_path):
         + ("s" if len(run.stdout.splitlines()) > 1 else "")
         + "; restore it from a backup\n"
     )
+
+
+def test_db_check_reports_control_characters_stored_before_they_were_refused(programme, store):
+    import sqlite3
+
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("UPDATE lab SET focus = 'Hjemme\x1b]0;PWNED\x07behandling' WHERE code = 'HJBH'")
+    run = programme("db check")
+    assert run.stdout == (
+        "HJBH (lab.focus) holds the control character U+001B; see `lablog privacy scan`, "
+        "and edit the text to remove it\n"
+        f"The store at {store.path} is sound\n"
+    )
+    with sqlite3.connect(store.path) as conn:
+        (focus,) = conn.execute("SELECT focus FROM lab WHERE code = 'HJBH'").fetchone()
+    assert focus == "Hjemme\x1b]0;PWNED\x07behandling"
+
+
+def _without_write_access() -> list[str]:
+    """A command prefix under which the directory's mode applies: root overrides it otherwise."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        pytest.skip("running as root without setpriv, which could drop the override of file modes")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}"]
+
+
+def test_a_store_in_a_read_only_directory_can_be_read(programme, store, tmp_path):
+    """No -wal or -shm file can be made there: reads work, a write says why it cannot."""
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    programme("db", "backup", str(shelf / "archive.db"))
+    shelf.chmod(0o555)
+    env = {**os.environ, "LABLOG_NO_WORKER": "1"}
+
+    def run(*args):
+        return subprocess.run(
+            [*_without_write_access(), *lablog_executable(), "--db", str(shelf / "archive.db"), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+
+    try:
+        for args in (
+            ["lab", "list"],
+            ["export", "programme"],
+            ["knowledge", "search", "borger"],
+            ["db", "check"],
+        ):
+            done = run(*args)
+            assert (done.returncode, done.stderr) == (0, ""), args
+        refused = run("backlog", "add", "HJBH", "Ny opgave")
+        assert (refused.returncode, refused.stderr) == (
+            1,
+            "Error: The store is read-only here (its file or directory cannot be written); "
+            "reading works, changing it needs write access to both\n",
+        )
+        assert sorted(p.name for p in shelf.iterdir()) == ["archive.db"]
+    finally:
+        shelf.chmod(0o755)
+    assert "Ny opgave" not in programme("--db", str(shelf / "archive.db"), "backlog", "list", "HJBH").stdout
 
 
 def test_the_worker_never_uses_a_guessable_directory(tmp_path, monkeypatch):

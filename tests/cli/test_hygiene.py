@@ -212,6 +212,19 @@ def test_control_characters_in_stored_text_never_reach_the_terminal(programme, s
         assert "evil\\x1b]0;PWNED" in out, command
 
 
+def test_db_check_names_stored_control_characters_and_leaves_them(programme, store):
+    key = programme('backlog add HJBH "Ren titel" --json').json()["key"]
+    assert programme("db check --json").json()["notes"] == []
+    _set_title(store, int(key.split("-")[1]), "evil\x1b[2J")
+    checked = programme("db check --json").json()
+    assert (checked["ok"], checked["problems"]) == (True, [])
+    assert checked["notes"] == [
+        f"{key} (backlog_item.title) holds the control character U+001B; see `lablog privacy scan`, "
+        "and edit the text to remove it"
+    ]
+    assert programme(f"item show {key} --json").json()["item"]["title"] == "evil\x1b[2J"
+
+
 def test_digest_escapes_what_labs_wrote(programme):
     entry = programme(
         "knowledge", "add", "HJBH", "<img src=x onerror=alert(1)> [x](javascript:alert(1))", "--json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import sqlalchemy as sa
@@ -39,12 +40,28 @@ registry.register("sqlite.lablog_shared", __name__, "SharedSQLiteDialect")
 _COMPILED = sa.util.LRUCache(2000)
 
 
+def _in_readonly_directory(path: str | None) -> bool:
+    """A store that exists in a directory this user cannot write to (so no -wal or -shm file)."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return False
+    return os.path.exists(path) and not os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
+
+
 class SQLiteBackend(Backend):
     name = "sqlite"
 
     def create_engine(self, store):
         timeout = lock_timeout()
         url = sa.engine.make_url(store.url).set(drivername="sqlite+lablog_shared")
+        readonly = _in_readonly_directory(url.database)
+        if readonly:
+            # WAL needs its -wal and -shm files beside the store, and here they cannot be
+            # made. With none there, no one is writing: read the file as it stands
+            # (immutable). With them there, read through them.
+            query = {"mode": "ro", "uri": "true"}
+            if not os.path.exists(f"{url.database}-wal"):
+                query["immutable"] = "1"
+            url = url.set(database=f"file:{url.database}", query=query)
         engine = sa.create_engine(url, connect_args={"timeout": timeout})
         engine.update_execution_options(compiled_cache=_COMPILED)
 
@@ -56,7 +73,8 @@ class SQLiteBackend(Backend):
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            if not readonly:
+                cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.close()
 
@@ -80,6 +98,11 @@ class SQLiteBackend(Backend):
             return StoreError(
                 f"The store is damaged ({text}); restore it from a backup, or see what is wrong with "
                 "`lablog db check`"
+            )
+        if "readonly database" in text:
+            return StoreError(
+                "The store is read-only here (its file or directory cannot be written); "
+                "reading works, changing it needs write access to both"
             )
         if "database or disk is full" in text:
             return StoreError("The disk is full; nothing was written. Free some space and try again")
@@ -116,5 +139,7 @@ class SQLiteBackend(Backend):
                     "INSERT INTO knowledge_fts (knowledge_fts, rank) VALUES ('integrity-check', 1)"
                 )
             except sa.exc.DatabaseError as e:
-                problems.append(f"the knowledge search index does not match the entries ({e.orig})")
+                # FTS5 checks itself through an INSERT, which a read-only store refuses.
+                if "readonly database" not in str(e.orig):
+                    problems.append(f"the knowledge search index does not match the entries ({e.orig})")
         return problems

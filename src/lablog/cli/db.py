@@ -170,19 +170,38 @@ def check(ctx: typer.Context, json: JsonOpt = False) -> None:
                 problems = backends.for_store(store).integrity_problems(conn)
             except sa.exc.DatabaseError as e:
                 problems = [str(e.orig)]
+            notes = [] if problems else _control_characters(conn)
             conn.rollback()
     finally:
         engine.dispose()
     if json:
-        emit_json({"store": store.display(), "ok": not problems, "problems": problems})
+        emit_json({"store": store.display(), "ok": not problems, "problems": problems, "notes": notes})
     else:
         for problem in problems:
             print(problem)
+        for note in notes:
+            print(note)
     if problems:
         many = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
         raise LablogError(f"The store at {store.display()} has {many}; restore it from a backup")
     if not json:
         print(f"The store at {store.display()} is sound")
+
+
+def _control_characters(conn) -> list[str]:
+    """Rows holding control characters (stored before lablog refused them): reported, never altered."""
+    from sqlmodel import Session
+
+    from lablog.services import privacy
+    from lablog.text import visible
+
+    with Session(bind=conn) as session:
+        found = [f for f in privacy.scan(session) if f.kind == "control-character"]
+    return [
+        f"{visible(f.ref)} ({f.table}.{f.column}) holds the control character {f.value}; "
+        "see `lablog privacy scan`, and edit the text to remove it"
+        for f in found
+    ]
 
 
 @app.command("copy")
