@@ -20,27 +20,32 @@ def age(row: ImpedimentRead) -> str:
 
 
 def impediments(console: Console, rows: Sequence[ImpedimentRead]) -> None:
+    """Key, lab, who must act, age and the text: room for the text at 80 columns.
+
+    A resolved impediment shows "resolved" where an open one shows its level;
+    the item it blocks and its owner follow the text (all of it in `impediment show`).
+    """
     if not rows:
         return empty(console, "No impediments match; record one with `lablog impediment add LAB TEXT`")
-    table = _table(
-        "Key", "Lab", "Level", "Status", "Opened", "Resolved", "Age", "Item", "Owner", "Impediment"
-    )
+    table = _table("Key", "Lab", "Level", "Opened", "Days", "Impediment")
     for r in rows:
+        if r.status == "open":
+            level = Text(r.level, style=LEVEL_STYLE.get(r.level, ""))
+        else:
+            level = Text(f"resolved {r.resolved_on:%m-%d}", style="dim")
+        who = ", ".join(x for x in (r.item, r.owner) if x)
         table.add_row(
             r.key,
             r.lab,
-            Text(r.level, style=LEVEL_STYLE.get(r.level, "") if r.status == "open" else "dim"),
-            r.status,
+            level,
             _d(r.opened_on),
-            _d(r.resolved_on),
-            age(r),
-            r.item or "",
-            r.owner or "",
-            r.text,
+            str(r.age_days),
+            Text.assemble(r.text, (f" ({who})" if who else "", "dim")),
         )
     table.print(console)
     waiting = sum(1 for r in rows if r.status == "open")
-    console.print(Text(f"{len(rows)} impediment(s), {waiting} open", style="dim"))
+    noun = "impediment" if len(rows) == 1 else "impediments"
+    console.print(Text(f"{len(rows)} {noun}, {waiting} open; Days: open for, or taken to resolve", style="dim"))
 
 
 def detail(console: Console, d: ImpedimentDetail) -> None:

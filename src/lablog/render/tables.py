@@ -53,6 +53,9 @@ NO_WRAP = {
     "Handle",
     "Role",
     "Pts",
+    "Level",
+    "Opened",
+    "Days",
 }
 CAPPED = {"Owner": 16, "Tags": 16, "Email": 24, "Missing leg": 16, "Labs": 24, "Sector": 16}
 
