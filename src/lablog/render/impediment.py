@@ -45,7 +45,8 @@ def impediments(console: Console, rows: Sequence[ImpedimentRead]) -> None:
     table.print(console)
     waiting = sum(1 for r in rows if r.status == "open")
     noun = "impediment" if len(rows) == 1 else "impediments"
-    console.print(Text(f"{len(rows)} {noun}, {waiting} open; Days: open for, or taken to resolve", style="dim"))
+    note = f"{len(rows)} {noun}, {waiting} open; Days: open for, or taken to resolve"
+    console.print(Text(note, style="dim"))
 
 
 def detail(console: Console, d: ImpedimentDetail) -> None:
