@@ -103,3 +103,12 @@ def test_debug_shows_the_traceback(programme):
     assert run.exit_code == 1
     assert "Traceback" in run.stderr
     assert run.stderr.splitlines()[-1].startswith("Error: No lab 'NOPE'")
+
+
+@pytest.mark.parametrize("group", ["", "sprint", "knowledge", "db"])
+def test_a_bare_group_prints_its_help_and_succeeds(cli, group):
+    """As gh does: `lablog` or `lablog sprint` alone is a request for help, not a mistake."""
+    run = cli(*group.split())
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert run.stdout.startswith(f"Usage: lablog {group} [OPTIONS] COMMAND [ARGS]...\n".replace("  ", " "))
+    assert "\nCommands:\n" in run.stdout

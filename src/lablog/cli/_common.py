@@ -309,6 +309,10 @@ class LablogGroup(TyperGroup):
                     traceback.print_exc()
                 print(f"Error: {visible(_one_line(translated))}", file=sys.stderr)
                 sys.exit(translated.exit_code)
+            if type(e).__name__ == "NoArgsIsHelpError" and getattr(e, "ctx", None) is not None:
+                # `lablog` or `lablog sprint` alone: the help, as asked for, not an error.
+                print(e.ctx.get_help())
+                sys.exit(0)
             if type(e).__name__ == "Abort":
                 print("Aborted.", file=sys.stderr)
                 sys.exit(1)
