@@ -46,8 +46,11 @@ def test_db_status_reports_the_revision(cli):
 
 
 def test_new_store_is_private_and_announced(cli, db_path):
-    run = cli("org list")
-    assert run.stderr == f"Created a new lablog store at {db_path}\n"
+    run = cli("org add FAV Favrskov --sector municipality")
+    assert (
+        run.stderr
+        == f"Created a new lablog store at {db_path}\nAdded organisation FAV (Favrskov, municipality)\n"
+    )
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     assert cli("org list").stderr == ""
 

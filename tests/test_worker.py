@@ -249,6 +249,7 @@ def test_a_worker_that_cannot_start_changes_nothing(runtime, tmp_path):
     (site / "lablog" / "worker.py").unlink()
     env = {**env, "PYTHONPATH": str(site), "LABLOG_DEBUG": "1"}
     command = [sys.executable, "-m", "lablog"]
+    assert lablog("init", env={**env, "LABLOG_NO_WORKER": "1"}, cwd=tmp_path).returncode == 0
     for _ in range(3):
         out = lablog("org", "list", "--json", env=env, command=command, cwd=tmp_path)
         assert (out.returncode, out.stdout) == (0, "[]\n")
@@ -261,6 +262,7 @@ def test_no_runtime_dir_means_in_process(tmp_path):
     blocker.write_text("")
     env = {**os.environ, "LABLOG_RUNTIME_DIR": str(blocker / "run"), "LABLOG_DEBUG": "1"}
     env.pop("LABLOG_NO_WORKER", None)
+    assert lablog("init", env={**env, "LABLOG_NO_WORKER": "1"}).returncode == 0
     out = lablog("org", "list", "--json", env=env)
     assert (out.returncode, out.stdout) == (0, "[]\n")
     assert "cannot create the runtime directory" in out.stderr

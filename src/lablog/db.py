@@ -59,6 +59,46 @@ def resolve(cli_value: str | None) -> StoreURL:
     return StoreURL(to_url(str(config.data_dir() / "lablog.db")), "default")
 
 
+# Files people keep beside a store and may pass to --db by mistake.
+_NOT_STORES = {".toml", ".json", ".yaml", ".yml", ".md", ".csv", ".txt", ".html"}
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_sqlite_file(path: Path, *, create: bool, dirs: bool) -> None:
+    """Refuse a path that is not a store, or a missing store this command must not create.
+
+    A read never creates a store: a mistyped --db would otherwise leave an empty
+    one behind and show nothing, as if the programme had no data.
+    """
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a lablog store; point --db at the store file")
+        # Not opened here to look inside: closing any descriptor of a SQLite file drops
+        # the POSIX locks its connections in this process hold. SQLite itself says so
+        # when a file is not a database (see connect()).
+        return
+    if not create:
+        raise StoreError(f"No store at {path}; create one with `lablog init`, or point --db at your store")
+    if path.suffix.lower() in _NOT_STORES:
+        raise StoreError(
+            f"No store at {path}, and a {path.suffix} file is not one; point --db at your store (a .db file)"
+        )
+    if not dirs and not path.parent.is_dir():
+        raise StoreError(
+            f"The directory {path.parent} does not exist; create it, or make the store with "
+            f"`lablog --db {path} init`"
+        )
+
+
+def _sqlite_header(path: Path) -> bool:
+    """Whether the file starts as every SQLite database does (read only after SQLite failed)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    except OSError:
+        return False
+
+
 def prepare_sqlite_file(path: Path) -> bool:
     """Create an empty store file readable by its owner only; True when it was new."""
     if path.exists():
@@ -92,7 +132,11 @@ def connect(engine, store: StoreURL):
 
     try:
         conn = engine.connect()
-    except (sa.exc.OperationalError, sa.exc.InterfaceError) as e:
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DatabaseError) as e:
+        if store.sqlite_path and "file is not a database" in str(e) and not _sqlite_header(store.sqlite_path):
+            raise StoreError(
+                f"{store.sqlite_path} is not a lablog store (not a SQLite database); point --db at your store"
+            ) from e
         backend = backends.for_store(store)
         # A store busy past the lock timeout is a conflict to retry (exit 3), not a broken store.
         raise (backend.translate(e) or backend.connection_error(store, e)) from e

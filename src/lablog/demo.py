@@ -261,7 +261,7 @@ def build(state) -> dict:
     today = state.today()
     from lablog.services import changelog
 
-    with Session(state.engine(), expire_on_commit=False) as session, session.begin():
+    with Session(state.engine(init=True), expire_on_commit=False) as session, session.begin():
         changelog.track(session, actor=state.actor())
         load(session, today=today)
         return {

@@ -112,3 +112,46 @@ def test_a_bare_group_prints_its_help_and_succeeds(cli, group):
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.stdout.startswith(f"Usage: lablog {group} [OPTIONS] COMMAND [ARGS]...\n".replace("  ", " "))
     assert "\nCommands:\n" in run.stdout
+
+
+@pytest.mark.sqlite_only
+def test_no_store_is_made_by_accident(cli, tmp_path):
+    """A read never creates a store; a write creates one only where a directory exists; --db must be a store."""
+    missing, nodir = tmp_path / "missing.db", tmp_path / "nodir" / "x.db"
+    toml = tmp_path / "programme.toml"
+    toml.write_text('[[org]]\ncode = "FAV"\n', encoding="utf-8")
+    refusals = [
+        (["--db", str(missing), "lab", "list"], f"No store at {missing}; create one with `lablog init`"),
+        (["--db", str(missing), "export", "all"], f"No store at {missing}; create one with `lablog init`"),
+        (
+            ["--db", str(nodir), "org", "add", "FAV", "Favrskov", "--sector", "municipality"],
+            f"The directory {nodir.parent} does not exist; create it, or make the store with "
+            f"`lablog --db {nodir} init`",
+        ),
+        (
+            [
+                "--db",
+                str(tmp_path / "typo.toml"),
+                "org",
+                "add",
+                "FAV",
+                "Favrskov",
+                "--sector",
+                "municipality",
+            ],
+            f"No store at {tmp_path / 'typo.toml'}, and a .toml file is not one",
+        ),
+        (["--db", str(toml), "lab", "list"], f"{toml} is not a lablog store (not a SQLite database)"),
+        (["--db", str(tmp_path), "lab", "list"], f"{tmp_path} is a directory, not a lablog store"),
+    ]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for argv, message in refusals:
+        run = cli(*argv, ok=False)
+        assert (run.exit_code, run.stderr.startswith(f"Error: {message}")) == (1, True), (argv, run.stderr)
+        assert len(run.stderr.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert toml.read_text(encoding="utf-8") == '[[org]]\ncode = "FAV"\n'
+    cli("--db", str(missing), "org", "add", "FAV", "Favrskov", "--sector", "municipality")
+    assert [o["code"] for o in cli("--db", str(missing), "org", "list", "--json").json()] == ["FAV"]
+    cli("--db", str(nodir), "init")
+    assert nodir.exists()

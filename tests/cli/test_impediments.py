@@ -293,6 +293,7 @@ def test_a_file_of_format_version_1_still_imports(blocked, store, other_store, t
                 stay.pop("position", None)
     path = tmp_path / "old.json"
     path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    cli("--db", other_store, "init")
     assert cli("--db", other_store, "import", str(path), "--dry-run").exit_code == 0
     cli("--db", other_store, "import", str(path))
     again = cli("--db", other_store, "export", "all", "--format", "json").json()

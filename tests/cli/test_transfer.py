@@ -153,6 +153,7 @@ def test_the_document_keeps_every_kind_of_record(base_doc):
 
 
 def test_an_empty_store_exports_and_imports(cli, other):
+    cli("init")
     text = cli("export all").stdout
     assert text == 'format = "lablog-store"\nversion = 2\nnext_knowledge_number = 1\n'
     assert cli("export all --format json").json() == {
@@ -367,6 +368,7 @@ def test_missing_file_directory_and_unknown_extension(cli, tmp_path):
 
 def test_format_option_reads_a_file_of_any_name(cli, tmp_path):
     path = tmp_path / "backup.txt"
+    cli("init")
     cli("export", "all", "--format", "json", "-o", str(path))
     assert cli("import", str(path), "--dry-run", ok=False).exit_code == 2
     path.write_text(cli("export all --format json").stdout, encoding="utf-8")

@@ -72,12 +72,17 @@ class AppState:
             self._store = db.resolve(self.db)
         return self._store
 
-    def engine(self, *, auto_upgrade: bool | None = None):
+    def engine(self, *, auto_upgrade: bool | None = None, create: bool = False, init: bool = False):
+        """The store's engine. Only `create` (a write) or `init` makes a missing SQLite store,
+        and only `init` (or the default location) makes the directories it goes in."""
         if self._engine is None:
             from lablog import db, schema
 
             store = self.store
             if store.sqlite_path:
+                db.check_sqlite_file(
+                    store.sqlite_path, create=create or init, dirs=init or store.source == "default"
+                )
                 db.prepare_sqlite_file(store.sqlite_path)
             engine = db.create_engine(store)
             allowed = store.is_sqlite if auto_upgrade is None else auto_upgrade
@@ -105,7 +110,7 @@ def session(ctx: typer.Context, *, write: bool = True) -> Iterator[Any]:
     """One session, one transaction: everything a command writes lands together or not at all."""
     from sqlmodel import Session
 
-    engine = state(ctx).engine()
+    engine = state(ctx).engine(create=write)
     if not write:
         # A read never commits; closing the session rolls its snapshot back.
         with Session(engine.execution_options(lablog_readonly=True)) as s:

@@ -25,7 +25,7 @@ def init(ctx: typer.Context, json: JsonOpt = False) -> None:
     Example: lablog init
     """
     st = state(ctx)
-    _print_status(_info(st.store, st.engine(auto_upgrade=True)), json)
+    _print_status(_info(st.store, st.engine(auto_upgrade=True, init=True)), json)
 
 
 @app.command("status")
