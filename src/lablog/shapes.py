@@ -245,6 +245,8 @@ class ChangeRead(ReadModel):
     changes: dict
     # The database role that saved it, on PostgreSQL; None on SQLite.
     db_user: str | None = None
+    # What happened, as a sentence ("status todo → doing"); filled in for `log`.
+    summary: str = ""
 
 
 class FindingRead(ReadModel):

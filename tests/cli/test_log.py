@@ -88,3 +88,31 @@ def test_a_failed_command_leaves_no_log(programme):
     before = cli("log --limit 0 --json").json()
     assert cli('org add FAV "Again" --sector other', ok=False).exit_code == 1
     assert cli("log --limit 0 --json").json() == before
+
+
+def test_each_change_reads_as_a_sentence_with_the_keys_users_know(programme):
+    cli = programme
+    key = cli('backlog add HJBH "Fælles medicinliste" --points 5 --json').json()["key"]
+    cli(f"item start {key}")
+    cli('knowledge add HJBH "Opkald dagen efter" --kind learning')
+    entry = cli("knowledge list --lab HJBH --json").json()[0]["key"]
+    cli(f"knowledge share {entry} --to INDL")
+    cli('impediment add HJBH "Ingen adgang til journalen"')
+    cli("impediment escalate I-1 --to network --note 'Samme i INDL'")
+    summaries = [(c["key"], c["summary"]) for c in reversed(cli("log --limit 12 --json").json())]
+    assert summaries[-12:] == [
+        ("HJBH mette-orum-holm", "mette-orum-holm assigned as lead scrum master from 2026-07-20"),
+        ("HJBH anders-kjaer", "reason: – → handover; ends: – → 2026-07-19"),
+        (key, "added: Fælles medicinliste (5 points)"),
+        (key, "created on 2026-11-23"),
+        (key, "points → 5 on 2026-11-23"),
+        (key, "status → doing on 2026-11-23"),
+        (key, "status: todo → doing"),
+        (entry, "recorded: Opkald dagen efter"),
+        (entry, "shared with INDL on 2026-11-23"),
+        ("I-1", "impediment opened on 2026-11-23: Ingen adgang til journalen"),
+        ("I-1", "escalated lab → network on 2026-11-23: Samme i INDL"),
+        ("I-1", "level: lab → network"),
+    ]
+    table = cli("log --limit 12").stdout
+    assert "status: todo → doing" in table and "item_id" not in table and "insert" not in table

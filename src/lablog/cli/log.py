@@ -31,6 +31,9 @@ def log(
     day = parse_date(ctx, since, "--since")
     with session(ctx, write=False) as s:
         rows = changelog.history(s, lab=lab, since=day, actor=actor, limit=limit or None)
+    from lablog.render.changes import describe
+
+    rows = [r.replace(summary=describe(r)) for r in rows]
     if json:
         return emit_json(rows)
     tables.changes(console(), rows)

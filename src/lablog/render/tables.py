@@ -229,19 +229,16 @@ def _change(value) -> str:
 
 
 def changes(console: Console, rows: Sequence[ChangeRead]) -> None:
+    """When, who, which key and what happened, as a sentence (render.changes)."""
+    from lablog.render.changes import describe
+
     if not rows:
         return empty(console, "No changes recorded")
-    table = _table("When (UTC)", "Who", "What", "Key", "Lab", "Changes")
+    table = _table("When (UTC)", "Who", "Key", "What")
     for r in rows:
-        if r.action == "update":
-            text = "; ".join(f"{k}: {_change(old)} → {_change(new)}" for k, (old, new) in r.changes.items())
-        else:
-            # The lab has a column of its own.
-            text = ", ".join(f"{k}={v}" for k, v in r.changes.items() if k != "lab")
-        what = f"{r.action} {r.entity.replace('_', ' ')}"
         who = r.actor
         if r.db_user and r.db_user.casefold() != r.actor.casefold():
             # The claimed actor beside the database role that really saved it.
             who = f"{r.actor} (db: {r.db_user})"
-        table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), who, what, r.key, r.lab or "", text)
+        table.add_row(r.at.strftime("%Y-%m-%d %H:%M"), who, r.key, r.summary or describe(r))
     table.print(console)
