@@ -380,7 +380,7 @@ def test_an_active_sprint_past_its_end_is_overdue(active):
     assert active("sprint show HJBH").stdout.splitlines()[0] == (
         "HJBH sprint 1  2026-11-02 – 2026-11-20 (W45–W47)  [active]  overdue by 3 days"
     )
-    assert active("sprint show GRAV").stdout.splitlines()[0].endswith("[active]  6 day(s) left")
+    assert active("sprint show GRAV").stdout.splitlines()[0].endswith("[active]  6 days left")
     assert [
         (s["number"], s["overdue"], s["overdue_days"]) for s in active("sprint list HJBH --json").json()
     ] == [(1, True, 3)]

@@ -90,7 +90,7 @@ def test_redact_a_place_removes_its_numbers_everywhere(programme, store):
     cli = programme
     key = _planted(cli)
     run = cli(f"privacy redact {key} --yes")
-    assert run.stderr.startswith("Redacted ") and "place(s)" in run.stderr
+    assert run.stderr.startswith("Redacted ") and " place" in run.stderr and "(s)" not in run.stderr
     found = cli("privacy scan --json").json()
     assert [f for f in found if f["kind"] == "cpr-number"] == []
     everything = _everything(cli, store)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from lablog import words
 from lablog.cli._common import (
     JsonOpt,
     actor,
@@ -85,7 +86,7 @@ def escalate(
         )
     if json:
         return emit_json(row)
-    notice(f"Escalated {row.key} to {LEVEL_NAMES[row.level]}; open for {row.age_days} day(s)")
+    notice(f"Escalated {row.key} to {LEVEL_NAMES[row.level]}; open for {words.count(row.age_days, 'day')}")
 
 
 @app.command("resolve")
@@ -107,7 +108,7 @@ def resolve(
         row = impediment.resolve(s, ref=ref, note=note, on=day, today=today(ctx), actor=actor(ctx))
     if json:
         return emit_json(row)
-    notice(f"Resolved {row.key} on {row.resolved_on}, after {row.age_days} day(s)")
+    notice(f"Resolved {row.key} on {row.resolved_on}, after {words.count(row.age_days, 'day')}")
 
 
 @app.command("list")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from lablog import words
 from lablog.cli._common import JsonOpt, YesOpt, confirm, console, emit_json, notice, session, state
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="People from the partner organisations.")
@@ -126,4 +127,5 @@ def forget(
     privacy.purge(state(ctx).engine())
     if json:
         return emit_json({"person": alias, "places": done.places, "rows": done.rows})
-    notice(f"Forgot {person}: now {alias} ({done.places} place(s) in {done.rows} row(s))")
+    where = f"{words.count(done.places, 'place')} in {words.count(done.rows, 'row')}"
+    notice(f"Forgot {person}: now {alias} ({where})")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from lablog import words
 from lablog.cli._common import JsonOpt, YesOpt, confirm, console, emit_json, notice, session, state
 
 app = typer.Typer(
@@ -76,4 +77,4 @@ def redact(
     privacy.purge(state(ctx).engine())
     if json:
         return emit_json(done)
-    notice(f"Redacted {done.places} place(s) in {done.rows} row(s)")
+    notice(f"Redacted {words.count(done.places, 'place')} in {words.count(done.rows, 'row')}")

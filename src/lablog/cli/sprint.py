@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from lablog import words
 from lablog.cli import _common
 from lablog.cli._common import (
     JsonOpt,
@@ -408,7 +409,7 @@ def review(
     if json:
         return emit_json(detail)
     sp = detail.sprint
-    notice(f"{sp.lab} sprint {sp.number} now has {len(detail.review)} review note(s)")
+    notice(f"{sp.lab} sprint {sp.number} now has {words.count(len(detail.review), 'review note')}")
 
 
 @app.command("retro")

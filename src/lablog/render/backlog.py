@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from rich.console import Console
 from rich.text import Text
 
+from lablog import words
 from lablog.render.grid import Grid
 from lablog.render.points import fmt_points
 from lablog.render.tables import _table, empty
@@ -50,7 +51,7 @@ def items(console: Console, rows: Iterable[ItemRead]) -> None:
         return empty(console, "No items match; add one with `lablog backlog add LAB TITLE`")
     table.print(console)
     tail = f", {unestimated} not estimated" if unestimated else ""
-    console.print(Text(f"{count} item(s), {fmt_points(total)} points{tail}", style="dim"))
+    console.print(Text(f"{words.count(count, 'item')}, {fmt_points(total)} points{tail}", style="dim"))
 
 
 def item_detail(console: Console, detail: ItemDetail) -> None:

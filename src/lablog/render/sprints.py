@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich.console import Console, Group
 from rich.text import Text
 
+from lablog import words
 from lablog.dates import iso_week
 from lablog.render.points import fmt_points
 from lablog.render.tables import _table, empty
@@ -25,7 +26,7 @@ def heading(sprint: SprintRead) -> Text:
     if sprint.overdue:
         text.append(f"  {overdue(sprint)}", style="bold yellow")
     elif sprint.days_left is not None:
-        text.append(f"  {sprint.days_left} day(s) left")
+        text.append(f"  {words.count(sprint.days_left, 'day')} left")
     if sprint.closed_on is not None and sprint.closed_on != sprint.ends:
         text.append(f"  {closed_early_or_late(sprint)}", style="yellow")
     return text
@@ -228,7 +229,7 @@ def velocity(console: Console, data: VelocityRead) -> None:
     rate = f", {data.completion_rate * 100:.0f}% of commitments" if data.completion_rate is not None else ""
     console.print(
         f"Mean {fmt_points(data.mean)} points (range {fmt_points(data.min)}–{fmt_points(data.max)}) "
-        f"over {len(data.sprints)} sprint(s){rate}; "
+        f"over {words.count(len(data.sprints), 'sprint')}{rate}; "
         f"{fmt_points(data.mean_per_week)} points per sprint week"
     )
     if data.unestimated:
