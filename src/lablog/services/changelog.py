@@ -37,6 +37,8 @@ from lablog.models import (
     Lab,
     LabMember,
     LabTargetGroup,
+    Measure,
+    MeasurePoint,
     Organisation,
     Person,
     SmAssignment,
@@ -145,6 +147,12 @@ def _key(obj, names: _Names) -> tuple[str, str | None]:
             return f"K-{obj.id}", lab
         case KnowledgeRevision() | KnowledgeTag() | KnowledgeShare() | KnowledgeAnswer():
             return f"K-{obj.entry_id}", lab
+        case Measure():
+            return f"M-{obj.id}", lab
+        case MeasurePoint():
+            return f"M-{obj.measure_id} {obj.period}", names.get(
+                "lab", "code", names.get("measure", "lab_id", obj.measure_id)
+            )
         case SprintNote():
             # One key per note (`sprint note list` shows the ids), so deleting
             # a note finds its own entries and no other note's.
