@@ -20,12 +20,9 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # What the user is told, one place each (to be translated later).
-FORMS = {
-    "week": "an ISO week as YYYY-Www, like 2026-W45",
-    "month": "a month as YYYY-MM, like 2026-11",
-}
+FORMS = {"week": "an ISO week like 2026-W45", "month": "a month like 2026-11"}
 NOT_A_PERIOD = "{text!r} is not a {kind}; give {form}"
-WRONG_KIND = "{text!r} is a {other}, but this measure counts {kind}s; give {form}"
+WRONG_KIND = "{text!r} is not a {kind}; give {form} (it is a {other}, and this measure counts {kind}s)"
 NO_SUCH_WEEK = "{year} has no week {week}; give {form}"
 OUT_OF_RANGE = "{text!r} is out of range; give a year from {first} to {last}"
 
