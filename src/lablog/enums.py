@@ -129,3 +129,20 @@ class DecisionBy(StrEnum):
     steering_group = "steering-group"
     network = "network"
     lab = "lab"
+
+
+class PdsaStage(StrEnum):
+    """How far a PDSA cycle has got; the steps go in this order."""
+
+    plan = "plan"
+    do = "do"
+    study = "study"
+    act = "act"
+
+
+class PdsaDecision(StrEnum):
+    """What the act step decided about the change tested."""
+
+    adopt = "adopt"
+    adapt = "adapt"
+    abandon = "abandon"
