@@ -162,3 +162,20 @@ class MeasureChart(StrEnum):
 class MeasureStatus(StrEnum):
     active = "active"
     retired = "retired"
+
+
+class PdsaStage(StrEnum):
+    """How far a PDSA cycle has got; the steps go in this order."""
+
+    plan = "plan"
+    do = "do"
+    study = "study"
+    act = "act"
+
+
+class PdsaDecision(StrEnum):
+    """What the act step decided about the change tested."""
+
+    adopt = "adopt"
+    adapt = "adapt"
+    abandon = "abandon"

@@ -496,6 +496,8 @@ class KnowledgeDetail(ReadModel):
     sharing: list[ShareStatusRead]
     answers: list[AnswerRead]
     revisions: list[RevisionRead]
+    # The PDSA cycle whose adopted change this entry shares (P-3), if any.
+    pdsa: str | None = None
 
 
 class ShareResult(ReadModel):
@@ -951,3 +953,52 @@ class MeasureReportRow(ReadModel):
     signal: bool
     direction: str | None
     verdict: str
+
+
+# PDSA cycles ---------------------------------------------------------------------
+
+
+class PdsaRead(ReadModel):
+    key: str
+    number: int
+    lab: str
+    title: str
+    # plan / do / study / act: the last step recorded.
+    stage: str
+    # The step to record next (do, study, act), None once acted on.
+    next_step: str | None
+    # adopt / adapt / abandon, once acted on.
+    decision: str | None
+    planned_on: date
+    do_on: date | None
+    study_on: date | None
+    act_on: date | None
+    measure: str | None
+    item: str | None
+    # The adapted cycle this one continues (P-1), and the one that continued it.
+    after: str | None
+    followed_by: str | None
+    # The knowledge entry an adopted change was shared as (K-7).
+    knowledge: str | None
+
+
+class PdsaStepRead(ReadModel):
+    """One step of a cycle: the day it was recorded and what was written."""
+
+    stage: str
+    on: date
+    note: str | None
+
+
+class PdsaDetail(ReadModel):
+    pdsa: PdsaRead
+    lab_name: str
+    plan: str
+    prediction: str
+    measure_name: str | None
+    item_title: str | None
+    knowledge_title: str | None
+    steps: list[PdsaStepRead]
+    # The chain: the cycles this one continues (first first), and those that continued it.
+    earlier: list[PdsaRead]
+    later: list[PdsaRead]
