@@ -119,10 +119,6 @@ class _Names:
         """The code of the lab an impediment belongs to."""
         return self.get("lab", "code", self.get("impediment", "lab_id", id_))
 
-    def measure_lab(self, id_: int | None) -> str | None:
-        """The code of the lab a measure belongs to."""
-        return self.get("lab", "code", self.get("measure", "lab_id", id_))
-
 
 def _key(obj, names: _Names) -> tuple[str, str | None]:
     """The row as users name it, and the code of the lab it belongs to."""
@@ -150,11 +146,6 @@ def _key(obj, names: _Names) -> tuple[str, str | None]:
             return f"D-{obj.id}", lab or names.impediment_lab(obj.impediment_id)
         case KnowledgeEntry():
             return f"K-{obj.id}", lab
-        case Measure():
-            return f"M-{obj.id}", lab
-        case MeasurePoint():
-            # A point is logged under its measure, so `log` reads as the measure's history.
-            return f"M-{obj.measure_id}", names.measure_lab(obj.measure_id)
         case Pdsa():
             return f"P-{obj.id}", lab
         case KnowledgeRevision() | KnowledgeTag() | KnowledgeShare() | KnowledgeAnswer():
