@@ -149,3 +149,17 @@ def test_mermaid_numbers_and_repeats():
     assert "title \"Share 'seen'\"" in block
     with pytest.raises(ValueError):
         mermaid("x", ["W01"], [1.0, 2.0], median=1.0, unit="u")
+
+
+def test_whole_numbers_keep_their_zeros():
+    from lablog.render.runchart import _plain
+
+    assert [_plain(v, d) for v, d in [(10, 0), (100.0, 2), (21.6267, 2), (-0.0001, 2), (0.5, 4)]] == [
+        "10",
+        "100",
+        "21.63",
+        "0",
+        "0.5",
+    ]
+    block = mermaid("Antal", ["W01", "W02"], [10.0, 20.0], median=15.0, unit="antal")
+    assert 'line "Value" [10, 20]' in block and 'line "Median" [15, 15]' in block

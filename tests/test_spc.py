@@ -365,6 +365,6 @@ def test_p_chart_rejects(num, den):
 
 
 def test_import_is_light():
-    code = "import sys, lablog.spc, lablog.periods; print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'numpy', 'rich', 'typer', 'jinja2') if m in sys.modules))"
+    code = "import sys, lablog.spc, lablog.periods, lablog.render.runchart; print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'numpy', 'rich', 'typer', 'jinja2') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

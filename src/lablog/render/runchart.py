@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from lablog import periods
+from lablog.spc import Limits
 
 # The terminal chart's cells (Unicode box drawing, as the burndown's).
 POINT = "●"
@@ -52,7 +53,7 @@ def terminal(
     *,
     median: float,
     marks: dict[int, str],
-    limits: Any | None,
+    limits: Limits | None,
     width: int,
     height: int = HEIGHT,
 ) -> str:
@@ -177,8 +178,10 @@ def _wrap(items: list[str], width: int) -> list[str]:
 
 def _plain(value: float, decimals: int) -> str:
     """21.6267 -> "21.63", 4.0 -> "4": the legend's exact-enough figure."""
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _decimals(span: float) -> int:
