@@ -395,7 +395,7 @@ def test_the_change_log_names_cycles_and_measures(labs, store):
         engine.dispose()
     log = cli("log --lab UDSK --limit 3 --json").json()
     assert [(c["entity"], c["key"], c["lab"], c["action"]) for c in log] == [
-        ("measure_point", "M-1", "UDSK", "insert"),
+        ("measure_point", "M-1 2026-10", "UDSK", "insert"),
         ("pdsa", "P-1", "UDSK", "update"),
         ("pdsa", "P-1", "UDSK", "insert"),
     ]

@@ -53,7 +53,7 @@ def _facts(d: MeasureDetail) -> list[str]:
         facts.append(f"Target: {number(m.target)}")
     if d.analysis.baseline_points:
         facts.append(
-            f"Baseline: until {m.baseline_until} ({d.analysis.baseline_points} points, median frozen)"
+            f"Baseline: until {d.baseline_until} ({d.analysis.baseline_points} points, median frozen)"
         )
     if m.status != "active":
         facts.append(f"Retired: {m.retired_on}")
@@ -112,7 +112,18 @@ def detail(console: Console, d: MeasureDetail, *, width: int) -> None:
         return
     console.print()
     console.print(Text(CHART_NAMES[d.chart], style="bold"))
+    from lablog import spc
     from lablog.render import runchart
+
+    limits = None
+    if d.limits is not None:
+        index = {p.period: n for n, p in enumerate(d.points)}
+        limits = spc.Limits(
+            centre=d.limits.centre,
+            lower=d.limits.lower,
+            upper=d.limits.upper,
+            outside=[index[period] for period in d.limits.outside],
+        )
 
     labels = [periods.label(periods.parse(p.period, m.period)) for p in d.points]
     chart_marks, legend = marks(d)
@@ -121,7 +132,7 @@ def detail(console: Console, d: MeasureDetail, *, width: int) -> None:
         [p.value for p in d.points],
         median=d.analysis.median,
         marks=chart_marks,
-        limits=d.limits,
+        limits=limits,
         width=width,
     )
     console.print(Text(drawn))

@@ -50,6 +50,12 @@ class CsvRow(NamedTuple):
     note: str | None
 
 
+def line_of(problem: str) -> int:
+    """The line a problem names (0 for the whole file), to list problems in file order."""
+    m = re.match(r"line (\d+)", problem)
+    return int(m.group(1)) if m else 0
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (a BOM is dropped), else Windows-1252, as spreadsheets save; raises ValueError."""
     try:
