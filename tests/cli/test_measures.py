@@ -95,6 +95,12 @@ def test_a_proportion_from_numerator_and_denominator(measured):
     assert cli("measure record M-2 2026-w48 -n 0 -d 5").stderr == "Recorded 2026-W48 of M-2: 0\n"
 
 
+def test_a_negative_value_needs_no_double_dash(measured):
+    cli = measured
+    assert cli("measure record M-1 2026-10 -3,5").stderr == "Recorded 2026-10 of M-1: -3.5\n"
+    assert cli("measure record M-1 2026-11 -- -2").stderr == "Recorded 2026-11 of M-1: -2\n"
+
+
 @pytest.mark.parametrize(
     ("command", "code", "message"),
     [
@@ -494,10 +500,8 @@ def test_report_measures(series, store):
         "M-1",
         "UDSK",
         "Genindlæggelser inden 30 dage",
-        "%",
-        "down",
-        "20",
-        "7 (2026-11)",
+        "2026-11",
+        "7",
         "12.5",
         "8",
         "yes, better",

@@ -103,7 +103,8 @@ def add(
     )
 
 
-@app.command("record")
+# A negative value (-3) is a value, not an unknown option.
+@app.command("record", context_settings={"ignore_unknown_options": True})
 def record(
     ctx: typer.Context,
     ref: MeasureArg,

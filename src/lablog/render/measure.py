@@ -147,18 +147,15 @@ def detail(console: Console, d: MeasureDetail, *, width: int) -> None:
 def report(console: Console, rows: Sequence[MeasureReportRow]) -> None:
     if not rows:
         return empty(console, "No active measures; add one with `lablog measure add`")
-    table = _table("Key", "Lab", "Name", "Unit", "Better", "Points", "Latest", "Median", "Target", "Signal")
+    table = _table("Key", "Lab", "Name", "Period", "Latest", "Median", "Target", "Signal")
     for r in rows:
-        latest = f"{number(r.latest_value)} ({r.latest_period})" if r.latest_period else ""
         signal = ("yes, " + r.direction if r.direction else "yes") if r.signal else "no"
         table.add_row(
             r.key,
             r.lab,
             r.name,
-            r.unit,
-            r.better,
-            str(r.points),
-            latest,
+            r.latest_period or "",
+            number(r.latest_value),
             number(r.median),
             number(r.target),
             signal,
