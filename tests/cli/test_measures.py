@@ -352,30 +352,12 @@ def series(measured, tmp_path):
     return cli
 
 
-def _pdsa(store, measure: int, do_on: str | None, title: str) -> None:
-    """A PDSA cycle on a measure, written as the pdsa commands store one."""
-    import sqlalchemy as sa
-
-    engine = store.engine()
-    try:
-        with engine.begin() as conn:
-            lab = conn.execute(sa.text("SELECT lab_id FROM measure WHERE id = :id"), {"id": measure}).scalar()
-            conn.execute(
-                sa.text(
-                    "INSERT INTO pdsa (lab_id, title, plan, prediction, measure_id, stage, planned_on, do_on,"
-                    " version, created_at) VALUES (:lab, :title, 'plan', 'prediction', :m, 'do', '2026-03-20',"
-                    " :do_on, 1, '2026-03-20 09:00:00')"
-                ),
-                {"lab": lab, "title": title, "m": measure, "do_on": do_on},
-            )
-    finally:
-        engine.dispose()
-
-
-def test_show_judges_the_series_against_a_frozen_baseline(series, store):
+def test_show_judges_the_series_against_a_frozen_baseline(series):
     cli = series
-    _pdsa(store, 1, "2026-04-02", "Udskrivningssamtale")
-    _pdsa(store, 1, None, "Not started")
+    plan = "--plan 'Samtale før udskrivning' --prediction 'Færre genindlæggelser'"
+    cli(f"pdsa add UDSK Udskrivningssamtale {plan} --measure M-1 --on 2026-03-20")
+    cli("pdsa do P-1 --on 2026-04-02")
+    cli(f"pdsa add UDSK 'Not started' {plan} --measure M-1 --on 2026-03-20")
     shown = cli("measure show M-1 --baseline-until 2026-03 --json").json()
     a = shown["analysis"]
     assert {k: a[k] for k in ("median", "useful_observations", "longest_run", "longest_run_limit")} == {

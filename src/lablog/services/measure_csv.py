@@ -130,8 +130,10 @@ def parse(data: bytes, *, allow_number: bool = False) -> tuple[list[CsvRow], lis
     rows: list[CsvRow] = []
     problems: list[str] = []
     columns: dict[str, int] = {}
+    ended = 0
     for cells in reader:
-        line = reader.line_num
+        # The line a row starts on (a quoted cell may span several).
+        line, ended = ended + 1, reader.line_num
         if not any(c.strip() for c in cells):
             continue
         if header is None:
