@@ -632,6 +632,41 @@ class SummaryKnowledge(ReadModel):
     note: str | None = None
 
 
+class SummaryMeasure(ReadModel):
+    """One of the lab's measures in a sprint summary: its series up to the sprint's end, analysed."""
+
+    key: str
+    name: str
+    # outcome / process / balancing; up / down; week / month
+    type: str
+    unit: str
+    better: str
+    period: str
+    target: float | None
+    baseline_until: str | None
+    status: str
+    # Every point that starts on or before the sprint's last day, in time order.
+    points: "list[MeasurePointRead]"
+    analysis: "MeasureAnalysis"
+
+
+class SummaryPdsa(ReadModel):
+    """A PDSA cycle that ran during the sprint, as it stood on the sprint's last day."""
+
+    key: str
+    title: str
+    measure: str | None
+    item: str | None
+    # plan / do / study / act: the last step taken by the sprint's end.
+    stage: str
+    # adopt / adapt / abandon, when acted on by the sprint's end.
+    decision: str | None
+    planned_on: date
+    do_on: date | None
+    study_on: date | None
+    act_on: date | None
+
+
 class SprintSummary(ReadModel):
     format: str
     lab: SummaryLab
@@ -670,6 +705,9 @@ class SprintSummary(ReadModel):
     retro: RetroRead
     knowledge_created: list[SummaryKnowledge]
     knowledge_adopted: list[SummaryKnowledge]
+    # The lab's measures (active during the sprint) and the PDSA cycles that ran in it.
+    measures: list[SummaryMeasure] = []
+    pdsa: list[SummaryPdsa] = []
 
 
 class ProgrammeItem(ReadModel):
@@ -753,6 +791,8 @@ class ProgrammeLab(ReadModel):
     sprints_closed: list[ProgrammeSprint]
     decisions_needed: list[ProgrammeImpediment]
     decisions: list[ProgrammeDecision]
+    # The lab's measures on the report's last day: latest value, median, target, verdict.
+    measures: "list[MeasureReportRow]" = []
 
 
 class ProgrammeTotals(ReadModel):

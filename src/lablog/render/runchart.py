@@ -11,6 +11,8 @@ import json
 import math
 from typing import Any
 
+from lablog import periods
+
 # The terminal chart's cells (Unicode box drawing, as the burndown's).
 POINT = "●"
 OUTSIDE = "◆"  # a point beyond the control limits
@@ -38,6 +40,10 @@ CAPTION_BASELINE = (
     "**Blue line:** the value in each period. "
     "**Grey dashed line:** the median of the baseline ({baseline}), {median}."
 )
+BASELINE = "its first {n} points, to {until}"
+LAST_ONLY = "The chart shows the last {shown} of {total} periods; the runs analysis reads them all."
+# A year of weeks: more labels than this crowd a chart in a Markdown page.
+MARKDOWN_POINTS = 52
 
 
 def terminal(
@@ -213,6 +219,31 @@ def mermaid(title: str, labels: list[str], values: list[float], *, median: float
     )
 
 
+def mermaid_measure(measure: Any) -> str:
+    """A measure's run chart in Markdown: the Mermaid block and its caption (it has points).
+
+    `measure` has key, name, unit, period, baseline_until, points (in time order) and
+    analysis (lablog.shapes.MeasureAnalysis), as a sprint summary's measures do.
+    """
+    shown = measure.points[-MARKDOWN_POINTS:]
+    labels = [periods.label(periods.parse(p.period, measure.period)) for p in shown]
+    analysis = measure.analysis
+    block = mermaid(
+        f"{measure.key} {measure.name}",
+        labels,
+        [p.value for p in shown],
+        median=analysis.median,
+        unit=measure.unit,
+    )
+    baseline = None
+    if analysis.baseline_points and analysis.baseline_points < len(measure.points):
+        baseline = BASELINE.format(n=analysis.baseline_points, until=measure.baseline_until)
+    sentences = [caption(analysis.median, baseline=baseline)]
+    if len(shown) < len(measure.points):
+        sentences.append(LAST_ONLY.format(shown=len(shown), total=len(measure.points)))
+    return f"{block}\n\n{' '.join(sentences)}"
+
+
 def caption(median: float, *, baseline: str | None = None) -> str:
     """The sentence under the Mermaid chart saying which line is which (Mermaid draws no legend)."""
     if baseline:
@@ -231,8 +262,10 @@ def _axis(lo: float, hi: float) -> tuple[float, float]:
 
 
 def _quoted(text: str) -> str:
-    """A Mermaid string: its strings have no escapes, so a double quote becomes a single one."""
-    return '"' + " ".join(text.replace('"', "'").split()) + '"'
+    """A Mermaid string, which has no escapes: a double quote becomes a single one, angle
+    brackets become look-alikes (no HTML tag), whitespace and control characters one space."""
+    text = text.replace('"', "'").replace("<", "‹").replace(">", "›")
+    return '"' + " ".join("".join(c if c.isprintable() else " " for c in text).split()) + '"'
 
 
 def _unique(labels: list[str]) -> list[str]:
