@@ -131,6 +131,39 @@ class DecisionBy(StrEnum):
     lab = "lab"
 
 
+class MeasureType(StrEnum):
+    """The Model for Improvement's families of measures."""
+
+    outcome = "outcome"
+    process = "process"
+    balancing = "balancing"
+
+
+class Better(StrEnum):
+    """Which way a measure improves."""
+
+    up = "up"
+    down = "down"
+
+
+class MeasurePeriod(StrEnum):
+    week = "week"
+    month = "month"
+
+
+class MeasureChart(StrEnum):
+    """run: median and runs rules; i: individuals (XmR) limits; p: proportion limits."""
+
+    run = "run"
+    i = "i"
+    p = "p"
+
+
+class MeasureStatus(StrEnum):
+    active = "active"
+    retired = "retired"
+
+
 class PdsaStage(StrEnum):
     """How far a PDSA cycle has got; the steps go in this order."""
 

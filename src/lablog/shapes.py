@@ -849,6 +849,114 @@ class DecisionDetail(ReadModel):
     impediment: ImpedimentRead | None
 
 
+# Measures ------------------------------------------------------------------------
+
+
+class MeasureRead(ReadModel):
+    key: str
+    number: int
+    lab: str
+    name: str
+    # outcome / process / balancing
+    type: str
+    unit: str
+    # up / down: which way is better.
+    better: str
+    # week / month
+    period: str
+    target: float | None
+    description: str | None
+    # The last period of the frozen baseline.
+    baseline_until: str | None
+    status: str
+    retired_on: date | None
+    points: int
+    # value / proportion: what its points hold (None before the first).
+    kind: str | None
+    latest_period: str | None
+    latest_value: float | None
+
+
+class MeasurePointRead(ReadModel):
+    period: str
+    starts_on: date
+    value: float
+    numerator: float | None
+    denominator: float | None
+    note: str | None
+
+
+class MeasureMark(ReadModel):
+    """A PDSA cycle's start on a measure's chart: the period its Do began in."""
+
+    pdsa: str
+    title: str
+    do_on: date
+    period: str
+
+
+class MeasureAnalysis(ReadModel):
+    """The runs analysis (Anhøj and Olesen) of the points shown."""
+
+    n_points: int
+    median: float | None
+    baseline_points: int | None
+    useful_observations: int
+    longest_run: int
+    longest_run_limit: int | None
+    crossings: int
+    crossings_limit: int | None
+    shift: bool
+    crossings_signal: bool
+    signal: bool
+    # better / worse / None
+    direction: str | None
+    verdict: str
+
+
+class MeasureLimits(ReadModel):
+    """A control chart's limits: 3 sigma around the centre line."""
+
+    chart: str
+    centre: float
+    lower: list[float]
+    upper: list[float]
+    # Periods of the points beyond the limits.
+    outside: list[str]
+
+
+class MeasureDetail(ReadModel):
+    measure: MeasureRead
+    lab_name: str
+    chart: str
+    # The baseline used: --baseline-until, else the measure's own.
+    baseline_until: str | None
+    points: list[MeasurePointRead]
+    pdsa: list[MeasureMark]
+    analysis: MeasureAnalysis
+    limits: MeasureLimits | None
+
+
+class MeasureReportRow(ReadModel):
+    """A measure in `report measures`: where it stands now."""
+
+    key: str
+    lab: str
+    name: str
+    type: str
+    unit: str
+    better: str
+    period: str
+    points: int
+    latest_period: str | None
+    latest_value: float | None
+    median: float | None
+    target: float | None
+    signal: bool
+    direction: str | None
+    verdict: str
+
+
 # PDSA cycles ---------------------------------------------------------------------
 
 

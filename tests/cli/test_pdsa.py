@@ -367,7 +367,7 @@ def test_the_change_log_names_cycles_and_measures(labs, store):
         engine.dispose()
     log = cli("log --lab UDSK --limit 3 --json").json()
     assert [(c["entity"], c["key"], c["lab"], c["action"]) for c in log] == [
-        ("measure_point", "M-1", "UDSK", "insert"),
+        ("measure_point", "M-1 2026-10", "UDSK", "insert"),
         ("pdsa", "P-1", "UDSK", "update"),
         ("pdsa", "P-1", "UDSK", "insert"),
     ]
@@ -388,7 +388,7 @@ def test_privacy_scan_and_redact_reach_cycles_and_measure_notes(labs, store):
     assert {
         ("P-1", "pdsa", "plan", masked),
         ("P-1", "pdsa", "study_note", "ole@x.dk"),
-        ("M-1", "measure_point", "note", masked),
+        ("M-1 2026-10", "measure_point", "note", masked),
     } <= places
     # A place's numbers and addresses go, wherever they occur (the point's note holds the same number).
     cli("privacy redact P-1 --yes")

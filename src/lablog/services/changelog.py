@@ -150,15 +150,15 @@ def _key(obj, names: _Names) -> tuple[str, str | None]:
             return f"D-{obj.id}", lab or names.impediment_lab(obj.impediment_id)
         case KnowledgeEntry():
             return f"K-{obj.id}", lab
-        case Measure():
-            return f"M-{obj.id}", lab
-        case MeasurePoint():
-            # A point is logged under its measure, so `log` reads as the measure's history.
-            return f"M-{obj.measure_id}", names.measure_lab(obj.measure_id)
         case Pdsa():
             return f"P-{obj.id}", lab
         case KnowledgeRevision() | KnowledgeTag() | KnowledgeShare() | KnowledgeAnswer():
             return f"K-{obj.entry_id}", lab
+        case Measure():
+            return f"M-{obj.id}", lab
+        case MeasurePoint():
+            # The period in the key: an update's changes name only the columns that changed.
+            return f"M-{obj.measure_id} {obj.period}", names.measure_lab(obj.measure_id)
         case SprintNote():
             # One key per note (`sprint note list` shows the ids), so deleting
             # a note finds its own entries and no other note's.

@@ -104,7 +104,7 @@ def _ref(table: str, id_: int, row: dict, names: queries.Names) -> str:
         case "measure":
             return f"M-{id_}"
         case "measure_point":
-            return f"M-{row['measure_id']}"
+            return f"M-{row['measure_id']} {row['period']}"
         case "pdsa":
             return f"P-{id_}"
         case "change_log":
