@@ -969,6 +969,8 @@ class MeasureDetail(ReadModel):
     measure: MeasureRead
     lab_name: str
     chart: str
+    # The baseline used: --baseline-until, else the measure's own.
+    baseline_until: str | None
     points: list[MeasurePointRead]
     pdsa: list[MeasureMark]
     analysis: MeasureAnalysis

@@ -7,40 +7,12 @@ import shutil
 import pytest
 
 from tests.conftest import assert_refused
+from tests.measures import add_measure
 
 ITEMS = """
 backlog add UDSK "Opkald dagen efter udskrivelse" --points 3 --on 2026-09-01
 backlog add INDL "Akutplan for weekenden" --points 3 --on 2026-09-01
 """
-
-
-def add_measure(store, lab: str, name: str, *, status: str = "active") -> int:
-    """A measure as `lablog measure add` writes it (that command lives elsewhere): its number."""
-    import sqlalchemy as sa
-
-    from lablog.models import Measure, utcnow
-
-    engine = store.engine()
-    try:
-        with engine.begin() as conn:
-            lab_id = conn.execute(sa.text("SELECT id FROM lab WHERE code = :c"), {"c": lab}).scalar_one()
-            return conn.execute(
-                sa.insert(Measure.__table__)
-                .values(
-                    lab_id=lab_id,
-                    name=name,
-                    type="outcome",
-                    unit="%",
-                    better="down",
-                    period="month",
-                    status=status,
-                    version=1,
-                    created_at=utcnow(),
-                )
-                .returning(Measure.__table__.c.id)
-            ).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def _measures(store) -> None:
@@ -400,3 +372,29 @@ def test_the_change_log_names_cycles_and_measures(labs, store):
         ("pdsa", "P-1", "UDSK", "insert"),
     ]
     assert log[1]["changes"] == {"do_on": [None, "2026-10-02"], "stage": ["plan", "do"]}
+
+
+def test_privacy_scan_and_redact_reach_cycles_and_measure_notes(labs, store):
+    from tests.measures import record
+
+    cli = labs
+    cpr, masked = "010190-1234", "010190-****"
+    cli("pdsa", "add", "UDSK", "Opkald", "--plan", f"Ring til {cpr}", "--prediction", "y", "--allow-number")
+    cli("pdsa do P-1")
+    cli("pdsa", "study", "P-1", "--note", "Skriv til ole@x.dk")
+    record(store, 1, "2026-10", "2026-10-01", 0.1, note=f"Borger {cpr} genindlagt")
+    found = cli("privacy scan --json").json()
+    places = {(f["ref"], f["table"], f["column"], f["value"]) for f in found if f["kind"] != "person-email"}
+    assert {
+        ("P-1", "pdsa", "plan", masked),
+        ("P-1", "pdsa", "study_note", "ole@x.dk"),
+        ("M-1 2026-10", "measure_point", "note", masked),
+    } <= places
+    # A place's numbers and addresses go, wherever they occur (the point's note holds the same number).
+    cli("privacy redact P-1 --yes")
+    assert [f for f in cli("privacy scan --json").json() if f["kind"] != "person-email"] == []
+    shown = cli("pdsa show P-1 --json").json()
+    assert (shown["plan"], shown["steps"][2]["note"]) == ("Ring til [redacted]", "Skriv til [redacted]")
+    everything = cli("export all").stdout + cli("log --limit 0 --json").stdout
+    assert cpr not in everything and "ole@x.dk" not in everything
+    assert "Borger [redacted] genindlagt" in cli("export all").stdout

@@ -103,7 +103,8 @@ def add(
     )
 
 
-@app.command("record")
+# A negative value (-3) is a value, not an unknown option.
+@app.command("record", context_settings={"ignore_unknown_options": True})
 def record(
     ctx: typer.Context,
     ref: MeasureArg,
@@ -179,11 +180,14 @@ def import_(
         raise LablogError(f"Cannot read {file}: permission denied") from None
     rows, problems = measure_csv.parse(data, allow_number=state(ctx).allow_number)
     added = replaced = 0
-    if not problems:
-        with session(ctx, write=not dry_run) as s:
-            added, replaced, problems = measure.import_points(
-                s, ref=ref, rows=rows, today=today(ctx), actor=actor(ctx), dry_run=dry_run
+    if rows:
+        # Checked against the measure even when some rows are bad: every problem in one go.
+        check_only = dry_run or bool(problems)
+        with session(ctx, write=not check_only) as s:
+            added, replaced, found = measure.import_points(
+                s, ref=ref, rows=rows, today=today(ctx), actor=actor(ctx), dry_run=check_only
             )
+        problems = sorted([*problems, *found], key=measure_csv.line_of)
     if problems:
         from lablog.text import visible
 

@@ -207,11 +207,15 @@ def detail(
     first = periods.parse(since, m.period).starts_on if since else EARLIEST
     last = periods.parse(until, m.period).starts_on if until else LATEST
     shown = points(reader, n, since=first, until=last)
-    base = None if no_baseline else baseline_count(shown, baseline_until or m.baseline_until, m.period)
+    baseline = None if no_baseline else (baseline_until or m.baseline_until)
+    if baseline:
+        baseline = periods.parse(baseline, m.period).key
+    base = baseline_count(shown, baseline, m.period)
     return MeasureDetail(
         measure=m,
         lab_name=lab_name,
         chart=chart,
+        baseline_until=baseline,
         points=shown,
         pdsa=[
             p

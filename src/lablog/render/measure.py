@@ -53,7 +53,7 @@ def _facts(d: MeasureDetail) -> list[str]:
         facts.append(f"Target: {number(m.target)}")
     if d.analysis.baseline_points:
         facts.append(
-            f"Baseline: until {m.baseline_until} ({d.analysis.baseline_points} points, median frozen)"
+            f"Baseline: until {d.baseline_until} ({d.analysis.baseline_points} points, median frozen)"
         )
     if m.status != "active":
         facts.append(f"Retired: {m.retired_on}")
@@ -112,7 +112,18 @@ def detail(console: Console, d: MeasureDetail, *, width: int) -> None:
         return
     console.print()
     console.print(Text(CHART_NAMES[d.chart], style="bold"))
+    from lablog import spc
     from lablog.render import runchart
+
+    limits = None
+    if d.limits is not None:
+        index = {p.period: n for n, p in enumerate(d.points)}
+        limits = spc.Limits(
+            centre=d.limits.centre,
+            lower=d.limits.lower,
+            upper=d.limits.upper,
+            outside=[index[period] for period in d.limits.outside],
+        )
 
     labels = [periods.label(periods.parse(p.period, m.period)) for p in d.points]
     chart_marks, legend = marks(d)
@@ -121,7 +132,7 @@ def detail(console: Console, d: MeasureDetail, *, width: int) -> None:
         [p.value for p in d.points],
         median=d.analysis.median,
         marks=chart_marks,
-        limits=d.limits,
+        limits=limits,
         width=width,
     )
     console.print(Text(drawn))
@@ -136,18 +147,15 @@ def detail(console: Console, d: MeasureDetail, *, width: int) -> None:
 def report(console: Console, rows: Sequence[MeasureReportRow]) -> None:
     if not rows:
         return empty(console, "No active measures; add one with `lablog measure add`")
-    table = _table("Key", "Lab", "Name", "Unit", "Better", "Points", "Latest", "Median", "Target", "Signal")
+    table = _table("Key", "Lab", "Name", "Period", "Latest", "Median", "Target", "Signal")
     for r in rows:
-        latest = f"{number(r.latest_value)} ({r.latest_period})" if r.latest_period else ""
         signal = ("yes, " + r.direction if r.direction else "yes") if r.signal else "no"
         table.add_row(
             r.key,
             r.lab,
             r.name,
-            r.unit,
-            r.better,
-            str(r.points),
-            latest,
+            r.latest_period or "",
+            number(r.latest_value),
             number(r.median),
             number(r.target),
             signal,

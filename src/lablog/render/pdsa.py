@@ -7,10 +7,19 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from lablog.render.tables import _d, _table, empty
+from lablog.render.grid import Grid
+from lablog.render.tables import _d, empty
 from lablog.shapes import PdsaDetail, PdsaRead
 
 DECISION_STYLE = {"adopt": "green", "adapt": "yellow", "abandon": "red"}
+
+
+def _grid(*columns: str, title: str | None = None) -> Grid:
+    """A table whose keys, steps and dates stay whole; only the free text wraps."""
+    table = Grid(title=title)
+    for column in columns:
+        table.add_column(column, no_wrap=column not in ("Title", "Note"))
+    return table
 
 
 def step(row: PdsaRead) -> Text:
@@ -30,19 +39,10 @@ def cycles(console: Console, rows: Sequence[PdsaRead]) -> None:
             console,
             "No PDSA cycles match; plan one with `lablog pdsa add LAB TITLE --plan … --prediction …`",
         )
-    table = _table("Key", "Lab", "Step", "Planned", "Last step", "Measure", "Item", "After", "Title")
+    # The day of the step reached; the plan's day, the item and the notes are in `pdsa show`.
+    table = _grid("Key", "Lab", "Step", "On", "Measure", "After", "Title")
     for r in rows:
-        table.add_row(
-            r.key,
-            r.lab,
-            step(r),
-            _d(r.planned_on),
-            _d(last_day(r)),
-            r.measure or "",
-            r.item or "",
-            r.after or "",
-            r.title,
-        )
+        table.add_row(r.key, r.lab, step(r), _d(last_day(r)), r.measure or "", r.after or "", r.title)
     table.print(console)
     waiting = sum(1 for r in rows if r.next_step)
     console.print(Text(f"{len(rows)} cycle(s), {waiting} not acted on yet", style="dim"))
@@ -64,13 +64,13 @@ def detail(console: Console, d: PdsaDetail) -> None:
         console.print(fact)
     console.print(f"Plan: {d.plan}")
     console.print(f"Prediction: {d.prediction}")
-    table = _table("Step", "On", "Note", title="Steps")
+    table = _grid("Step", "On", "Note", title="Steps")
     for s in d.steps:
         name = f"act: {p.decision}" if s.stage == "act" else s.stage
         table.add_row(name, _d(s.on), s.note or "")
     table.print(console)
     if d.earlier or d.later:
-        table = _table("Key", "Step", "Planned", "Title", title="Chain")
+        table = _grid("Key", "Step", "Planned", "Title", title="Chain")
         for r in [*d.earlier, p, *d.later]:
             mark = Text(r.key, style="bold") if r.key == p.key else r.key
             table.add_row(mark, step(r), _d(r.planned_on), r.title)

@@ -50,6 +50,12 @@ class CsvRow(NamedTuple):
     note: str | None
 
 
+def line_of(problem: str) -> int:
+    """The line a problem names (0 for the whole file), to list problems in file order."""
+    m = re.match(r"line (\d+)", problem)
+    return int(m.group(1)) if m else 0
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (a BOM is dropped), else Windows-1252, as spreadsheets save; raises ValueError."""
     try:
@@ -124,8 +130,10 @@ def parse(data: bytes, *, allow_number: bool = False) -> tuple[list[CsvRow], lis
     rows: list[CsvRow] = []
     problems: list[str] = []
     columns: dict[str, int] = {}
+    ended = 0
     for cells in reader:
-        line = reader.line_num
+        # The line a row starts on (a quoted cell may span several).
+        line, ended = ended + 1, reader.line_num
         if not any(c.strip() for c in cells):
             continue
         if header is None:

@@ -105,6 +105,8 @@ def _ref(table: str, id_: int, row: dict, names: queries.Names) -> str:
             return f"M-{id_}"
         case "measure_point":
             return f"M-{row['measure_id']} {row['period']}"
+        case "pdsa":
+            return f"P-{id_}"
         case "change_log":
             return f"change log #{id_}"
         case "lab_target_group":
