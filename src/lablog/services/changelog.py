@@ -119,6 +119,10 @@ class _Names:
         """The code of the lab an impediment belongs to."""
         return self.get("lab", "code", self.get("impediment", "lab_id", id_))
 
+    def measure_lab(self, id_: int | None) -> str | None:
+        """The code of the lab a measure belongs to."""
+        return self.get("lab", "code", self.get("measure", "lab_id", id_))
+
 
 def _key(obj, names: _Names) -> tuple[str, str | None]:
     """The row as users name it, and the code of the lab it belongs to."""
