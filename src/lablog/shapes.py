@@ -645,6 +645,7 @@ class SummaryMeasure(ReadModel):
     target: float | None
     baseline_until: str | None
     status: str
+    retired_on: date | None
     # Every point that starts on or before the sprint's last day, in time order.
     points: "list[MeasurePointRead]"
     analysis: "MeasureAnalysis"

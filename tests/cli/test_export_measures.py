@@ -154,6 +154,17 @@ def test_the_sprint_summary_json_has_the_same_facts(measured):
     ]
 
 
+def test_a_measure_retired_during_the_sprint_is_shown_as_retired(measured):
+    measured("measure retire M-3 --on 2026-10-10")
+    text = measured("export sprint HJBH 1").stdout
+    assert "### M-3: Pårørendes tilfredshed\n\n- **Type:** balancing; higher is better\n" in text
+    assert "- **Retired:** on 2026-10-10\n" in text
+    assert (
+        json.loads(measured("export sprint HJBH 1 --format json").stdout)["measures"][2]["retired_on"]
+        == "2026-10-10"
+    )
+
+
 def test_a_lab_without_measures_or_cycles_says_so(programme):
     programme("sprint plan GRAV --goal 'Mål' --start 2026-11-02 --weeks 2")
     programme("sprint start GRAV --on 2026-11-02")

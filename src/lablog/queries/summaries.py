@@ -90,6 +90,7 @@ def sprint_summary(reader, *, lab: str, number: int | None, today: date) -> Spri
                 target=m.target,
                 baseline_until=m.baseline_until,
                 status=m.status,
+                retired_on=m.retired_on,
                 points=m.points,
                 analysis=m.analysis,
             )
@@ -104,7 +105,8 @@ class Series:
 
     def __init__(self, row: tuple, points: list[MeasurePointRead]) -> None:
         (id_, self.lab, self.name, self.type, self.unit, self.better, self.period, target) = row[:8]
-        self.baseline_until, self.status = row[8:]
+        self.baseline_until, self.status, retired_on = row[8:]
+        self.retired_on = as_date(retired_on)
         self.key = measure.key(id_)
         self.target = as_float(target)
         self.points = points
@@ -143,7 +145,8 @@ def measure_series(reader, *, lab_id: int | None, active_from: date, until: date
     params = {"active": MeasureStatus.active.value, "active_from": active_from, "lab": lab_id}
     rows = reader.rows(
         "SELECT m.id, lab.code, m.name, m.type, m.unit, m.better, m.period, m.target, m.baseline_until,"
-        f" m.status FROM measure AS m JOIN lab ON lab.id = m.lab_id WHERE {where} ORDER BY lab.code, m.id",
+        f" m.status, m.retired_on FROM measure AS m JOIN lab ON lab.id = m.lab_id WHERE {where}"
+        " ORDER BY lab.code, m.id",
         **params,
     )
     if not rows:
