@@ -815,6 +815,9 @@ class ProgrammeTotals(ReadModel):
     overdue_sprints: list[str]
     decisions_needed: int
     decisions: int
+    # Measures listed (every lab's), and the keys of those whose runs analysis shows a signal.
+    measures: int = 0
+    measures_signal: list[str] = []
 
 
 class ProgrammeReport(ReadModel):

@@ -218,6 +218,16 @@ def test_the_programme_report_shows_each_labs_measures(measured):
         "8",
     ]
     assert "| M-5: Genindlæggelser &lt;30 dage (%, lower is better) |" in text
+    summary = tables(section_tokens(tokens, "Summary"))[0]
+    # M-4 was retired before the period: not followed in it.
+    assert summary[-2:] == [
+        ["Measures followed", "4"],
+        ["Measures showing a signal", "1: M-1 (HJBH, for the better)"],
+    ]
+    totals = json.loads(
+        measured("export programme --since 2026-10-27 --until 2026-11-23 --format json").stdout
+    )["totals"]
+    assert (totals["measures"], totals["measures_signal"]) == (4, ["M-1"])
 
 
 def test_the_programme_report_reads_measures_as_of_its_last_day(measured):

@@ -314,6 +314,8 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
             overdue_sprints=[lab.code for lab in out if lab.overdue],
             decisions_needed=sum(len(found) for found in waiting.values()),
             decisions=sum(len(found) for found in decided.values()),
+            measures=sum(len(found) for found in measures.values()),
+            measures_signal=[m.key for found in measures.values() for m in found if m.signal],
         ),
         programme_decisions=decided.get(None, []),
         people=outcomes.names(reader, _people(out)),
