@@ -24,7 +24,14 @@ def test_benchmark_smoke_run_writes_a_table(tmp_path):
     text = output.read_text()
     assert text in run.stdout
     assert "| `python -c pass` (the floor) |" in text
-    for command in ("--help", "lab list", "backlog list HJEM1", "item done KEY", "sm network"):
+    for command in (
+        "--help",
+        "lab list",
+        "backlog list HJEM1",
+        "item done KEY",
+        "sm network",
+        "measure show M-1",
+    ):
         assert f"| `lablog {command}` |" in text
     assert "smoke: " in text and "rows (800 items" in text
     # Commands whose output grows with the store: each ran once, with its memory.

@@ -129,3 +129,53 @@ class DecisionBy(StrEnum):
     steering_group = "steering-group"
     network = "network"
     lab = "lab"
+
+
+class MeasureType(StrEnum):
+    """The Model for Improvement's families of measures."""
+
+    outcome = "outcome"
+    process = "process"
+    balancing = "balancing"
+
+
+class Better(StrEnum):
+    """Which way a measure improves."""
+
+    up = "up"
+    down = "down"
+
+
+class MeasurePeriod(StrEnum):
+    week = "week"
+    month = "month"
+
+
+class MeasureChart(StrEnum):
+    """run: median and runs rules; i: individuals (XmR) limits; p: proportion limits."""
+
+    run = "run"
+    i = "i"
+    p = "p"
+
+
+class MeasureStatus(StrEnum):
+    active = "active"
+    retired = "retired"
+
+
+class PdsaStage(StrEnum):
+    """How far a PDSA cycle has got; the steps go in this order."""
+
+    plan = "plan"
+    do = "do"
+    study = "study"
+    act = "act"
+
+
+class PdsaDecision(StrEnum):
+    """What the act step decided about the change tested."""
+
+    adopt = "adopt"
+    adapt = "adapt"
+    abandon = "abandon"

@@ -498,6 +498,8 @@ class KnowledgeDetail(ReadModel):
     sharing: list[ShareStatusRead]
     answers: list[AnswerRead]
     revisions: list[RevisionRead]
+    # The PDSA cycle whose adopted change this entry shares (P-3), if any.
+    pdsa: str | None = None
 
 
 class ShareResult(ReadModel):
@@ -658,6 +660,40 @@ class ImpedimentRead(ReadModel):
     resolution: str | None
     # Days open: until today, or until it was resolved.
     age_days: int
+class SummaryMeasure(ReadModel):
+    """One of the lab's measures in a sprint summary: its series up to the sprint's end, analysed."""
+
+    key: str
+    name: str
+    # outcome / process / balancing; up / down; week / month
+    type: str
+    unit: str
+    better: str
+    period: str
+    target: float | None
+    baseline_until: str | None
+    status: str
+    retired_on: date | None
+    # Every point that starts on or before the sprint's last day, in time order.
+    points: "list[MeasurePointRead]"
+    analysis: "MeasureAnalysis"
+
+
+class SummaryPdsa(ReadModel):
+    """A PDSA cycle that ran during the sprint, as it stood on the sprint's last day."""
+
+    key: str
+    title: str
+    measure: str | None
+    item: str | None
+    # plan / do / study / act: the last step taken by the sprint's end.
+    stage: str
+    # adopt / adapt / abandon, when acted on by the sprint's end.
+    decision: str | None
+    planned_on: date
+    do_on: date | None
+    study_on: date | None
+    act_on: date | None
 
 
 class SprintSummary(ReadModel):
@@ -700,6 +736,9 @@ class SprintSummary(ReadModel):
     knowledge_adopted: list[SummaryKnowledge]
     # The lab's impediments open at some time during the sprint, oldest first.
     impediments: list[ImpedimentRead] = []
+    # The lab's measures (active during the sprint) and the PDSA cycles that ran in it.
+    measures: list[SummaryMeasure] = []
+    pdsa: list[SummaryPdsa] = []
 
 
 class ProgrammeItem(ReadModel):
@@ -783,6 +822,8 @@ class ProgrammeLab(ReadModel):
     sprints_closed: list[ProgrammeSprint]
     decisions_needed: list[ProgrammeImpediment]
     decisions: list[ProgrammeDecision]
+    # The lab's measures on the report's last day: latest value, median, target, verdict.
+    measures: "list[MeasureReportRow]" = []
 
 
 class ProgrammeTotals(ReadModel):
@@ -804,6 +845,9 @@ class ProgrammeTotals(ReadModel):
     overdue_sprints: list[str]
     decisions_needed: int
     decisions: int
+    # Measures listed (every lab's), and the keys of those whose runs analysis shows a signal.
+    measures: int = 0
+    measures_signal: list[str] = []
 
 
 class ProgrammeReport(ReadModel):
@@ -849,3 +893,160 @@ class DecisionDetail(ReadModel):
     lab_name: str | None
     # The impediment it resolved, as it stands now.
     impediment: ImpedimentRead | None
+
+
+# Measures ------------------------------------------------------------------------
+
+
+class MeasureRead(ReadModel):
+    key: str
+    number: int
+    lab: str
+    name: str
+    # outcome / process / balancing
+    type: str
+    unit: str
+    # up / down: which way is better.
+    better: str
+    # week / month
+    period: str
+    target: float | None
+    description: str | None
+    # The last period of the frozen baseline.
+    baseline_until: str | None
+    status: str
+    retired_on: date | None
+    points: int
+    # value / proportion: what its points hold (None before the first).
+    kind: str | None
+    latest_period: str | None
+    latest_value: float | None
+
+
+class MeasurePointRead(ReadModel):
+    period: str
+    starts_on: date
+    value: float
+    numerator: float | None
+    denominator: float | None
+    note: str | None
+
+
+class MeasureMark(ReadModel):
+    """A PDSA cycle's start on a measure's chart: the period its Do began in."""
+
+    pdsa: str
+    title: str
+    do_on: date
+    period: str
+
+
+class MeasureAnalysis(ReadModel):
+    """The runs analysis (Anhøj and Olesen) of the points shown."""
+
+    n_points: int
+    median: float | None
+    baseline_points: int | None
+    useful_observations: int
+    longest_run: int
+    longest_run_limit: int | None
+    crossings: int
+    crossings_limit: int | None
+    shift: bool
+    crossings_signal: bool
+    signal: bool
+    # better / worse / None
+    direction: str | None
+    verdict: str
+
+
+class MeasureLimits(ReadModel):
+    """A control chart's limits: 3 sigma around the centre line."""
+
+    chart: str
+    centre: float
+    lower: list[float]
+    upper: list[float]
+    # Periods of the points beyond the limits.
+    outside: list[str]
+
+
+class MeasureDetail(ReadModel):
+    measure: MeasureRead
+    lab_name: str
+    chart: str
+    # The baseline used: --baseline-until, else the measure's own.
+    baseline_until: str | None
+    points: list[MeasurePointRead]
+    pdsa: list[MeasureMark]
+    analysis: MeasureAnalysis
+    limits: MeasureLimits | None
+
+
+class MeasureReportRow(ReadModel):
+    """A measure in `report measures`: where it stands now."""
+
+    key: str
+    lab: str
+    name: str
+    type: str
+    unit: str
+    better: str
+    period: str
+    points: int
+    latest_period: str | None
+    latest_value: float | None
+    median: float | None
+    target: float | None
+    signal: bool
+    direction: str | None
+    verdict: str
+
+
+# PDSA cycles ---------------------------------------------------------------------
+
+
+class PdsaRead(ReadModel):
+    key: str
+    number: int
+    lab: str
+    title: str
+    # plan / do / study / act: the last step recorded.
+    stage: str
+    # The step to record next (do, study, act), None once acted on.
+    next_step: str | None
+    # adopt / adapt / abandon, once acted on.
+    decision: str | None
+    planned_on: date
+    do_on: date | None
+    study_on: date | None
+    act_on: date | None
+    measure: str | None
+    item: str | None
+    # The adapted cycle this one continues (P-1), and the one that continued it.
+    after: str | None
+    followed_by: str | None
+    # The knowledge entry an adopted change was shared as (K-7).
+    knowledge: str | None
+
+
+class PdsaStepRead(ReadModel):
+    """One step of a cycle: the day it was recorded and what was written."""
+
+    stage: str
+    on: date
+    note: str | None
+
+
+class PdsaDetail(ReadModel):
+    pdsa: PdsaRead
+    lab_name: str
+    plan: str
+    prediction: str
+    measure_name: str | None
+    item_title: str | None
+    knowledge_title: str | None
+    steps: list[PdsaStepRead]
+    # The chain: the cycles this one continues (first first), and those that continued it.
+    earlier: list[PdsaRead]
+    later: list[PdsaRead]

@@ -37,6 +37,8 @@ HEADINGS = [
     (2, "Impediments"),
     (2, "Burndown"),
     (2, "Velocity"),
+    (2, "Measures"),
+    (2, "PDSA cycles"),
     (2, "Review"),
     (2, "Retrospective"),
     (3, "Went well"),

@@ -304,6 +304,7 @@ def test_decisions_needed_and_taken_in_the_markdown(escalated):
     tokens = parser().parse(body)
     hjbs = section_tokens(tokens, "HJBS: Hjemmebesøg")
     assert [t for level, t in headings(hjbs) if level == 3] == [
+        "Measures",
         "Sprints closed in the period",
         "Decisions needed",
         "Decisions",

@@ -123,7 +123,7 @@ def test_scenario_round_trip_is_byte_identical(scenario, other, tmp_path, fmt):
 
 def test_the_document_keeps_every_kind_of_record(base_doc):
     doc = base_doc
-    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 2, 4)
+    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 3, 4)
     assert [o["code"] for o in doc["organisations"]] == ["FAV", "NDJ", "PL", "RAN", "RRG", "SDJ"]
     hjbh = doc["labs"][1]
     assert hjbh["code"] == "HJBH" and hjbh["next_item_number"] == 10
@@ -155,10 +155,10 @@ def test_the_document_keeps_every_kind_of_record(base_doc):
 def test_an_empty_store_exports_and_imports(cli, other):
     cli("init")
     text = cli("export all").stdout
-    assert text == 'format = "lablog-store"\nversion = 2\nnext_knowledge_number = 1\n'
+    assert text == 'format = "lablog-store"\nversion = 3\nnext_knowledge_number = 1\n'
     assert cli("export all --format json").json() == {
         "format": "lablog-store",
-        "version": 2,
+        "version": 3,
         "next_knowledge_number": 1,
     }
 
@@ -306,17 +306,17 @@ def test_every_problem_is_reported_at_once(cli, store, empty, base_doc, tmp_path
         (
             "x.toml",
             'format = "lablog-store"\n',
-            "{path} has no format version (`version = 2`); lablog cannot tell how to read it",
+            "{path} has no format version (`version = 3`); lablog cannot tell how to read it",
         ),
         (
             "x.toml",
-            'format = "lablog-store"\nversion = 3\n',
-            "{path} was written by a newer lablog (format version 3; this lablog reads up to 2); upgrade lablog with `pip install -U lablog`",
+            'format = "lablog-store"\nversion = 4\n',
+            "{path} was written by a newer lablog (format version 4; this lablog reads up to 3); upgrade lablog with `pip install -U lablog`",
         ),
         (
             "x.toml",
             'format = "lablog-store"\nversion = 0\n',
-            "{path} has format version 0, which this lablog cannot read (it reads versions 1 to 2)",
+            "{path} has format version 0, which this lablog cannot read (it reads versions 1 to 3)",
         ),
         ("x.toml", b"format = '\xff'\n", "{path} is not UTF-8 text; is it a lablog export?"),
     ],
@@ -408,3 +408,215 @@ def test_import_into_a_store_with_data_is_refused(scenario, store, tmp_path):
     )
     assert cli("import", str(path), "--dry-run", ok=False).stderr == run.stderr
     assert store.dump() == before
+
+
+# Measures and PDSA cycles (format version 3) -----------------------------------
+
+IMPROVING = """
+backlog add HJBH "Hurtigere opstart" --points 3 --on 2026-09-01
+pdsa add UDSK "Opkald dagen efter" --plan "Ring til 10 borgere" --prediction "Højst 1 genindlæggelse" --measure M-1 --on 2026-08-03
+pdsa do P-1 --on 2026-08-04 --note "Ringede til 8"
+pdsa study P-1 --note "Svært at nå borgerne om formiddagen" --on 2026-08-31
+pdsa act P-1 adapt --note "Ring om eftermiddagen" --on 2026-09-01
+pdsa add UDSK "Opkald om eftermiddagen" --plan "Ring til alle" --prediction "Færre genindlæggelser" --measure M-1 --after P-1 --on 2026-09-01
+pdsa do P-2 --on 2026-09-07
+pdsa study P-2 --note "Fra 18 % til 11 %" --on 2026-11-02
+pdsa act P-2 adopt --share --note "Fast praksis" --on 2026-11-09
+pdsa add HJBH "Fast tid hos egen læge" --plan "Aftal faste tider" --prediction "Under 3 dage" --measure M-2 --item HJBH-1 --on 2026-10-05
+pdsa do P-3 --on 2026-10-06
+"""
+
+
+def _improving(store) -> None:
+    """UDSK's readmissions (a monthly proportion) with a chain of two cycles, the last adopted and
+    shared; HJBH's days to home treatment (weekly, with a target and a baseline) with a cycle under
+    way; a retired INDL measure with no points."""
+    from tests.conftest import _run_script
+    from tests.measures import add_measure, record
+
+    assert add_measure(store, "UDSK", "Genindlæggelser inden 30 dage", description="Andel af udskrevne") == 1
+    for month, numerator, denominator in [
+        ("2026-06", 9, 50),
+        ("2026-07", 10, 52),
+        ("2026-08", 9, 48),
+        ("2026-09", 6, 51),
+        ("2026-10", 5, 47),
+    ]:
+        note = "Opkald dagen efter starter" if month == "2026-08" else None
+        record(
+            store,
+            1,
+            month,
+            f"{month}-01",
+            numerator / denominator,
+            numerator=numerator,
+            denominator=denominator,
+            note=note,
+        )
+    assert (
+        add_measure(
+            store,
+            "HJBH",
+            "Dage fra henvisning til hjemmebehandling",
+            type="process",
+            unit="dage",
+            period="week",
+            target=3,
+            baseline_until="2026-W40",
+        )
+        == 2
+    )
+    for week, day, value in [
+        ("2026-W39", "2026-09-21", 6.5),
+        ("2026-W40", "2026-09-28", 5),
+        ("2026-W41", "2026-10-05", 4),
+    ]:
+        record(store, 2, week, day, value)
+    assert add_measure(store, "INDL", "Gammel måling", status="retired", retired_on="2026-06-30") == 3
+    _run_script(store.url, IMPROVING)
+
+
+@pytest.fixture
+def improving(programme, store):
+    _improving(store)
+    return programme
+
+
+@pytest.fixture(scope="module")
+def improving_doc(request, tmp_path_factory) -> dict:
+    """The improving store (on SQLite) as a JSON document, for breaking in the tests of bad files."""
+    from tests.conftest import Store
+
+    path = tmp_path_factory.mktemp("improving") / "improving.db"
+    shutil.copy(request.getfixturevalue("programme_template"), path)
+    _improving(Store("sqlite", str(path), path=path))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LABLOG_TODAY", TODAY)
+        return json.loads(_invoke("--db", str(path), "export", "all", "--format", "json"))
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_measures_and_pdsa_cycles_survive_the_round_trip(improving, other, tmp_path, fmt):
+    cli = improving
+    path = tmp_path / f"store.{fmt}"
+    cli("export", "all", "-o", str(path))
+    run = cli("--db", other, "import", str(path))
+    assert ", 1 knowledge entry, 3 measures, 8 measure points, 3 PDSA cycles, " in run.stderr
+    assert cli("--db", other, "export", "all", "--format", fmt).stdout == path.read_text(encoding="utf-8")
+    for command in ("pdsa show P-2 --json", "pdsa list --json", "knowledge show K-1 --json", "log --json"):
+        assert cli("--db", other, *command.split()).json() == cli(command).json()
+    # The imported store carries on: the next cycle is P-4, and the chain and steps work.
+    cli("--db", other, "pdsa", "study", "P-3", "--note", "Fire dage", "--on", "2026-11-16")
+    row = cli(
+        "--db",
+        other,
+        "pdsa",
+        "add",
+        "HJBH",
+        "Ny",
+        "--plan",
+        "x",
+        "--prediction",
+        "y",
+        "--measure",
+        "M-2",
+        "--json",
+    ).json()
+    assert (row["key"], row["measure"]) == ("P-4", "M-2")
+
+
+def test_the_document_holds_measures_points_and_cycles(improving_doc):
+    doc = improving_doc
+    assert doc["version"] == 3
+    m1, m2, m3 = doc["measures"]
+    assert (m1["number"], m1["lab"], m1["type"], m1["better"], m1["period"], m1["description"]) == (
+        1,
+        "UDSK",
+        "outcome",
+        "down",
+        "month",
+        "Andel af udskrevne",
+    )
+    assert [(p["period"], p["numerator"], p["denominator"]) for p in m1["points"]][:2] == [
+        ("2026-06", 9.0, 50.0),
+        ("2026-07", 10.0, 52.0),
+    ]
+    assert m1["points"][2]["note"] == "Opkald dagen efter starter" and "note" not in m1["points"][0]
+    assert (m2["target"], m2["baseline_until"], m2["points"][0]) == (
+        3.0,
+        "2026-W40",
+        {**m2["points"][0], "period": "2026-W39", "starts_on": "2026-09-21", "value": 6.5},
+    )
+    assert (m3["status"], m3["retired_on"], "points" in m3) == ("retired", "2026-06-30", False)
+    p1, p2, p3 = doc["pdsa_cycles"]
+    assert (p1["decision"], p1.get("after"), p1.get("knowledge")) == ("adapt", None, None)
+    assert (p2["after"], p2["decision"], p2["knowledge"], p2["measure"]) == (1, "adopt", 1, 1)
+    assert (p2["study_note"], p2["act_note"], "do_note" in p2) == ("Fra 18 % til 11 %", "Fast praksis", False)
+    assert (p3["stage"], p3["item"], p3["do_on"], "study_on" in p3) == ("do", "HJBH-1", "2026-10-06", False)
+    assert doc["knowledge"][0]["tags"] == ["pdsa"]
+
+
+def test_a_file_of_format_version_2_still_imports(improving_doc, cli, store, tmp_path):
+    old = copy.deepcopy(improving_doc)
+    # What lablog wrote before version 3: no measures or PDSA cycles.
+    old["version"] = 2
+    del old["measures"], old["pdsa_cycles"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    assert cli("import", str(path), "--dry-run").exit_code == 0
+    cli("import", str(path))
+    again = cli("export all --format json").json()
+    assert again["version"] == 3 and "measures" not in again and "pdsa_cycles" not in again
+    assert again["knowledge"] == old["knowledge"] and again["labs"] == old["labs"]
+    assert cli("pdsa list --json").json() == []
+
+
+PDSA_FAULTS = [
+    ("measures[0].lab", "NOPE", "no lab 'NOPE' in labs"),
+    ("measures[0].better", "sideways", "'sideways' is not one of 'up' or 'down'"),
+    ("measures[0].points[1].period", "2026-W27", "'2026-W27' is not a month like 2026-11"),
+    (
+        "measures[1].points[1].period",
+        "2026-W39",
+        "period '2026-W39' appears twice (also at measures[1].points[0])",
+    ),
+    ("measures[0].points[0].denominator", DELETE, "a proportion needs both numerator and denominator"),
+    ("measures[2].retired_on", DELETE, "missing"),
+    ("pdsa_cycles[0].measure", 9, "no measure 9 in measures"),
+    ("pdsa_cycles[0].measure", 2, "measure 2 is not a measure of UDSK"),
+    ("pdsa_cycles[2].item", "UDSK-1", "no item UDSK-1 in labs"),
+    ("pdsa_cycles[1].after", 3, "no earlier cycle 3 in pdsa_cycles"),
+    ("pdsa_cycles[0].decision", "abandon", "cycle 1 was not acted on with adapt"),
+    ("pdsa_cycles[1].knowledge", 7, "no knowledge entry 7 in knowledge"),
+    ("pdsa_cycles[2].stage", "study", "missing"),
+    ("pdsa_cycles[1].study_on", "2026-09-01", "before do_on (2026-09-07)"),
+    ("pdsa_cycles[2].decision", "adopt", "given for a cycle at the do step"),
+]
+
+
+def _loc(where: str, message: str) -> str:
+    """Where a fault is reported: on the record for a proportion, on the next stage's day, else where set."""
+    if message.startswith("a proportion"):
+        return where.rsplit(".", 1)[0]
+    if message.startswith("cycle 1 was not"):
+        return "pdsa_cycles[1].after"
+    if where.endswith(".stage"):
+        return where.replace(".stage", ".study_on")
+    return where
+
+
+@pytest.mark.parametrize(("where", "value", "message"), PDSA_FAULTS, ids=[f[0] for f in PDSA_FAULTS])
+def test_a_bad_measure_or_cycle_in_a_file_is_refused(
+    cli, store, empty, improving_doc, tmp_path, where, value, message
+):
+    doc = copy.deepcopy(improving_doc)
+    _set(where, value)(doc)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    run = cli("import", str(path), ok=False)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert (
+        run.stderr
+        == f"Error: {_loc(where, message)}: {message}\nError: {path} has 1 problem; nothing was imported\n"
+    )
+    assert store.dump() == empty

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from lablog import backends
-from lablog.services.transfer import _compact, _float, _tables, _utc
+from lablog.services.transfer import _compact, _float, _tables, _utc, measure_doc, pdsa_doc
 from lablog.services.transfer_format import FORMAT, VERSION, _json_default
 
 
@@ -62,6 +62,7 @@ def export_store(session: Session) -> dict:
     impediments = rows("impediment")
     steps = by("impediment_step", "impediment_id")
     decisions = rows("decision")
+    points = by("measure_point", "measure_id")
 
     def item_doc(i) -> dict:
         return _compact(
@@ -328,6 +329,8 @@ def export_store(session: Session) -> dict:
                 )
                 for d in decisions
             ],
+            "measures": [measure_doc(m, points.get(m["id"], []), lab_code) for m in rows("measure")],
+            "pdsa_cycles": [pdsa_doc(c, lab_code, item_key) for c in rows("pdsa")],
             "change_log": [
                 _compact(
                     {

@@ -1,4 +1,4 @@
-"""`lablog report …`: velocity, burndown and the flow of knowledge between labs."""
+"""`lablog report …`: velocity, burndown, measures and the flow of knowledge between labs."""
 
 from __future__ import annotations
 
@@ -65,6 +65,26 @@ def burndown(
     if json:
         return emit_json(data)
     render.burndown(console(), data)
+
+
+@app.command("measures")
+def measures(
+    ctx: typer.Context,
+    lab: Annotated[str | None, typer.Option("--lab", "-l", help="Only this lab's measures.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Every active measure: its latest value, median, target, and whether the runs rules see a signal.
+
+    Example: lablog report measures --lab UDSK
+    """
+    from lablog.queries import measure
+    from lablog.render import measure as render
+
+    with reading(ctx) as r:
+        rows = measure.report(r, lab=lab)
+    if json:
+        return emit_json(rows)
+    render.report(console(), rows)
 
 
 # Knowledge flow ------------------------------------------------------------------

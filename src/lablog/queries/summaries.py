@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from lablog.dates import iso_weeks
-from lablog.enums import Answer, ItemStatus, Sector, SmRole, SprintStatus
-from lablog.queries import impediment, refs, reports, sprints
+from lablog.enums import Answer, ItemStatus, MeasureStatus, Sector, SmRole, SprintStatus
+from lablog.queries import impediment, measure, refs, reports, sprints
 from lablog.queries.knowledge import key
 from lablog.reader import as_date, as_float
 from lablog.shapes import (
+    MeasurePointRead,
+    MeasureReportRow,
     SprintSummary,
     SummaryKnowledge,
     SummaryLab,
+    SummaryMeasure,
     SummaryOrg,
+    SummaryPdsa,
     SummaryPerson,
     SummaryScrumMaster,
 )
@@ -84,7 +88,133 @@ def sprint_summary(reader, *, lab: str, number: int | None, today: date) -> Spri
         )
         if started
         else [],
+        measures=[
+            SummaryMeasure(
+                key=m.key,
+                name=m.name,
+                type=m.type,
+                unit=m.unit,
+                better=m.better,
+                period=m.period,
+                target=m.target,
+                baseline_until=m.baseline_until,
+                status=m.status,
+                retired_on=m.retired_on,
+                points=m.points,
+                analysis=m.analysis,
+            )
+            for m in measure_series(reader, lab_id=the_lab.id, active_from=starts, until=ends)
+        ],
+        pdsa=_pdsa(reader, the_lab.id, starts, ends),
     )
+
+
+class Series:
+    """A measure with its points up to a day, and their runs analysis."""
+
+    def __init__(self, row: tuple, points: list[MeasurePointRead]) -> None:
+        (id_, self.lab, self.name, self.type, self.unit, self.better, self.period, target) = row[:8]
+        self.baseline_until, self.status, retired_on = row[8:]
+        self.retired_on = as_date(retired_on)
+        self.key = measure.key(id_)
+        self.target = as_float(target)
+        self.points = points
+        base = measure.baseline_count(points, self.baseline_until, self.period)
+        values = [p.value for p in points]
+        self.analysis = measure.analyse(values, better=self.better, baseline=base, key=self.key)
+
+    def report_row(self) -> MeasureReportRow:
+        """Where the measure stood on the last day read: latest value, median, target, verdict."""
+        latest = self.points[-1] if self.points else None
+        return MeasureReportRow(
+            key=self.key,
+            lab=self.lab,
+            name=self.name,
+            type=self.type,
+            unit=self.unit,
+            better=self.better,
+            period=self.period,
+            points=len(self.points),
+            latest_period=latest.period if latest else None,
+            latest_value=latest.value if latest else None,
+            median=self.analysis.median,
+            target=self.target,
+            signal=self.analysis.signal,
+            direction=self.analysis.direction,
+            verdict=self.analysis.verdict,
+        )
+
+
+def measure_series(reader, *, lab_id: int | None, active_from: date, until: date) -> list[Series]:
+    """Measures not retired before `active_from` (of one lab, or all), by lab and number,
+    each with its points starting on or before `until`: two queries in all."""
+    where = "(m.status = :active OR m.retired_on >= :active_from)"
+    if lab_id is not None:
+        where += " AND m.lab_id = :lab"
+    params = {"active": MeasureStatus.active.value, "active_from": active_from, "lab": lab_id}
+    rows = reader.rows(
+        "SELECT m.id, lab.code, m.name, m.type, m.unit, m.better, m.period, m.target, m.baseline_until,"
+        f" m.status, m.retired_on FROM measure AS m JOIN lab ON lab.id = m.lab_id WHERE {where}"
+        " ORDER BY lab.code, m.id",
+        **params,
+    )
+    if not rows:
+        return []
+    points: dict[int, list[MeasurePointRead]] = {}
+    for measure_id, period, starts_on, value, numerator, denominator, note in reader.rows(
+        "SELECT measure_id, period, starts_on, value, numerator, denominator, note FROM measure_point"
+        " WHERE measure_id IN :ids AND starts_on <= :until ORDER BY measure_id, starts_on",
+        ids=[row[0] for row in rows],
+        until=until,
+    ):
+        points.setdefault(measure_id, []).append(
+            MeasurePointRead(
+                period=period,
+                starts_on=as_date(starts_on),
+                value=as_float(value),
+                numerator=as_float(numerator),
+                denominator=as_float(denominator),
+                note=note,
+            )
+        )
+    return [Series(row, points.get(row[0], [])) for row in rows]
+
+
+def _pdsa(reader, lab_id: int, starts: date, ends: date) -> list[SummaryPdsa]:
+    """Cycles planned by the sprint's end and not acted on before it began, as they stood at its end."""
+    out = []
+    for id_, title, measure_id, code, number, planned_on, do_on, study_on, act_on, decision in reader.rows(
+        "SELECT pdsa.id, pdsa.title, pdsa.measure_id, lab.code, backlog_item.number, pdsa.planned_on,"
+        " pdsa.do_on, pdsa.study_on, pdsa.act_on, pdsa.decision FROM pdsa"
+        " LEFT JOIN backlog_item ON backlog_item.id = pdsa.item_id"
+        " LEFT JOIN lab ON lab.id = backlog_item.lab_id"
+        " WHERE pdsa.lab_id = :lab AND pdsa.planned_on <= :ends"
+        " AND (pdsa.act_on IS NULL OR pdsa.act_on >= :starts) ORDER BY pdsa.id",
+        lab=lab_id,
+        starts=starts,
+        ends=ends,
+    ):
+        # Only the steps taken by the sprint's end: a summary of an old sprint does not change.
+        steps = {
+            stage: on if on is not None and on <= ends else None
+            for stage, on in (("do", as_date(do_on)), ("study", as_date(study_on)), ("act", as_date(act_on)))
+        }
+        stage = next((name for name in ("act", "study", "do") if steps[name]), "plan")
+        out.append(
+            SummaryPdsa(
+                key=f"P-{id_}",
+                title=title,
+                measure=measure.key(measure_id) if measure_id is not None else None,
+                item=f"{code}-{number}" if number is not None else None,
+                stage=stage,
+                decision=decision if steps["act"] else None,
+                planned_on=as_date(planned_on),
+                do_on=steps["do"],
+                study_on=steps["study"],
+                act_on=steps["act"],
+            )
+        )
+    return out
 
 
 def _facilitators(reader, lab_id: int, starts: date, ends: date) -> list[SummaryScrumMaster]:

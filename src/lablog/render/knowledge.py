@@ -57,6 +57,8 @@ def detail(console: Console, d: KnowledgeDetail) -> None:
         facts.append(f"Item: {e.item}")
     if e.tags:
         facts.append("Tags: " + ", ".join(e.tags))
+    if d.pdsa:
+        facts.append(f"From PDSA cycle: {d.pdsa} (`lablog pdsa show {d.pdsa}`)")
     if e.version > 1:
         facts.append(f"Version: {e.version}")
     for fact in facts:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lablog.errors import LablogError
-from lablog.render import charts
+from lablog.render import charts, runchart
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -125,6 +125,7 @@ FILTERS = {
     "percent": percent,
     "week": week,
     "mermaid_burndown": charts.mermaid_burndown,
+    "mermaid_measure": runchart.mermaid_measure,
 }
 
 TESTS = {

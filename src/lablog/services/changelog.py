@@ -37,7 +37,10 @@ from lablog.models import (
     Lab,
     LabMember,
     LabTargetGroup,
+    Measure,
+    MeasurePoint,
     Organisation,
+    Pdsa,
     Person,
     SmAssignment,
     Sprint,
@@ -116,6 +119,10 @@ class _Names:
         """The code of the lab an impediment belongs to."""
         return self.get("lab", "code", self.get("impediment", "lab_id", id_))
 
+    def measure_lab(self, id_: int | None) -> str | None:
+        """The code of the lab a measure belongs to."""
+        return self.get("lab", "code", self.get("measure", "lab_id", id_))
+
 
 def _key(obj, names: _Names) -> tuple[str, str | None]:
     """The row as users name it, and the code of the lab it belongs to."""
@@ -143,8 +150,15 @@ def _key(obj, names: _Names) -> tuple[str, str | None]:
             return f"D-{obj.id}", lab or names.impediment_lab(obj.impediment_id)
         case KnowledgeEntry():
             return f"K-{obj.id}", lab
+        case Pdsa():
+            return f"P-{obj.id}", lab
         case KnowledgeRevision() | KnowledgeTag() | KnowledgeShare() | KnowledgeAnswer():
             return f"K-{obj.entry_id}", lab
+        case Measure():
+            return f"M-{obj.id}", lab
+        case MeasurePoint():
+            # The period in the key: an update's changes name only the columns that changed.
+            return f"M-{obj.measure_id} {obj.period}", names.measure_lab(obj.measure_id)
         case SprintNote():
             # One key per note (`sprint note list` shows the ids), so deleting
             # a note finds its own entries and no other note's.

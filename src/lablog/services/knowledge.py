@@ -21,11 +21,13 @@ from lablog.models import (
     KnowledgeShare,
     KnowledgeTag,
     Lab,
+    Pdsa,
     Person,
     Sprint,
     utcnow,
 )
 from lablog.queries import knowledge as queries
+from lablog.queries import pdsa as pdsa_queries
 from lablog.queries.knowledge import key, norm_kind, norm_tag
 from lablog.reader import SessionReader
 from lablog.services import refs
@@ -305,6 +307,10 @@ def delete(session: Session, *, ref: str) -> KnowledgeRead:
     """Delete an entry with its tags, history, shares and answers; raises NotFound."""
     row = entry(session, ref)
     gone = _reads(session, [row])[0]
+    # A PDSA cycle that was shared as this entry keeps its record, without the link.
+    for cycle in session.exec(select(Pdsa).where(Pdsa.knowledge_id == row.id)):
+        cycle.knowledge_id = None
+        session.add(cycle)
     for table in (KnowledgeTag, KnowledgeRevision, KnowledgeShare, KnowledgeAnswer):
         for child in session.exec(select(table).where(table.entry_id == row.id)):
             session.delete(child)
@@ -369,6 +375,7 @@ def show(session: Session, *, ref: str) -> KnowledgeDetail:
             )
             for r in revisions
         ],
+        pdsa=pdsa_queries.sharing(SessionReader(session), row.id),
     )
 
 

@@ -54,6 +54,7 @@ _CONTEXT = (
     "sprint_id",
     "entry_id",
     "impediment_id",
+    "measure_id",
     "number",
     "code",
     "handle",
@@ -100,6 +101,12 @@ def _ref(table: str, id_: int, row: dict, names: queries.Names) -> str:
             return f"I-{row['impediment_id']}"
         case "decision":
             return f"D-{id_}"
+        case "measure":
+            return f"M-{id_}"
+        case "measure_point":
+            return f"M-{row['measure_id']} {row['period']}"
+        case "pdsa":
+            return f"P-{id_}"
         case "change_log":
             return f"change log #{id_}"
         case "lab_target_group":

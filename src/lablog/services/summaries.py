@@ -245,6 +245,9 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
     goals = outcomes.goal_counts(reader, since=since, until=until)
     waiting = outcomes.waiting_for_steering_group(reader, until=until)
     decided = outcomes.decisions(reader, since=since, until=until)
+    measures: dict[str, list] = {}
+    for series in queries.measure_series(reader, lab_id=None, active_from=since, until=until):
+        measures.setdefault(series.lab, []).append(series.report_row())
 
     out = []
     for lab in all_labs:
@@ -278,6 +281,7 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
                 sprints_closed=_closed_sprints(reader, lab, goals, since, until),
                 decisions_needed=waiting.get(lab.code, []),
                 decisions=decided.get(lab.code, []),
+                measures=measures.get(lab.code, []),
             )
         )
     open_labs = [lab for lab in out if lab.status == "open"]
@@ -310,6 +314,8 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
             overdue_sprints=[lab.code for lab in out if lab.overdue],
             decisions_needed=sum(len(found) for found in waiting.values()),
             decisions=sum(len(found) for found in decided.values()),
+            measures=sum(len(found) for found in measures.values()),
+            measures_signal=[m.key for found in measures.values() for m in found if m.signal],
         ),
         programme_decisions=decided.get(None, []),
         people=outcomes.names(reader, _people(out)),

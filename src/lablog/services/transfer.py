@@ -5,7 +5,8 @@ services.transfer_format writes as it goes (docs/export-format.md); `import_stor
 a validated document into rows and inserts them with Core executemany, in
 foreign-key order, on the caller's transaction. Database ids are not in the
 file: the import numbers rows afresh in the file's order, except knowledge
-entries, impediments and decisions, whose id is their number (K-17, I-4, D-2).
+entries, impediments, decisions, measures and PDSA cycles, whose id is their
+number (K-17, I-4, D-2, M-3, P-2).
 """
 
 from __future__ import annotations
@@ -409,6 +410,18 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                     }
                 )
 
+    def measures():
+        for rows in chunks("measure", "id"):
+            points = by("measure_point", "measure_id", [m["id"] for m in rows])
+            for m in rows:
+                yield measure_doc(m, points.get(m["id"], []), lab_code)
+
+    def pdsa_cycles():
+        for rows in chunks("pdsa", "id"):
+            keys = item_keys([c["item_id"] for c in rows if c["item_id"] is not None])
+            for c in rows:
+                yield pdsa_doc(c, lab_code, keys)
+
     def change_log():
         for rows in chunks("change_log", "id"):
             for c in rows:
@@ -461,8 +474,76 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
             ("knowledge", knowledge()),
             ("impediments", impediments()),
             ("decisions", decisions()),
+            ("measures", measures()),
+            ("pdsa_cycles", pdsa_cycles()),
             ("change_log", change_log()),
         ],
+    )
+
+
+def measure_doc(m, points: list, lab_code: dict[int, str]) -> dict:
+    """A measure row and its points (in recorded order) as the file has them."""
+    return _compact(
+        {
+            "number": m["id"],
+            "lab": lab_code[m["lab_id"]],
+            "name": m["name"],
+            "type": m["type"],
+            "unit": m["unit"],
+            "better": m["better"],
+            "period": m["period"],
+            "target": _float(m["target"]),
+            "description": m["description"],
+            "baseline_until": m["baseline_until"],
+            "status": m["status"],
+            "retired_on": m["retired_on"],
+            "version": m["version"],
+            "created_at": _utc(m["created_at"]),
+            "points": [
+                _compact(
+                    {
+                        "period": p["period"],
+                        "starts_on": p["starts_on"],
+                        "value": _float(p["value"]),
+                        "numerator": _float(p["numerator"]),
+                        "denominator": _float(p["denominator"]),
+                        "note": p["note"],
+                        "actor": p["actor"],
+                        "version": p["version"],
+                        "created_at": _utc(p["created_at"]),
+                    }
+                )
+                for p in points
+            ],
+        }
+    )
+
+
+def pdsa_doc(c, lab_code: dict[int, str], item_key: dict[int, str]) -> dict:
+    """A PDSA cycle row as the file has it: measure, chain and knowledge entry by number."""
+    return _compact(
+        {
+            "number": c["id"],
+            "lab": lab_code[c["lab_id"]],
+            "title": c["title"],
+            "plan": c["plan"],
+            "prediction": c["prediction"],
+            "measure": c["measure_id"],
+            "item": item_key.get(c["item_id"]),
+            "after": c["after_id"],
+            "stage": c["stage"],
+            "planned_on": c["planned_on"],
+            "do_on": c["do_on"],
+            "do_note": c["do_note"],
+            "study_on": c["study_on"],
+            "study_note": c["study_note"],
+            "act_on": c["act_on"],
+            "decision": c["decision"],
+            "act_note": c["act_note"],
+            "knowledge": c["knowledge_id"],
+            "version": c["version"],
+            "created_at": _utc(c["created_at"]),
+        }
     )
 
 
@@ -494,6 +575,11 @@ def counts(doc: StoreDoc) -> Counter:
         c["impediments"] = len(doc.impediments)
     if doc.decisions:
         c["decisions"] = len(doc.decisions)
+    if doc.measures:
+        c["measures"] = len(doc.measures)
+        c["measure points"] = sum(len(m.points) for m in doc.measures)
+    if doc.pdsa_cycles:
+        c["PDSA cycles"] = len(doc.pdsa_cycles)
     c["change-log rows"] = len(doc.change_log)
     return c
 
@@ -746,6 +832,67 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
             impediment_id=d.resolves,
             actor=d.actor,
             created_at=d.created_at,
+        )
+    for m in doc.measures:
+        add(
+            "measure",
+            id=m.number,
+            lab_id=lab_id[m.lab.upper()],
+            name=m.name,
+            type=m.type,
+            unit=m.unit,
+            better=m.better,
+            period=m.period,
+            target=m.target,
+            description=m.description,
+            baseline_until=m.baseline_until,
+            status=m.status,
+            retired_on=m.retired_on,
+            version=m.version,
+            created_at=m.created_at,
+        )
+        for p in m.points:
+            add(
+                "measure_point",
+                measure_id=m.number,
+                period=p.period,
+                starts_on=p.starts_on,
+                value=p.value,
+                numerator=p.numerator,
+                denominator=p.denominator,
+                note=p.note,
+                actor=p.actor,
+                version=p.version,
+                created_at=p.created_at,
+            )
+    # By number: a chain's earlier cycle is in the table before the one continuing it.
+    for cycle in sorted(doc.pdsa_cycles, key=lambda cycle: cycle.number):
+        tested = None
+        if cycle.item is not None:
+            code, _, number = cycle.item.rpartition("-")
+            tested = item_id[lab_id[code.upper()], int(number)]
+        add(
+            "pdsa",
+            id=cycle.number,
+            lab_id=lab_id[cycle.lab.upper()],
+            title=cycle.title,
+            plan=cycle.plan,
+            prediction=cycle.prediction,
+            measure_id=cycle.measure,
+            item_id=tested,
+            after_id=cycle.after,
+            stage=cycle.stage,
+            planned_on=cycle.planned_on,
+            do_on=cycle.do_on,
+            do_note=cycle.do_note,
+            study_on=cycle.study_on,
+            study_note=cycle.study_note,
+            act_on=cycle.act_on,
+            decision=cycle.decision,
+            act_note=cycle.act_note,
+            knowledge_id=cycle.knowledge,
+            version=cycle.version,
+            created_at=cycle.created_at,
         )
     for c in doc.change_log:
         add(

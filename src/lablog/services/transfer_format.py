@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal, TextIO
@@ -32,6 +33,8 @@ from lablog.enums import (
     ItemType,
     KnowledgeKind,
     MemberRole,
+    PdsaDecision,
+    PdsaStage,
     Sector,
     SmRole,
     SprintStatus,
@@ -42,7 +45,7 @@ from lablog.errors import LablogError
 FORMAT = "lablog-store"
 # Bump when the file's shape changes, and add a step to UPGRADES that turns a
 # document of the old version into one of the next.
-VERSION = 2
+VERSION = 3
 FORMATS = ("toml", "json")
 
 
@@ -83,8 +86,13 @@ def _from_1(doc: dict) -> dict:
     return doc
 
 
+def _from_2(doc: dict) -> dict:
+    """Version 3 added optional keys only (measures with their points, pdsa_cycles)."""
+    return doc
+
+
 # version -> a function that turns a document of that version into one of version + 1.
-UPGRADES: dict[int, Any] = {1: _from_1}
+UPGRADES: dict[int, Any] = {1: _from_1, 2: _from_2}
 
 
 def upgrade_document(doc: Any, *, name: str) -> dict:
@@ -345,6 +353,63 @@ class DecisionDoc(Record):
     created_at: datetime
 
 
+class PointDoc(Record):
+    # 2026-W45 or 2026-11, as the measure's period says; starts_on is its first day.
+    period: _text(8)
+    starts_on: date
+    value: float
+    numerator: float | None = None
+    denominator: Annotated[float, Field(gt=0)] | None = None
+    note: str | None = None
+    actor: Actor | None = None
+    version: Number
+    created_at: datetime
+
+
+class MeasureDoc(Record):
+    number: Number
+    lab: LabCode
+    name: Title
+    type: Literal["outcome", "process", "balancing"]
+    unit: _text(40)
+    better: Literal["up", "down"]
+    period: Literal["week", "month"]
+    target: float | None = None
+    description: str | None = None
+    baseline_until: _text(8) | None = None
+    status: Literal["active", "retired"]
+    retired_on: date | None = None
+    version: Number
+    created_at: datetime
+    points: list[PointDoc] = []
+
+
+class PdsaDoc(Record):
+    number: Number
+    lab: LabCode
+    title: Title
+    plan: Title
+    prediction: Title
+    # The measure (by number) and the backlog item (a key such as UDSK-4) it tests against.
+    measure: Number | None = None
+    item: str | None = None
+    # The adapted cycle it continues, by number.
+    after: Number | None = None
+    stage: PdsaStage
+    planned_on: date
+    do_on: date | None = None
+    do_note: str | None = None
+    study_on: date | None = None
+    study_note: str | None = None
+    act_on: date | None = None
+    decision: PdsaDecision | None = None
+    act_note: str | None = None
+    # The knowledge entry an adopted change was shared as, by number.
+    knowledge: Number | None = None
+    version: Number
+    created_at: datetime
+
+
 class ChangeDoc(Record):
     at: datetime
     actor: _text(64)
@@ -360,7 +425,7 @@ class ChangeDoc(Record):
 
 class StoreDoc(Record):
     format: Literal["lablog-store"]
-    version: Literal[2]
+    version: Literal[3]
     # Left out: one above the highest entry number.
     next_knowledge_number: Number | None = None
     organisations: list[OrganisationDoc] = []
@@ -369,6 +434,8 @@ class StoreDoc(Record):
     knowledge: list[KnowledgeDoc] = []
     impediments: list[ImpedimentDoc] = []
     decisions: list[DecisionDoc] = []
+    measures: list[MeasureDoc] = []
+    pdsa_cycles: list[PdsaDoc] = []
     change_log: list[ChangeDoc] = []
 
 
@@ -447,6 +514,8 @@ class _Checker:
             self.lab(("labs", i), lab)
         self.knowledge()
         self.impediments()
+        self.measures()
+        self.pdsa_cycles()
         return self.problems
 
     def person(self, loc: tuple, handle: str | None) -> None:
@@ -572,19 +641,101 @@ class _Checker:
             if d.resolves is not None and d.resolves not in found:
                 self.bad((*at, "resolves"), f"no impediment {d.resolves} in impediments")
 
+    def measures(self) -> None:
+        self.unique(self.doc.measures, lambda m: m.number, ("measures",), "number", "measure")
+        for i, m in enumerate(self.doc.measures):
+            at = ("measures", i)
+            self.lab_ref((*at, "lab"), m.lab)
+            if (m.status == "retired") != (m.retired_on is not None):
+                self.bad((*at, "retired_on"), "given for an active measure" if m.retired_on else "missing")
+            shape = _PERIOD[m.period]
+            if m.baseline_until is not None and not shape.match(m.baseline_until):
+                self.bad(
+                    (*at, "baseline_until"),
+                    f"{m.baseline_until!r} is not a {m.period} like {_LIKE[m.period]}",
+                )
+            self.unique(m.points, lambda p: p.period, (*at, "points"), "period", "period")
+            for k, p in enumerate(m.points):
+                if not shape.match(p.period):
+                    self.bad(
+                        (*at, "points", k, "period"),
+                        f"{p.period!r} is not a {m.period} like {_LIKE[m.period]}",
+                    )
+                if (p.numerator is None) != (p.denominator is None):
+                    self.bad((*at, "points", k), "a proportion needs both numerator and denominator")
+
+    def pdsa_cycles(self) -> None:
+        measures = {m.number: m for m in self.doc.measures}
+        entries = {e.number for e in self.doc.knowledge}
+        cycles = self.unique(self.doc.pdsa_cycles, lambda c: c.number, ("pdsa_cycles",), "number", "cycle")
+        for i, c in enumerate(self.doc.pdsa_cycles):
+            at = ("pdsa_cycles", i)
+            self.lab_ref((*at, "lab"), c.lab)
+            if c.measure is not None:
+                if c.measure not in measures:
+                    self.bad((*at, "measure"), f"no measure {c.measure} in measures")
+                elif (
+                    measures[c.measure].lab.upper() in self.labs
+                    and measures[c.measure].lab.upper() != c.lab.upper()
+                ):
+                    self.bad((*at, "measure"), f"measure {c.measure} is not a measure of {c.lab}")
+            if c.item is not None and self.item_key((*at, "item"), c.item):
+                if c.item.rpartition("-")[0].upper() != c.lab.upper():
+                    self.bad((*at, "item"), f"{c.item} is not an item of {c.lab}")
+            if c.after is not None:
+                earlier = cycles.get(c.after)
+                if earlier is None or c.after >= c.number:
+                    self.bad((*at, "after"), f"no earlier cycle {c.after} in pdsa_cycles")
+                elif earlier.lab.upper() != c.lab.upper():
+                    self.bad((*at, "after"), f"cycle {c.after} is a cycle of another lab than {c.lab}")
+                elif earlier.decision != PdsaDecision.adapt.value:
+                    self.bad((*at, "after"), f"cycle {c.after} was not acted on with adapt")
+            if c.knowledge is not None and c.knowledge not in entries:
+                self.bad((*at, "knowledge"), f"no knowledge entry {c.knowledge} in knowledge")
+            elif c.knowledge is not None and c.decision != PdsaDecision.adopt.value:
+                self.bad(
+                    (*at, "knowledge"), "given for a cycle not adopted (only an adopted change is shared)"
+                )
+            reached = _STAGES.index(c.stage)
+            last, last_name = c.planned_on, "planned_on"
+            for n, name in enumerate(("do_on", "study_on", "act_on"), 1):
+                day = getattr(c, name)
+                if (day is None) == (n <= reached):
+                    self.bad(
+                        (*at, name), "missing" if day is None else f"given for a cycle at the {c.stage} step"
+                    )
+                elif day is not None and day < last:
+                    self.bad((*at, name), f"before {last_name} ({last})")
+                if day is not None:
+                    last, last_name = day, name
+            if (c.decision is None) != (c.stage != PdsaStage.act.value):
+                self.bad(
+                    (*at, "decision"),
+                    "missing" if c.decision is None else f"given for a cycle at the {c.stage} step",
+                )
+
     def lab_ref(self, loc: tuple, code: str) -> LabDoc | None:
         lab = self.labs.get(code.upper())
         if lab is None:
             self.bad(loc, f"no lab {code!r} in labs")
         return lab
 
-    def item_key(self, loc: tuple, key: str) -> None:
+    def item_key(self, loc: tuple, key: str) -> bool:
+        """Whether `key` names an item in the file; if not, a problem at loc."""
         code, _, number = key.rpartition("-")
         lab = self.labs.get(code.upper())
         if not code or not number.isdigit():
             self.bad(loc, f"{key!r} is not an item key like HJBH-12")
         elif lab is None or int(number) not in {it.number for it in lab.items}:
             self.bad(loc, f"no item {key} in labs")
+        else:
+            return True
+        return False
+
+
+_STAGES = [stage.value for stage in PdsaStage]
+_PERIOD = {"week": re.compile(r"^\d{4}-W\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$")}
+_LIKE = {"week": "2026-W45", "month": "2026-11"}
 
 
 # Writing -----------------------------------------------------------------------
