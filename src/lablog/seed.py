@@ -545,73 +545,6 @@ def programme(items: int = 250_000, *, seed: int = 7) -> Iterator[Batch]:
     yield rows
 
 
-# The benchmark's measure: lab 1's M-1, weekly, this many points up to last week.
-MEASURE_POINTS = 500
-
-
-def measures() -> Batch:
-    """Rows for one measure per lab, loaded after programme()'s (benchmarks/run.py does).
-
-    Lab 1's is weekly with MEASURE_POINTS points, a shift down at the end and a
-    note every 50 points; the others are monthly, two years each. Not part of
-    programme(), whose stores tests compare with golden files.
-    """
-    rnd = random.Random(12)
-    rows: Batch = defaultdict(list)
-    this_week = TODAY - timedelta(days=TODAY.weekday())
-    point_id = 0
-    for lab_id in range(1, LABS + 1):
-        weekly = lab_id == 1
-        starts = this_week - timedelta(weeks=MEASURE_POINTS) if weekly else date(2024, 11, 1)
-        rows["measure"].append(
-            {
-                "id": lab_id,
-                "lab_id": lab_id,
-                "name": "Dage fra henvisning til hjemmebehandling"
-                if weekly
-                else "Genindlæggelser inden 30 dage",
-                "type": "process" if weekly else "outcome",
-                "unit": "dage" if weekly else "%",
-                "better": "down",
-                "period": "week" if weekly else "month",
-                "target": 3.0,
-                "description": None,
-                "baseline_until": None,
-                "status": "active",
-                "retired_on": None,
-                "version": 1,
-                "created_at": _at(starts),
-            }
-        )
-        count = MEASURE_POINTS if weekly else 24
-        for n in range(count):
-            if weekly:
-                day = starts + timedelta(weeks=n)
-                year, week, _ = day.isocalendar()
-                period = f"{year}-W{week:02d}"
-            else:
-                day = date(2024 + (10 + n) // 12, (10 + n) % 12 + 1, 1)
-                period = f"{day.year}-{day.month:02d}"
-            point_id += 1
-            shifted = n >= count - count // 5
-            rows["measure_point"].append(
-                {
-                    "id": point_id,
-                    "measure_id": lab_id,
-                    "period": period,
-                    "starts_on": day,
-                    "value": round(rnd.gauss(6 if shifted else 9, 1.5), 1),
-                    "numerator": None,
-                    "denominator": None,
-                    "note": "Ny visitationsgang" if n % 50 == 49 else None,
-                    "actor": None,
-                    "version": 1,
-                    "created_at": _at(day),
-                }
-            )
-    return rows
-
-
 def _ascii(name: str) -> str:
     from lablog.services.refs import slugify
 
@@ -678,3 +611,70 @@ def _tag(out, tag_id, item_id, rnd) -> int:
         tag_id += 1
         out.append({"id": tag_id, "item_id": item_id, "tag": rnd.choice(_TAGS)})
     return tag_id
+
+
+# The benchmark's measure: lab 1's M-1, weekly, this many points up to last week.
+MEASURE_POINTS = 500
+
+
+def measures() -> Batch:
+    """Rows for one measure per lab, loaded after programme()'s (benchmarks/run.py does).
+
+    Lab 1's is weekly with MEASURE_POINTS points, a shift down at the end and a
+    note every 50 points; the others are monthly, two years each. Not part of
+    programme(), whose stores tests compare with golden files.
+    """
+    rnd = random.Random(12)
+    rows: Batch = defaultdict(list)
+    this_week = TODAY - timedelta(days=TODAY.weekday())
+    point_id = 0
+    for lab_id in range(1, LABS + 1):
+        weekly = lab_id == 1
+        starts = this_week - timedelta(weeks=MEASURE_POINTS) if weekly else date(2024, 11, 1)
+        rows["measure"].append(
+            {
+                "id": lab_id,
+                "lab_id": lab_id,
+                "name": "Dage fra henvisning til hjemmebehandling"
+                if weekly
+                else "Genindlæggelser inden 30 dage",
+                "type": "process" if weekly else "outcome",
+                "unit": "dage" if weekly else "%",
+                "better": "down",
+                "period": "week" if weekly else "month",
+                "target": 3.0,
+                "description": None,
+                "baseline_until": None,
+                "status": "active",
+                "retired_on": None,
+                "version": 1,
+                "created_at": _at(starts),
+            }
+        )
+        count = MEASURE_POINTS if weekly else 24
+        for n in range(count):
+            if weekly:
+                day = starts + timedelta(weeks=n)
+                year, week, _ = day.isocalendar()
+                period = f"{year}-W{week:02d}"
+            else:
+                day = date(2024 + (10 + n) // 12, (10 + n) % 12 + 1, 1)
+                period = f"{day.year}-{day.month:02d}"
+            point_id += 1
+            shifted = n >= count - count // 5
+            rows["measure_point"].append(
+                {
+                    "id": point_id,
+                    "measure_id": lab_id,
+                    "period": period,
+                    "starts_on": day,
+                    "value": round(rnd.gauss(6 if shifted else 9, 1.5), 1),
+                    "numerator": None,
+                    "denominator": None,
+                    "note": "Ny visitationsgang" if n % 50 == 49 else None,
+                    "actor": None,
+                    "version": 1,
+                    "created_at": _at(day),
+                }
+            )
+    return rows

@@ -317,6 +317,8 @@ def test_import_refuses_a_missing_file(measured, store, tmp_path):
 def test_notes_are_marked_and_a_cpr_number_allowed_by_hand_is_found_by_privacy_scan(measured, store):
     cli = measured
     cli("measure record M-1 2026-10 9")
+    cli("measure note M-1 2026-10 '[bold]Ny[/bold] samtale'")
+    assert "1  2026-10  [bold]Ny[/bold] samtale\n" in cli("measure show M-1").stdout
     assert cli("measure note M-1 2026-10 'Ny udskrivningssamtale startet'").stderr == "Noted 2026-10\n"
     assert _points(cli, "M-1")[0][-1] == "Ny udskrivningssamtale startet"
     assert cli("measure note M-1 2026-10 --clear").stderr == "Cleared the note of 2026-10\n"
@@ -410,6 +412,10 @@ def test_control_charts(series, tmp_path):
     assert p["centre"] == pytest.approx(16 / 40)
     assert p["upper"][0] != p["upper"][1]  # the limits follow each denominator
     assert p["outside"] == ["2026-W42"]
+    assert (
+        "Limits: vary with each denominator\nPoints outside the limits: 2026-W42\n"
+        in cli("measure show M-2 --chart p").stdout
+    )
 
 
 def test_edit_and_what_cannot_change_once_there_are_points(measured, store):

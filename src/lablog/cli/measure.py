@@ -55,9 +55,7 @@ def _value(text: str | None, option: str) -> float | None:
     try:
         return number(text)
     except ValueError as e:
-        raise typer.BadParameter(
-            f"{text!r}: {e}" if "empty" in str(e) else str(e), param_hint=option
-        ) from None
+        raise typer.BadParameter(str(e) if text.strip() else "it is empty", param_hint=option) from None
 
 
 @app.command("add")

@@ -94,9 +94,11 @@ def analysis_lines(d: MeasureDetail) -> list[str]:
     lines.append(f"Crossings: {a.crossings}{limit}")
     if d.limits is not None:
         lim = d.limits
-        low = number(min(lim.lower)) if len(set(lim.lower)) == 1 else "varies"
-        high = number(max(lim.upper)) if len(set(lim.upper)) == 1 else "varies"
-        lines.append(f"Centre line: {number(lim.centre)}   Limits: {low} to {high}")
+        if len(set(lim.lower)) == 1 and len(set(lim.upper)) == 1:
+            shown = f"{number(lim.lower[0])} to {number(lim.upper[0])}"
+        else:
+            shown = "vary with each denominator"
+        lines.append(f"Centre line: {number(lim.centre)}   Limits: {shown}")
         outside = ", ".join(lim.outside) if lim.outside else "none"
         lines.append(f"Points outside the limits: {outside}")
     return lines
@@ -105,8 +107,9 @@ def analysis_lines(d: MeasureDetail) -> list[str]:
 def detail(console: Console, d: MeasureDetail, *, width: int) -> None:
     m = d.measure
     console.print(Text(f"{m.key}  {m.name}", style="bold"))
+    # Text, not markup: a name or note may hold [brackets].
     for fact in _facts(d):
-        console.print(fact)
+        console.print(Text(fact))
     if not d.points:
         console.print(Text(d.analysis.verdict, style="dim"))
         return
@@ -137,10 +140,10 @@ def detail(console: Console, d: MeasureDetail, *, width: int) -> None:
     )
     console.print(Text(drawn))
     for line in legend:
-        console.print(line)
+        console.print(Text(line))
     console.print()
     for line in analysis_lines(d):
-        console.print(line)
+        console.print(Text(line))
     console.print(Text(d.analysis.verdict, style="bold"))
 
 

@@ -158,7 +158,8 @@ def _key(obj, names: _Names) -> tuple[str, str | None]:
             return f"M-{obj.id}", lab
         case MeasurePoint():
             # The period in the key: an update's changes name only the columns that changed.
-            return f"M-{obj.measure_id} {obj.period}", names.measure_lab(obj.measure_id)
+            lab = names.get("lab", "code", names.get("measure", "lab_id", obj.measure_id))
+            return f"M-{obj.measure_id} {obj.period}", lab
         case SprintNote():
             # One key per note (`sprint note list` shows the ids), so deleting
             # a note finds its own entries and no other note's.

@@ -18,7 +18,7 @@ from lablog.services import backlog, refs
 from lablog.services.measure_csv import CsvRow
 from lablog.shapes import MeasurePointRead, MeasureRead
 
-# The one value that `edit` can clear but not set: None means "leave as it is".
+# edit's default for target and baseline_until, where None means "remove it".
 UNSET = object()
 
 
@@ -78,9 +78,9 @@ def _unique_name(session: Session, lab_id: int, name: str, code: str, but: int |
             Measure.lab_id == lab_id, Measure.name == name, Measure.status == MeasureStatus.active.value
         )
     ).all()
-    if [i for i in same if i != but]:
+    if others := [i for i in same if i != but]:
         raise AlreadyExists(
-            f"{code} has an active measure named {name!r} ({key(same[0])}); give another name"
+            f"{code} has an active measure named {name!r} ({key(others[0])}); give another name"
         )
 
 
