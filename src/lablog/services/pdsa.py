@@ -6,13 +6,15 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from lablog.enums import KnowledgeKind, PdsaDecision, PdsaStage
+from lablog.enums import KnowledgeKind, MeasureStatus, PdsaDecision, PdsaStage
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
 from lablog.models import Lab, Measure, Pdsa
 from lablog.queries import pdsa as queries
-from lablog.queries.pdsa import key, measure_key, next_step
+from lablog.queries.measure import key as measure_key
+from lablog.queries.pdsa import key, next_step
 from lablog.reader import SessionReader
 from lablog.services import backlog, eventdays, knowledge, refs
+from lablog.services import measure as measures
 from lablog.shapes import PdsaDetail, PdsaRead
 
 # What each step records, for the messages that name the step to take next.
@@ -41,15 +43,13 @@ def _text(value: str | None, what: str) -> str:
 
 
 def _measure(session: Session, ref: str, lab: Lab) -> Measure:
-    row = session.get(Measure, queries.measure_number(ref))
-    if row is None:
-        raise NotFound(f"No measure {measure_key(queries.measure_number(ref))}; see `lablog measure list`")
+    row = measures.get(session, ref)
     if row.lab_id != lab.id:
         raise InvalidValue(
             f"{measure_key(row.id)} is a measure of another lab than {lab.code}; "
             f"see `lablog measure list --lab {lab.code}`"
         )
-    if row.status == "retired":
+    if row.status == MeasureStatus.retired.value:
         raise InvalidTransition(f"{measure_key(row.id)} is retired; test the change against a measure in use")
     return row
 
