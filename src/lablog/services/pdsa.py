@@ -24,6 +24,8 @@ _HOW = {
     "act": "lablog pdsa act {k} adopt|adapt|abandon",
 }
 _DONE = {"do": "carried out", "study": "studied", "act": "acted on"}
+# Where a cycle stands, for the message refusing a step out of order.
+_AT = {"plan": "planned only", "do": "carried out but not studied", "study": "studied but not acted on"}
 
 
 def get(session: Session, ref: str) -> Pdsa:
@@ -133,15 +135,12 @@ def _step(session: Session, ref: str, step: str, on: date, today: date) -> Pdsa:
             f"{k} was acted on ({row.decision}) on {row.act_on}; its cycle is complete{follow}"
         )
     if step != expected:
-        at = STEP_WORD[row.stage]
+        at = _AT[row.stage]
         raise InvalidTransition(f"{k} is {at}; the next step is {expected}: `{_HOW[expected].format(k=k)}`")
     last = {"do": row.planned_on, "study": row.do_on, "act": row.study_on}[step]
     what = "planned" if step == "do" else _DONE[row.stage]
     eventdays.check(on, today=today, earliest=last, because=f"{k} was {what}")
     return row
-
-
-STEP_WORD = {"plan": "planned only", "do": "carried out but not studied", "study": "studied but not acted on"}
 
 
 def _lab_code(session: Session, row: Pdsa) -> str:
@@ -151,8 +150,8 @@ def _lab_code(session: Session, row: Pdsa) -> str:
 def do(session: Session, *, ref: str, on: date, today: date, note: str | None = None) -> PdsaRead:
     """Record that the planned change was carried out; raises NotFound, InvalidValue, InvalidTransition."""
     row = _step(session, ref, "do", on, today)
-    row.stage, row.do_on = PdsaStage.do.value, on
     row.do_note = _text(note, "--note") if note is not None else None
+    row.stage, row.do_on = PdsaStage.do.value, on
     session.add(row)
     return _read(session, row)
 
