@@ -125,6 +125,41 @@ def load(session, *, today: date) -> None:
             today=today,
             actor="demo",
         )
+    for c in data.get("pdsa", []):
+        load_cycle(session, c, day=day, today=today)
+
+
+def load_cycle(session, c: dict, *, day, today: date) -> None:
+    """One PDSA cycle of the example, taken as far as its steps go."""
+    from lablog.services import pdsa
+
+    row = pdsa.add(
+        session,
+        lab=c["lab"],
+        title=c["title"],
+        plan=c["plan"],
+        prediction=c["prediction"],
+        measure=c.get("measure"),
+        item=c.get("item"),
+        after=c.get("after"),
+        on=day(c["on"]),
+        today=today,
+    )
+    if step := c.get("do"):
+        pdsa.do(session, ref=row.key, note=step.get("note"), on=day(step["on"]), today=today)
+    if step := c.get("study"):
+        pdsa.study(session, ref=row.key, note=step["note"], on=day(step["on"]), today=today)
+    if step := c.get("act"):
+        pdsa.act(
+            session,
+            ref=row.key,
+            decision=step["decision"],
+            note=step.get("note"),
+            share=step.get("share", False),
+            on=day(step["on"]),
+            today=today,
+            actor="demo",
+        )
 
 
 SPRINT_DAYS = 14

@@ -3,7 +3,8 @@
 `programme(items=250_000)` yields rows for every table, as lablog's services
 would have written them: per-lab item numbers and `next_item_number`,
 fractional ranks from services.ranking, dated item events, sprint stays
-frozen at close, knowledge entries with tags, shares and answers. The same
+frozen at close, knowledge entries with tags, shares and answers, chains of
+PDSA cycles. The same
 arguments always give the same rows (one `random.Random(seed)`).
 
 What a user sees stays the same size as the store grows, as in a real
@@ -542,7 +543,57 @@ def programme(items: int = 250_000, *, seed: int = 7) -> Iterator[Batch]:
                         "created_at": _at(answered),
                     }
                 )
+    _pdsa(rows, items, entries, random.Random(seed + 1))
     yield rows
+
+
+# A chain of PDSA cycles: adapted, adapted, then adopted and shared (days after planning).
+CHAIN = ("adapt", "adapt", "adopt")
+DO, STUDY, ACT = 7, 21, 22
+
+
+def _pdsa(rows: Batch, items: int, entries: int, rnd: random.Random) -> None:
+    """Chains of PDSA cycles in every lab, spread over the programme's five years.
+
+    Its own random stream, so the rows before it stay as they were.
+    """
+    chains = max(items // 5000, 1)
+    span = 5 * 365 - len(CHAIN) * ACT - LABS
+    cycle_id = 0
+    for lab_id in range(1, LABS + 1):
+        # The lab's first knowledge entry stands in for what an adopted cycle was shared as.
+        shared_as = LABS if lab_id == 1 else lab_id - 1
+        for chain in range(chains):
+            planned = TODAY - timedelta(days=5 * 365 - (chain * span) // chains - lab_id)
+            after = None
+            for decision in CHAIN:
+                cycle_id += 1
+                rows["pdsa"].append(
+                    {
+                        "id": cycle_id,
+                        "lab_id": lab_id,
+                        "title": f"{rnd.choice(_THINGS).capitalize()} {rnd.choice(_WITH)}",
+                        "plan": " ".join(rnd.choices(_WORDS, k=12)).capitalize() + ".",
+                        "prediction": " ".join(rnd.choices(_WORDS, k=8)).capitalize() + ".",
+                        "measure_id": None,
+                        "item_id": None,
+                        "after_id": after,
+                        "stage": "act",
+                        "planned_on": planned,
+                        "do_on": planned + timedelta(days=DO),
+                        "do_note": None,
+                        "study_on": planned + timedelta(days=STUDY),
+                        "study_note": " ".join(rnd.choices(_WORDS, k=10)).capitalize() + ".",
+                        "act_on": planned + timedelta(days=ACT),
+                        "decision": decision,
+                        "act_note": None,
+                        "knowledge_id": shared_as if decision == "adopt" and shared_as <= entries else None,
+                        "version": 1,
+                        "created_at": _at(planned),
+                    }
+                )
+                after = cycle_id if decision == "adapt" else None
+                planned += timedelta(days=ACT)
 
 
 def _ascii(name: str) -> str:

@@ -2,57 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from tests.conftest import assert_refused
-from tests.measures import add_measure
 
+# Items in UDSK and INDL; measures M-1 (UDSK), M-2 (INDL) and M-3 (UDSK, retired).
 ITEMS = """
 backlog add UDSK "Opkald dagen efter udskrivelse" --points 3 --on 2026-09-01
 backlog add INDL "Akutplan for weekenden" --points 3 --on 2026-09-01
+measure add UDSK "Genindlæggelser inden 30 dage" --type outcome --unit % --better down
+measure add INDL "Akutte indlæggelser" --type outcome --unit indlæggelser --better down
+measure add UDSK "Gammel måling" --type process --unit dage --better down
+measure retire M-3
 """
 
 
-def _measures(store) -> None:
-    assert add_measure(store, "UDSK", "Genindlæggelser inden 30 dage") == 1
-    assert add_measure(store, "INDL", "Akutte indlæggelser") == 2
-    assert add_measure(store, "UDSK", "Gammel måling", status="retired") == 3
-
-
-@pytest.fixture(scope="session")
-def pdsa_templates(request, tmp_path_factory):
-    """template(backend, name, script): the programme, its items and measures, then a script; built once."""
-    from tests.conftest import Store, _run_script
-
-    built: dict[tuple[str, str], object] = {}
-
-    def get(backend: str, name: str, script: str):
-        if (backend, name) not in built:
-            if backend == "sqlite":
-                path = tmp_path_factory.mktemp(name) / f"{name}.db"
-                shutil.copy(request.getfixturevalue("programme_template"), path)
-                store, built[(backend, name)] = Store("sqlite", str(path), path=path), path
-            else:
-                server = request.getfixturevalue("pg_server")
-                base = request.getfixturevalue("pg_programme_template")
-                db_name = server.create_database(f"lablog_{name}", template=base)
-                store = Store("postgresql", server.url(db_name), server=server, database=db_name)
-                built[(backend, name)] = db_name
-            _run_script(store.url, ITEMS)
-            _measures(store)
-            if script.strip():
-                _run_script(store.url, script)
-        return built[(backend, name)]
-
-    return get
-
-
 @pytest.fixture
-def labs(programme, store, pdsa_templates):
+def labs(programme, store, scripted):
     """The programme with an item in UDSK and INDL, and measures M-1 (UDSK), M-2 (INDL), M-3 (UDSK, retired)."""
-    store.load(pdsa_templates(store.backend, "pdsa_labs", ""))
+    store.load(scripted(store.backend, "pdsa_labs", ITEMS))
     return programme
 
 
@@ -246,8 +214,8 @@ pdsa add UDSK 'Anden i kæden' {PLAN} --after P-5 --on 2026-08-11
 
 
 @pytest.fixture
-def cycles(programme, store, pdsa_templates):
-    store.load(pdsa_templates(store.backend, "pdsa_cycles", REFUSALS))
+def cycles(programme, store, scripted):
+    store.load(scripted(store.backend, "pdsa_cycles", ITEMS.strip() + "\n" + REFUSALS.strip()))
     return programme
 
 
@@ -345,26 +313,11 @@ def test_text_is_normalised_and_a_confirmed_number_accepted(labs):
     )
 
 
-def test_the_change_log_names_cycles_and_measures(labs, store):
-    from datetime import date
-
-    from lablog.models import MeasurePoint
-
+def test_the_change_log_names_cycles_and_measures(labs):
     cli = labs
     cli(f"pdsa add UDSK 'Opkald' {PLAN} --measure M-1 --on 2026-10-01")
     cli("pdsa do P-1 --on 2026-10-02")
-    # A point as `lablog measure record` writes it: through the ORM, so the log sees it.
-    from sqlmodel import Session
-
-    from lablog.services import changelog
-
-    engine = store.engine()
-    try:
-        with Session(engine) as s, s.begin():
-            changelog.track(s, actor="tester")
-            s.add(MeasurePoint(measure_id=1, period="2026-10", starts_on=date(2026, 10, 1), value=12.5))
-    finally:
-        engine.dispose()
+    cli("measure record M-1 2026-10 12.5")
     log = cli("log --lab UDSK --limit 3 --json").json()
     assert [(c["entity"], c["key"], c["lab"], c["action"]) for c in log] == [
         ("measure_point", "M-1 2026-10", "UDSK", "insert"),
@@ -375,14 +328,13 @@ def test_the_change_log_names_cycles_and_measures(labs, store):
 
 
 def test_privacy_scan_and_redact_reach_cycles_and_measure_notes(labs, store):
-    from tests.measures import record
-
     cli = labs
     cpr, masked = "010190-1234", "010190-****"
     cli("pdsa", "add", "UDSK", "Opkald", "--plan", f"Ring til {cpr}", "--prediction", "y", "--allow-number")
     cli("pdsa do P-1")
     cli("pdsa", "study", "P-1", "--note", "Skriv til ole@x.dk")
-    record(store, 1, "2026-10", "2026-10-01", 0.1, note=f"Borger {cpr} genindlagt")
+    cli("measure record M-1 2026-10 0.1")
+    cli("measure", "note", "M-1", "2026-10", f"Borger {cpr} genindlagt", "--allow-number")
     found = cli("privacy scan --json").json()
     places = {(f["ref"], f["table"], f["column"], f["value"]) for f in found if f["kind"] != "person-email"}
     assert {
@@ -398,3 +350,20 @@ def test_privacy_scan_and_redact_reach_cycles_and_measure_notes(labs, store):
     everything = cli("export all").stdout + cli("log --limit 0 --json").stdout
     assert cpr not in everything and "ole@x.dk" not in everything
     assert "Borger [redacted] genindlagt" in cli("export all").stdout
+
+
+@pytest.mark.sqlite_only
+def test_the_demo_has_a_chain_of_cycles_in_its_sprints(cli, lablog_env):
+    cli("demo --json")
+    demo = ["--db", str(lablog_env / "data" / "demo.db")]
+    rows = cli(*demo, "pdsa", "list", "--lab", "UDSK", "--json").json()
+    assert [(r["key"], r["decision"], r["after"], r["item"]) for r in rows] == [
+        ("P-1", "adapt", None, "UDSK-4"),
+        ("P-2", "adopt", "P-1", "UDSK-4"),
+    ]
+    shared = cli(*demo, "knowledge", "show", rows[1]["knowledge"], "--json").json()
+    assert (shared["pdsa"], shared["entry"]["lab"], shared["entry"]["kind"]) == ("P-2", "UDSK", "model")
+    sprints = cli(*demo, "sprint", "list", "UDSK", "--json").json()
+    in_sprint = [[s["number"] for s in sprints if s["starts"] <= r["do_on"] <= s["ends"]] for r in rows]
+    assert in_sprint == [[1], [2]]
+    assert [r["key"] for r in cli(*demo, "pdsa", "list", "--open", "--json").json()] == ["P-3"]

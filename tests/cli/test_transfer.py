@@ -95,7 +95,7 @@ def test_demo_round_trip_is_byte_identical(cli, store, demo_exports, fmt):
     run = cli("import", str(exported))
     assert run.stdout == ""
     assert run.stderr.startswith(
-        "Imported 6 organisations, 13 people, 5 labs, 53 items, 20 sprints, 12 knowledge entries, "
+        "Imported 6 organisations, 13 people, 5 labs, 53 items, 20 sprints, 13 knowledge entries, "
     )
     again = cli("export", "all", "--format", fmt).stdout
     assert again == exported.read_text(encoding="utf-8")
@@ -412,7 +412,23 @@ def test_import_into_a_store_with_data_is_refused(scenario, store, tmp_path):
 
 # Measures and PDSA cycles (format version 3) -----------------------------------
 
+# UDSK's readmissions (a monthly proportion, annotated) with a chain of two cycles, the
+# last adopted and shared; HJBH's days to home treatment (weekly, with a target and a
+# baseline) with a cycle under way; a retired INDL measure with no points.
 IMPROVING = """
+measure add UDSK "Genindlæggelser inden 30 dage" --type outcome --unit % --better down --description "Andel af udskrevne"
+measure record M-1 2026-06 --numerator 9 --denominator 50
+measure record M-1 2026-07 --numerator 10 --denominator 52
+measure record M-1 2026-08 --numerator 9 --denominator 48
+measure record M-1 2026-09 --numerator 6 --denominator 51
+measure record M-1 2026-10 --numerator 5 --denominator 47
+measure note M-1 2026-08 "Opkald dagen efter starter"
+measure add HJBH "Dage fra henvisning til hjemmebehandling" --type process --unit dage --better down --period week --target 3 --baseline-until 2026-W40
+measure record M-2 2026-W39 6.5
+measure record M-2 2026-W40 5
+measure record M-2 2026-W41 4
+measure add INDL "Gammel måling" --type process --unit dage --better down
+measure retire M-3 --on 2026-06-30
 backlog add HJBH "Hurtigere opstart" --points 3 --on 2026-09-01
 pdsa add UDSK "Opkald dagen efter" --plan "Ring til 10 borgere" --prediction "Højst 1 genindlæggelse" --measure M-1 --on 2026-08-03
 pdsa do P-1 --on 2026-08-04 --note "Ringede til 8"
@@ -427,69 +443,17 @@ pdsa do P-3 --on 2026-10-06
 """
 
 
-def _improving(store) -> None:
-    """UDSK's readmissions (a monthly proportion) with a chain of two cycles, the last adopted and
-    shared; HJBH's days to home treatment (weekly, with a target and a baseline) with a cycle under
-    way; a retired INDL measure with no points."""
-    from tests.conftest import _run_script
-    from tests.measures import add_measure, record
-
-    assert add_measure(store, "UDSK", "Genindlæggelser inden 30 dage", description="Andel af udskrevne") == 1
-    for month, numerator, denominator in [
-        ("2026-06", 9, 50),
-        ("2026-07", 10, 52),
-        ("2026-08", 9, 48),
-        ("2026-09", 6, 51),
-        ("2026-10", 5, 47),
-    ]:
-        note = "Opkald dagen efter starter" if month == "2026-08" else None
-        record(
-            store,
-            1,
-            month,
-            f"{month}-01",
-            numerator / denominator,
-            numerator=numerator,
-            denominator=denominator,
-            note=note,
-        )
-    assert (
-        add_measure(
-            store,
-            "HJBH",
-            "Dage fra henvisning til hjemmebehandling",
-            type="process",
-            unit="dage",
-            period="week",
-            target=3,
-            baseline_until="2026-W40",
-        )
-        == 2
-    )
-    for week, day, value in [
-        ("2026-W39", "2026-09-21", 6.5),
-        ("2026-W40", "2026-09-28", 5),
-        ("2026-W41", "2026-10-05", 4),
-    ]:
-        record(store, 2, week, day, value)
-    assert add_measure(store, "INDL", "Gammel måling", status="retired", retired_on="2026-06-30") == 3
-    _run_script(store.url, IMPROVING)
-
-
 @pytest.fixture
-def improving(programme, store):
-    _improving(store)
+def improving(programme, store, scripted):
+    store.load(scripted(store.backend, "improving", IMPROVING))
     return programme
 
 
 @pytest.fixture(scope="module")
-def improving_doc(request, tmp_path_factory) -> dict:
+def improving_doc(scripted, tmp_path_factory) -> dict:
     """The improving store (on SQLite) as a JSON document, for breaking in the tests of bad files."""
-    from tests.conftest import Store
-
     path = tmp_path_factory.mktemp("improving") / "improving.db"
-    shutil.copy(request.getfixturevalue("programme_template"), path)
-    _improving(Store("sqlite", str(path), path=path))
+    shutil.copy(scripted("sqlite", "improving", IMPROVING), path)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LABLOG_TODAY", TODAY)
         return json.loads(_invoke("--db", str(path), "export", "all", "--format", "json"))

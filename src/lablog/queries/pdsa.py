@@ -6,12 +6,12 @@ import re
 
 from lablog.enums import PdsaStage
 from lablog.errors import InvalidValue, NotFound
+from lablog.queries import measure as measures
 from lablog.queries import refs
 from lablog.reader import as_date
 from lablog.shapes import PdsaDetail, PdsaRead, PdsaStepRead
 
 _NUMBER = re.compile(r"^\s*(?:p-?)?(\d{1,9})\s*$", re.IGNORECASE)
-_MEASURE = re.compile(r"^\s*(?:m-?)?(\d{1,9})\s*$", re.IGNORECASE)
 # plan -> do -> study -> act: each step follows the one before it.
 STAGES = [stage.value for stage in PdsaStage]
 
@@ -27,23 +27,11 @@ def key(number: int) -> str:
     return f"P-{number}"
 
 
-def measure_key(number: int) -> str:
-    return f"M-{number}"
-
-
 def number(ref: str) -> int:
     """The number in 'P-2', 'p-2' or '2'; raises InvalidValue."""
     m = _NUMBER.match(str(ref))
     if not m:
         raise InvalidValue(f"{ref!r} is not a PDSA cycle; give its number, e.g. P-2 or 2")
-    return int(m.group(1))
-
-
-def measure_number(ref: str) -> int:
-    """The number in 'M-3', 'm-3' or '3'; raises InvalidValue."""
-    m = _MEASURE.match(str(ref))
-    if not m:
-        raise InvalidValue(f"{ref!r} is not a measure; give its number, e.g. M-3 or 3")
     return int(m.group(1))
 
 
@@ -58,14 +46,6 @@ def find(reader, ref: str) -> int:
     n = number(ref)
     if not reader.rows("SELECT id FROM pdsa WHERE id = :id", id=n):
         raise NotFound(f"No PDSA cycle {key(n)}; see `lablog pdsa list`")
-    return n
-
-
-def measure_id(reader, ref: str) -> int:
-    """The id of measure M-n; raises InvalidValue, NotFound."""
-    n = measure_number(ref)
-    if not reader.rows("SELECT id FROM measure WHERE id = :id", id=n):
-        raise NotFound(f"No measure {measure_key(n)}; see `lablog measure list`")
     return n
 
 
@@ -91,7 +71,7 @@ def list_(
         params["lab"] = refs.lab_id(reader, lab)
     if measure:
         where.append("c.measure_id = :measure")
-        params["measure"] = measure_id(reader, measure)
+        params["measure"] = measures.find(reader, measure)
     if open_only:
         where.append("c.stage <> :act")
         params["act"] = PdsaStage.act.value
@@ -169,7 +149,7 @@ def _read(row: tuple) -> PdsaRead:
         do_on=as_date(do_on),
         study_on=as_date(study_on),
         act_on=as_date(act_on),
-        measure=measure_key(measure) if measure is not None else None,
+        measure=measures.key(measure) if measure is not None else None,
         item=f"{item_lab}-{item_number}" if item_number is not None else None,
         after=key(after) if after is not None else None,
         followed_by=key(followed_by) if followed_by is not None else None,

@@ -6,13 +6,15 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from lablog.enums import KnowledgeKind, PdsaDecision, PdsaStage
+from lablog.enums import KnowledgeKind, MeasureStatus, PdsaDecision, PdsaStage
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
 from lablog.models import Lab, Measure, Pdsa
 from lablog.queries import pdsa as queries
-from lablog.queries.pdsa import key, measure_key, next_step
+from lablog.queries.measure import key as measure_key
+from lablog.queries.pdsa import key, next_step
 from lablog.reader import SessionReader
 from lablog.services import backlog, eventdays, knowledge, refs
+from lablog.services import measure as measures
 from lablog.shapes import PdsaDetail, PdsaRead
 
 # What each step records, for the messages that name the step to take next.
@@ -22,6 +24,8 @@ _HOW = {
     "act": "lablog pdsa act {k} adopt|adapt|abandon",
 }
 _DONE = {"do": "carried out", "study": "studied", "act": "acted on"}
+# Where a cycle stands, for the message refusing a step out of order.
+_AT = {"plan": "planned only", "do": "carried out but not studied", "study": "studied but not acted on"}
 
 
 def get(session: Session, ref: str) -> Pdsa:
@@ -41,15 +45,13 @@ def _text(value: str | None, what: str) -> str:
 
 
 def _measure(session: Session, ref: str, lab: Lab) -> Measure:
-    row = session.get(Measure, queries.measure_number(ref))
-    if row is None:
-        raise NotFound(f"No measure {measure_key(queries.measure_number(ref))}; see `lablog measure list`")
+    row = measures.get(session, ref)
     if row.lab_id != lab.id:
         raise InvalidValue(
             f"{measure_key(row.id)} is a measure of another lab than {lab.code}; "
             f"see `lablog measure list --lab {lab.code}`"
         )
-    if row.status == "retired":
+    if row.status == MeasureStatus.retired.value:
         raise InvalidTransition(f"{measure_key(row.id)} is retired; test the change against a measure in use")
     return row
 
@@ -133,15 +135,12 @@ def _step(session: Session, ref: str, step: str, on: date, today: date) -> Pdsa:
             f"{k} was acted on ({row.decision}) on {row.act_on}; its cycle is complete{follow}"
         )
     if step != expected:
-        at = STEP_WORD[row.stage]
+        at = _AT[row.stage]
         raise InvalidTransition(f"{k} is {at}; the next step is {expected}: `{_HOW[expected].format(k=k)}`")
     last = {"do": row.planned_on, "study": row.do_on, "act": row.study_on}[step]
     what = "planned" if step == "do" else _DONE[row.stage]
     eventdays.check(on, today=today, earliest=last, because=f"{k} was {what}")
     return row
-
-
-STEP_WORD = {"plan": "planned only", "do": "carried out but not studied", "study": "studied but not acted on"}
 
 
 def _lab_code(session: Session, row: Pdsa) -> str:
@@ -151,8 +150,8 @@ def _lab_code(session: Session, row: Pdsa) -> str:
 def do(session: Session, *, ref: str, on: date, today: date, note: str | None = None) -> PdsaRead:
     """Record that the planned change was carried out; raises NotFound, InvalidValue, InvalidTransition."""
     row = _step(session, ref, "do", on, today)
-    row.stage, row.do_on = PdsaStage.do.value, on
     row.do_note = _text(note, "--note") if note is not None else None
+    row.stage, row.do_on = PdsaStage.do.value, on
     session.add(row)
     return _read(session, row)
 
