@@ -527,6 +527,7 @@ def test_a_file_of_format_version_2_still_imports(improving_doc, cli, store, tmp
     del old["measures"], old["pdsa_cycles"]
     path = tmp_path / "old.json"
     path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    cli("init")
     assert cli("import", str(path), "--dry-run").exit_code == 0
     cli("import", str(path))
     again = cli("export all --format json").json()
