@@ -660,6 +660,8 @@ class ImpedimentRead(ReadModel):
     resolution: str | None
     # Days open: until today, or until it was resolved.
     age_days: int
+
+
 class SummaryMeasure(ReadModel):
     """One of the lab's measures in a sprint summary: its series up to the sprint's end, analysed."""
 

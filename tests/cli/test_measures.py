@@ -223,11 +223,11 @@ def test_a_danish_spreadsheet_and_a_plain_csv_give_the_same_points(measured, tmp
     plain = tmp_path / "plain.csv"
     plain.write_text(PLAIN, encoding="utf-8")
     run = cli(f"measure import M-1 {danish} --dry-run")
-    assert run.stdout == f"{danish} is valid: 3 new point(s), 0 replaced; nothing was written (--dry-run)\n"
+    assert run.stdout == f"{danish} is valid: 3 new points, 0 replaced; nothing was written (--dry-run)\n"
     assert _points(cli, "M-1") == []
-    assert cli(f"measure import M-1 {danish}").stderr == f"Imported {danish}: 3 new point(s), 0 replaced\n"
+    assert cli(f"measure import M-1 {danish}").stderr == f"Imported {danish}: 3 new points, 0 replaced\n"
     cli("measure add UDSK 'Samme i anden fil' --type outcome --unit % --better down")
-    assert cli(f"measure import M-3 {plain}").stderr == f"Imported {plain}: 3 new point(s), 0 replaced\n"
+    assert cli(f"measure import M-3 {plain}").stderr == f"Imported {plain}: 3 new points, 0 replaced\n"
     expected = [
         ("2026-06", 12.5, None, None, None),
         ("2026-07", 11.75, None, None, "Ny udskrivningssamtale"),
@@ -236,7 +236,7 @@ def test_a_danish_spreadsheet_and_a_plain_csv_give_the_same_points(measured, tmp
     assert _points(cli, "M-1") == _points(cli, "M-3") == expected
     # Importing again replaces, and keeps a note the file leaves empty.
     cli("measure note M-1 2026-06 'Baseline slut'")
-    assert "0 new point(s), 3 replaced" in cli(f"measure import M-1 {plain}").stderr
+    assert "0 new points, 3 replaced" in cli(f"measure import M-1 {plain}").stderr
     assert _points(cli, "M-1")[0][-1] == "Baseline slut"
 
 
@@ -495,3 +495,21 @@ def test_report_measures(series, store):
         "yes, better",
     ]
     assert "yes, better" in table
+
+
+def test_a_measure_in_percent_keeps_its_proportions_as_percentages(measured, tmp_path):
+    cli = measured
+    cli("measure add UDSK 'Genindlæggelser inden for 30 dage' --type outcome --unit % --better down")
+    key = cli("measure list --lab UDSK --json").json()[-1]["key"]
+    point = cli(f"measure record {key} 2026-09 --numerator 18 --denominator 100 --json").json()
+    assert (point["value"], point["numerator"], point["denominator"]) == (18.0, 18.0, 100.0)
+    path = tmp_path / "p.csv"
+    path.write_text("periode;tæller;nævner\n2026-10;3;10\n2026-11;9;10\n", encoding="utf-8")
+    cli(f"measure import {key} {path}")
+    limits = cli(f"measure show {key} --chart p --json").json()["limits"]
+    # The p chart's centre is Σ numerators / Σ denominators, in percent like the points.
+    assert limits["centre"] == pytest.approx(100 * 30 / 120)
+    assert all(0 <= x <= 100 for x in limits["lower"] + limits["upper"])
+    run = cli(f"measure edit {key} --unit andel", ok=False)
+    assert run.exit_code == 1
+    assert "its unit cannot change to or from %" in run.stderr

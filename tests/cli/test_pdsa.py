@@ -186,7 +186,7 @@ def test_list_filters_by_lab_measure_and_open(labs):
         ["P-3", "UDSK", "plan"],
     ]
     assert "act: abandon" in lines[1]
-    assert table.rstrip().endswith("3 cycle(s), 2 not acted on yet")
+    assert table.rstrip().endswith("3 cycles, 2 not acted on yet")
     assert "No PDSA cycles match" in cli("pdsa list --lab GRAV").stdout
 
 

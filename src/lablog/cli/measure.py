@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from lablog import words
 from lablog.cli._common import (
     JsonOpt,
     actor,
@@ -192,7 +193,7 @@ def import_(
         for problem in problems:
             print(f"Error: {file}: {visible(problem)}", file=sys.stderr)
         raise typer.Exit(1)
-    counts = f"{added} new point(s), {replaced} replaced"
+    counts = f"{words.count(added, 'new point')}, {replaced} replaced"
     if dry_run:
         print(f"{file} is valid: {counts}; nothing was written (--dry-run)")
     else:

@@ -175,15 +175,18 @@ def limits(m: MeasureRead, shown: list[MeasurePointRead], *, chart: str, baselin
         return None
     from lablog import spc
 
+    factor = 1.0
     if chart == "p":
         got = spc.p_chart([p.numerator for p in shown], [p.denominator for p in shown], baseline=baseline)
+        # The limits are fractions; a measure in % shows its proportions as percentages.
+        factor = 100.0 if m.unit.strip() == "%" else 1.0
     else:
         got = spc.i_chart([p.value for p in shown], baseline=baseline)
     return MeasureLimits(
         chart=chart,
-        centre=got.centre,
-        lower=list(got.lower),
-        upper=list(got.upper),
+        centre=got.centre * factor,
+        lower=[x * factor for x in got.lower],
+        upper=[x * factor for x in got.upper],
         outside=[shown[i].period for i in got.outside],
     )
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
+from lablog import words
 from lablog.render.grid import Grid
 from lablog.render.tables import _d, empty
 from lablog.shapes import PdsaDetail, PdsaRead
@@ -45,7 +46,7 @@ def cycles(console: Console, rows: Sequence[PdsaRead]) -> None:
         table.add_row(r.key, r.lab, step(r), _d(last_day(r)), r.measure or "", r.after or "", r.title)
     table.print(console)
     waiting = sum(1 for r in rows if r.next_step)
-    console.print(Text(f"{len(rows)} cycle(s), {waiting} not acted on yet", style="dim"))
+    console.print(Text(f"{words.count(len(rows), 'cycle')}, {waiting} not acted on yet", style="dim"))
 
 
 def detail(console: Console, d: PdsaDetail) -> None:

@@ -153,7 +153,13 @@ def edit(
         row.name = _words(name, "name")
         _unique_name(session, row.lab_id, row.name, session.get(Lab, row.lab_id).code, but=row.id)
     if unit is not None:
-        row.unit = _words(unit, "unit")
+        unit = _words(unit, "unit")
+        if scale(unit) != scale(row.unit) and any(p.numerator is not None for p in _points(session, row)):
+            raise InvalidTransition(
+                f"{k} holds proportions kept as {'percentages' if scale(row.unit) > 1 else 'fractions'}, "
+                "so its unit cannot change to or from %; add a new measure and retire this one"
+            )
+        row.unit = unit
     if better is not None:
         row.better = _choice(better, Better, "direction")
     if target is not UNSET:
@@ -186,8 +192,13 @@ def _kind(numerator: float | None) -> str:
 _KIND_NAMES = {"value": "plain values", "proportion": "proportions (--numerator and --denominator)"}
 
 
+def scale(unit: str) -> float:
+    """A proportion's value in the measure's unit: a percentage when the unit is %, else a fraction."""
+    return 100.0 if unit.strip() == "%" else 1.0
+
+
 def check_value(
-    value: float | None, numerator: float | None, denominator: float | None
+    value: float | None, numerator: float | None, denominator: float | None, *, unit: str = ""
 ) -> tuple[float, float | None, float | None]:
     """The point's value, and its parts when it is a proportion; raises InvalidValue."""
     if numerator is None:
@@ -199,7 +210,7 @@ def check_value(
         raise InvalidValue(
             f"--numerator must be between 0 and the denominator ({denominator:g}), not {numerator:g}"
         )
-    return numerator / denominator, numerator, denominator
+    return numerator / denominator * scale(unit), numerator, denominator
 
 
 def _check_period(text: str, row: Measure, *, today: date) -> periods.Period:
@@ -250,7 +261,7 @@ def record(
     row = get(session, ref)
     _require_active(row, "recording on")
     the_period = _check_period(period, row, today=today)
-    value, numerator, denominator = check_value(value, numerator, denominator)
+    value, numerator, denominator = check_value(value, numerator, denominator, unit=row.unit)
     existing = _points(session, row)
     _check_kind(row, [p for p in existing if p.period != the_period.key], _kind(numerator))
     point = next((p for p in existing if p.period == the_period.key), None)
@@ -319,7 +330,7 @@ def import_points(
             if the_period.key in seen:
                 raise InvalidValue(f"{the_period.key} comes twice (first on line {seen[the_period.key]})")
             seen[the_period.key] = r.line
-            value, numerator, denominator = check_value(r.value, r.numerator, r.denominator)
+            value, numerator, denominator = check_value(r.value, r.numerator, r.denominator, unit=row.unit)
         except (InvalidValue, periods.PeriodError) as e:
             problems.append(f"line {r.line}: {e}")
             continue
