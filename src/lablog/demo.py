@@ -125,8 +125,42 @@ def load(session, *, today: date) -> None:
             today=today,
             actor="demo",
         )
+    for m in data.get("measure", []):
+        load_measure(session, m, day=day, today=today)
     for c in data.get("pdsa", []):
         load_cycle(session, c, day=day, today=today)
+
+
+def load_measure(session, m: dict, *, day, today: date) -> None:
+    """One measure of the example with its series, one point per period up to the current one."""
+    from lablog import periods
+    from lablog.services import measure
+
+    period = periods.of_date(day(m["first"]), m["period"])
+    series = []
+    for _ in m["points"]:
+        series.append(period)
+        period = periods.following(period)
+    baseline = m.get("baseline")
+    row = measure.add(
+        session,
+        lab=m["lab"],
+        name=m["name"],
+        type=m["type"],
+        unit=m["unit"],
+        better=m["better"],
+        period=m["period"],
+        target=m.get("target"),
+        description=m.get("description"),
+        baseline_until=series[baseline - 1].key if baseline else None,
+    )
+    for at, value in zip(series, m["points"], strict=True):
+        parts = (
+            {"numerator": value[0], "denominator": value[1]} if isinstance(value, list) else {"value": value}
+        )
+        measure.record(session, ref=row.key, period=at.key, today=today, actor="demo", **parts)
+    for n in m.get("notes", []):
+        measure.note(session, ref=row.key, period=series[n["at"]].key, text=n["text"], actor="demo")
 
 
 def load_cycle(session, c: dict, *, day, today: date) -> None:

@@ -93,3 +93,20 @@ def test_demo_has_impediments_and_decisions(cli, lablog_env):
         ("lab", "INDL", "I-4"),
     ]
     assert "blocked by I-2" in cli(*demo, "sprint", "show", "HJBS").stdout
+
+
+def test_demo_has_measures_with_a_signal_after_its_change(cli, lablog_env):
+    """A newcomer sees a measure shift for the better after the lab began, and cycles marked on a chart."""
+    cli("demo")
+    demo = ["--db", str(lablog_env / "data" / "demo.db")]
+    measures = cli(*demo, "report", "measures", "--json").json()
+    assert [(m["key"], m["lab"], m["unit"], m["signal"], m["direction"]) for m in measures] == [
+        ("M-1", "UDSK", "%", True, "better"),
+        ("M-2", "UDSK", "%", True, "better"),
+    ]
+    assert measures[0]["median"] == pytest.approx(18.1, abs=0.1)
+    assert measures[0]["latest_value"] == pytest.approx(12.1, abs=0.1)
+    shown = cli(*demo, "measure", "show", "M-2").stdout
+    assert "P-1 Genoptræning dagen efter for fem borgere" in shown
+    cycles = cli(*demo, "pdsa", "list", "--measure", "M-2", "--json").json()
+    assert [c["key"] for c in cycles] == ["P-1", "P-2"]

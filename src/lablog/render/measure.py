@@ -21,6 +21,14 @@ def number(value: float | None) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
 
 
+def brief(value: float | None) -> str:
+    """A value in a table: about three significant digits (12.1, 0.142), as a chart is read."""
+    if value is None:
+        return ""
+    places = 1 if abs(value) >= 10 else 2 if abs(value) >= 1 else 3
+    return f"{value:.{places}f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
+
+
 def measures(console: Console, rows: Sequence[MeasureRead]) -> None:
     if not rows:
         return empty(
@@ -86,7 +94,7 @@ def marks(d: MeasureDetail) -> tuple[dict[int, str], list[str]]:
 
 def analysis_lines(d: MeasureDetail) -> list[str]:
     a = d.analysis
-    lines = [f"Median: {number(a.median)}" + (" (baseline)" if a.baseline_points else "")]
+    lines = [f"Median: {brief(a.median)}" + (" (baseline)" if a.baseline_points else "")]
     lines.append(f"Useful observations: {a.useful_observations} of {a.n_points}")
     limit = f" (limit {a.longest_run_limit})" if a.longest_run_limit is not None else ""
     lines.append(f"Longest run: {a.longest_run}{limit}")
@@ -95,10 +103,10 @@ def analysis_lines(d: MeasureDetail) -> list[str]:
     if d.limits is not None:
         lim = d.limits
         if len(set(lim.lower)) == 1 and len(set(lim.upper)) == 1:
-            shown = f"{number(lim.lower[0])} to {number(lim.upper[0])}"
+            shown = f"{brief(lim.lower[0])} to {brief(lim.upper[0])}"
         else:
             shown = "vary with each denominator"
-        lines.append(f"Centre line: {number(lim.centre)}   Limits: {shown}")
+        lines.append(f"Centre line: {brief(lim.centre)}   Limits: {shown}")
         outside = ", ".join(lim.outside) if lim.outside else "none"
         lines.append(f"Points outside the limits: {outside}")
     return lines
@@ -158,9 +166,9 @@ def report(console: Console, rows: Sequence[MeasureReportRow]) -> None:
             r.lab,
             r.name,
             r.latest_period or "",
-            number(r.latest_value),
-            number(r.median),
-            number(r.target),
+            brief(r.latest_value),
+            brief(r.median),
+            brief(r.target),
             signal,
         )
     table.print(console)
