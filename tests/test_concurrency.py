@@ -1,6 +1,6 @@
 """Several processes writing one store at once: nothing lost, every loser told.
 
-4 processes each run WRITES commands (LABLOG_TEST_WRITES, default 100) against
+4 processes each run WRITES commands (LABLOG_TEST_WRITES, default 50) against
 the same store, mixing inserts (person add, backlog add), edits of one shared
 row (lab edit), inserts that depend on an earlier one (lab member add), status
 changes (item done) and moves in one shared backlog (backlog rank --top). The lock timeout is
@@ -24,8 +24,8 @@ from lablog import backends
 pytestmark = pytest.mark.both_backends
 
 PROCESSES = 4
-# 100 keeps the suite quick; LABLOG_TEST_WRITES=250 is the full 4 × 250 acceptance run.
-WRITES = int(os.environ.get("LABLOG_TEST_WRITES", "100"))
+# 50 keeps the suite quick; LABLOG_TEST_WRITES=250 is the full 4 × 250 acceptance run.
+WRITES = int(os.environ.get("LABLOG_TEST_WRITES", "50"))
 
 
 def _worker(worker: int, writes: int) -> list[tuple[str, str, int, str]]:
