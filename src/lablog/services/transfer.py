@@ -732,12 +732,17 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
                     actor=n.actor,
                     created_at=n.created_at,
                 )
+
+    def item_of(key: str | None) -> int | None:
+        """The id of item HJBH-12, loaded above; None for no item."""
+        if key is None:
+            return None
+        code, _, number = key.rpartition("-")
+        return item_id[lab_id[code.upper()], int(number)]
+
     for e in doc.knowledge:
         lid = lab_id[e.lab.upper()]
-        item = None
-        if e.item is not None:
-            code, _, number = e.item.rpartition("-")
-            item = item_id[lab_id[code.upper()], int(number)]
+        item = item_of(e.item)
         add(
             "knowledge_entry",
             id=e.number,
@@ -790,10 +795,7 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
             )
     for imp in doc.impediments:
         lid = lab_id[imp.lab.upper()]
-        blocked = None
-        if imp.item is not None:
-            code, _, number = imp.item.rpartition("-")
-            blocked = item_id[lab_id[code.upper()], int(number)]
+        blocked = item_of(imp.item)
         add(
             "impediment",
             id=imp.number,
@@ -867,10 +869,7 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
             )
     # By number: a chain's earlier cycle is in the table before the one continuing it.
     for cycle in sorted(doc.pdsa_cycles, key=lambda cycle: cycle.number):
-        tested = None
-        if cycle.item is not None:
-            code, _, number = cycle.item.rpartition("-")
-            tested = item_id[lab_id[code.upper()], int(number)]
+        tested = item_of(cycle.item)
         add(
             "pdsa",
             id=cycle.number,
