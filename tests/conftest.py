@@ -238,6 +238,28 @@ class Run:
         return json.loads(self.stdout)
 
 
+def _build_commands_once() -> None:
+    """Let CliRunner turn each Typer app into Click commands once, as the worker does.
+
+    Typer rebuilds the whole command tree from every signature on each call:
+    most of an in-process command's time, and nothing a user ever waits for.
+    """
+    import typer.testing
+
+    build = typer.testing._get_command
+    built: dict[int, tuple] = {}
+
+    def get(app):
+        if id(app) not in built:
+            built[id(app)] = (app, build(app))
+        return built[id(app)][1]
+
+    typer.testing._get_command = get
+
+
+_build_commands_once()
+
+
 @pytest.fixture
 def cli():
     """cli("org", "list") or cli("org list --json"): runs lablog as a user types it."""
