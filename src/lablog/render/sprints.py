@@ -182,7 +182,9 @@ def close_summary(console: Console, detail: SprintDetail) -> None:
 def sprint_list(console: Console, rows: Sequence[SprintRead]) -> None:
     if not rows:
         return empty(console, "No sprints yet; plan one with `lablog sprint plan LAB`")
-    table = _table("N", "Status", "Weeks", "From", "To", "Goal", "Done/plan", "Met")
+    table = _table(
+        "N", "Status", "Weeks", "From", "To", "Goal", "Done/plan", "Met", drop={"From": 1, "To": 1}
+    )
     for r in rows:
         points = ""
         if r.committed_points is not None:
