@@ -211,6 +211,7 @@ def lablog_env(tmp_path, monkeypatch, store, session_runtime_dir):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("LABLOG_DEBUG", raising=False)
+    monkeypatch.delenv("LABLOG_LAB", raising=False)
     monkeypatch.delenv("LABLOG_LOCK_TIMEOUT", raising=False)
     # Subprocesses never start a worker in the user's runtime directory.
     monkeypatch.setenv("LABLOG_RUNTIME_DIR", session_runtime_dir)
