@@ -13,6 +13,7 @@ import typer
 from lablog import __version__
 from lablog.cli import (
     backlog,
+    completion,
     config,
     db,
     export,
@@ -106,6 +107,7 @@ app.command("log")(log.log)
 app.add_typer(worker.app, name="worker")
 app.add_typer(privacy.app, name="privacy")
 app.add_typer(config.app, name="config")
+app.command("completion")(completion.completion)
 sprint.app.add_typer(sprint_note.app, name="note")
 app.command("import")(transfer_cli.import_store)
 

@@ -342,6 +342,10 @@ class LablogGroup(TyperGroup):
         if allow_number:
             # A root option, wherever it was typed: the check above took it out.
             argv.insert(0, text.ALLOW_NUMBER)
+        if os.environ.get("_LABLOG_COMPLETE"):
+            from lablog.cli import completion
+
+            completion.prepare(self)
         try:
             argv = with_default_lab(self, argv)
         except LablogError as e:
