@@ -437,3 +437,31 @@ sm assign aase-gronbech HJBS --from 2026-01-05
 sm assign soren-baek UDSK --from 2026-01-05
 sm assign mette-orum-holm HJBH --from 2026-W30
 """
+
+
+@pytest.fixture(scope="session")
+def demo_template(request, tmp_path_factory):
+    """demo_template(backend): the store `lablog demo` builds, built once per backend
+    (copied into PostgreSQL with `db copy`); a template for `store.load`."""
+    built: dict[str, object] = {}
+
+    def get(backend: str):
+        if "sqlite" not in built:
+            path = tmp_path_factory.mktemp("demo") / "demo.db"
+            _run_script(str(path), f"demo --path {path}")
+            built["sqlite"] = path
+        if backend not in built:
+            server = request.getfixturevalue("pg_server")
+            name = server.create_database("lablog_demo", template=request.getfixturevalue("pg_empty"))
+            _run_script(str(built["sqlite"]), f"db copy --to {server.url(name)} --yes")
+            built[backend] = name
+        return built[backend]
+
+    return get
+
+
+@pytest.fixture
+def demo(cli, store, demo_template):
+    """The demo programme (examples/programme.toml, as `lablog demo` builds it) in the test's store."""
+    store.load(demo_template(store.backend))
+    return cli
