@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from lablog import text
+from lablog.cli import argv as cli_argv
 from lablog.errors import LablogError
 from lablog.text import visible
 
@@ -277,57 +278,6 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-ROOT_OPTIONS_WITH_VALUES = ("--db", "--as")
-
-
-def with_default_lab(root: Any, argv: list[str]) -> list[str]:
-    """argv with the default lab (LABLOG_LAB, the config's `lab`) put in where LAB was left out.
-
-    Only for a command whose first argument is LAB, and only when the command
-    was given fewer arguments than it needs, or a number where LAB goes (a
-    lab code starts with a letter): `sprint show 3` is `sprint show HJBH 3`.
-    """
-    if "--help" in argv or "-h" in argv:
-        return argv
-    command, i = root, 0
-    while hasattr(command, "commands"):  # walk down the groups, past root options
-        while i < len(argv) and argv[i].startswith("-"):
-            i += 2 if argv[i] in ROOT_OPTIONS_WITH_VALUES and command is root else 1
-        if i >= len(argv) or argv[i] not in command.commands:
-            return argv
-        command, i = command.commands[argv[i]], i + 1
-    arguments = [p for p in command.params if p.param_type_name == "argument"]
-    if not arguments or arguments[0].name != "lab":
-        return argv
-    tail = argv[i:]
-    given = _positionals(command, arguments, tail)
-    needed = sum(1 for p in arguments if p.required)
-    if given is None or (len(given) >= needed and not (given and given[0].isdigit())):
-        return argv
-    from lablog import config
-
-    lab = config.default_lab()
-    if lab is None:
-        return argv
-    return [*argv[:i], lab, *tail]
-
-
-def _positionals(command: Any, arguments: list[Any], args: list[str]) -> list[str] | None:
-    """The values given for the command's arguments, in order; None when they do not parse."""
-    ctx = command.make_context(command.name, [], resilient_parsing=True)
-    try:
-        values, _, _ = command.make_parser(ctx).parse_args(args=list(args))
-    except Exception:  # noqa: BLE001 - leave a bad command line for Click to explain
-        return None
-    given = []
-    for argument in arguments:
-        value = values.get(argument.name)
-        if value is None or value == ():
-            break
-        given.extend([value] if isinstance(value, str) else value)
-    return given
-
-
 class LablogGroup(TyperGroup):
     """The root command: every error becomes one line on stderr and an exit code."""
 
@@ -347,7 +297,10 @@ class LablogGroup(TyperGroup):
 
             completion.prepare(self)
         try:
-            argv = with_default_lab(self, argv)
+            command, at = cli_argv.leaf(self, argv)
+            argv = cli_argv.with_default_lab(command, argv, at)
+            for message in cli_argv.deprecated_short_options(command, argv[at:]):
+                notice(message)
         except LablogError as e:
             print(f"Error: {visible(_one_line(e))}", file=sys.stderr)
             sys.exit(e.exit_code)
