@@ -92,7 +92,10 @@ def test_a_proportion_from_numerator_and_denominator(measured):
         "note": None,
     }
     # The current week is allowed: it has started.
-    assert cli("measure record M-2 2026-w48 --numerator 0 --denominator 5").stderr == "Recorded 2026-W48 of M-2: 0\n"
+    assert (
+        cli("measure record M-2 2026-w48 --numerator 0 --denominator 5").stderr
+        == "Recorded 2026-W48 of M-2: 0\n"
+    )
 
 
 def test_a_negative_value_needs_no_double_dash(measured):
@@ -114,18 +117,34 @@ def test_a_negative_value_needs_no_double_dash(measured):
             1,
             "Error: 2026-12 has not started yet; record a period up to the current one (2026-11)",
         ),
-        ("measure record M-2 2026-W49 --numerator 1 --denominator 2", 1, "Error: 2026-W49 has not started yet"),
+        (
+            "measure record M-2 2026-W49 --numerator 1 --denominator 2",
+            1,
+            "Error: 2026-W49 has not started yet",
+        ),
         ("measure record M-1 2026-10 tre", 2, "Error: Invalid value for VALUE: 'tre' is not a number"),
         ("measure record M-1 2026-10 nan", 2, "Error: Invalid value for VALUE: 'nan' is not a number"),
         ("measure record M-1 2026-10", 2, "Error: Invalid value for VALUE: give VALUE, or both"),
-        ("measure record M-1 2026-10 3 --numerator 1 --denominator 2", 2, "Error: Invalid value for VALUE: give VALUE or"),
+        (
+            "measure record M-1 2026-10 3 --numerator 1 --denominator 2",
+            2,
+            "Error: Invalid value for VALUE: give VALUE or",
+        ),
         (
             "measure record M-2 2026-W47 --numerator 3 --denominator 2",
             1,
             "Error: --numerator must be between 0 and the denominator",
         ),
-        ("measure record M-2 2026-W47 --numerator 0 --denominator 0", 1, "Error: --denominator must be above 0, not 0"),
-        ("measure record M-2 2026-W47 --numerator -1 --denominator 2", 1, "Error: --numerator must be between 0"),
+        (
+            "measure record M-2 2026-W47 --numerator 0 --denominator 0",
+            1,
+            "Error: --denominator must be above 0, not 0",
+        ),
+        (
+            "measure record M-2 2026-W47 --numerator -1 --denominator 2",
+            1,
+            "Error: --numerator must be between 0",
+        ),
         ("measure add NOPE X --type outcome --unit % --better up", 1, "Error: No lab 'NOPE'"),
         ("measure add UDSK X --type result --unit % --better up", 2, "Error: Invalid value for '--type'"),
         (

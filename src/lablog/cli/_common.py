@@ -34,6 +34,7 @@ class AppState:
     allow_number: bool = False
     _engine: Any = field(default=None, repr=False)
     _store: Any = field(default=None, repr=False)
+    _actor: str | None = field(default=None, repr=False)
 
     def today(self) -> date:
         # LABLOG_TODAY pins the clock for scripted sessions and tests.
@@ -49,21 +50,48 @@ class AppState:
         return now
 
     def actor(self) -> str:
-        """Who is making changes: --as, LABLOG_USER, the config file's `user`, the OS user."""
+        """Who is making changes: as resolved by the write's session, else as configured."""
+        return self._actor if self._actor is not None else self.actor_source()[0]
+
+    def actor_source(self) -> tuple[str, str]:
+        """(name, where it came from): --as, LABLOG_USER, the config file's `user`, the OS login."""
         if self.as_user:
-            return self.as_user
+            return self.as_user, "--as"
         if value := os.environ.get("LABLOG_USER"):
-            return value
+            return value, "LABLOG_USER"
         from lablog import config
 
         if value := config.load().get("user"):
-            return str(value)
+            return str(value), "config"
         import getpass
 
         try:
-            return getpass.getuser()
+            return getpass.getuser(), "login"
         except (KeyError, OSError):
-            return "unknown"
+            return "unknown", "login"
+
+    def resolve_actor(self, session) -> str:
+        """The name a write records: a person's handle when the configured name is one of
+        theirs (handle, e-mail, name or unique prefix), else the name as given, with a note."""
+        if self._actor is not None:
+            return self._actor
+        from lablog.queries import refs
+        from lablog.reader import SessionReader
+
+        name, source = self.actor_source()
+        handle = refs.person_handle(SessionReader(session), name)
+        if handle is None and source in ("--as", "config"):
+            people = SessionReader(session).rows("SELECT count(*) FROM person")[0][0]
+            if people:
+                where = "--as" if source == "--as" else "the config's user"
+                notice(
+                    f"Note: {where} {name!r} is no person in this store; changes are recorded as "
+                    f"{name!r} (see `lablog person list`)"
+                )
+        if source == "login":
+            _note_login_once(name)
+        self._actor = handle or name
+        return self._actor
 
     @property
     def store(self):
@@ -99,6 +127,26 @@ class AppState:
             self._engine = None
 
 
+def _note_login_once(name: str) -> None:
+    """The first write with no user configured says, once per user, whose name it records."""
+    from lablog import config
+
+    marker = config.data_dir() / "user-noted"
+    if marker.exists():
+        return
+    notice(
+        f"Note: changes are recorded as {name!r}, your login; to record them as you, "
+        "run `lablog config set user HANDLE` (this note is shown once)"
+    )
+    try:
+        from lablog import files
+
+        files.private_dirs(marker.parent)
+        marker.touch(mode=0o600)
+    except OSError:
+        pass
+
+
 def state(ctx: typer.Context) -> AppState:
     root = ctx.find_root()
     if root.obj is None:
@@ -120,7 +168,7 @@ def session(ctx: typer.Context, *, write: bool = True) -> Iterator[Any]:
     from lablog.services import changelog
 
     with Session(engine, expire_on_commit=False) as s, s.begin():
-        changelog.track(s, actor=state(ctx).actor(), allow_number=state(ctx).allow_number)
+        changelog.track(s, actor=state(ctx).resolve_actor(s), allow_number=state(ctx).allow_number)
         yield s
 
 
