@@ -98,7 +98,10 @@ class AppState:
             self._engine = None
 
 
-def state(ctx: typer.Context) -> AppState:
+def state(ctx: typer.Context | AppState) -> AppState:
+    if isinstance(ctx, AppState):
+        # The board works on after its command returned control to Textual: no Click context.
+        return ctx
     root = ctx.find_root()
     if root.obj is None:
         root.obj = AppState()
