@@ -15,3 +15,12 @@ def test_burndown_bars_run_from_nothing_left_to_the_commitment():
     assert render.bars(BurndownRead(lab="X", sprint=1, goal=None, committed=0, days=days[-1:])) == ""
     assert render.next_owner("b", ["a", "b", None]) is None
     assert render.next_owner(None, ["a", "b", None]) == render.EVERYONE
+
+
+def test_the_board_never_runs_in_the_worker():
+    """The terminal's signals (a resized window) must reach the board, so it runs in-process."""
+    from lablog import client
+
+    assert client._command(["--db", "x.db", "--as", "mette", "board", "HJBH"]) in client.FULL_SCREEN
+    assert client._command(["--debug", "sprint", "show"]) == "sprint"
+    assert client._command(["--debug"]) is None
