@@ -190,6 +190,7 @@ def test_off_a_terminal_the_board_is_printed_once(board, store, monkeypatch):
         "Done (0)\n"
         "  –\n"
     )
+    assert_refused(cli, store, "board", 2, "Error: Missing argument 'LAB'. (give the lab's code, or set")
     monkeypatch.setenv("LABLOG_LAB", "HJBH")
     data = cli("board --json").json()
     assert {k: [i["key"] for i in v] for k, v in data["columns"].items()} == {

@@ -109,15 +109,22 @@ class BoardStore:
 
 
 def _user_errors(work: Callable[[], Any]) -> Any:
-    """work(), with a database failure that has a known cause (busy, a conflict) as a LablogError."""
+    """work(), with any database failure as a LablogError for the board to show in one line.
+
+    A board stays open for the whole stand-up: a server that restarts or a file
+    that is busy is said, and the next poll tries again, rather than ending it.
+    """
     try:
         return work()
     except LablogError:
         raise
     except Exception as e:
-        from lablog.cli._common import _store_error
+        from lablog.cli._common import _one_line, _store_error
 
         translated = _store_error(e)
-        if translated is None:
-            raise
-        raise translated from e
+        if translated is not None:
+            raise translated from e
+        if type(e).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
+            text = _one_line(str(e)).split(" [SQL:", 1)[0]
+            raise LablogError(f"the store failed: {text}") from e
+        raise
