@@ -59,22 +59,37 @@ class Column(VerticalScroll, can_focus=False):
         yield self.body
 
     def show(self, items: list[Any], selected: int | None) -> None:
+        self.items, self.selected = items, selected
         self.border_title = f"{self.heading} ({len(items)})"
+        self.paint()
+        if selected is not None:
+            self.keep_in_view(selected * CARD_LINES)
+
+    def on_resize(self) -> None:
+        self.paint()
+
+    def paint(self) -> None:
+        # The selected card is a bar across the column: its lines padded to the column's width.
+        width = self.scrollable_content_region.width
         text = Text()
-        for i, item in enumerate(items):
-            style = "reverse" if i == selected else ""
-            text.append(item.key, style=f"bold {style}".strip())
+        for i, item in enumerate(getattr(self, "items", [])):
             facts = words.card_facts(item)
-            text.append(f" {facts}" if facts else "", style=style or "dim")
+            head = Text()
+            head.append(item.key, style="bold")
+            head.append(f" {facts}" if facts else "", style="" if i == self.selected else "dim")
+            title = Text(item.title)
+            if i == self.selected:
+                for line in (head, title):
+                    line.pad_right(width - line.cell_len)
+                    line.stylize("reverse")
+            text.append_text(head)
             text.append("\n")
-            text.append(item.title, style=style)
+            text.append_text(title)
             text.append("\n")
-        if not items:
+        if not text:
             text.append("–", style="dim")
         text.rstrip()
         self.body.update(text)
-        if selected is not None:
-            self.keep_in_view(selected * CARD_LINES)
 
     def keep_in_view(self, top: int) -> None:
         height = self.scrollable_content_region.height
