@@ -92,7 +92,7 @@ def test_keys_move_an_item_through_todo_doing_done_as_item_start_would(board):
         )
         assert keys(app)["done"] == ["HJBH-1"]
         # Titles that do not fit their column end in an ellipsis; the header says where the sprint is.
-        await pilot.press("h", "j")
+        await pilot.press("left", "down")
         assert app.selected().key == "HJBH-2"
         assert shown(app, "blocked")[:2] == ["HJBH-2 8p @birgit…", "Pilot med tre bor…"]
         header = str(app.query_one("#header").visual).splitlines()

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from lablog.errors import LablogError
-from lablog.render import board as words
+from lablog.render import board as render
 from lablog.render.points import fmt_points
 
 # How often the board asks whether the store changed (one indexed count).
@@ -54,6 +54,8 @@ class Column(VerticalScroll, can_focus=False):
         super().__init__(id=name)
         self.heading = title
         self.body = Static(id=f"{name}-cards")
+        self.items: list[Any] = []
+        self.selected: int | None = None
 
     def compose(self) -> ComposeResult:
         yield self.body
@@ -72,8 +74,8 @@ class Column(VerticalScroll, can_focus=False):
         # The selected card is a bar across the column: its lines padded to the column's width.
         width = self.scrollable_content_region.width
         text = Text()
-        for i, item in enumerate(getattr(self, "items", [])):
-            facts = words.card_facts(item)
+        for i, item in enumerate(self.items):
+            facts = render.card_facts(item)
             head = Text()
             head.append(item.key, style="bold")
             head.append(f" {facts}" if facts else "", style="" if i == self.selected else "dim")
@@ -186,9 +188,9 @@ class BoardApp(App[None]):
         self.board = board
         # The sprint shown: the one that was active when the board opened, even once closed.
         self.number = board.detail.sprint.number
-        self.owner: str | None = words.EVERYONE
+        self.owner: str | None = render.EVERYONE
         self.column = 0
-        self.rows = {name: 0 for name, _ in words.COLUMNS}
+        self.rows = {name: 0 for name, _ in render.COLUMNS}
         self.stamp: tuple | None = None
         self.reloads = 0
         self.failure: str | None = None
@@ -196,7 +198,7 @@ class BoardApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="header")
         with Horizontal(id="columns"):
-            for name, title in words.COLUMNS:
+            for name, title in render.COLUMNS:
                 yield Column(name, title)
         yield Footer()
 
@@ -204,7 +206,7 @@ class BoardApp(App[None]):
         self.stamp = self._read(self.store.stamp)
         # Start on the first column with work in it.
         visible = self.visible()
-        self.column = next((i for i, (name, _) in enumerate(words.COLUMNS) if visible[name]), 0)
+        self.column = next((i for i, (name, _) in enumerate(render.COLUMNS) if visible[name]), 0)
         self.draw()
         self.set_interval(POLL_SECONDS, self.poll)
 
@@ -223,7 +225,7 @@ class BoardApp(App[None]):
         if board is None:
             return
         key = follow or self._selected_key()
-        self.board, self.stamp = board, stamp
+        self.board, self.stamp, self.failure = board, stamp, None
         self.reloads += 1
         self._select_key(key)
         self.draw()
@@ -232,31 +234,30 @@ class BoardApp(App[None]):
         try:
             value = work()
         except LablogError as e:
-            # Said once, not every two seconds while the store stays away.
+            # Said once until the board loads again, not every two seconds while the store is away.
             if str(e) != self.failure:
                 self.failure = str(e)
                 self.notify(str(e), severity="warning", markup=False)
             return None
-        self.failure = None
         return value
 
     # Drawing ---------------------------------------------------------------------
 
     def visible(self) -> dict[str, list[Any]]:
-        return words.columns(self.board.detail.items, owner=self.owner)
+        return render.columns(self.board.detail.items, owner=self.owner)
 
     def draw(self) -> None:
         detail = self.board.detail
-        header = Text(words.status_line(detail), style="bold")
+        header = Text(render.status_line(detail), style="bold")
         if detail.sprint.status != "active":
             header.append(f" · {detail.sprint.status}: read-only", style="bold")
-        header.append("\n" + words.goal_line(detail) + "\n")
-        header.append(words.burndown_line(self.board.burndown))
-        if self.owner != words.EVERYONE:
-            header.append(f"   Owner: {words.owner_label(self.owner)}", style="bold")
+        header.append("\n" + render.goal_line(detail) + "\n")
+        header.append(render.burndown_line(self.board.burndown))
+        if self.owner != render.EVERYONE:
+            header.append(f"   Owner: {render.owner_label(self.owner)}", style="bold")
         self.query_one("#header", Static).update(header)
         visible = self.visible()
-        for i, (name, _) in enumerate(words.COLUMNS):
+        for i, (name, _) in enumerate(render.COLUMNS):
             column = self.query_one(f"#{name}", Column)
             items = visible[name]
             row = min(self.rows[name], max(len(items) - 1, 0))
@@ -267,7 +268,7 @@ class BoardApp(App[None]):
     # Selection -------------------------------------------------------------------
 
     def selected(self) -> Any | None:
-        name = words.COLUMNS[self.column][0]
+        name = render.COLUMNS[self.column][0]
         items = self.visible()[name]
         return items[self.rows[name]] if items else None
 
@@ -278,7 +279,7 @@ class BoardApp(App[None]):
     def _select_key(self, key: str | None) -> None:
         if key is None:
             return
-        for i, (name, _) in enumerate(words.COLUMNS):
+        for i, (name, _) in enumerate(render.COLUMNS):
             keys = [item.key for item in self.visible()[name]]
             if key in keys:
                 self.column, self.rows[name] = i, keys.index(key)
@@ -286,9 +287,9 @@ class BoardApp(App[None]):
 
     def action_select(self, columns: int, rows: int) -> None:
         if columns:
-            self.column = (self.column + columns) % len(words.COLUMNS)
+            self.column = (self.column + columns) % len(render.COLUMNS)
         else:
-            name = words.COLUMNS[self.column][0]
+            name = render.COLUMNS[self.column][0]
             count = len(self.visible()[name])
             self.rows[name] = max(0, min(count - 1, self.rows[name] + rows))
         self.draw()
@@ -312,8 +313,8 @@ class BoardApp(App[None]):
         self.reload(follow=moved.key)
 
     def action_owner(self) -> None:
-        self.owner = words.next_owner(self.owner, words.owners(self.board.detail.items))
-        self.notify(f"Showing {words.owner_label(self.owner)}'s items", markup=False)
+        self.owner = render.next_owner(self.owner, render.owners(self.board.detail.items))
+        self.notify(f"Showing {render.owner_label(self.owner)}'s items", markup=False)
         self.draw()
 
     def action_details(self) -> None:
