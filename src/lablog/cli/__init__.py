@@ -13,6 +13,7 @@ import typer
 from lablog import __version__
 from lablog.cli import (
     backlog,
+    board,
     completion,
     config,
     db,
@@ -104,6 +105,7 @@ app.add_typer(pdsa_cli.app, name="pdsa")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 app.command("log")(log.log)
+app.command("board")(board.board)
 app.add_typer(worker.app, name="worker")
 app.add_typer(privacy.app, name="privacy")
 app.add_typer(config.app, name="config")

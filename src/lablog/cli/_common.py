@@ -147,7 +147,10 @@ def _note_login_once(name: str) -> None:
         pass
 
 
-def state(ctx: typer.Context) -> AppState:
+def state(ctx: typer.Context | AppState) -> AppState:
+    if isinstance(ctx, AppState):
+        # The board works on after its command returned control to Textual: no Click context.
+        return ctx
     root = ctx.find_root()
     if root.obj is None:
         root.obj = AppState()
