@@ -352,9 +352,23 @@ class LablogGroup(TyperGroup):
             argv = cli_argv.with_default_lab(command, argv, at)
             for message in cli_argv.deprecated_short_options(command, argv[at:]):
                 notice(message)
+            argv, jq = cli_argv.take_jq(command, argv, at)
+            if jq is not None:
+                from lablog.cli import jq_filter
+
+                jq = jq_filter.compile_expression(jq)
         except LablogError as e:
             print(f"Error: {visible(_one_line(e))}", file=sys.stderr)
             sys.exit(e.exit_code)
+        if jq is not None:
+            from lablog.cli import jq_filter
+
+            with jq_filter.filtered(jq):
+                self._run(argv, prog_name, complete_var, extra, debug)
+            return
+        self._run(argv, prog_name, complete_var, extra, debug)
+
+    def _run(self, argv, prog_name, complete_var, extra, debug) -> None:
         try:
             rv = super().main(
                 args=argv,

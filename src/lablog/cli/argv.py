@@ -97,3 +97,35 @@ def deprecated_short_options(command: Any, args: list[str]) -> list[str]:
                         f"({short} means {SHORT[short]} everywhere)"
                     )
     return notes
+
+
+def take_jq(command: Any, argv: list[str], at: int) -> tuple[list[str], str | None]:
+    """argv without `--jq EXPR` (anywhere in the command's own arguments), asking for the
+    command's JSON instead, and EXPR; raises LablogError for a command that prints no JSON."""
+    from lablog.errors import LablogError
+
+    expr, rest, i = None, argv[:at], at
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg == "--jq" and i + 1 < len(argv):
+            expr, i = argv[i + 1], i + 2
+            continue
+        if arg.startswith("--jq="):
+            expr, i = arg[len("--jq=") :], i + 1
+            continue
+        rest.append(arg)
+        i += 1
+    if expr is None or command is None:
+        return argv, None
+    names = {o for p in command.params for o in p.opts}
+    if "--json" in names:
+        if "--json" not in rest:
+            rest.append("--json")
+    elif "--format" in names:
+        rest += ["--format", "json"]
+    else:
+        raise LablogError(f"--jq filters JSON, and `{command.name}` prints none; leave --jq out")
+    return rest, expr
