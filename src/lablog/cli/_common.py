@@ -352,18 +352,16 @@ class LablogGroup(TyperGroup):
             argv = cli_argv.with_default_lab(command, argv, at)
             for message in cli_argv.deprecated_short_options(command, argv[at:]):
                 notice(message)
-            argv, jq = cli_argv.take_jq(command, argv, at)
-            if jq is not None:
-                from lablog.cli import jq_filter
+            argv, shape = cli_argv.take_shape(command, argv, at)
+            if shape is not None:
+                from lablog.cli import reshape
 
-                jq = jq_filter.compile_expression(jq)
+                convert = reshape.jq(shape[1]) if shape[0] == "--jq" else reshape.table(shape[0] == "--excel")
         except LablogError as e:
             print(f"Error: {visible(_one_line(e))}", file=sys.stderr)
             sys.exit(e.exit_code)
-        if jq is not None:
-            from lablog.cli import jq_filter
-
-            with jq_filter.filtered(jq):
+        if shape is not None:
+            with reshape.held(convert):
                 self._run(argv, prog_name, complete_var, extra, debug)
             return
         self._run(argv, prog_name, complete_var, extra, debug)

@@ -99,27 +99,38 @@ def deprecated_short_options(command: Any, args: list[str]) -> list[str]:
     return notes
 
 
-def take_jq(command: Any, argv: list[str], at: int) -> tuple[list[str], str | None]:
-    """argv without `--jq EXPR` (anywhere in the command's own arguments), asking for the
-    command's JSON instead, and EXPR; raises LablogError for a command that prints no JSON."""
+SHAPES = ("--jq", "--csv", "--excel")
+
+
+def take_shape(command: Any, argv: list[str], at: int) -> tuple[list[str], tuple[str, str] | None]:
+    """argv without `--jq EXPR`, `--csv` or `--excel` (anywhere in the command's own arguments),
+    asking for the command's JSON instead, and which of them with its value; raises
+    LablogError for a command that prints no JSON, or for more than one of them."""
     from lablog.errors import LablogError
 
-    expr, rest, i = None, argv[:at], at
+    found: list[tuple[str, str]] = []
+    rest, i = argv[:at], at
     while i < len(argv):
         arg = argv[i]
         if arg == "--":
             rest += argv[i:]
             break
         if arg == "--jq" and i + 1 < len(argv):
-            expr, i = argv[i + 1], i + 2
-            continue
-        if arg.startswith("--jq="):
-            expr, i = arg[len("--jq=") :], i + 1
-            continue
-        rest.append(arg)
-        i += 1
-    if expr is None or command is None:
+            found.append(("--jq", argv[i + 1]))
+            i += 2
+        elif arg.startswith("--jq="):
+            found.append(("--jq", arg[len("--jq=") :]))
+            i += 1
+        elif arg in ("--csv", "--excel"):
+            found.append((arg, ""))
+            i += 1
+        else:
+            rest.append(arg)
+            i += 1
+    if not found or command is None:
         return argv, None
+    if len(found) > 1:
+        raise LablogError(f"Give one of {', '.join(SHAPES)}, not {' and '.join(f for f, _ in found)}")
     names = {o for p in command.params for o in p.opts}
     if "--json" in names:
         if "--json" not in rest:
@@ -127,5 +138,5 @@ def take_jq(command: Any, argv: list[str], at: int) -> tuple[list[str], str | No
     elif "--format" in names:
         rest += ["--format", "json"]
     else:
-        raise LablogError(f"--jq filters JSON, and `{command.name}` prints none; leave --jq out")
-    return rest, expr
+        raise LablogError(f"{found[0][0]} reshapes JSON, and `{command.name}` prints none; leave it out")
+    return rest, found[0]
