@@ -123,8 +123,9 @@ def test_who_is_writing_is_a_person_when_the_name_is_one_of_theirs(programme, mo
     programme("--as meoh@fav.example lab edit HJBH --focus b")  # an e-mail
     programme("--as 'Anders Kjær' lab edit HJBH --focus c")  # a name
     run = programme("--as nobody lab edit HJBH --focus d")
-    assert run.stderr.startswith(
-        "Note: --as 'nobody' is no person in this store; changes are recorded as 'nobody'"
+    assert run.stderr.endswith(
+        "\nNote: --as 'nobody' is no person in this store; changes are recorded as 'nobody' "
+        "(see `lablog person list`)\n"
     )
     programme("config set user søren")
     monkeypatch.delenv("LABLOG_USER")
@@ -138,7 +139,7 @@ def test_with_no_user_configured_the_first_write_says_whose_name_it_records(cli,
     monkeypatch.delenv("LABLOG_USER")
     cli("init")
     first = cli("org add FAV Favrskov --sector municipality").stderr
-    assert first.startswith("Note: changes are recorded as ")
+    assert first.startswith("Added organisation FAV (Favrskov, municipality)\nNote: changes are recorded as ")
     assert "`lablog config set user HANDLE` (this note is shown once)\n" in first
     assert (
         cli("org add RAN Randers --sector municipality").stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -84,7 +84,7 @@ class AppState:
             people = SessionReader(session).rows("SELECT count(*) FROM person")[0][0]
             if people:
                 where = "--as" if source == "--as" else "the config's user"
-                notice(
+                note_on_success(
                     f"Note: {where} {name!r} is no person in this store; changes are recorded as "
                     f"{name!r} (see `lablog person list`)"
                 )
@@ -134,17 +134,21 @@ def _note_login_once(name: str) -> None:
     marker = config.data_dir() / "user-noted"
     if marker.exists():
         return
-    notice(
-        f"Note: changes are recorded as {name!r}, your login; to record them as you, "
-        "run `lablog config set user HANDLE` (this note is shown once)"
-    )
-    try:
-        from lablog import files
 
-        files.private_dirs(marker.parent)
-        marker.touch(mode=0o600)
-    except OSError:
-        pass
+    def remember() -> None:
+        try:
+            from lablog import files
+
+            files.private_dirs(marker.parent)
+            marker.touch(mode=0o600)
+        except OSError:
+            pass
+
+    note_on_success(
+        f"Note: changes are recorded as {name!r}, your login; to record them as you, "
+        "run `lablog config set user HANDLE` (this note is shown once)",
+        remember,
+    )
 
 
 def state(ctx: typer.Context | AppState) -> AppState:
@@ -304,6 +308,24 @@ def notice(message: str) -> None:
     print(visible(message), file=sys.stderr)
 
 
+# Notes shown only when the command succeeds, after it: a failed command says one
+# line, its error. Reset by every run of the root command.
+_LATER: list[tuple[str, Callable[[], None] | None]] = []
+
+
+def note_on_success(message: str, then: Callable[[], None] | None = None) -> None:
+    """Say `message` (and run `then`) once the command has succeeded."""
+    _LATER.append((message, then))
+
+
+def _say_later() -> None:
+    for message, then in _LATER:
+        notice(message)
+        if then is not None:
+            then()
+    _LATER.clear()
+
+
 def at_terminal() -> bool:
     """Whether someone can answer a question: standard input is a terminal.
 
@@ -334,6 +356,7 @@ class LablogGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
+        _LATER.clear()
         debug = "--debug" in argv or bool(os.environ.get("LABLOG_DEBUG"))
         try:
             argv, allow_number = text.check_argv(argv)
@@ -351,7 +374,7 @@ class LablogGroup(TyperGroup):
             command, at = cli_argv.leaf(self, argv)
             argv = cli_argv.with_default_lab(command, argv, at)
             for message in cli_argv.deprecated_short_options(command, argv[at:]):
-                notice(message)
+                note_on_success(message)
             argv, shape = cli_argv.take_shape(command, argv, at)
             if shape is not None:
                 from lablog.cli import reshape
@@ -402,7 +425,10 @@ class LablogGroup(TyperGroup):
             if debug:
                 raise
             sys.exit(_unexpected(e))
-        sys.exit(rv if isinstance(rv, int) else 0)
+        code = rv if isinstance(rv, int) else 0
+        if code == 0:
+            _say_later()
+        sys.exit(code)
 
 
 def _usage_error(e: Any) -> int:
