@@ -12,6 +12,8 @@ def test_an_old_short_option_works_and_says_what_to_write(programme):
     run = programme("person add 'Ny Person' -o FAV --json")
     assert run.json()["org"] == "FAV"
     assert run.stderr == "Note: -o for --org is going away; write --org (-o means --output everywhere)\n"
+    # A command that fails says its error alone.
+    assert programme("person list -o NOPE", ok=False).stderr.startswith("Error: No organisation 'NOPE'")
     assert (
         programme("person add 'Anden Person' --org FAV").stderr
         == "Added Anden Person as anden-person (FAV)\n"
