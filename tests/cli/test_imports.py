@@ -113,3 +113,42 @@ def test_one_bad_row_stores_nothing_and_every_problem_names_its_line(programme, 
         f"Error: {file} has 2 problems; nothing was imported",
     ]
     assert store.dump() == before
+
+
+def test_a_taskwarrior_export_comes_in_once(programme, store):
+    """Projects to labs, deleted and recurring templates skipped, dates as events; again: nothing changes."""
+    file = DATA / "taskwarrior-export.json"
+    run = programme(f"import taskwarrior {file} --project hjem=HJBH --project udsk=UDSK")
+    assert run.stderr.splitlines() == [
+        f"Imported {file}: 5 created, 0 updated, 0 unchanged, 3 skipped",
+        "Skipped 1 row: deleted in Taskwarrior",
+        "Skipped 1 row: a recurring task's template (its instances are imported)",
+        "Skipped 1 row: project 'privat' is mapped to no lab (map it with --project NAME=LAB)",
+    ]
+    hjbh = _ours(programme("backlog list HJBH --all --json").json())
+    uuid = "src:taskwarrior:5f1c7a3e-0b7e-4c1a-9d0e-1a2b3c4d5e0"
+    assert {
+        tag[-1]: (i["title"], i["status"], i["points"], i["done_on"], i["tags"]) for tag, i in hjbh.items()
+    } == {
+        "1": ("Afklar hvem der ringer til egen læge", "todo", None, None, ["samarbejde", "almen-praksis"]),
+        "2": ("Tjekliste til udskrivelsessamtalen", "doing", 2.0, None, []),
+        "3": ("Book lokale til workshop", "done", 1.0, "2026-03-20", ["workshop"]),
+        "6": ("Ugentlig tavlemøde", "todo", None, None, []),
+    }
+    assert hjbh[uuid + "1"]["description"] == (
+        "2026-03-04: Spurgt praksiskoordinatoren\n2026-03-09: Venter på svar fra PLO"
+    )
+    udsk = _ours(programme("backlog list UDSK --all --json").json())
+    assert list(udsk) == [uuid + "8"] and udsk[uuid + "8"]["status"] == "todo"
+    key = programme(f"backlog list HJBH --tag {uuid}2 --json").json()[0]["key"]
+    history = programme(f"item show {key} --json").json()["history"]
+    assert [(e["on"], e["kind"], e["new"]) for e in history] == [
+        ("2026-03-03", "created", "todo"),
+        ("2026-03-03", "points", "2"),
+        ("2026-03-05", "status", "doing"),
+    ]
+    after = store.dump()
+    again = programme(f"import taskwarrior {file} --project hjem=HJBH --project udsk=UDSK --dry-run")
+    assert "0 to create, 0 to update, 5 unchanged, 3 skipped" in again.stdout
+    programme(f"import taskwarrior {file} --project hjem=HJBH --project udsk=UDSK")
+    assert store.dump() == after

@@ -7,6 +7,7 @@ tools into an existing store and lab.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -122,12 +123,11 @@ def run(
     """Plan the rows, report every problem (nothing is written while any remains), then apply."""
     from lablog.render import imports as render
     from lablog.services import imports
-    from lablog.spreadsheet import line_of
     from lablog.text import visible
 
     with session(ctx, write=False) as s:
         planned = imports.plan(s, rows, skipped=skipped)
-    problems = sorted([*problems, *planned.problems], key=line_of)
+    problems = sorted([*problems, *planned.problems], key=_where)
     if problems:
         for problem in problems:
             print(f"Error: {file}: {visible(problem)}", file=sys.stderr)
@@ -148,8 +148,14 @@ def run(
     if json:
         emit_json(report)
     notice(f"Imported {file}: {render.done(report)}")
-    for line in [*render.owners(report), *notes]:
+    for line in [*render.skipped(report), *render.owners(report), *notes]:
         notice(line)
+
+
+def _where(problem: str) -> int:
+    """The line (CSV) or index (JSON) a problem names, to list problems in file order."""
+    m = re.match(r"(?:line (\d+)|\[(\d+)\])", problem)
+    return int(m.group(1) or m.group(2)) if m else -1
 
 
 @app.command("csv")
@@ -195,3 +201,42 @@ def from_csv(
     )
     notes = [f"Columns not imported: {', '.join(unread)}"] if unread else []
     run(ctx, file, rows, problems, skipped=[], dry_run=dry_run, json=json, notes=notes)
+
+
+@app.command("taskwarrior")
+def from_taskwarrior(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The output of `task export` (JSON).")],
+    project: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--project",
+            metavar="NAME=LAB",
+            help="The lab a Taskwarrior project's tasks go to (its sub-projects follow it).",
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    json: JsonOpt = False,
+) -> None:
+    """Bring tasks in from Taskwarrior (`task export`), all or nothing; problems name their path ([3].entry).
+
+    Pending tasks are to do (doing once started), completed ones done on their end
+    date; entry dates become the items' created events, annotations their description.
+    Deleted tasks and recurring templates are skipped, and so are tasks of projects
+    no --project maps (all counted). A task's uuid is kept as a tag src:taskwarrior:UUID,
+    so a second import updates those items.
+
+    Example: lablog import taskwarrior tasks.json --project hjem=HJBH --project udsk=UDSK --dry-run
+    """
+    from lablog.services import import_taskwarrior
+
+    projects = option_pairs(project, "--project")
+    if not projects:
+        raise typer.BadParameter(
+            "say which lab each project goes to, e.g. --project hjem=HJBH", param_hint="--project"
+        )
+    data = read_bytes(file)
+    rows, skipped, problems = import_taskwarrior.parse(
+        data, projects=projects, allow_number=state(ctx).allow_number
+    )
+    run(ctx, file, rows, problems, skipped=skipped, dry_run=dry_run, json=json)

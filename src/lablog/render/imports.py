@@ -34,6 +34,14 @@ def plan_text(report: dict, file: str) -> str:
     return "\n".join(lines)
 
 
+def skipped(report: dict) -> list[str]:
+    """Why rows were skipped, with how many each."""
+    reasons: dict[str, int] = {}
+    for row in report["skipped"]:
+        reasons[row["reason"]] = reasons.get(row["reason"], 0) + 1
+    return [f"Skipped {words.count(n, 'row')}: {reason}" for reason, n in reasons.items()]
+
+
 def owners(report: dict) -> list[str]:
     """The owners no person matched: kept in the item's description."""
     names = report["owners_not_found"]

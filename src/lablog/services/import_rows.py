@@ -94,6 +94,7 @@ class Incoming:
     owner: str | None = None
     description: str | None = None
     created: date | None = None
+    started: date | None = None
     done_on: date | None = None
     sprints: list[str] = field(default_factory=list)
 

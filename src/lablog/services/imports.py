@@ -297,6 +297,9 @@ def _move(session: Session, key: str, current: str, row: Incoming, *, today: dat
     for step in _PATHS.get((current, row.status), []):
         item = backlog.item_by_key(session, key)
         floor, _ = eventdays.item_floor(session, item, key)
-        wanted = row.done_on if step in ("done", "dropped") and row.done_on else (row.created or today)
+        if step in ("done", "dropped"):
+            wanted = row.done_on or row.started or row.created or today
+        else:
+            wanted = (row.started if step == "doing" else None) or row.created or today
         on = min(max(wanted, floor or wanted), today)
         backlog.transition(session, key=key, to=step, on=on, actor=actor, today=today)
