@@ -152,3 +152,53 @@ def test_a_taskwarrior_export_comes_in_once(programme, store):
     assert "0 to create, 0 to update, 5 unchanged, 3 skipped" in again.stdout
     programme(f"import taskwarrior {file} --project hjem=HJBH --project udsk=UDSK")
     assert store.dump() == after
+
+
+def test_jira_server_and_cloud_exports_come_in_once(programme, store):
+    """Repeated Labels and Sprint columns, 12-hour and ISO dates, points fields of both kinds."""
+    server, cloud = DATA / "jira-server.csv", DATA / "jira-cloud.csv"
+    run = programme(f"import jira {server} --lab HJBH")
+    assert run.stderr.splitlines() == [
+        f"Imported {server}: 5 created, 0 updated, 0 unchanged, 0 skipped",
+        "No person matches 1 owner (kept as 'Owner: …' in the description): Jonas Lund",
+        "Sprints not created (Jira's CSV holds no sprint dates): HJEM Sprint 1 (2 issues), HJEM Sprint 2 (2 issues)",
+    ]
+    items = _ours(programme("backlog list HJBH --all --json").json())
+    shown = {
+        tag: (i["status"], i["points"], i["type"], i["owner"], i["done_on"], i["tags"])
+        for tag, i in items.items()
+    }
+    assert shown == {
+        "src:jira:hjem-1": (
+            "done",
+            5.0,
+            "story",
+            "mette-orum-holm",
+            "2026-03-20",
+            ["medicin", "sektorovergang"],
+        ),
+        "src:jira:hjem-2": ("doing", 3.0, "task", "anders-kjaer", None, ["almen-praksis"]),
+        "src:jira:hjem-3": ("doing", 8.0, "experiment", None, None, []),
+        "src:jira:hjem-4": ("dropped", None, "task", None, None, []),
+        "src:jira:hjem-5": ("todo", 2.5, "story", None, None, ["borgerinddragelse", "evaluering"]),
+    }
+    assert (
+        items["src:jira:hjem-1"]["description"]
+        == "Hospitalet og kommunen ser samme liste,\nogså i weekenden."
+    )
+    assert items["src:jira:hjem-3"]["description"] == "Første tre borgere\n\nOwner: Jonas Lund"
+    key = programme("backlog list HJBH --all --tag src:jira:hjem-4 --json").json()[0]["key"]
+    history = programme(f"item show {key} --json").json()["history"]
+    assert [(e["on"], e["new"]) for e in history] == [("2026-03-04", "todo"), ("2026-03-11", "dropped")]
+    after = store.dump()
+    programme(f"import jira {server} --lab HJBH")
+    assert store.dump() == after
+
+    run = programme(f'import jira {cloud} --lab GRAV --status "Venter på svar=doing"')
+    assert f"Imported {cloud}: 3 created" in run.stderr
+    grav = _ours(programme("backlog list GRAV --all --json").json())
+    assert {t: (i["status"], i["points"], i["owner"], i["done_on"], i["tags"]) for t, i in grav.items()} == {
+        "src:jira:gf-7": ("done", 3.0, "lene-praestegaard", "2026-04-29", ["jordemoder"]),
+        "src:jira:gf-8": ("doing", 2.0, "camilla-frosig", None, ["tryghed", "spørgeskema"]),
+        "src:jira:gf-9": ("todo", None, None, None, []),
+    }

@@ -240,3 +240,56 @@ def from_taskwarrior(
         data, projects=projects, allow_number=state(ctx).allow_number
     )
     run(ctx, file, rows, problems, skipped=skipped, dry_run=dry_run, json=json)
+
+
+@app.command("jira")
+def from_jira(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Jira's CSV export of the issues (all fields).")],
+    lab: LabOpt = None,
+    points_field: Annotated[
+        str | None,
+        typer.Option(
+            "--points-field",
+            metavar="NAME",
+            help='The column holding story points (default: the first of "Story Points", '
+            '"Story point estimate", "Custom field (Story Points)").',
+        ),
+    ] = None,
+    status: StatusOpt = None,
+    dry_run: DryRunOpt = False,
+    json: JsonOpt = False,
+) -> None:
+    """Bring a Jira project's issues in from its CSV export, all or nothing; bad rows are named by line.
+
+    Items get the summary, description, story points, status (a Won't Do resolution
+    drops them), labels as tags, created and resolved dates as events, and the
+    assignee as owner when a person's email, handle or name matches (else kept in
+    the description and listed). The issue key is kept as a tag src:jira:KEY, so a
+    second import updates those items. Sprints are listed, not created: the CSV
+    holds no sprint dates.
+
+    Example: lablog import jira jira.csv --lab HJBH --points-field "Custom field (Point)" --dry-run
+    """
+    from lablog import words
+    from lablog.services import import_jira
+
+    data = read_bytes(file)
+    code = the_lab(lab)
+    rows, problems = import_jira.parse(
+        data,
+        lab=code,
+        statuses=statuses(status),
+        points_field=points_field,
+        allow_number=state(ctx).allow_number,
+    )
+    found = import_jira.sprints(rows)
+    notes = (
+        [
+            "Sprints not created (Jira's CSV holds no sprint dates): "
+            + ", ".join(f"{name} ({words.count(n, 'issue')})" for name, n in found.items())
+        ]
+        if found
+        else []
+    )
+    run(ctx, file, rows, problems, skipped=[], dry_run=dry_run, json=json, notes=notes)
