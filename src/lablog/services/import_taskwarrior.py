@@ -35,6 +35,8 @@ def parse(
     if not isinstance(doc, list):
         return [], [], ["the file is not a list of tasks; write it with `task export`"]
     doc, problems = text.clean_document(doc, allow_number=allow_number)
+    # Tasks whose text was refused: reported once, not read further.
+    refused = {p.split(".")[0].split(" ")[0] for p in problems}
     labs = {name.casefold(): lab for name, lab in projects.items()}
     items: list[Incoming] = []
     skipped: list[tuple[str, str]] = []
@@ -55,6 +57,8 @@ def parse(
         if lab is None:
             why = f"project {project!r} is mapped to no lab" if project else "no project"
             skipped.append((where, f"{why} (map it with --project NAME=LAB)"))
+            continue
+        if where in refused:
             continue
         item, wrong = _item(where, task, status, lab)
         problems += wrong
