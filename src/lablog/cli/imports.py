@@ -161,7 +161,7 @@ def _where(problem: str) -> int:
 @app.command("csv")
 def from_csv(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A backlog spreadsheet saved as CSV.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A backlog spreadsheet saved as CSV.")],
     lab: LabOpt = None,
     map_: Annotated[
         list[str] | None,
@@ -206,7 +206,7 @@ def from_csv(
 @app.command("taskwarrior")
 def from_taskwarrior(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The output of `task export` (JSON).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The output of `task export` (JSON).")],
     project: Annotated[
         list[str] | None,
         typer.Option(
@@ -245,7 +245,9 @@ def from_taskwarrior(
 @app.command("jira")
 def from_jira(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Jira's CSV export of the issues (all fields).")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Jira's CSV export of the issues (all fields).")
+    ],
     lab: LabOpt = None,
     points_field: Annotated[
         str | None,

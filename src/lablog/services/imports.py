@@ -140,11 +140,14 @@ def plan(session: Session, rows: list[Incoming], *, skipped: list[tuple[str, str
     result = Plan(skipped=list(skipped or []))
     store = _Store(session)
     seen: dict[tuple[str, str], str] = {}
+    bad_labs: set[str] = set()
     for row in rows:
         try:
             lab = store.lab(row.lab)
         except LablogError as e:
-            result.problems.append(f"{row.where}: {e}")
+            if row.lab.upper() not in bad_labs:  # once per lab, not once per row
+                result.problems.append(f"{row.where}: {e}")
+                bad_labs.add(row.lab.upper())
             continue
         problems = _check(row)
         tag = row.source_tag
