@@ -202,3 +202,14 @@ def test_jira_server_and_cloud_exports_come_in_once(programme, store):
         "src:jira:gf-8": ("doing", 2.0, "camilla-frosig", None, ["tryghed", "spørgeskema"]),
         "src:jira:gf-9": ("todo", None, None, None, []),
     }
+
+
+def test_import_file_is_still_the_whole_store_import(cli):
+    """A first argument that names no source is the file of `lablog import FILE`, options before it too."""
+    for argv in ("import --dry-run nosuch.toml", "import -f toml nosuch.toml", "import nosuch.toml"):
+        run = cli(argv, ok=False)
+        assert (run.exit_code, run.stderr) == (
+            1,
+            "Error: No file nosuch.toml; give the path of a file written by `lablog export all`\n",
+        ), argv
+    assert "csv|taskwarrior|jira" in cli("import --help").stdout
