@@ -18,7 +18,7 @@ def _ours(items: list[dict]) -> dict[str, dict]:
     return out
 
 
-def test_a_danish_excel_backlog_comes_in_once(programme, store):
+def test_a_danish_excel_backlog_comes_in_once(programme, store, tmp_path):
     """BOM, semicolons, decimal commas, Danish headers and statuses; again: nothing changes."""
     file = DATA / "backlog-excel-da.csv"
     before = store.dump()
@@ -94,6 +94,26 @@ def test_a_danish_excel_backlog_comes_in_once(programme, store):
     again = programme(f"import csv {file} --lab HJBH --status Venter=todo")
     assert "0 created, 0 updated, 5 unchanged" in again.stderr
     assert store.dump() == after
+
+    # A later sheet with fewer columns: what it says changes, what it leaves out stays.
+    later = tmp_path / "later.csv"
+    later.write_text("Nøgle;Titel;Point;Status\nB-3;Test af tjekliste ved udskrivning;1;I gang\nB-6;Ny;;\n")
+    dry = programme(f"import csv {later} --lab HJBH --dry-run").stdout.splitlines()
+    assert dry[0].startswith("create  line 3: HJBH 'Ny' (todo)")
+    assert dry[1] == "update  line 2: HJBH-3 points 0.5 → 1; status todo → doing"
+    programme(f"import csv {later} --lab HJBH")
+    items = _ours(programme("backlog list HJBH --all --json").json())
+    assert items["src:csv:b-3"] | {"description": None} == {
+        "title": "Test af tjekliste ved udskrivning",
+        "points": 1.0,
+        "status": "doing",
+        "type": "experiment",
+        "owner": None,
+        "done_on": None,
+        "description": None,
+        "tags": ["tjekliste"],
+    }
+    assert items["src:csv:b-3"]["description"] == "To linjer:\nførst tjek, så ring"
 
 
 def test_one_bad_row_stores_nothing_and_every_problem_names_its_line(programme, store, tmp_path):

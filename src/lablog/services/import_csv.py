@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from lablog.services.import_rows import Incoming, as_tag, map_status, map_type, parse_day
+from lablog.services.import_rows import UPDATABLE, Incoming, as_tag, map_status, map_type, parse_day
 from lablog.spreadsheet import clean_cells, decode, fold, number, rows
 
 # Header names as people write them, folded -> the field they fill. --map FIELD=HEADER adds to these.
@@ -80,6 +80,7 @@ def parse(
         item, wrong = _item(line, {f: cells[n].strip() for f, n in found.items()}, lab, statuses)
         problems += wrong
         if item is not None:
+            item.known = UPDATABLE & found.keys()
             items.append(item)
     if header is None:
         problems.append("the file is empty; it needs a header row naming at least the title column")

@@ -7,7 +7,7 @@ whose name differs between sites. Every problem names its line.
 
 from __future__ import annotations
 
-from lablog.services.import_rows import Incoming, as_tag, map_status, map_type, parse_day
+from lablog.services.import_rows import UPDATABLE, Incoming, as_tag, map_status, map_type, parse_day
 from lablog.spreadsheet import clean_cells, decode, fold, number, rows
 
 SOURCE = "jira"
@@ -65,6 +65,7 @@ def parse(
         item, wrong = _item(line, _Row(cells, cols), points_at, lab, statuses)
         problems += wrong
         if item is not None:
+            item.known = UPDATABLE if points_at else UPDATABLE - {"points"}
             items.append(item)
     if header is None:
         problems.append("the file is empty; export the issues from Jira as CSV")

@@ -19,6 +19,9 @@ from lablog.enums import ItemType
 from lablog.spreadsheet import fold
 
 TAG_PREFIX = "src:"
+# The fields an update may change; a source without one (a sheet with no points
+# column) leaves that field of an existing item as it is.
+UPDATABLE = frozenset({"points", "status", "type", "description"})
 MAX_TAG = 64
 
 # A source's status, folded -> lablog's. Users add or override with --status "In Review=doing".
@@ -97,6 +100,7 @@ class Incoming:
     started: date | None = None
     done_on: date | None = None
     sprints: list[str] = field(default_factory=list)
+    known: frozenset[str] = UPDATABLE
 
     @property
     def source_tag(self) -> str | None:

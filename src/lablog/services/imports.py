@@ -47,6 +47,7 @@ class Action:
     key: str | None = None
     owner: str | None = None  # the person's handle
     description: str | None = None  # the row's, with an owner no person matched
+    known: frozenset[str] = frozenset()  # the fields an update may change
     changes: list[str] = field(default_factory=list)
 
 
@@ -150,6 +151,7 @@ def plan(session: Session, rows: list[Incoming], *, skipped: list[tuple[str, str
                 bad_labs.add(row.lab.upper())
             continue
         problems = _check(row)
+        known = set(row.known)
         tag = row.source_tag
         if tag is not None:
             if len(tag) > MAX_TAG:
@@ -168,6 +170,8 @@ def plan(session: Session, rows: list[Incoming], *, skipped: list[tuple[str, str
         if row.owner and action.owner is None:
             line = f"Owner: {row.owner}"
             action.description = f"{action.description}\n\n{line}" if action.description else line
+            known.add("description")
+        action.known = frozenset(known)
         if tag:
             existing = store.by_tag.get((lab.id, tag))
         else:
@@ -186,10 +190,6 @@ def _check(row: Incoming) -> list[str]:
         backlog.check_points(row.points)
     except LablogError as e:
         problems.append(f"{row.where}: {e}")
-    try:
-        backlog._tags([*row.tags, *([row.source_tag] if row.source_tag else [])])
-    except LablogError as e:
-        problems.append(f"{row.where}: {e}")
     return problems
 
 
@@ -204,15 +204,15 @@ def _wanted_tags(row: Incoming) -> list[str]:
 
 def _changes(session: Session, item: BacklogItem, action: Action) -> list[str]:
     """What an import changes in an existing item, in words; tags are only added, never removed."""
-    row, owner = action.row, action.owner
+    row, owner, known = action.row, action.owner, action.known
     changes = []
     if item.title != row.title:
         changes.append(f"title {item.title!r} → {row.title!r}")
-    if item.description != action.description:
+    if "description" in known and item.description != action.description:
         changes.append("description")
-    if item.points != row.points:
+    if "points" in known and item.points != row.points:
         changes.append(f"points {_num(item.points)} → {_num(row.points)}")
-    if item.type != row.type:
+    if "type" in known and item.type != row.type:
         changes.append(f"type {item.type} → {row.type}")
     if owner is not None:
         current = session.get(Person, item.owner_id).handle if item.owner_id else None
@@ -221,7 +221,7 @@ def _changes(session: Session, item: BacklogItem, action: Action) -> list[str]:
     new_tags = [t for t in _wanted_tags(row) if t not in _tags_of(session, item)]
     if new_tags:
         changes.append("tags +" + " +".join(new_tags))
-    if item.status != row.status:
+    if "status" in known and item.status != row.status:
         changes.append(f"status {item.status} → {row.status}")
     return changes
 
@@ -271,11 +271,11 @@ def _create(session: Session, action: Action, *, today: date, actor: str | None)
         today=today,
     )
     action.key = item.key
-    _move(session, item.key, "todo", row, today=today, actor=actor)
+    _move(session, item.key, "todo", row, since=created, today=today, actor=actor)
 
 
 def _update(session: Session, action: Action, *, today: date, actor: str | None) -> None:
-    row = action.row
+    row, known = action.row, action.known
     item = backlog.item_by_key(session, action.key)
     current = item.status
     backlog.edit(
@@ -284,25 +284,29 @@ def _update(session: Session, action: Action, *, today: date, actor: str | None)
         on=today,
         actor=actor,
         title=row.title if row.title != item.title else None,
-        description=action.description or "",
-        points=row.points,
-        clear_points=row.points is None,
-        type=row.type,
+        description=(action.description or "") if "description" in known else None,
+        points=row.points if "points" in known else None,
+        clear_points="points" in known and row.points is None,
+        type=row.type if "type" in known else None,
         owner=action.owner,
         add_tags=_wanted_tags(row),
         today=today,
     )
-    _move(session, action.key, current, row, today=today, actor=actor)
+    if "status" in known:
+        _move(session, action.key, current, row, since=today, today=today, actor=actor)
 
 
-def _move(session: Session, key: str, current: str, row: Incoming, *, today: date, actor: str | None) -> None:
-    """Walk the item from its status to the row's, each step dated as the source tells."""
+def _move(
+    session: Session, key: str, current: str, row: Incoming, *, since: date, today: date, actor: str | None
+) -> None:
+    """Walk the item from its status to the row's, each step dated as the source tells, else `since`
+    (the day a new item was created; today for an update)."""
     for step in _PATHS.get((current, row.status), []):
         item = backlog.item_by_key(session, key)
         floor, _ = eventdays.item_floor(session, item, key)
         if step in ("done", "dropped"):
-            wanted = row.done_on or row.started or row.created or today
+            wanted = row.done_on or row.started or since
         else:
-            wanted = (row.started if step == "doing" else None) or row.created or today
+            wanted = (row.started if step == "doing" else None) or since
         on = min(max(wanted, floor or wanted), today)
         backlog.transition(session, key=key, to=step, on=on, actor=actor, today=today)
