@@ -10,6 +10,7 @@ by their title in the lab.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from lablog.errors import LablogError
 from lablog.models import BacklogItem, ItemTag, Lab, Person
 from lablog.queries import refs as ref_queries
 from lablog.reader import SessionReader
-from lablog.services import backlog, eventdays, refs
+from lablog.services import backlog, eventdays, ranking, refs
 from lablog.services.import_rows import MAX_TAG, TAG_PREFIX, Incoming
 
 # From a status to another: the transitions lablog allows, in order.
@@ -242,10 +243,11 @@ def apply(
 ) -> None:
     """Create and update the plan's items; raises LablogError naming the row that failed."""
     total = len(result.actions)
+    ranks = _bottom_ranks(session, [a.row.lab for a in result.actions if a.kind == "created"])
     for action in result.actions:
         try:
             if action.kind == "created":
-                _create(session, action, today=today, actor=actor)
+                _create(session, action, rank=ranks[action.row.lab.upper()].pop(0), today=today, actor=actor)
             elif action.kind == "updated":
                 _update(session, action, today=today, actor=actor)
         except LablogError as e:
@@ -254,7 +256,21 @@ def apply(
             progress(1, total)
 
 
-def _create(session: Session, action: Action, *, today: date, actor: str | None) -> None:
+def _bottom_ranks(session: Session, labs: list[str]) -> dict[str, list[str]]:
+    """Short ranks below each lab's backlog for its new items, in order: adding them one by one
+    at the bottom would lengthen every rank and respace the lab every few dozen items."""
+    out = {}
+    for code, n in Counter(code.upper() for code in labs).items():
+        lab = refs.lab(session, code)
+        bottom = backlog.new_rank(session, lab.id)
+        if len(bottom) + len(ranking.spread(n)[0]) > backlog.MAX_RANK:
+            backlog.respace(session, lab.id)
+            bottom = backlog.new_rank(session, lab.id)
+        out[code] = [bottom + r for r in ranking.spread(n)]
+    return out
+
+
+def _create(session: Session, action: Action, *, rank: str, today: date, actor: str | None) -> None:
     row = action.row
     created = min(row.created or today, today)
     item = backlog.add(
@@ -269,6 +285,7 @@ def _create(session: Session, action: Action, *, today: date, actor: str | None)
         owner=action.owner,
         description=action.description,
         today=today,
+        rank=rank,
     )
     action.key = item.key
     _move(session, item.key, "todo", row, since=created, today=today, actor=actor)
