@@ -132,6 +132,13 @@ def test_one_bad_row_stores_nothing_and_every_problem_names_its_line(programme, 
         "data; remove the CPR number (if it is not one, run the command again with --allow-number)",
         f"Error: {file} has 2 problems; nothing was imported",
     ]
+    file.write_text("Titel;Point\nRing til lægen;1\nring til LÆGEN;2\n")
+    run = programme(f"import csv {file} --lab NOPE", ok=False)
+    assert run.stderr.startswith(f"Error: {file}: line 2: No lab 'NOPE'")
+    run = programme(f"import csv {file} --lab HJBH", ok=False)
+    assert run.stderr.splitlines()[0] == (
+        f"Error: {file}: line 3: the title is also on line 2; add an id column to tell them apart"
+    )
     assert store.dump() == before
 
 

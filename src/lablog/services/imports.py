@@ -154,12 +154,15 @@ def plan(session: Session, rows: list[Incoming], *, skipped: list[tuple[str, str
         problems = _check(row)
         known = set(row.known)
         tag = row.source_tag
-        if tag is not None:
-            if len(tag) > MAX_TAG:
-                problems.append(f"{row.where}: the id {row.source_id!r} is too long to keep as a tag")
-            elif (lab.code, tag) in seen:
-                problems.append(f"{row.where}: the id {row.source_id!r} is also on {seen[lab.code, tag]}")
-            seen[lab.code, tag] = row.where
+        if tag is not None and len(tag) > MAX_TAG:
+            problems.append(f"{row.where}: the id {row.source_id!r} is too long to keep as a tag")
+        elif tag is not None and (lab.code, tag) in seen:
+            problems.append(f"{row.where}: the id {row.source_id!r} is also on {seen[lab.code, tag]}")
+        elif tag is None and (lab.code, row.title.casefold()) in seen:
+            # Without ids, items are found again by title: two alike could not be told apart.
+            where = seen[lab.code, row.title.casefold()]
+            problems.append(f"{row.where}: the title is also on {where}; add an id column to tell them apart")
+        seen[lab.code, tag or row.title.casefold()] = row.where
         if problems:
             result.problems += problems
             continue
