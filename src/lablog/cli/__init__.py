@@ -33,9 +33,9 @@ from lablog.cli import (
 )
 from lablog.cli import decision as decision_cli
 from lablog.cli import impediment as impediment_cli
+from lablog.cli import imports as imports_cli
 from lablog.cli import measure as measure_cli
 from lablog.cli import pdsa as pdsa_cli
-from lablog.cli import transfer as transfer_cli
 from lablog.cli._common import AppState, LablogGroup
 
 app = typer.Typer(
@@ -111,7 +111,7 @@ app.add_typer(privacy.app, name="privacy")
 app.add_typer(config.app, name="config")
 app.command("completion")(completion.completion)
 sprint.app.add_typer(sprint_note.app, name="note")
-app.command("import")(transfer_cli.import_store)
+app.add_typer(imports_cli.app, name="import")
 
 
 def main() -> None:

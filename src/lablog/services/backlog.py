@@ -184,8 +184,10 @@ def add(
     origin_sprint_id: int | None = None,
     top: bool = False,
     today: date | None = None,
+    rank: str | None = None,
 ) -> ItemRead:
-    """Add an item at the bottom of a lab's backlog; raises NotFound, InvalidValue, InvalidTransition."""
+    """Add an item at the bottom of a lab's backlog (or at `rank`, for bulk loads);
+    raises NotFound, InvalidValue, InvalidTransition."""
     the_lab = refs.lab(session, lab)
     require_open_lab(the_lab)
     eventdays.check(on, today=today)
@@ -203,7 +205,7 @@ def add(
         points=points,
         owner_id=owner_id,
         origin_sprint_id=origin_sprint_id,
-        rank=new_rank(session, the_lab.id, top=top),
+        rank=rank or new_rank(session, the_lab.id, top=top),
     )
     session.add(item)
     session.flush()

@@ -8,13 +8,11 @@ file in one go. Pure: no database.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
 from typing import NamedTuple
 
-from lablog import text
+from lablog.spreadsheet import clean_cells, decode, delimiter, fold, line_of, number, rows
+
+__all__ = ["CsvRow", "decode", "delimiter", "line_of", "number", "parse"]
 
 # Header names as people write them, folded (casefold, NFC) -> the column.
 COLUMNS = {
@@ -38,7 +36,6 @@ HEADER_HINT = (
     "the header names period and value (or period, numerator and denominator), and optionally note; "
     "in Danish periode, værdi, tæller, nævner"
 )
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
 class CsvRow(NamedTuple):
@@ -50,53 +47,11 @@ class CsvRow(NamedTuple):
     note: str | None
 
 
-def line_of(problem: str) -> int:
-    """The line a problem names (0 for the whole file), to list problems in file order."""
-    m = re.match(r"line (\d+)", problem)
-    return int(m.group(1)) if m else 0
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped), else Windows-1252, as spreadsheets save; raises ValueError."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ValueError("is neither UTF-8 nor Windows-1252 text; save it as CSV (UTF-8)") from None
-
-
-def delimiter(header: str) -> str:
-    """The separator the header line uses: the most frequent of semicolon, tab and comma."""
-    counts = {d: header.count(d) for d in (";", "\t", ",")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def number(cell: str) -> float:
-    """'12,5', '12.5', '1.234,5', '1 234' as a float; raises ValueError."""
-    value = cell.strip().replace("\u00a0", "").replace(" ", "")
-    if "," in value and "." in value:
-        # The later mark is the decimal one; the other groups thousands.
-        thousands = "." if value.rfind(",") > value.rfind(".") else ","
-        value = value.replace(thousands, "")
-    value = value.replace(",", ".")
-    if not _NUMBER.match(value):
-        raise ValueError(f"{cell.strip()!r} is not a number" if cell.strip() else "is empty")
-    return float(value)
-
-
-def _fold(name: str) -> str:
-    return unicodedata.normalize("NFC", name.strip()).casefold()
-
-
 def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     found: dict[str, int] = {}
     problems = []
     for n, name in enumerate(header):
-        column = COLUMNS.get(_fold(name))
+        column = COLUMNS.get(fold(name))
         if column is None:
             if name.strip():
                 problems.append(f"line 1: unknown column {name.strip()!r}; {HEADER_HINT}")
@@ -121,21 +76,11 @@ def parse(data: bytes, *, allow_number: bool = False) -> tuple[list[CsvRow], lis
         content = decode(data)
     except ValueError as e:
         return [], [f"the file {e}"]
-    lines = content.splitlines()
-    first = next((line for line in lines if line.strip()), None)
-    if first is None:
-        return [], [f"the file is empty; {HEADER_HINT}"]
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter(first))
     header: list[str] | None = None
-    rows: list[CsvRow] = []
+    found: list[CsvRow] = []
     problems: list[str] = []
     columns: dict[str, int] = {}
-    ended = 0
-    for cells in reader:
-        # The line a row starts on (a quoted cell may span several).
-        line, ended = ended + 1, reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in rows(content):
         if header is None:
             header = cells
             columns, problems = _columns(cells)
@@ -145,24 +90,18 @@ def parse(data: bytes, *, allow_number: bool = False) -> tuple[list[CsvRow], lis
         row, row_problems = _row(line, cells, columns, len(header), allow_number)
         problems += row_problems
         if row is not None:
-            rows.append(row)
-    if not rows and not problems:
+            found.append(row)
+    if header is None:
+        return [], [f"the file is empty; {HEADER_HINT}"]
+    if not found and not problems:
         problems.append("the file has a header but no rows")
-    return rows, problems
+    return found, problems
 
 
 def _row(line: int, cells: list[str], columns: dict[str, int], width: int, allow_number: bool):
-    if len(cells) > width and any(c.strip() for c in cells[width:]):
-        return None, [f"line {line}: {len(cells)} cells for {width} columns; check the separators"]
-    cells = cells + [""] * (width - len(cells))
-    wrong = []
-    for n, cell in enumerate(cells):
-        try:
-            cells[n] = text.clean(cell, where=f"line {line}", allow_number=allow_number)
-        except text.TextProblem as e:
-            wrong.append(str(e))
+    cells, wrong = clean_cells(line, cells, width, allow_number)
     if wrong:
-        return None, wrong[:1]
+        return None, wrong
     period = cells[columns["period"]].strip()
     if not period:
         return None, [f"line {line}: the period is empty"]
