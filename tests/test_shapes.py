@@ -47,7 +47,18 @@ def test_json_keeps_the_declared_field_order_and_writes_utc_with_z():
         id=7,
     )
     data = to_jsonable(change)
-    assert list(data) == ["id", "at", "actor", "action", "entity", "key", "lab", "changes", "db_user", "summary"]
+    assert list(data) == [
+        "id",
+        "at",
+        "actor",
+        "action",
+        "entity",
+        "key",
+        "lab",
+        "changes",
+        "db_user",
+        "summary",
+    ]
     assert data["at"] == "2026-11-23T09:30:00Z"
     assert to_jsonable(change.replace(at=datetime(2026, 11, 23, 9, 30)))["at"] == "2026-11-23T09:30:00"
 
