@@ -162,6 +162,12 @@ def attend(
     hours: Annotated[
         float | None, typer.Option("--hours", help="Their time, if not the whole meeting.")
     ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option(
+            "--org", help="The organisation they came for, if they have moved since (default: theirs)."
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Record who took part (by default for the whole meeting).
@@ -171,7 +177,7 @@ def attend(
     from lablog.services import meeting
 
     with session(ctx) as s:
-        d = meeting.attend(s, ref=ref, people=people, role=role.value, hours=hours)
+        d = meeting.attend(s, ref=ref, people=people, role=role.value, hours=hours, org=org)
     if json:
         return emit_json(d)
     notice(f"{d.meeting.key}: {d.meeting.present} present, {d.meeting.absent} absent")

@@ -221,9 +221,13 @@ def attend(
     people: list[str],
     role: str = AttendRole.participant.value,
     hours: float | None = None,
+    org: str | None = None,
 ) -> MeetingDetail:
     """Record who took part (default: the meeting's whole length); raises NotFound, InvalidValue,
-    InvalidTransition."""
+    InvalidTransition.
+
+    Each row keeps the person's organisation now, or `org` when recorded after they moved.
+    """
     meeting = get(session, ref)
     _open(meeting)
     try:
@@ -231,9 +235,12 @@ def attend(
     except ValueError:
         raise InvalidValue(f"{role!r} is not a role at a meeting; use chair, participant or guest") from None
     minutes = meeting.minutes if hours is None else minutes_of(hours)
+    org_id = refs.org(session, org).id if org is not None else None
     for person in _people(session, people):
         row = _row(session, meeting, person)
         row.present, row.role, row.minutes, row.note = True, chosen, minutes, None
+        if org_id is not None:
+            row.organisation_id = org_id
         session.add(row)
     return show(session, ref=key(meeting.id))
 
