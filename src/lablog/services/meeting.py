@@ -205,13 +205,17 @@ def _people(session: Session, people: list[str]) -> list[Person]:
     return list(found.values())
 
 
-def _row(session: Session, meeting: Meeting, person: Person) -> Attendance:
-    row = session.exec(
-        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.person_id == person.id)
-    ).first()
-    if row is None:
-        row = Attendance(meeting_id=meeting.id, person_id=person.id, organisation_id=person.organisation_id)
-    return row
+def _rows(session: Session, meeting: Meeting, people: list[str]) -> list[Attendance]:
+    """The attendance rows of these people at the meeting, new ones for those not recorded yet."""
+    found = _people(session, people)
+    known = {
+        a.person_id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))
+    }
+    return [
+        known.get(p.id)
+        or Attendance(meeting_id=meeting.id, person_id=p.id, organisation_id=p.organisation_id)
+        for p in found
+    ]
 
 
 def attend(
@@ -236,8 +240,7 @@ def attend(
         raise InvalidValue(f"{role!r} is not a role at a meeting; use chair, participant or guest") from None
     minutes = meeting.minutes if hours is None else minutes_of(hours)
     org_id = refs.org(session, org).id if org is not None else None
-    for person in _people(session, people):
-        row = _row(session, meeting, person)
+    for row in _rows(session, meeting, people):
         row.present, row.role, row.minutes, row.note = True, chosen, minutes, None
         if org_id is not None:
             row.organisation_id = org_id
@@ -250,8 +253,7 @@ def absent(session: Session, *, ref: str, people: list[str], note: str | None = 
     meeting = get(session, ref)
     _open(meeting)
     words = " ".join(note.split()) or None if note is not None else None
-    for person in _people(session, people):
-        row = _row(session, meeting, person)
+    for row in _rows(session, meeting, people):
         row.present, row.role, row.minutes, row.note = False, AttendRole.participant.value, 0, words
         session.add(row)
     return show(session, ref=key(meeting.id))
