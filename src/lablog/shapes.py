@@ -741,6 +741,22 @@ class SprintSummary(ReadModel):
     # The lab's measures (active during the sprint) and the PDSA cycles that ran in it.
     measures: list[SummaryMeasure] = []
     pdsa: list[SummaryPdsa] = []
+    # The lab's meetings held for the sprint's planning, review and retrospective.
+    meetings: list["SummaryMeeting"] = []
+
+
+class SummaryMeeting(ReadModel):
+    """A sprint event's meeting: who came, counted per organisation (present only)."""
+
+    key: str
+    event: str | None
+    on: date
+    hours: float
+    cancelled_on: date | None
+    present: int
+    absent: int
+    # organisation code -> people present, sorted by code.
+    by_org: dict = {}
 
 
 class ProgrammeItem(ReadModel):
@@ -862,6 +878,8 @@ class ProgrammeReport(ReadModel):
     # handle -> how the report names the person: the name, with the handle where two share it.
     people: dict[str, str]
     labs: list[ProgrammeLab]
+    # Meetings and who took part, when any were held in the period.
+    participation: "ParticipationReport | None" = None
 
 
 # Impediments and decisions ------------------------------------------------------
