@@ -207,3 +207,40 @@ def test_bad_meetings_and_attendance_are_refused_and_nothing_is_stored(year, sto
     ]
     for command, code, message in refused:
         assert_refused(cli, store, command, code, message)
+
+
+@pytest.fixture
+def other(store, tmp_path, request) -> str:
+    """A second, empty store on the test's backend, for --db."""
+    if store.backend == "sqlite":
+        return str(tmp_path / "other.db")
+    return store.server.url(store.server.create_database(template=request.getfixturevalue("pg_empty")))
+
+
+def test_meetings_attendance_and_notes_survive_export_and_import(year, other, tmp_path):
+    cli = year
+    cli("meeting notes MT-4 --file -", input="Referat fra temadagen\n")
+    path = tmp_path / "store.json"
+    cli("export", "all", "-o", str(path))
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    mt7 = doc["meetings"][6]
+    assert (mt7["lab"], mt7["minutes"], mt7["starts_at"], mt7["ends_at"]) == ("GRAV", 75, "10:00", "11:15")
+    # Signe's spring attendance keeps the organisation she came for then.
+    assert [(a["handle"], a["org"]) for a in doc["meetings"][2]["attendance"]] == [
+        ("lene-praestegaard", "RRG"),
+        ("signe-aagaard", "RAN"),
+        ("camilla-frosig", "PL"),
+    ]
+    run = cli("--db", other, "import", str(path))
+    assert ", 8 meetings, 22 attendance rows, " in run.stderr
+    assert cli("--db", other, "export", "all", "--format", "json").stdout == path.read_text(encoding="utf-8")
+    for command in ("report participation --json", "meeting show MT-4 --json", "meeting list --json"):
+        assert cli("--db", other, *command.split()).json() == cli(command).json()
+    assert cli(
+        "--db", other, "meeting", "add", "other", "Ny", "--on", "2026-11-23", "--hours", "1"
+    ).stderr.startswith("Recorded MT-9 ")
+    # A file of format version 3 (before meetings) still imports.
+    old = {k: v for k, v in doc.items() if k != "meetings"} | {"version": 3}
+    path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    cli("--db", str(tmp_path / "old.db"), "import", str(path))
+    assert cli("--db", str(tmp_path / "old.db"), "meeting", "list", "--json").json() == []
