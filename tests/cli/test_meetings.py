@@ -176,6 +176,13 @@ def test_a_meeting_shows_its_attendance_notes_and_log(year):
     text = cli("log --limit 40").stdout
     assert "camilla-frosig (PL) absent: Afbud: vagt" in text
     assert "steering-group meeting added on 2026-01-20: Styregruppe januar (2.5 hours)" in text
+    # Forgetting a person erases them from attendance, notes and the log alike.
+    cli("meeting notes MT-1 --file -", input="Camilla Frøsig sendte afbud.\n")
+    cli("person forget camilla-frosig --yes")
+    shown = cli("meeting show MT-1 --json").json()
+    alias = shown["attendance"][-1]["person"]
+    assert alias.startswith("former-member-") and shown["notes"] == f"{alias} sendte afbud."
+    assert "Camilla" not in cli("log --limit 60").stdout
 
 
 def test_bad_meetings_and_attendance_are_refused_and_nothing_is_stored(year, store):

@@ -123,7 +123,7 @@ def test_scenario_round_trip_is_byte_identical(scenario, other, tmp_path, fmt):
 
 def test_the_document_keeps_every_kind_of_record(base_doc):
     doc = base_doc
-    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 3, 4)
+    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 4, 4)
     assert [o["code"] for o in doc["organisations"]] == ["FAV", "NDJ", "PL", "RAN", "RRG", "SDJ"]
     hjbh = doc["labs"][1]
     assert hjbh["code"] == "HJBH" and hjbh["next_item_number"] == 10
