@@ -99,11 +99,15 @@ def detail(console: Console, d: MeetingDetail) -> None:
         console.print(Text(d.notes))
 
 
-def _lines(console: Console, title: str, rows: Sequence[ParticipationLine], kinds: list[str]) -> None:
-    table = _grid("Who", "Name", "Meetings", "Hours", *kinds, title=title)
+def _lines(
+    console: Console, title: str, rows: Sequence[ParticipationLine], kinds: list[str], *, org: bool = False
+) -> None:
+    """One line per person, organisation or sector; a person who moved has a line per organisation."""
+    table = _grid("Who", "Name", *(["Org"] if org else []), "Meetings", "Hours", *kinds, title=title)
     for r in rows:
         per_kind = [num(r.hours_by_kind[k]) if k in r.hours_by_kind else "" for k in kinds]
-        table.add_row(r.key, r.name if r.name != r.key else "", str(r.meetings), num(r.hours), *per_kind)
+        name = r.name if r.name != r.key else ""
+        table.add_row(r.key, name, *([r.org or ""] if org else []), str(r.meetings), num(r.hours), *per_kind)
     table.print(console)
 
 
@@ -119,7 +123,7 @@ def participation(console: Console, r: ParticipationReport) -> None:
     else:
         kinds = [k for k in KINDS if any(k in line.hours_by_kind for line in r.people)]
         console.print("Hours per kind of meeting:")
-        _lines(console, "People", r.people, kinds)
+        _lines(console, "People", r.people, kinds, org=True)
         _lines(console, "Organisations", r.organisations, kinds)
         _lines(console, "Sectors", r.sectors, kinds)
     for gap in r.gaps:
