@@ -176,6 +176,21 @@ def test_a_meeting_shows_its_attendance_notes_and_log(year):
     text = cli("log --limit 40").stdout
     assert "camilla-frosig (PL) absent: Afbud: vagt" in text
     assert "steering-group meeting added on 2026-01-20: Styregruppe januar (2.5 hours)" in text
+    # A sprint's meetings: planning recorded by hand, the review with `sprint review --meeting-hours`.
+    cli("sprint plan INDL --start 2026-11-09 --weeks 2")
+    cli("sprint start INDL --on 2026-11-09")
+    cli("meeting add lab Planlægning --on 2026-11-09 --lab INDL --hours 1.5 --sprint 1 --event planning")
+    cli("meeting attend MT-9 anders jens henrik")
+    review = cli("sprint review INDL --note Godt --meeting-hours 1")
+    assert review.stderr.endswith(
+        "Recorded the meeting MT-10; who came: `lablog meeting attend MT-10 PERSON…`\n"
+    )
+    cli("meeting attend MT-10 anders jens")
+    summary = cli("export sprint INDL 1").stdout
+    assert (
+        "| MT-9 | planning | 2026-11-09 | 1.5 | 3 | 0 | PL 1, RAN 1, RRG 1 |\n"
+        "| MT-10 | review | 2026-11-23 | 1 | 2 | 0 | RAN 1, RRG 1 |\n"
+    ) in summary
     # Forgetting a person erases them from attendance, notes and the log alike.
     cli("meeting notes MT-1 --file -", input="Camilla Frøsig sendte afbud.\n")
     cli("person forget camilla-frosig --yes")
