@@ -588,6 +588,22 @@ def test_upgrade_0008_to_0009_keeps_the_log_and_adds_who_saved_it(backend, tmp_p
         server.drop_database(name)
 
 
+# Tables later revisions add: a store at an older revision lacks them on purpose.
+_LATER = {"meeting", "attendance"}
+
+
+def _until(include):
+    """An include_object that leaves out the tables of later revisions (and their indexes)."""
+
+    def wrapped(obj, name, type_, reflected, compare_to):
+        table = obj if type_ == "table" else getattr(obj, "table", None)
+        if table is not None and table.name in _LATER:
+            return False
+        return include(obj, name, type_, reflected, compare_to)
+
+    return wrapped
+
+
 @pytest.mark.both_backends
 def test_upgrade_0009_to_0010_keeps_everything_and_adds_measures(backend, tmp_path, request, cli):
     """A 0009 store holding a programme upgrades with every row kept; measures and cycles then work."""
@@ -618,7 +634,11 @@ def test_upgrade_0009_to_0010_keeps_everything_and_adds_measures(backend, tmp_pa
     schema.upgrade(engine, "0010")
     with engine.connect() as conn:
         after = _rows(conn)
-        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        opts = {
+            "compare_type": True,
+            "render_as_batch": True,
+            "include_object": _until(schema.include_object),
+        }
         assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
     assert {t: r for t, r in after.items() if t in before} == before
     assert {t: r for t, r in after.items() if t not in before} == {
