@@ -211,6 +211,7 @@ def lablog_env(tmp_path, monkeypatch, store, session_runtime_dir):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("LABLOG_DEBUG", raising=False)
+    monkeypatch.delenv("LABLOG_LAB", raising=False)
     monkeypatch.delenv("LABLOG_LOCK_TIMEOUT", raising=False)
     # Subprocesses never start a worker in the user's runtime directory.
     monkeypatch.setenv("LABLOG_RUNTIME_DIR", session_runtime_dir)
@@ -236,6 +237,28 @@ class Run:
 
     def json(self):
         return json.loads(self.stdout)
+
+
+def _build_commands_once() -> None:
+    """Let CliRunner turn each Typer app into Click commands once, as the worker does.
+
+    Typer rebuilds the whole command tree from every signature on each call:
+    most of an in-process command's time, and nothing a user ever waits for.
+    """
+    import typer.testing
+
+    build = typer.testing._get_command
+    built: dict[int, tuple] = {}
+
+    def get(app):
+        if id(app) not in built:
+            built[id(app)] = (app, build(app))
+        return built[id(app)][1]
+
+    typer.testing._get_command = get
+
+
+_build_commands_once()
 
 
 @pytest.fixture
@@ -414,3 +437,31 @@ sm assign aase-gronbech HJBS --from 2026-01-05
 sm assign soren-baek UDSK --from 2026-01-05
 sm assign mette-orum-holm HJBH --from 2026-W30
 """
+
+
+@pytest.fixture(scope="session")
+def demo_template(request, tmp_path_factory):
+    """demo_template(backend): the store `lablog demo` builds, built once per backend
+    (copied into PostgreSQL with `db copy`); a template for `store.load`."""
+    built: dict[str, object] = {}
+
+    def get(backend: str):
+        if "sqlite" not in built:
+            path = tmp_path_factory.mktemp("demo") / "demo.db"
+            _run_script(str(path), f"demo --path {path}")
+            built["sqlite"] = path
+        if backend not in built:
+            server = request.getfixturevalue("pg_server")
+            name = server.create_database("lablog_demo", template=request.getfixturevalue("pg_empty"))
+            _run_script(str(built["sqlite"]), f"db copy --to {server.url(name)} --yes")
+            built[backend] = name
+        return built[backend]
+
+    return get
+
+
+@pytest.fixture
+def demo(cli, store, demo_template):
+    """The demo programme (examples/programme.toml, as `lablog demo` builds it) in the test's store."""
+    store.load(demo_template(store.backend))
+    return cli

@@ -171,3 +171,39 @@ def test_numbers_as_mermaid_reads_them():
         "1234567.89",
         "10000000000000000",
     ]
+
+
+def _terminal(data: BurndownRead, width: int) -> list[str]:
+    import io
+
+    from rich.console import Console
+
+    from lablog.render import sprints
+
+    console = Console(file=io.StringIO(), width=width, no_color=True)
+    sprints.burndown(console, data)
+    return console.file.getvalue().split("\n")
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_terminal_burndown_labels_never_touch_and_stay_aligned(width):
+    lines = _terminal(burndown(MONDAY, 42, 30.0), width)  # a six-week sprint
+    axis = next(i for i, line in enumerate(lines) if "└" in line)
+    plot = lines[1:axis]
+    assert len({line.index("│") for line in plot}) == 1  # the y labels keep the axis straight
+    days, weeks = lines[axis + 1].split(), lines[axis + 2].split()
+    assert days[0] == "26" and weeks == ["W44", "W45", "W46", "W47", "W48", "W49"]
+    # Each label starts where its day's column starts, and two never run together.
+    column = lines[axis].index("└") + 1
+    cell = (len(lines[axis]) - column) // 42
+    for label in re.finditer(r"\d+", lines[axis + 1]):
+        offset = label.start() - column
+        assert offset % cell == 0
+        day = MONDAY + timedelta(days=offset // cell)
+        assert label.group() == str(day.day)
+
+
+def test_terminal_burndown_of_a_sprint_with_nothing_committed_says_so():
+    lines = _terminal(burndown(MONDAY, 14, 0.0), 80)
+    assert lines[1] == "Nothing committed, so there is nothing to burn down."
+    assert not any("│" in line for line in lines)

@@ -252,25 +252,67 @@ def test_segments_merge_plain_text():
 
 
 def test_the_lablog_tables_use_it():
-    table = _table("Key", "Title", "Tags", title="Backlog")
+    table = _table("Key", "Title", "Tags", title="Backlog", drop={"Tags": 1})
     assert isinstance(table, Grid)
-    assert [(c.header, c.no_wrap, c.max_width, c.overflow) for c in table.columns] == [
-        ("Key", True, None, "ellipsis"),
-        ("Title", False, None, "ellipsis"),
-        ("Tags", False, 16, "fold"),
+    assert [(c.header, c.kind, c.max_width, c.overflow, c.drop) for c in table.columns] == [
+        ("Key", "key", None, "ellipsis", None),
+        ("Title", "free", None, "ellipsis", None),
+        ("Tags", "capped", 16, "ellipsis", 1),
     ]
 
 
-def test_lab_list_at_sixty_columns(programme, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "60")
-    out = programme("lab list").stdout
-    lines = out.split("\n")
-    assert ESC not in out
-    assert all(line == line.rstrip() and cell_len(line) <= 60 for line in lines)
-    assert lines[1].split() == ["Missing"]  # the header wraps, standing on the rule
-    assert lines[2].split() == ["Code", "Name", "Status", "Members", "Lead", "leg"]
-    # Rich crushed the lab names to four cells here.
-    assert lines[4].startswith(" GRAV   Gravide     open     3")
+def test_text_wraps_between_words_and_low_value_columns_go_first():
+    table = _table("Key", "Title", "Lead", "Tags", drop={"Tags": 1})
+    table.add_row(
+        "HJBH-1", "Fælles medicinliste mellem afdeling og hjemmepleje", "mette-orum-holm", "#medicin"
+    )
+    wide, narrow = body(render(table, 100)), body(render(table, 44))
+    assert wide == [
+        " HJBH-1   Fælles medicinliste mellem afdeling og hjemmepleje   mette-orum-holm   #medicin"
+    ]
+    # At 44 cells the tags are left out before the title's words or the handle are cut.
+    assert narrow == [
+        " HJBH-1   Fælles            mette-orum-holm",
+        "          medicinliste",
+        "          mellem afdeling",
+        "          og hjemmepleje",
+    ]
+    # Narrower still, a word too long for its column is cut with an ellipsis, never folded.
+    assert body(render(table, 30))[0].split()[:2] == ["HJBH-1", "Fælles"]
+    assert all("…" in word or word in wide[0].split() for word in " ".join(body(render(table, 30))).split())
+
+
+def test_fit_drops_columns_before_cutting_words():
+    kinds = ["key", "free", "fixed", "capped"]
+    # Natural 6 + 40 + 15 + 12 = 73 in 40: even with the title down to its longest
+    # word (16) it is 45, so the droppable column goes, its gap with it, and the
+    # title gets back what is left.
+    assert fit([6, 40, 15, 12], kinds, [3, 5, 4, 4], 40, words=[6, 16, 4, 8], drop=[3]) == [6, 22, 15, 0]
+    # Without a column to drop, the no-wrap column is cut before any word.
+    assert fit([6, 40, 15, 12], kinds, [3, 5, 4, 4], 40, words=[6, 16, 4, 8]) == [6, 16, 10, 8]
+
+
+WORDS = re.compile(r"\S+")
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_demo_tables_never_split_a_word(programme, monkeypatch, width):
+    commands = [
+        "lab list",
+        "backlog list HJBH --all",
+        "sprint list HJBH",
+        "knowledge list",
+        "person list",
+        "log",
+    ]
+    for command in commands:
+        monkeypatch.setenv("COLUMNS", "400")
+        whole = set(WORDS.findall(programme(command).stdout))
+        monkeypatch.setenv("COLUMNS", str(width))
+        out = programme(command).stdout
+        assert all(cell_len(line) <= width for line in out.split("\n")), command
+        split = [w for w in WORDS.findall(out) if w not in whole and not w.endswith("…") and w.strip("─")]
+        assert split == [], (command, width)
 
 
 @pytest.mark.parametrize("color", [False, True])

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "rich.table", "jinja2")
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "rich.table", "jinja2", "textual")
 
 
 def test_help_imports_nothing_heavy():

@@ -60,7 +60,22 @@ def main() -> None:
 def _wanted() -> bool:
     if os.environ.get("LABLOG_NO_WORKER", "") not in ("", "0"):
         return False
+    if _command(sys.argv[1:]) in FULL_SCREEN:
+        return False
     return supported()
+
+
+# Full-screen commands run in-process: the terminal's signals (a resized window)
+# go to this process, not to a worker's fork, and their start-up time hardly counts.
+FULL_SCREEN = ("board",)
+
+
+def _command(argv: list[str]) -> str | None:
+    """The command's name: the first word after the root options (--db and --as take a value)."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in ("--db", "--as") else 1
+    return argv[i] if i < len(argv) else None
 
 
 def supported() -> bool:

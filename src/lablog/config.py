@@ -50,3 +50,63 @@ def save(values: dict) -> Path:
     files.private_dirs(path.parent)
     files.write_text(path, tomli_w.dumps(values), force=True)
     return path
+
+
+# The keys a user may set, each with what it means and a check of its value.
+KEYS: dict[str, str] = {
+    "db": "the store: a SQLite path or a database URL (LABLOG_DB and --db come first)",
+    "user": "who changes are recorded as: a person's handle (LABLOG_USER and --as come first)",
+    "lab": "the lab commands use when LAB is left out (LABLOG_LAB comes first)",
+    "lang": "the language of messages and reports: en or da",
+    "week_start": "the day `sprint plan` starts a sprint on by default: monday … sunday",
+    "honorarium_rate": "kroner per hour in `report honorarium` (its --rate comes first)",
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def check_key(key: str) -> None:
+    if key not in KEYS:
+        import difflib
+
+        close = difflib.get_close_matches(key, KEYS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise LablogError(f"No config key {key!r}{hint}; the keys are {', '.join(KEYS)}")
+
+
+def check(key: str, value: str) -> str | float:
+    """The value as the config file keeps it; raises LablogError saying what is allowed."""
+    import re
+
+    check_key(key)
+    value = value.strip()
+    if not value or not value.isprintable():
+        raise LablogError(f"Give {key} a value: {KEYS[key]}")
+    if key == "lab":
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,9}", value):
+            raise LablogError(f"{value!r} is not a lab code; use 1-10 letters and digits, a letter first")
+        return value.upper()
+    if key == "lang" and value.lower() not in ("en", "da"):
+        raise LablogError(f"lang must be en or da, not {value!r}")
+    if key == "week_start" and value.lower() not in WEEKDAYS:
+        raise LablogError(f"week_start must be a weekday in English (monday … sunday), not {value!r}")
+    if key == "honorarium_rate":
+        try:
+            rate = float(value.replace(",", "."))
+        except ValueError:
+            rate = -1.0
+        if not 0 <= rate < 100_000:
+            raise LablogError(f"honorarium_rate must be kroner per hour, e.g. 650 or 712,50, not {value!r}")
+        return rate
+    return value.lower() if key in ("lang", "week_start") else value
+
+
+def default_lab() -> str | None:
+    """The lab a command uses when LAB is left out: LABLOG_LAB, else the config file's `lab`."""
+    value = os.environ.get("LABLOG_LAB") or load().get("lab")
+    return str(value).strip().upper() or None if value else None
+
+
+def week_start() -> int:
+    """The weekday (Monday 0) sprints start on by default: the config's `week_start`, else Monday."""
+    value = str(load().get("week_start", "monday")).lower()
+    return WEEKDAYS.index(value) if value in WEEKDAYS else 0

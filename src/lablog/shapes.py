@@ -878,6 +878,8 @@ class ProgrammeReport(ReadModel):
     # handle -> how the report names the person: the name, with the handle where two share it.
     people: dict[str, str]
     labs: list[ProgrammeLab]
+    # Knowledge shared between labs in the period: source x receiving lab, and where each share stands.
+    knowledge_flow: list[FlowCell] = []
     # Meetings and who took part, when any were held in the period.
     participation: "ParticipationReport | None" = None
 

@@ -159,6 +159,21 @@ def _runs(sides: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
+def run_indexes(values: list[float], median: float) -> list[tuple[int, list[int]]]:
+    """Each run's side (1 above, -1 below the median) and the indexes of its points, in order,
+    as runs_analysis counts them: points on the median belong to no run."""
+    runs: list[tuple[int, list[int]]] = []
+    for i, v in enumerate(values):
+        if v == median:
+            continue
+        side = 1 if v > median else -1
+        if runs and runs[-1][0] == side:
+            runs[-1][1].append(i)
+        else:
+            runs.append((side, [i]))
+    return runs
+
+
 def binom_quantile(p: float, n: int, prob: float = 0.5) -> int:
     """R's qbinom(p, n, prob): the smallest k with P(X <= k) >= p, X ~ Binomial(n, prob).
 

@@ -52,8 +52,9 @@ PRELOAD = (
     "difflib",
     "unicodedata",
 )
-# Not preloaded: the entry points, this module, and migrations (Alembic loads those itself).
-SKIP = ("lablog.__main__", "lablog.client", "lablog.worker", "lablog.migrations")
+# Not preloaded: the entry points, this module, migrations (Alembic loads those itself)
+# and the full-screen views, which never run in the worker (client.FULL_SCREEN).
+SKIP = ("lablog.__main__", "lablog.client", "lablog.worker", "lablog.migrations", "lablog.tui")
 
 
 def log(message: str) -> None:

@@ -17,9 +17,12 @@ AFTER = [7, 8, 6, 7, 8, 9, 7, 8, 8]
 MEASURES = "\n".join(
     [
         'measure add HJBH "Startet inden 2 dage" --type process --unit andel --better up --period week --target 0.8',
-        *(f"measure record M-1 2026-W{22 + i} -n {n} -d 10" for i, n in enumerate(BASELINE + AFTER)),
+        *(
+            f"measure record M-1 2026-W{22 + i} --numerator {n} --denominator 10"
+            for i, n in enumerate(BASELINE + AFTER)
+        ),
         # A point after the sprint's end: not in its summary.
-        "measure record M-1 2026-W45 -n 2 -d 10",
+        "measure record M-1 2026-W45 --numerator 2 --denominator 10",
         "measure edit M-1 --baseline-until 2026-W33",
         'measure note M-1 2026-W34 "Sygeplejerske ringer samme dag"',
         'measure add HJBH "Dage til hjemmebehandling" --type outcome --unit dage --better down',

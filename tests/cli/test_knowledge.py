@@ -473,3 +473,15 @@ def test_list_shows_the_newest_fifty_unless_asked(programme):
     assert len(everything.json()) == 52
     assert everything.stdout == programme("knowledge list -n 60 --json").stdout
     assert programme("knowledge list -n 60 --json").stderr == ""
+
+
+def test_share_all_with_no_other_lab_says_what_to_do(cli, store):
+    cli("lab add HJEM Hjemmebehandling")
+    cli("knowledge add HJEM Tovholder --kind model --body x")
+    assert_refused(
+        cli,
+        store,
+        "knowledge share K-1 --all",
+        1,
+        "Error: There is no other open lab to share K-1 with yet; add one with `lablog lab add CODE NAME`",
+    )

@@ -116,3 +116,31 @@ def test_each_change_reads_as_a_sentence_with_the_keys_users_know(programme):
     ]
     table = cli("log --limit 12").stdout
     assert "status: todo → doing" in table and "item_id" not in table and "insert" not in table
+
+
+def test_who_is_writing_is_a_person_when_the_name_is_one_of_theirs(programme, monkeypatch):
+    programme("--as mette lab edit HJBH --focus a")  # a unique prefix
+    programme("--as meoh@fav.example lab edit HJBH --focus b")  # an e-mail
+    programme("--as 'Anders Kjær' lab edit HJBH --focus c")  # a name
+    run = programme("--as nobody lab edit HJBH --focus d")
+    assert run.stderr.startswith(
+        "Note: --as 'nobody' is no person in this store; changes are recorded as 'nobody'"
+    )
+    programme("config set user søren")
+    monkeypatch.delenv("LABLOG_USER")
+    programme("lab edit HJBH --focus e")
+    actors = [c["actor"] for c in programme("log --lab HJBH --limit 5 --json").json()]
+    assert actors == ["soren-baek", "nobody", "anders-kjaer", "mette-orum-holm", "mette-orum-holm"]
+    assert len(programme("log --actor mette-orum-holm --json").json()) == 2
+
+
+def test_with_no_user_configured_the_first_write_says_whose_name_it_records(cli, monkeypatch):
+    monkeypatch.delenv("LABLOG_USER")
+    cli("init")
+    first = cli("org add FAV Favrskov --sector municipality").stderr
+    assert first.startswith("Note: changes are recorded as ")
+    assert "`lablog config set user HANDLE` (this note is shown once)\n" in first
+    assert (
+        cli("org add RAN Randers --sector municipality").stderr
+        == "Added organisation RAN (Randers, municipality)\n"
+    )

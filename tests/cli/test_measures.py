@@ -92,7 +92,10 @@ def test_a_proportion_from_numerator_and_denominator(measured):
         "note": None,
     }
     # The current week is allowed: it has started.
-    assert cli("measure record M-2 2026-w48 -n 0 -d 5").stderr == "Recorded 2026-W48 of M-2: 0\n"
+    assert (
+        cli("measure record M-2 2026-w48 --numerator 0 --denominator 5").stderr
+        == "Recorded 2026-W48 of M-2: 0\n"
+    )
 
 
 def test_a_negative_value_needs_no_double_dash(measured):
@@ -114,18 +117,34 @@ def test_a_negative_value_needs_no_double_dash(measured):
             1,
             "Error: 2026-12 has not started yet; record a period up to the current one (2026-11)",
         ),
-        ("measure record M-2 2026-W49 -n 1 -d 2", 1, "Error: 2026-W49 has not started yet"),
+        (
+            "measure record M-2 2026-W49 --numerator 1 --denominator 2",
+            1,
+            "Error: 2026-W49 has not started yet",
+        ),
         ("measure record M-1 2026-10 tre", 2, "Error: Invalid value for VALUE: 'tre' is not a number"),
         ("measure record M-1 2026-10 nan", 2, "Error: Invalid value for VALUE: 'nan' is not a number"),
         ("measure record M-1 2026-10", 2, "Error: Invalid value for VALUE: give VALUE, or both"),
-        ("measure record M-1 2026-10 3 -n 1 -d 2", 2, "Error: Invalid value for VALUE: give VALUE or"),
         (
-            "measure record M-2 2026-W47 -n 3 -d 2",
+            "measure record M-1 2026-10 3 --numerator 1 --denominator 2",
+            2,
+            "Error: Invalid value for VALUE: give VALUE or",
+        ),
+        (
+            "measure record M-2 2026-W47 --numerator 3 --denominator 2",
             1,
             "Error: --numerator must be between 0 and the denominator",
         ),
-        ("measure record M-2 2026-W47 -n 0 -d 0", 1, "Error: --denominator must be above 0, not 0"),
-        ("measure record M-2 2026-W47 -n -1 -d 2", 1, "Error: --numerator must be between 0"),
+        (
+            "measure record M-2 2026-W47 --numerator 0 --denominator 0",
+            1,
+            "Error: --denominator must be above 0, not 0",
+        ),
+        (
+            "measure record M-2 2026-W47 --numerator -1 --denominator 2",
+            1,
+            "Error: --numerator must be between 0",
+        ),
         ("measure add NOPE X --type outcome --unit % --better up", 1, "Error: No lab 'NOPE'"),
         ("measure add UDSK X --type result --unit % --better up", 2, "Error: Invalid value for '--type'"),
         (
@@ -144,7 +163,7 @@ def test_a_negative_value_needs_no_double_dash(measured):
 def test_bad_input_is_refused_and_stores_nothing(measured, store, command, code, message):
     cli = measured
     cli("measure record M-1 2026-09 10")
-    cli("measure record M-2 2026-W46 -n 1 -d 2")
+    cli("measure record M-2 2026-W46 --numerator 1 --denominator 2")
     assert_refused(cli, store, command, code, message)
 
 
@@ -154,11 +173,11 @@ def test_a_measure_takes_values_or_proportions_not_a_mix(measured, store):
     assert_refused(
         cli,
         store,
-        "measure record M-1 2026-10 -n 1 -d 4",
+        "measure record M-1 2026-10 --numerator 1 --denominator 4",
         1,
         "Error: M-1 holds plain values; a measure takes one or the other, not a mix",
     )
-    cli("measure record M-2 2026-W46 -n 1 -d 2")
+    cli("measure record M-2 2026-W46 --numerator 1 --denominator 2")
     assert_refused(
         cli,
         store,
@@ -458,7 +477,7 @@ def test_edit_and_what_cannot_change_once_there_are_points(measured, store):
 def test_report_measures(series, store):
     cli = series
     cli("measure edit M-1 --baseline-until 2026-03")
-    cli("measure record M-2 2026-W47 -n 3 -d 4")
+    cli("measure record M-2 2026-W47 --numerator 3 --denominator 4")
     cli("measure add GRAV Gammel --type process --unit antal --better up")
     cli("measure retire M-3")
     rows = cli("report measures --json").json()

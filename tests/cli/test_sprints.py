@@ -314,3 +314,15 @@ def test_item_keys_are_never_reused(running):
     running("item drop HJBH-3")
     assert running("backlog add HJBH Femte --json").json()["key"] == "HJBH-5"
     assert running("backlog add GRAV Anden --json").json()["key"] == "GRAV-2"
+
+
+def test_plan_starts_on_the_next_week_start_and_keeps_the_cadence(cli):
+    # LABLOG_TODAY pins today to Monday 2026-11-23; the config moves the week's start.
+    cli("org add RRG Region --sector hospital")
+    cli("lab add HJBH Hjemmebehandling")
+    cli("lab add GRAV Gravide")
+    assert cli("sprint plan HJBH --json").json()["starts"] == "2026-11-23"  # today is a Monday
+    assert cli("sprint plan HJBH --json").json()["starts"] == "2026-12-07"  # the day after the last
+    cli("config set week_start thursday")
+    planned = cli("sprint plan GRAV --json").json()
+    assert (planned["starts"], planned["ends"]) == ("2026-11-26", "2026-12-09")

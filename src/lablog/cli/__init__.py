@@ -13,6 +13,9 @@ import typer
 from lablog import __version__
 from lablog.cli import (
     backlog,
+    board,
+    completion,
+    config,
     db,
     export,
     item,
@@ -104,8 +107,11 @@ app.add_typer(meeting_cli.app, name="meeting")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 app.command("log")(log.log)
+app.command("board")(board.board)
 app.add_typer(worker.app, name="worker")
 app.add_typer(privacy.app, name="privacy")
+app.add_typer(config.app, name="config")
+app.command("completion")(completion.completion)
 sprint.app.add_typer(sprint_note.app, name="note")
 app.command("import")(transfer_cli.import_store)
 

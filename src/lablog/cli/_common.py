@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from lablog import text
+from lablog.cli import argv as cli_argv
 from lablog.errors import LablogError
 from lablog.text import visible
 
@@ -33,6 +34,7 @@ class AppState:
     allow_number: bool = False
     _engine: Any = field(default=None, repr=False)
     _store: Any = field(default=None, repr=False)
+    _actor: str | None = field(default=None, repr=False)
 
     def today(self) -> date:
         # LABLOG_TODAY pins the clock for scripted sessions and tests.
@@ -48,21 +50,48 @@ class AppState:
         return now
 
     def actor(self) -> str:
-        """Who is making changes: --as, LABLOG_USER, the config file's `user`, the OS user."""
+        """Who is making changes: as resolved by the write's session, else as configured."""
+        return self._actor if self._actor is not None else self.actor_source()[0]
+
+    def actor_source(self) -> tuple[str, str]:
+        """(name, where it came from): --as, LABLOG_USER, the config file's `user`, the OS login."""
         if self.as_user:
-            return self.as_user
+            return self.as_user, "--as"
         if value := os.environ.get("LABLOG_USER"):
-            return value
+            return value, "LABLOG_USER"
         from lablog import config
 
         if value := config.load().get("user"):
-            return str(value)
+            return str(value), "config"
         import getpass
 
         try:
-            return getpass.getuser()
+            return getpass.getuser(), "login"
         except (KeyError, OSError):
-            return "unknown"
+            return "unknown", "login"
+
+    def resolve_actor(self, session) -> str:
+        """The name a write records: a person's handle when the configured name is one of
+        theirs (handle, e-mail, name or unique prefix), else the name as given, with a note."""
+        if self._actor is not None:
+            return self._actor
+        from lablog.queries import refs
+        from lablog.reader import SessionReader
+
+        name, source = self.actor_source()
+        handle = refs.person_handle(SessionReader(session), name)
+        if handle is None and source in ("--as", "config"):
+            people = SessionReader(session).rows("SELECT count(*) FROM person")[0][0]
+            if people:
+                where = "--as" if source == "--as" else "the config's user"
+                notice(
+                    f"Note: {where} {name!r} is no person in this store; changes are recorded as "
+                    f"{name!r} (see `lablog person list`)"
+                )
+        if source == "login":
+            _note_login_once(name)
+        self._actor = handle or name
+        return self._actor
 
     @property
     def store(self):
@@ -98,7 +127,30 @@ class AppState:
             self._engine = None
 
 
-def state(ctx: typer.Context) -> AppState:
+def _note_login_once(name: str) -> None:
+    """The first write with no user configured says, once per user, whose name it records."""
+    from lablog import config
+
+    marker = config.data_dir() / "user-noted"
+    if marker.exists():
+        return
+    notice(
+        f"Note: changes are recorded as {name!r}, your login; to record them as you, "
+        "run `lablog config set user HANDLE` (this note is shown once)"
+    )
+    try:
+        from lablog import files
+
+        files.private_dirs(marker.parent)
+        marker.touch(mode=0o600)
+    except OSError:
+        pass
+
+
+def state(ctx: typer.Context | AppState) -> AppState:
+    if isinstance(ctx, AppState):
+        # The board works on after its command returned control to Textual: no Click context.
+        return ctx
     root = ctx.find_root()
     if root.obj is None:
         root.obj = AppState()
@@ -119,7 +171,7 @@ def session(ctx: typer.Context, *, write: bool = True) -> Iterator[Any]:
     from lablog.services import changelog
 
     with Session(engine, expire_on_commit=False) as s, s.begin():
-        changelog.track(s, actor=state(ctx).actor(), allow_number=state(ctx).allow_number)
+        changelog.track(s, actor=state(ctx).resolve_actor(s), allow_number=state(ctx).allow_number)
         yield s
 
 
@@ -291,6 +343,30 @@ class LablogGroup(TyperGroup):
         if allow_number:
             # A root option, wherever it was typed: the check above took it out.
             argv.insert(0, text.ALLOW_NUMBER)
+        if os.environ.get("_LABLOG_COMPLETE"):
+            from lablog.cli import completion
+
+            completion.prepare(self)
+        try:
+            command, at = cli_argv.leaf(self, argv)
+            argv = cli_argv.with_default_lab(command, argv, at)
+            for message in cli_argv.deprecated_short_options(command, argv[at:]):
+                notice(message)
+            argv, shape = cli_argv.take_shape(command, argv, at)
+            if shape is not None:
+                from lablog.cli import reshape
+
+                convert = reshape.jq(shape[1]) if shape[0] == "--jq" else reshape.table(shape[0] == "--excel")
+        except LablogError as e:
+            print(f"Error: {visible(_one_line(e))}", file=sys.stderr)
+            sys.exit(e.exit_code)
+        if shape is not None:
+            with reshape.held(convert):
+                self._run(argv, prog_name, complete_var, extra, debug)
+            return
+        self._run(argv, prog_name, complete_var, extra, debug)
+
+    def _run(self, argv, prog_name, complete_var, extra, debug) -> None:
         try:
             rv = super().main(
                 args=argv,
@@ -335,6 +411,8 @@ def _usage_error(e: Any) -> int:
     message = _one_line(e.format_message()).replace("Value error, ", "")
     ctx = getattr(e, "ctx", None)
     hint = f" (see `{ctx.command_path} --help`)" if ctx is not None and e.exit_code == 2 else ""
+    if message == "Missing argument 'LAB'.":
+        hint = " (give the lab's code, or set your own: `lablog config set lab CODE`)"
     print(f"Error: {message}{hint}", file=sys.stderr)
     return e.exit_code
 

@@ -223,7 +223,10 @@ def copy(
     if target.url == st.store.url:
         raise LablogError("--to names the store being copied; give another database")
     confirm(f"Copy the store at {st.store.display()} into {target.display()}?", yes)
-    counts = copy_store(st.engine(), target, progress=notice)
+    from lablog.cli.transfer import ProgressBar
+
+    with ProgressBar("Copying rows") as progress:
+        counts = copy_store(st.engine(), target, progress=progress)
     notice(
         f"Copied {sum(counts.values())} rows in {len(counts)} tables from {st.store.display()} "
         f"to {target.display()}"

@@ -26,10 +26,16 @@ app = typer.Typer(
 class SummaryFormat(StrEnum):
     md = "md"
     json = "json"
+    html = "html"
 
 
 SummaryFormatOpt = Annotated[
-    SummaryFormat, typer.Option("--format", "-f", help="Markdown for people, JSON for the data.")
+    SummaryFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Markdown for people, HTML to open, print or mail (one file), JSON for the data.",
+    ),
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
@@ -91,6 +97,8 @@ def sprint(
 ) -> None:
     """A sprint summary in Markdown (with YAML front matter) for the lab and the steering group.
 
+    --format html writes one self-contained page with its charts, ready to print.
+
     Example: lablog export sprint HJBH 3 -o HJBH-3.md
     """
     from lablog import config
@@ -101,6 +109,10 @@ def sprint(
         data = summaries.sprint_summary(r, lab=lab, number=number, today=today(ctx))
     if fmt == SummaryFormat.json:
         text = _json(data)
+    elif fmt == SummaryFormat.html:
+        from lablog.render import html
+
+        text = html.sprint_summary(data, template=template, config_dir=config.config_dir())
     else:
         text = markdown.sprint_summary(data, template=template, config_dir=config.config_dir())
     _deliver(text, output, force)
@@ -127,6 +139,8 @@ def programme(
     review and retrospective, the impediments waiting for the steering group,
     the decisions taken, completed activities, coverage and knowledge.
 
+    --format html writes one self-contained page with charts that prints to A4.
+
     Example: lablog export programme --since 2026-W44 -o status.md
     """
     from lablog import config
@@ -144,7 +158,10 @@ def programme(
             with _streaming(output, force) as out:
                 _programme_json(data, out)
         else:
-            chunks = markdown.programme_report_chunks(data, template=template, config_dir=config.config_dir())
+            renderer = markdown
+            if fmt == SummaryFormat.html:
+                from lablog.render import html as renderer
+            chunks = renderer.programme_report_chunks(data, template=template, config_dir=config.config_dir())
             with _streaming(output, force) as out:
                 out.writelines(chunks)
     if output is not None:

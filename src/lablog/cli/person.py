@@ -33,6 +33,12 @@ def add(
 
     with session(ctx) as s:
         person = people.add(s, name=name, org=org, email=email, handle=handle)
+        same = people.namesakes(s, name=person.name, handle=person.handle)
+    if same:
+        notice(
+            f"Note: {', '.join(same)} has the same name; if {person.handle} is the same person, "
+            f"remove it with `lablog person remove {person.handle}`"
+        )
     if json:
         return emit_json(person)
     notice(f"Added {person.name} as {person.handle} ({person.org})")
@@ -95,6 +101,24 @@ def edit(
     if json:
         return emit_json(row)
     notice(f"Updated {row.name} ({row.handle}, {row.org})")
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, person: PersonArg, json: JsonOpt = False) -> None:
+    """Remove a person added by mistake: only one nothing in the store refers to yet.
+
+    Anyone with a history (lab memberships, scrum-master stretches, items,
+    impediments…) stays; `lablog person forget` erases such a person's name.
+
+    Example: lablog person remove anders-kjaer-2
+    """
+    from lablog.services import people
+
+    with session(ctx) as s:
+        row = people.remove(s, ref=person)
+    if json:
+        return emit_json(row)
+    notice(f"Removed {row.name} ({row.handle}, {row.org})")
 
 
 @app.command("forget")

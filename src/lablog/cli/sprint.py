@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lablog import words
+from lablog import config, words
 from lablog.cli import _common
 from lablog.cli._common import (
     JsonOpt,
@@ -44,7 +44,12 @@ def plan(
     lab: LabArg,
     goal: Annotated[str | None, typer.Option("--goal", "-g", help="The sprint goal.")] = None,
     start: Annotated[
-        str | None, typer.Option("--start", help="First day (default: after the last sprint).")
+        str | None,
+        typer.Option(
+            "--start",
+            help="First day (default: the day after the last sprint, else the next Monday, "
+            "or the config's week_start).",
+        ),
     ] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last day.")] = None,
     weeks: Annotated[int | None, typer.Option("--weeks", "-w", help="Length in weeks (default 2).")] = None,
@@ -60,7 +65,16 @@ def plan(
         raise typer.BadParameter("give --end or --weeks, not both", param_hint="--end")
     starts, ends = parse_date(ctx, start, "--start"), parse_date(ctx, end, "--end")
     with session(ctx) as s:
-        sprint = sprints.plan(s, lab=lab, goal=goal, starts=starts, ends=ends, weeks=weeks, today=today(ctx))
+        sprint = sprints.plan(
+            s,
+            lab=lab,
+            goal=goal,
+            starts=starts,
+            ends=ends,
+            weeks=weeks,
+            today=today(ctx),
+            week_start=config.week_start(),
+        )
     if json:
         return emit_json(sprint)
     notice(

@@ -6,6 +6,8 @@ The file format is described in docs/export-format.md.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -52,6 +54,18 @@ def file_format(fmt: str | None, path: Path | None, *, param: str, default: str 
         f"cannot tell the format of {path.name} from its name; name it .toml or .json, or pass --format",
         param_hint=param,
     )
+
+
+@contextmanager
+def stage(what: str) -> Iterator[None]:
+    """A spinner with what is happening, on stderr at a terminal, for work with no count to show."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from lablog.cli._common import err_console
+
+    with err_console().status(f"{what}…"):
+        yield
 
 
 class ProgressBar:
@@ -132,11 +146,13 @@ def import_store(
     from lablog.services import transfer, transfer_format
 
     kind = file_format(fmt, file, param="FILE")
-    text = read_text(file)
-    doc = transfer_format.upgrade_document(transfer_format.parse(text, kind, name=str(file)), name=str(file))
-    doc, problems = clean_document(doc, allow_number=state(ctx).allow_number)
-    if not problems:
-        parsed, problems = transfer_format.validate(doc)
+    with stage(f"Reading and checking {file}"):
+        text = read_text(file)
+        doc = transfer_format.parse(text, kind, name=str(file))
+        doc = transfer_format.upgrade_document(doc, name=str(file))
+        doc, problems = clean_document(doc, allow_number=state(ctx).allow_number)
+        if not problems:
+            parsed, problems = transfer_format.validate(doc)
     if problems:
         for problem in problems:
             print(f"Error: {problem}", file=sys.stderr)

@@ -58,25 +58,39 @@ def unknown_lab(reader, code: str) -> NotFound:
 def person_id(reader, ref: str) -> int:
     """The id of a person by handle, email or a unique handle prefix; raises NotFound when none or several."""
     typed = ref.strip()
+    found, several = _person(reader, typed)
+    if found is not None:
+        return found[0]
     if "@" in typed:
-        found = reader.rows("SELECT id FROM person WHERE lower(email) = :email", email=typed.lower())
-        if not found:
-            raise NotFound(f"No person with email {typed!r}; see `lablog person list`")
-        return found[0][0]
-    handle = slugify(typed)
-    found = reader.rows("SELECT id FROM person WHERE handle = :handle", handle=handle)
-    if found:
-        return found[0][0]
-    if handle:
-        # A slug has only a-z, 0-9 and -, so nothing in it is a LIKE wildcard.
-        matches = reader.rows(
-            "SELECT id, handle FROM person WHERE handle LIKE :prefix ORDER BY handle LIMIT 6",
-            prefix=handle + "%",
-        )
-        if len(matches) == 1:
-            return matches[0][0]
-        if matches:
-            names = ", ".join(h for _, h in matches[:5])
-            raise NotFound(f"{typed!r} matches several people ({names}); give the whole handle")
+        raise NotFound(f"No person with email {typed!r}; see `lablog person list`")
+    if several:
+        raise NotFound(f"{typed!r} matches several people ({', '.join(several[:5])}); give the whole handle")
     known = [h for (h,) in reader.rows("SELECT handle FROM person ORDER BY handle")]
-    raise NotFound(candidates(handle or typed, known, "person", "people"))
+    raise NotFound(candidates(slugify(typed) or typed, known, "person", "people"))
+
+
+def person_handle(reader, ref: str) -> str | None:
+    """The handle of the one person `ref` names (handle, email, name or unique handle prefix), else None."""
+    found, _ = _person(reader, ref.strip())
+    return None if found is None else found[1]
+
+
+def _person(reader, typed: str) -> tuple[tuple[int, str] | None, list[str]]:
+    """(id, handle) of the person typed names, else None and the handles it could be."""
+    if "@" in typed:
+        found = reader.rows("SELECT id, handle FROM person WHERE lower(email) = :email", email=typed.lower())
+        return (tuple(found[0]) if found else None), []
+    handle = slugify(typed)
+    found = reader.rows("SELECT id, handle FROM person WHERE handle = :handle", handle=handle)
+    if found:
+        return tuple(found[0]), []
+    if not handle:
+        return None, []
+    # A slug has only a-z, 0-9 and -, so nothing in it is a LIKE wildcard.
+    matches = reader.rows(
+        "SELECT id, handle FROM person WHERE handle LIKE :prefix ORDER BY handle LIMIT 6",
+        prefix=handle + "%",
+    )
+    if len(matches) == 1:
+        return tuple(matches[0]), []
+    return None, [h for _, h in matches]

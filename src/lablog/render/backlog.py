@@ -18,7 +18,7 @@ STATUS_STYLE = {"todo": "", "doing": "cyan", "done": "green", "dropped": "dim"}
 
 def items(console: Console, rows: Iterable[ItemRead]) -> None:
     """The items as a table, with a line of totals; `rows` is read once, as it streams in."""
-    table = _table("Key", "Title", "Pts", "Status", "Owner", "Sprint", "Tags")
+    table = _table("Key", "Title", "Pts", "Status", "Owner", "Sprint", "Tags", drop={"Tags": 1})
     count, total, unestimated = 0, 0.0, 0
     # One Text per status for the whole table: a table never changes its cells.
     statuses: dict[str, Text] = {}

@@ -19,15 +19,22 @@ Layout: a column is as wide as its widest line, capped by `max_width`. When the
 table is wider than the console, columns give up room in passes, widest first:
 free text (wrappable, uncapped) down to 20 cells and capped lists down to 10,
 then capped lists down to 6, free text down to 12, no-wrap columns down to 10
-(with an ellipsis), wrappable columns down to 4, and at last anything down to
-1. So keys, codes and dates stay whole and titles keep room for as long as
-possible.
+(with an ellipsis), all without a wrappable column getting narrower than its
+longest word, so text wraps between words and no word is split. Only then do
+long words give way, cut with an ellipsis (never folded, unless a column asks
+for it): free text down to 12 and lists down to 8, wrappable columns down to 4,
+and at last anything down to 1. Before anything is cut, droppable columns
+(low-value ones such as dates a week number already gives) are left out, lowest
+`drop` first. A key column (a table's code, key or handle) keeps its width until
+the last pass. So keys, codes and dates stay whole and titles keep room for as
+long as possible.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
+from operator import itemgetter
 from typing import TYPE_CHECKING, Literal
 
 from rich.cells import cell_len, chop_cells, set_cell_size
@@ -51,29 +58,44 @@ SAMPLE = 500  # rows of a long table that size its columns; the rest stream thro
 
 # The passes in which columns give up room, each a floor per kind of column:
 # free text (wrappable, uncapped), capped lists (wrappable, max_width) and
-# no-wrap columns. Until the last pass a column also keeps its header's
-# longest word whole.
+# no-wrap columns. In the first four a wrappable column also keeps its longest
+# word whole; until the last, every column keeps its header's longest word.
 _PASSES: tuple[dict[str, int], ...] = (
     {"free": 20, "capped": 10},
     {"capped": 6},
     {"free": 12},
     {"fixed": 10},
+    {"free": 12, "capped": 8},
     {"free": 4, "capped": 4},
-    {"free": 1, "capped": 1, "fixed": 1},
+    {"free": 1, "capped": 1, "fixed": 1, "key": 1},
 )
+_KEEP_WORDS = 4  # passes before this one keep every word whole
+_DROP_AT = 3  # droppable columns go before no-wrap columns are cut
 
 
 class Column:
-    __slots__ = ("header", "no_wrap", "max_width", "overflow")
+    __slots__ = ("header", "no_wrap", "max_width", "overflow", "key", "drop")
 
-    def __init__(self, header: str, no_wrap: bool, max_width: int | None, overflow: Overflow) -> None:
+    def __init__(
+        self,
+        header: str,
+        no_wrap: bool,
+        max_width: int | None,
+        overflow: Overflow,
+        key: bool = False,
+        drop: int | None = None,
+    ) -> None:
         self.header = header
         self.no_wrap = no_wrap
         self.max_width = max_width
         self.overflow = overflow
+        self.key = key
+        self.drop = drop
 
     @property
     def kind(self) -> str:
+        if self.key:
+            return "key"
         if self.no_wrap:
             return "fixed"
         return "free" if self.max_width is None else "capped"
@@ -96,12 +118,16 @@ class Grid:
         no_wrap: bool = False,
         max_width: int | None = None,
         overflow: Overflow = "ellipsis",
+        key: bool = False,
+        drop: int | None = None,
     ) -> None:
+        """key: never narrowed until nothing else is left; drop: left out, lowest first,
+        before any long word is cut."""
         if overflow not in ("fold", "ellipsis"):
             raise ValueError(f"overflow must be 'fold' or 'ellipsis', not {overflow!r}")
         if self.rows:
             raise ValueError("add the columns before the rows")
-        self.columns.append(Column(header, no_wrap, max_width, overflow))
+        self.columns.append(Column(header, no_wrap or key, max_width, overflow, key, drop))
 
     def add_row(self, *cells: Cell) -> None:
         if self._rest is not None:
@@ -159,13 +185,31 @@ class Grid:
     def _extra(self) -> int:
         return 2 * EDGE + GAP * (len(self.columns) - 1) if self.columns else 0
 
+    def longest_words(self) -> list[int]:
+        """Each wrappable column's longest word (a no-wrap column's: its header's)."""
+        words = []
+        for i, column in enumerate(self.columns):
+            longest = max(map(cell_len, column.header.split()), default=0)
+            if not column.no_wrap:
+                for row in self.rows:
+                    cell = row[i]
+                    if cell:
+                        text = cell if type(cell) is str else cell.plain
+                        longest = max(longest, max(map(_cells, text.split()), default=0))
+            words.append(longest)
+        return words
+
     def widths(self, max_width: int) -> list[int]:
-        """Column widths for a table at most max_width cells wide (right edge included)."""
+        """Column widths for a table at most max_width cells wide (right edge included);
+        0 for a column left out."""
+        dropping = sorted((c.drop, i) for i, c in enumerate(self.columns) if c.drop is not None)
         return fit(
             self.natural_widths(),
             [c.kind for c in self.columns],
             [max(map(cell_len, c.header.split()), default=0) for c in self.columns],
             max_width - self._extra(),
+            words=self.longest_words(),
+            drop=[i for _, i in dropping],
         )
 
     # Rich protocol
@@ -212,12 +256,19 @@ class Grid:
         if not self.columns:
             return
         widths = self.widths(options.max_width)
-        columns = self.columns
+        shown = [i for i, w in enumerate(widths) if w]
+        columns = [self.columns[i] for i in shown]
+        if len(shown) < len(widths):
+            widths = [widths[i] for i in shown]
+            rows_of = itemgetter(*shown)
+            pick = (lambda row: (rows_of(row),)) if len(shown) == 1 else rows_of
+        else:
+            pick = None
 
         yield new_line  # the blank top of Rich's box, kept for the spacing
         header_style = style_of("table.header")
         header = [
-            [(text, header_style, w) for text, w in _wrap(c.header, width, fold=True)]
+            [(text, header_style, w) for text, w in _wrap(c.header, width, fold=False)]
             for c, width in zip(columns, widths, strict=True)
         ]
         height = max(map(len, header))
@@ -231,6 +282,8 @@ class Grid:
         rows: Iterable[tuple[Cell, ...]] = self.rows
         if self._rest is not None:
             rows, self._rest = chain(self.rows, self._rest), iter(())
+        if pick is not None:
+            rows = map(pick, rows)
         for row in rows:
             cells = []
             for cell, (width, no_wrap, fold) in zip(row, layout, strict=True):
@@ -250,18 +303,46 @@ class Grid:
         yield new_line  # the blank bottom of Rich's box
 
 
-def fit(natural: Sequence[int], kinds: Sequence[str], header_words: Sequence[int], room: int) -> list[int]:
-    """Shrink the natural widths to fit room cells, in the passes described above."""
-    widths = list(natural)
+def fit(
+    natural: Sequence[int],
+    kinds: Sequence[str],
+    header_words: Sequence[int],
+    room: int,
+    words: Sequence[int] | None = None,
+    drop: Sequence[int] = (),
+) -> list[int]:
+    """Shrink the natural widths to fit room cells, in the passes described above.
+
+    words: each column's longest word, kept whole in the early passes
+    (default: its header's); drop: the columns that may be left out (width 0,
+    and their gap freed), in that order, when the table would not fit otherwise
+    without cutting.
+    """
+    words = header_words if words is None else words
+    left_out: list[int] = []
+    for column in (None, *drop):
+        if column is not None:
+            left_out.append(column)
+            room += GAP
+        widths = _passes(natural, kinds, header_words, words, room, left_out, _DROP_AT)
+        if sum(widths) <= room:
+            return widths
+    return _passes(natural, kinds, header_words, words, room, left_out, len(_PASSES))
+
+
+def _passes(natural, kinds, header_words, words, room: int, left_out: Sequence[int], upto: int) -> list[int]:
+    widths = [0 if i in left_out else w for i, w in enumerate(natural)]
     excess = sum(widths) - room
-    for n, floors in enumerate(_PASSES):
+    for n, floors in enumerate(_PASSES[:upto]):
         if excess <= 0:
             break
         limits = {}
         for i, kind in enumerate(kinds):
-            if kind in floors:
+            if kind in floors and i not in left_out:
                 floor = floors[kind]
-                if n < len(_PASSES) - 1:
+                if n < _KEEP_WORDS:
+                    floor = max(floor, words[i])
+                elif n < len(_PASSES) - 1:
                     floor = max(floor, header_words[i])
                 limits[i] = min(widths[i], floor)
         excess = _shrink(widths, limits, excess)

@@ -26,7 +26,17 @@ _MARKED = re.compile(r"\[([^\[\]]+)\]")
 
 def entries(console: Console, rows: Iterable[KnowledgeRead]) -> None:
     """The entries as a table; `rows` is read once, as it streams in, and never held whole."""
-    table = _table("Key", "Lab", "Title", "Kind", "Tags", "Recorded", "Shared with", "Adopted by")
+    table = _table(
+        "Key",
+        "Lab",
+        "Title",
+        "Kind",
+        "Tags",
+        "Recorded",
+        "Shared with",
+        "Adopted by",
+        drop={"Recorded": 1, "Kind": 2},
+    )
     table.add_rows(
         (
             r.key,

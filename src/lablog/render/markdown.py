@@ -105,10 +105,10 @@ def points(value: Any) -> str:
 
 
 def percent(rate: float | None) -> str:
-    """0.625 -> "62.5%"; None (nothing committed) -> "–"."""
-    if rate is None:
-        return "–"
-    return f"{points(round(rate * 100, 1))}%"
+    """0.625 -> "62.5%"; None (nothing committed) -> "–"; as the terminal shows it."""
+    from lablog.render.points import fmt_percent
+
+    return fmt_percent(rate)
 
 
 def week(value: str | None) -> str:

@@ -35,7 +35,17 @@ def measures(console: Console, rows: Sequence[MeasureRead]) -> None:
             console,
             "No measures match; add one with `lablog measure add LAB NAME --type … --unit … --better …`",
         )
-    table = _table("Key", "Lab", "Name", "Unit", "Period", "Points", "Latest", "Status")
+    table = _table(
+        "Key",
+        "Lab",
+        "Name",
+        "Unit",
+        "Period",
+        "Points",
+        "Latest",
+        "Status",
+        drop={"Unit": 1, "Points": 2, "Period": 3},
+    )
     for m in rows:
         latest = f"{number(m.latest_value)} ({m.latest_period})" if m.latest_period else ""
         table.add_row(

@@ -7,3 +7,12 @@ def fmt_points(points: float | None) -> str:
     if points is None:
         return ""
     return f"{points:g}"
+
+
+def fmt_percent(rate: float | None) -> str:
+    """A rate as a percentage, the same everywhere: 0.625 -> "62.5%", 0.38 -> "38%";
+    None (nothing committed) -> "–"."""
+    if rate is None:
+        return "–"
+    value = round(float(rate) * 100, 1)
+    return f"{int(value) if value.is_integer() else value}%"

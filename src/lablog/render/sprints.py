@@ -9,7 +9,7 @@ from rich.text import Text
 
 from lablog import words
 from lablog.dates import iso_week
-from lablog.render.points import fmt_points
+from lablog.render.points import fmt_percent, fmt_points
 from lablog.render.tables import _table, empty
 from lablog.shapes import BurndownRead, SprintDetail, SprintItemRead, SprintRead, VelocityRead
 
@@ -61,7 +61,7 @@ def unestimated_note(keys: Sequence[str], open_keys: Sequence[str]) -> str:
 
 
 def _pct(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate * 100:.0f}%"
+    return fmt_percent(rate)
 
 
 def _card(item: SprintItemRead) -> Text:
@@ -182,7 +182,9 @@ def close_summary(console: Console, detail: SprintDetail) -> None:
 def sprint_list(console: Console, rows: Sequence[SprintRead]) -> None:
     if not rows:
         return empty(console, "No sprints yet; plan one with `lablog sprint plan LAB`")
-    table = _table("N", "Status", "Weeks", "From", "To", "Goal", "Done/plan", "Met")
+    table = _table(
+        "N", "Status", "Weeks", "From", "To", "Goal", "Done/plan", "Met", drop={"From": 1, "To": 1}
+    )
     for r in rows:
         points = ""
         if r.committed_points is not None:
@@ -226,7 +228,7 @@ def velocity(console: Console, data: VelocityRead) -> None:
             r.goal_met or "",
         )
     table.print(console)
-    rate = f", {data.completion_rate * 100:.0f}% of commitments" if data.completion_rate is not None else ""
+    rate = f", {fmt_percent(data.completion_rate)} of commitments" if data.completion_rate is not None else ""
     console.print(
         f"Mean {fmt_points(data.mean)} points (range {fmt_points(data.min)}–{fmt_points(data.max)}) "
         f"over {words.count(len(data.sprints), 'sprint')}{rate}; "
@@ -236,21 +238,32 @@ def velocity(console: Console, data: VelocityRead) -> None:
         console.print(Text(unestimated_note(data.unestimated, []), style="yellow"))
 
 
+def axis_labels(labels: list[str], width: int) -> str:
+    """Labels under columns `width` cells wide, each starting at its column; a label
+    that would touch the one before is left out, so none overlap. Empty labels are gaps."""
+    line = ""
+    for i, label in enumerate(labels):
+        column = i * width
+        if label and column >= len(line) + (1 if line else 0):
+            line = line.ljust(column) + label
+    return line
+
+
 def burndown(console: Console, data: BurndownRead, height: int = 12) -> None:
     console.print(
         Text(f"Burndown of {data.lab} sprint {data.sprint}", style="bold") + Text(f"  {data.goal or ''}")
     )
     values = [d.remaining for d in data.days if d.remaining is not None]
-    top = max([data.committed, *values, 1.0])
-    width = max(1, min(3, (console.width - 8) // max(len(data.days), 1)))
-    label_width = len(fmt_points(top)) + 1
+    if not data.committed and not any(values):
+        console.print(Text("Nothing committed, so there is nothing to burn down.", style="dim"))
+        return
+    top = max([data.committed, *values])
+    labels = {height: fmt_points(round(top, 1)), height // 2: fmt_points(round(top / 2, 1))}
+    label_width = max(map(len, labels.values())) + 1
+    width = max(1, min(3, (console.width - label_width - 2) // max(len(data.days), 1)))
     for row in range(height, 0, -1):
         level = top * row / height
-        line = Text(
-            f"{fmt_points(round(level, 1)):>{label_width}}│"
-            if row in (height, height // 2)
-            else " " * label_width + "│"
-        )
+        line = Text(f"{labels.get(row, ''):>{label_width}}│")
         for d in data.days:
             cell = " "
             if d.remaining is not None and d.remaining >= level - top / height / 2:
@@ -260,11 +273,16 @@ def burndown(console: Console, data: BurndownRead, height: int = 12) -> None:
             line.append(cell * width, style="green" if cell == "█" else "dim")
         console.print(line)
     console.print(" " * label_width + "└" + "─" * (width * len(data.days)))
-    marks = "".join(
-        f"{d.day.day:<{width}}"[:width] if i % max(1, 4 // width) == 0 else " " * width
-        for i, d in enumerate(data.days)
+    indent = " " * (label_width + 1)
+    step = -(-3 // width)  # a two-digit day and a space
+    console.print(
+        indent
+        + axis_labels([str(d.day.day) if i % step == 0 else "" for i, d in enumerate(data.days)], width)
     )
-    console.print(" " * (label_width + 1) + marks)
+    mondays = [
+        d.week.split("-")[1] if d.day.weekday() == 0 or i == 0 else "" for i, d in enumerate(data.days)
+    ]
+    console.print(indent + axis_labels(mondays, width))
     console.print(Text("█ remaining   · ideal", style="dim"))
     table = _table("Day", "Week", "Remaining", "Ideal")
     for d in data.days:

@@ -60,15 +60,18 @@ NO_WRAP = {
 CAPPED = {"Owner": 16, "Tags": 16, "Email": 24, "Missing leg": 16, "Labs": 24, "Sector": 16}
 
 
-def _table(*columns: str, title: str | None = None) -> Grid:
+def _table(*columns: str, title: str | None = None, drop: dict[str, int] | None = None) -> Grid:
+    """A table whose first column is its key; `drop` names columns that may be left
+    out at narrow widths, lowest first, before any word is cut."""
+    drop = drop or {}
     table = Grid(title=title)
     for i, column in enumerate(columns):
-        cap = CAPPED.get(column)
         table.add_column(
             column,
-            no_wrap=i == 0 or column in NO_WRAP,
-            max_width=cap,
-            overflow="fold" if cap else "ellipsis",
+            no_wrap=column in NO_WRAP,
+            max_width=CAPPED.get(column),
+            key=i == 0,
+            drop=drop.get(column),
         )
     return table
 
@@ -104,7 +107,7 @@ def org_detail(console: Console, detail: OrgDetail) -> None:
 def people(console: Console, rows: Sequence[PersonRead]) -> None:
     if not rows:
         return empty(console, "No people yet: add one with `lablog person add NAME --org CODE`")
-    table = _table("Handle", "Name", "Org", "Sector", "Email")
+    table = _table("Handle", "Name", "Org", "Sector", "Email", drop={"Sector": 1})
     for r in rows:
         table.add_row(r.handle, r.name, r.org, r.sector, r.email or "")
     table.print(console)
@@ -131,7 +134,16 @@ def labs(console: Console, rows: Sequence[LabRead]) -> None:
     # The active sprint, flagged when overdue; no column while no lab runs one.
     sprints = any(r.active_sprint is not None for r in rows)
     sprint_column = ["Sprint"] if sprints else []
-    table = _table("Code", "Name", "Status", *sprint_column, "Members", "Lead", "Missing leg")
+    table = _table(
+        "Code",
+        "Name",
+        "Status",
+        *sprint_column,
+        "Members",
+        "Lead",
+        "Missing leg",
+        drop={"Members": 1, "Sprint": 2},
+    )
     for r in rows:
         missing = ", ".join(LEG_NAMES[m] for m in r.missing_legs)
         sprint = "" if r.active_sprint is None else str(r.active_sprint)

@@ -14,7 +14,7 @@ BATCH = 5000
 
 
 def copy_store(
-    source, target: db.StoreURL, *, progress: Callable[[str], None] | None = None
+    source, target: db.StoreURL, *, progress: Callable[[int, int], None] | None = None
 ) -> dict[str, int]:
     """Copy every row of `source` (an engine at head) into the empty store `target`, all or nothing.
 
@@ -39,8 +39,12 @@ def copy_store(
 
             command.upgrade(schema.alembic_config(out), "head")
             with source.execution_options(lablog_readonly=True).connect() as src:
+                total = 0
+                if progress:
+                    count = sa.select(sa.func.count())
+                    total = sum(src.execute(count.select_from(table)).scalar() or 0 for table in tables)
                 for table in tables:
-                    counts[table.name] = _copy_table(src, out, table, progress)
+                    counts[table.name] = _copy_table(src, out, table, progress, total)
             backend.after_bulk_load(out, tables)
     finally:
         engine.dispose()
@@ -65,13 +69,13 @@ def _check_empty(conn, target: db.StoreURL, tables) -> None:
             )
 
 
-def _copy_table(src, out, table, progress) -> int:
+def _copy_table(src, out, table, progress, total: int) -> int:
     order = list(table.primary_key.columns)
     result = src.execute(sa.select(table).order_by(*order)).mappings()
     copied = 0
     while batch := result.fetchmany(BATCH):
         out.execute(sa.insert(table), [dict(row) for row in batch])
         copied += len(batch)
-        if progress and copied % (BATCH * 4) == 0:
-            progress(f"{table.name}: {copied} rows…")
+        if progress:
+            progress(len(batch), total)
     return copied

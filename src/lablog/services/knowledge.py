@@ -475,6 +475,11 @@ def share(
                     f"Lab {lab.code} was closed on {lab.closed_on} and takes no new knowledge; "
                     "leave it out of --to"
                 )
+    if not targets and all_labs:
+        raise InvalidValue(
+            f"There is no other open lab to share {key(row.id)} with yet; "
+            "add one with `lablog lab add CODE NAME`, then share again"
+        )
     if not targets:
         raise InvalidValue(
             f"{key(row.id)} comes from {source.code}, and a lab does not share with itself; "

@@ -133,3 +133,60 @@ def edit(
     session.add(person)
     session.flush()
     return to_read(person, session.get(Organisation, person.organisation_id))
+
+
+def namesakes(session: Session, *, name: str, handle: str) -> list[str]:
+    """Handles of other people with this name (any case): a person added twice by mistake."""
+    folded = " ".join(name.split()).casefold()
+    rows = session.exec(select(Person.handle, Person.name).where(Person.handle != handle))
+    return sorted(h for h, n in rows if n.casefold() == folded)
+
+
+# How a table that refers to a person reads in a sentence: (one, many).
+HISTORY = {
+    "lab_member": ("lab membership", "lab memberships"),
+    "sm_assignment": ("scrum-master stretch", "scrum-master stretches"),
+    "backlog_item": ("item", "items"),
+    "impediment": ("impediment", "impediments"),
+    "knowledge_answer": ("knowledge answer", "knowledge answers"),
+}
+
+
+def history(session: Session, person: Person) -> dict[str, int]:
+    """Rows elsewhere in the store that refer to the person, by table (only the non-empty)."""
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    found = {}
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            if any(fk.column.table.name == "person" for fk in column.foreign_keys):
+                n = session.execute(
+                    sa.select(sa.func.count()).select_from(table).where(column == person.id)
+                ).scalar_one()
+                if n:
+                    found[table.name] = found.get(table.name, 0) + n
+    return found
+
+
+def remove(session: Session, *, ref: str) -> PersonRead:
+    """Remove a person added by mistake; raises NotFound, or InvalidTransition when anything
+    in the store refers to them (then `person forget` erases their name instead)."""
+    from lablog.errors import InvalidTransition
+
+    person = refs.person(session, ref)
+    used = history(session, person)
+    if used:
+        from lablog.words import count
+
+        where = ", ".join(
+            count(n, *HISTORY.get(t, (t.replace("_", " "), None))) for t, n in sorted(used.items())
+        )
+        raise InvalidTransition(
+            f"{person.handle} has a history in the store ({where}), so they stay; "
+            f"`lablog person forget {person.handle}` erases their name instead"
+        )
+    read = to_read(person, session.get(Organisation, person.organisation_id))
+    session.delete(person)
+    session.flush()
+    return read

@@ -66,8 +66,11 @@ def plan(
     starts: date | None = None,
     ends: date | None = None,
     weeks: int | None = None,
+    week_start: int = 0,
 ) -> SprintRead:
-    """Plan the lab's next sprint (default: two weeks from the day after the last one).
+    """Plan the lab's next sprint: two weeks by default, from the day after the last
+    one, or when that has passed (or there is none) from the next week_start day
+    (Monday 0), today if it is one, so a sprint keeps to whole weeks.
 
     Raises NotFound, InvalidValue (overlap, end before start), InvalidTransition (closed lab).
     """
@@ -79,7 +82,10 @@ def plan(
         raise InvalidValue(f"A sprint of {weeks} weeks? Use 1 to 12 weeks")
     if starts is None:
         last = session.exec(select(func.max(Sprint.ends)).where(Sprint.lab_id == the_lab.id)).one()
-        starts = max(last + DAY, today) if last else today
+        if last is not None and last + DAY >= today:
+            starts = last + DAY
+        else:
+            starts = today + timedelta(days=(week_start - today.weekday()) % 7)
     if ends is None:
         ends = starts + timedelta(weeks=weeks or 2) - DAY
     return to_read(_create(session, the_lab, starts=starts, ends=ends, goal=goal), the_lab, today=today)

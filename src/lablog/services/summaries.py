@@ -41,7 +41,7 @@ from lablog.models import (
 from lablog.queries import programme as outcomes
 from lablog.queries import summaries as queries
 from lablog.reader import SessionReader
-from lablog.services import labs, refs, sm, sprints
+from lablog.services import knowledge, labs, refs, sm, sprints
 from lablog.shapes import (
     ParticipationReport,
     ProgrammeItem,
@@ -321,6 +321,7 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
         programme_decisions=decided.get(None, []),
         people=outcomes.names(reader, _people(out)),
         labs=out,
+        knowledge_flow=knowledge.flow(session, since=since, until=until, limit=1).cells,
         participation=_participation(reader, since, until),
     )
 
