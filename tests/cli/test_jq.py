@@ -23,5 +23,8 @@ def test_a_bad_expression_is_one_line_and_changes_nothing(programme, store):
     assert_refused(programme, store, "lab list --jq '.['", 1, "Error: --jq '.[' is not a jq expression: ")
     assert_refused(programme, store, "lab list --jq '.[] | .code + 1'", 1, "Error: --jq failed on the data: ")
     assert_refused(
-        programme, store, "completion bash --jq .", 1, "Error: --jq filters JSON, and `completion`"
+        programme, store, "completion bash --jq .", 1, "Error: --jq reshapes JSON, and `completion`"
+    )
+    assert_refused(
+        programme, store, "lab list --csv --jq .", 1, "Error: Give one of --jq, --csv, --excel, not"
     )

@@ -144,3 +144,23 @@ def test_with_no_user_configured_the_first_write_says_whose_name_it_records(cli,
         cli("org add RAN Randers --sector municipality").stderr
         == "Added organisation RAN (Randers, municipality)\n"
     )
+
+
+def test_measures_and_cycles_read_as_steps(programme):
+    programme("measure add UDSK Genoptræning --type process --unit % --better up --period week")
+    programme("measure record M-1 2026-W46 --numerator 8 --denominator 9")
+    programme(
+        "pdsa add UDSK 'Opkald dagen efter' --plan 'Ring' --prediction 'Færre genindlæggelser' --on 2026-11-16"
+    )
+    programme("pdsa do P-1 --note 'Ringede til 8' --on 2026-11-17")
+    programme("pdsa study P-1 --note 'Virkede' --on 2026-11-20")
+    programme("pdsa act P-1 adopt --note 'Fast praksis' --on 2026-11-23")
+    said = [c["summary"] for c in programme("log --limit 6 --json").json()]
+    assert said == [
+        "act: adopt on 2026-11-23 – Fast praksis",
+        "study on 2026-11-20 – Virkede",
+        "do on 2026-11-17 – Ringede til 8",
+        "cycle planned on 2026-11-16: Opkald dagen efter (prediction: Færre genindlæggelser)",
+        "recorded 8 of 9, 88.89",
+        "measure added: Genoptræning (process, %, better up)",
+    ]

@@ -326,3 +326,7 @@ def test_plan_starts_on_the_next_week_start_and_keeps_the_cadence(cli):
     cli("config set week_start thursday")
     planned = cli("sprint plan GRAV --json").json()
     assert (planned["starts"], planned["ends"]) == ("2026-11-26", "2026-12-09")
+    assert cli("export sprint GRAV", ok=False).stderr == (
+        "Error: GRAV has no sprint that has started yet (sprint 1 is planned); "
+        "start it with `lablog sprint start GRAV`\n"
+    )

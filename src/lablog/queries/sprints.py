@@ -59,6 +59,13 @@ def find(reader, lab, number: int | None = None, *, finished: bool = False) -> S
         )
     else:
         found = reader.rows(query + " ORDER BY number DESC LIMIT 1", lab=lab.id)
+    if not found and finished:
+        planned = reader.rows("SELECT max(number) FROM sprint WHERE lab_id = :lab", lab=lab.id)[0][0]
+        if planned:
+            raise NotFound(
+                f"{lab.code} has no sprint that has started yet (sprint {planned} is planned); "
+                f"start it with `lablog sprint start {lab.code}`"
+            )
     if not found:
         raise NotFound(f"{lab.code} has no sprints yet; plan one with `lablog sprint plan {lab.code}`")
     return SprintRow(*found[0])

@@ -104,12 +104,32 @@ def _update(entity: str, values: dict) -> str:
         verb = {"active": "started", "closed": "closed"}.get(new, f"status {old} → {new}")
         rest = {k: v for k, v in shown.items() if k not in ("status", "started_on", "closed_on")}
         return "; ".join([verb, *_pairs(rest)])
+    if entity == "pdsa" and "stage" in shown:
+        return _pdsa_step(shown)
+    if entity == "pdsa" and set(shown) == {"knowledge_id"} and shown["knowledge_id"][1] is not None:
+        return f"shared as K-{shown['knowledge_id'][1]}"
     if entity == "backlog_item" and set(shown) == {"rank"}:
         return "re-ranked"
     if entity == "backlog_item" and not shown and "sprint_id" in values:
         old, new = values["sprint_id"]
         return "taken into a sprint" if new is not None else "taken out of its sprint"
     return "; ".join(_pairs(shown)) or "updated"
+
+
+def _pdsa_step(shown: dict) -> str:
+    """A cycle's next step: "study on 2026-11-18: Ventetiden faldt", "act: adopt on …"."""
+    step = shown["stage"][1]
+    decision = shown.get("decision", (None, None))[1] if step == "act" else None
+    on = shown.get(f"{step}_on", (None, None))[1]
+    note = shown.get(f"{step}_note", (None, None))[1]
+    said = {"stage", "decision", f"{step}_on", f"{step}_note"}
+    text = (
+        step
+        + (f": {decision}" if decision else "")
+        + (f" on {on}" if on else "")
+        + (f" – {note}" if note else "")
+    )
+    return "; ".join([text, *_pairs({k: v for k, v in shown.items() if k not in said})])
 
 
 def _pairs(values: dict) -> list[str]:
@@ -204,4 +224,16 @@ _INSERTS: dict[str, Callable[[dict], str]] = {
         else f"{v.get('person')} ({v.get('organisation')}) absent{_note(v)}"
     ),
     "decision": lambda v: f"decided by {v.get('by')}{_on(v)}: {v.get('text')}",
+    "pdsa": lambda v: (
+        f"cycle planned{_on(v, 'planned_on')}: {v.get('title')} (prediction: {v.get('prediction')})"
+    ),
+    "measure": lambda v: (
+        f"measure added: {v.get('name')} ({v.get('type')}, {v.get('unit')}, better {v.get('better')})"
+    ),
+    "measure_point": lambda v: (
+        "recorded "
+        + (f"{_value(v['numerator'])} of {_value(v['denominator'])}, " if v.get("denominator") else "")
+        + f"{_value(round(v['value'], 2)) if isinstance(v.get('value'), float) else _value(v.get('value'))}"
+        + _note(v)
+    ),
 }
