@@ -129,6 +129,73 @@ def load(session, *, today: date) -> None:
         load_measure(session, m, day=day, today=today)
     for c in data.get("pdsa", []):
         load_cycle(session, c, day=day, today=today)
+    load_meetings(session, data, day=day, today=today)
+
+
+def load_meetings(session, data: dict, *, day, today: date) -> None:
+    """A year of meetings: the steering group, the theme days, and each lab's sprint events."""
+    from lablog.services import meeting, sprints
+
+    def attend(key: str, present: list[str], absent: list[dict], chair: str | None = None) -> None:
+        if chair:
+            meeting.attend(session, ref=key, people=[chair], role="chair")
+        if others := [p for p in present if p != chair]:
+            meeting.attend(session, ref=key, people=others)
+        for a in absent:
+            meeting.absent(session, ref=key, people=[a["person"]], note=a.get("note"))
+
+    if sg := data.get("steering_group"):
+        first = day(sg["first"])
+        for n in range(1, sg["count"] + 1):
+            on = first + timedelta(weeks=sg["every_weeks"] * (n - 1))
+            row = meeting.add(
+                session,
+                kind="steering-group",
+                title=sg["title"],
+                on=on,
+                start=sg["from"],
+                end=sg["to"],
+                place=sg.get("place"),
+            )
+            if n in sg.get("cancelled", []):
+                meeting.cancel(session, ref=row.key, on=on - timedelta(days=3))
+                continue
+            away = [a for a in sg.get("absent", []) if a["meeting"] == n]
+            gone = {a["person"] for a in away}
+            attend(row.key, [p for p in sg["members"] if p not in gone], away, chair=sg.get("chair"))
+    for t in data.get("theme_day", []):
+        row = meeting.add(
+            session, kind="theme", title=t["title"], on=day(t["on"]), start=t["from"], end=t["to"],
+            place=t.get("place"),
+        )  # fmt: skip
+        attend(row.key, t["present"], t.get("absent", []))
+    lm = data.get("lab_meetings")
+    if not lm:
+        return
+    members = {lab["code"]: [m["person"] for m in lab.get("members", [])] for lab in data["lab"]}
+    seen: dict[str, int] = {}
+    titles = {"planning": "Sprintplanlægning", "review": "Sprint review", "retro": "Retrospektiv"}
+    for entry in data.get("backlog", []):
+        lab = entry["lab"]
+        for sprint in sprints.list_sprints(session, lab=lab, today=today):
+            events = [("planning", sprint.starts)]
+            if sprint.status == "closed":
+                # On the sprint's last working day.
+                last = sprint.ends - timedelta(days=max(0, sprint.ends.weekday() - 4))
+                events += [("review", last), ("retro", last)]
+            for event, on in events:
+                row = meeting.add(
+                    session, kind="lab", title=f"{titles[event]} {lab} {sprint.number}", on=on, lab=lab,
+                    hours=lm[f"{event}_hours"], sprint=sprint.number, event=event,
+                )  # fmt: skip
+                away = []
+                for a in lm.get("absent", []):
+                    if a["person"] in members[lab]:
+                        seen[a["person"]] = seen.get(a["person"], 0) + 1
+                        if seen[a["person"]] % a["every"] == 0:
+                            away.append(a)
+                gone = {a["person"] for a in away}
+                attend(row.key, [p for p in members[lab] if p not in gone], away)
 
 
 def load_measure(session, m: dict, *, day, today: date) -> None:

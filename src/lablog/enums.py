@@ -179,3 +179,27 @@ class PdsaDecision(StrEnum):
     adopt = "adopt"
     adapt = "adapt"
     abandon = "abandon"
+
+
+class MeetingKind(StrEnum):
+    """Who meets: the steering group, a lab, the whole cluster (theme day), the scrum-master network."""
+
+    steering_group = "steering-group"
+    lab = "lab"
+    theme = "theme"
+    network = "network"
+    other = "other"
+
+
+class SprintEvent(StrEnum):
+    """The sprint event a lab meeting was held for."""
+
+    planning = "planning"
+    review = "review"
+    retro = "retro"
+
+
+class AttendRole(StrEnum):
+    chair = "chair"
+    participant = "participant"
+    guest = "guest"

@@ -490,6 +490,67 @@ class Pdsa(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Meeting(SQLModel, table=True):
+    """A steering-group, lab, theme, network or other meeting: when, how long, where.
+
+    The id is its number (MT-3); AUTOINCREMENT on SQLite so a number is never reused.
+    """
+
+    __table_args__ = (
+        Index("ix_meeting_held_on", "held_on"),
+        Index("ix_meeting_lab_held_on", "lab_id", "held_on"),
+        {"sqlite_autoincrement": True},
+    )
+    __mapper_args__ = _versioned()
+
+    id: int | None = Field(default=None, primary_key=True)
+    # steering-group / lab / theme / network / other
+    kind: str = Field(max_length=16)
+    title: str
+    held_on: date
+    lab_id: int | None = Field(default=None, foreign_key="lab.id")
+    # The meeting's length in whole minutes: exact sums for the honorarium claim,
+    # and the default of each attendee's time.
+    minutes: int
+    # HH:MM when given with --from/--to; the minutes are kept either way.
+    starts_at: str | None = Field(default=None, max_length=5)
+    ends_at: str | None = Field(default=None, max_length=5)
+    place: str | None = None
+    # The sprint event a lab meeting was held for: planning / review / retro.
+    sprint_id: int | None = Field(default=None, foreign_key="sprint.id", index=True)
+    event: str | None = Field(default=None, max_length=10)
+    # Agenda and minutes, Markdown.
+    notes: str | None = None
+    cancelled_on: date | None = None
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Attendance(SQLModel, table=True):
+    """One person at one meeting: present (with role and minutes) or absent (with a note)."""
+
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "person_id", name="uq_attendance_meeting_person"),
+        Index("ix_attendance_person", "person_id"),
+    )
+    __mapper_args__ = _versioned()
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id")
+    person_id: int = Field(foreign_key="person.id")
+    # The person's organisation on the day of the meeting: someone who changes
+    # organisation mid-year is counted (and claimed for) by the right one in each period.
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    present: bool = True
+    # chair / participant / guest
+    role: str = Field(default="participant", max_length=12)
+    # Time claimed; 0 when absent.
+    minutes: int = 0
+    note: str | None = None
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 def actor_key(actor: str) -> str:
     """The actor as `log --actor` matches it: in any case, æøå included.
 

@@ -741,6 +741,22 @@ class SprintSummary(ReadModel):
     # The lab's measures (active during the sprint) and the PDSA cycles that ran in it.
     measures: list[SummaryMeasure] = []
     pdsa: list[SummaryPdsa] = []
+    # The lab's meetings held for the sprint's planning, review and retrospective.
+    meetings: list["SummaryMeeting"] = []
+
+
+class SummaryMeeting(ReadModel):
+    """A sprint event's meeting: who came, counted per organisation (present only)."""
+
+    key: str
+    event: str | None
+    on: date
+    hours: float
+    cancelled_on: date | None
+    present: int
+    absent: int
+    # organisation code -> people present, sorted by code.
+    by_org: dict = {}
 
 
 class ProgrammeItem(ReadModel):
@@ -864,6 +880,8 @@ class ProgrammeReport(ReadModel):
     labs: list[ProgrammeLab]
     # Knowledge shared between labs in the period: source x receiving lab, and where each share stands.
     knowledge_flow: list[FlowCell] = []
+    # Meetings and who took part, when any were held in the period.
+    participation: "ParticipationReport | None" = None
 
 
 # Impediments and decisions ------------------------------------------------------
@@ -1054,3 +1072,115 @@ class PdsaDetail(ReadModel):
     # The chain: the cycles this one continues (first first), and those that continued it.
     earlier: list[PdsaRead]
     later: list[PdsaRead]
+
+
+class MeetingRead(ReadModel):
+    """A meeting as `meeting list` shows it; hours are the meeting's length."""
+
+    key: str
+    number: int
+    kind: str
+    title: str
+    on: date
+    lab: str | None
+    hours: float
+    starts_at: str | None
+    ends_at: str | None
+    place: str | None
+    # The sprint (UDSK 3) and event (planning / review / retro) a lab meeting was held for.
+    sprint: str | None
+    event: str | None
+    cancelled_on: date | None
+    present: int
+    absent: int
+    # The hours of everyone present, summed (what `report honorarium` claims from).
+    attended_hours: float
+
+
+class AttendanceRead(ReadModel):
+    """One person at one meeting; org and sector are those they had on the day."""
+
+    meeting: str
+    person: str
+    name: str
+    org: str
+    sector: str
+    present: bool
+    role: str | None
+    hours: float
+    note: str | None
+
+
+class MeetingDetail(ReadModel):
+    meeting: MeetingRead
+    lab_name: str | None
+    notes: str | None
+    attendance: list[AttendanceRead] = []
+
+
+class ParticipationLine(ReadModel):
+    """Meetings attended and hours, in total and per meeting kind, for a person, organisation or sector."""
+
+    key: str
+    name: str
+    org: str | None
+    sector: str | None
+    meetings: int
+    hours: float
+    meetings_by_kind: dict = {}
+    hours_by_kind: dict = {}
+
+
+class LegGap(ReadModel):
+    """A lab's meeting series, or one meeting, where one of the three legs took no part."""
+
+    # lab: a lab's meeting series (ref is its code); meeting: one meeting (ref MT-3).
+    scope: str
+    ref: str
+    title: str
+    meetings: int
+    missing: list[str] = []
+
+
+class ParticipationReport(ReadModel):
+    since: date | None
+    until: date | None
+    org: str | None
+    sector: str | None
+    meetings_held: int
+    cancelled: int
+    meetings_by_kind: dict = {}
+    people: list[ParticipationLine] = []
+    organisations: list[ParticipationLine] = []
+    sectors: list[ParticipationLine] = []
+    gaps: list[LegGap] = []
+
+
+class HonorariumLine(ReadModel):
+    meeting: str
+    on: date
+    kind: str
+    title: str
+    hours: Decimal
+    amount: Decimal
+
+
+class HonorariumPerson(ReadModel):
+    person: str
+    name: str
+    hours: Decimal
+    amount: Decimal
+    lines: list[HonorariumLine] = []
+
+
+class HonorariumClaim(ReadModel):
+    """One organisation's claim: each line is hours × rate rounded to øre; totals are sums of lines."""
+
+    org: str
+    org_name: str
+    since: date
+    until: date
+    rate: Decimal
+    hours: Decimal
+    amount: Decimal
+    people: list[HonorariumPerson] = []

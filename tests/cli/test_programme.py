@@ -476,6 +476,18 @@ def test_the_demo_report_has_every_closed_sprints_assessment(demo):
         (lab["code"], s["number"]) for lab in data["labs"] for s in lab["sprints_closed"] if s["assessed_on"]
     ]
     assert late == [("GRAV", 3), ("INDL", 3)]
+    # Hjemmebesøg's sprint meetings never had a GP: the report flags the missing leg.
+    section = section_tokens(tokens, "Participation")
+    assert "Lab HJBS (10 meetings): no general-practice present" in bullet_texts(section)
+    assert [(g["ref"], g["missing"]) for g in data["participation"]["gaps"]] == [
+        ("HJBS", ["general-practice"])
+    ]
+    claim = cli(
+        "report honorarium --org PL --since 2026-10-01 --until 2026-11-23 --rate 1000 --format json"
+    ).json()
+    lines = [line["amount"] for p in claim["people"] for line in p["lines"]]
+    assert [p["person"] for p in claim["people"]] == ["camilla-frosig", "henrik-moller"]
+    assert claim["amount"] == sum(lines) == claim["hours"] * 1000
 
 
 def test_the_report_shows_review_retro_completion_and_late_assessment(demo, store):

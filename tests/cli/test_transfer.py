@@ -97,6 +97,7 @@ def test_demo_round_trip_is_byte_identical(cli, store, demo_exports, fmt):
     assert run.stderr.startswith(
         "Imported 6 organisations, 13 people, 5 labs, 53 items, 20 sprints, 13 knowledge entries, "
     )
+    assert ", 64 meetings, 264 attendance rows, " in run.stderr
     again = cli("export", "all", "--format", fmt).stdout
     assert again == exported.read_text(encoding="utf-8")
 
@@ -123,7 +124,7 @@ def test_scenario_round_trip_is_byte_identical(scenario, other, tmp_path, fmt):
 
 def test_the_document_keeps_every_kind_of_record(base_doc):
     doc = base_doc
-    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 3, 4)
+    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 4, 4)
     assert [o["code"] for o in doc["organisations"]] == ["FAV", "NDJ", "PL", "RAN", "RRG", "SDJ"]
     hjbh = doc["labs"][1]
     assert hjbh["code"] == "HJBH" and hjbh["next_item_number"] == 10
@@ -155,10 +156,10 @@ def test_the_document_keeps_every_kind_of_record(base_doc):
 def test_an_empty_store_exports_and_imports(cli, other):
     cli("init")
     text = cli("export all").stdout
-    assert text == 'format = "lablog-store"\nversion = 3\nnext_knowledge_number = 1\n'
+    assert text == 'format = "lablog-store"\nversion = 4\nnext_knowledge_number = 1\n'
     assert cli("export all --format json").json() == {
         "format": "lablog-store",
-        "version": 3,
+        "version": 4,
         "next_knowledge_number": 1,
     }
 
@@ -306,17 +307,17 @@ def test_every_problem_is_reported_at_once(cli, store, empty, base_doc, tmp_path
         (
             "x.toml",
             'format = "lablog-store"\n',
-            "{path} has no format version (`version = 3`); lablog cannot tell how to read it",
+            "{path} has no format version (`version = 4`); lablog cannot tell how to read it",
         ),
         (
             "x.toml",
-            'format = "lablog-store"\nversion = 4\n',
-            "{path} was written by a newer lablog (format version 4; this lablog reads up to 3); upgrade lablog with `pip install -U lablog`",
+            'format = "lablog-store"\nversion = 5\n',
+            "{path} was written by a newer lablog (format version 5; this lablog reads up to 4); upgrade lablog with `pip install -U lablog`",
         ),
         (
             "x.toml",
             'format = "lablog-store"\nversion = 0\n',
-            "{path} has format version 0, which this lablog cannot read (it reads versions 1 to 3)",
+            "{path} has format version 0, which this lablog cannot read (it reads versions 1 to 4)",
         ),
         ("x.toml", b"format = '\xff'\n", "{path} is not UTF-8 text; is it a lablog export?"),
     ],
@@ -491,7 +492,7 @@ def test_measures_and_pdsa_cycles_survive_the_round_trip(improving, other, tmp_p
 
 def test_the_document_holds_measures_points_and_cycles(improving_doc):
     doc = improving_doc
-    assert doc["version"] == 3
+    assert doc["version"] == 4
     m1, m2, m3 = doc["measures"]
     assert (m1["number"], m1["lab"], m1["type"], m1["better"], m1["period"], m1["description"]) == (
         1,
@@ -531,7 +532,7 @@ def test_a_file_of_format_version_2_still_imports(improving_doc, cli, store, tmp
     assert cli("import", str(path), "--dry-run").exit_code == 0
     cli("import", str(path))
     again = cli("export all --format json").json()
-    assert again["version"] == 3 and "measures" not in again and "pdsa_cycles" not in again
+    assert again["version"] == 4 and "measures" not in again and "pdsa_cycles" not in again
     assert again["knowledge"] == old["knowledge"] and again["labs"] == old["labs"]
     assert cli("pdsa list --json").json() == []
 

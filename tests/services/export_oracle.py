@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from lablog import backends
-from lablog.services.transfer import _compact, _float, _tables, _utc, measure_doc, pdsa_doc
+from lablog.services.transfer import _compact, _float, _tables, _utc, measure_doc, meeting_doc, pdsa_doc
 from lablog.services.transfer_format import FORMAT, VERSION, _json_default
 
 
@@ -58,6 +58,7 @@ def export_store(session: Session) -> dict:
     revisions = by("knowledge_revision", "entry_id")
     shares = by("knowledge_share", "entry_id")
     answers = by("knowledge_answer", "entry_id")
+    attendance = by("attendance", "meeting_id")
     changes = rows("change_log")
     impediments = rows("impediment")
     steps = by("impediment_step", "impediment_id")
@@ -331,6 +332,10 @@ def export_store(session: Session) -> dict:
             ],
             "measures": [measure_doc(m, points.get(m["id"], []), lab_code) for m in rows("measure")],
             "pdsa_cycles": [pdsa_doc(c, lab_code, item_key) for c in rows("pdsa")],
+            "meetings": [
+                meeting_doc(m, attendance.get(m["id"], []), lab_code, sprint_no, handle, org_code)
+                for m in rows("meeting")
+            ],
             "change_log": [
                 _compact(
                     {

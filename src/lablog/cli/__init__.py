@@ -35,6 +35,7 @@ from lablog.cli import decision as decision_cli
 from lablog.cli import impediment as impediment_cli
 from lablog.cli import imports as imports_cli
 from lablog.cli import measure as measure_cli
+from lablog.cli import meeting as meeting_cli
 from lablog.cli import pdsa as pdsa_cli
 from lablog.cli._common import AppState, LablogGroup
 
@@ -102,6 +103,7 @@ app.add_typer(impediment_cli.app, name="impediment")
 app.add_typer(decision_cli.app, name="decision")
 app.add_typer(measure_cli.app, name="measure")
 app.add_typer(pdsa_cli.app, name="pdsa")
+app.add_typer(meeting_cli.app, name="meeting")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 app.command("log")(log.log)

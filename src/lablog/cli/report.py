@@ -1,7 +1,9 @@
-"""`lablog report …`: velocity, burndown, measures and the flow of knowledge between labs."""
+"""`lablog report …`: velocity, burndown, measures, knowledge flow, participation and honorarium."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,9 +13,11 @@ from lablog.cli._common import (
     console,
     emit_json,
     emit_json_streaming,
+    notice,
     parse_date,
     reading,
     session,
+    to_jsonable,
     today,
 )
 
@@ -130,3 +134,81 @@ def knowledge_flow(
         if json:
             return emit_json_streaming(flow, "not_adopted", entries)
         render.flow(console(), flow, entries)
+
+
+@app.command("participation")
+def participation(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option("--since", help="Meetings from this day.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Meetings up to this day.")] = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only this organisation's people.")] = None,
+    sector: Annotated[str | None, typer.Option("--sector", help="Only this sector's people.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Meetings attended and hours per person, organisation and sector, split by kind of meeting.
+
+    Flags labs whose meeting series, and steering-group and theme meetings, where
+    one of the three legs (municipality, hospital, general practice) took no part.
+    Someone who changed organisation counts for the one they had on each meeting's day.
+
+    Example: lablog report participation --since 2026-01-01 --sector general-practice
+    """
+    from lablog.queries import participation as queries
+    from lablog.render import meeting as render
+
+    start, end = parse_date(ctx, since, "--since"), parse_date(ctx, until, "--until")
+    with reading(ctx) as r:
+        data = queries.participation(r, since=start, until=end, org=org, sector=sector)
+    if json:
+        return emit_json(data)
+    render.participation(console(), data)
+
+
+@app.command("honorarium")
+def honorarium(
+    ctx: typer.Context,
+    org: Annotated[str, typer.Option("--org", help="The organisation claiming, e.g. PL.")],
+    since: Annotated[str, typer.Option("--since", help="The period's first day.")],
+    until: Annotated[str, typer.Option("--until", help="The period's last day.")],
+    rate: Annotated[
+        str | None,
+        typer.Option("--rate", help="Kroner per hour (default: honorarium_rate in the config file)."),
+    ] = None,
+    format_: Annotated[str, typer.Option("--format", help="md, json or csv (; and decimal commas).")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+) -> None:
+    """One organisation's honorarium claim: each person's meetings with date, kind, hours and amount.
+
+    Amounts are hours × rate rounded to the øre; every total is the sum of its lines.
+
+    Example: lablog report honorarium --org PL --since 2026-01-01 --until 2026-06-30 --rate 1234,50
+    """
+    import json as json_
+
+    from lablog import config
+    from lablog.queries import participation as queries
+    from lablog.render import meeting as render
+
+    chosen = format_.strip().lower()
+    if chosen not in ("md", "json", "csv"):
+        raise typer.BadParameter(f"{format_!r} is not a format; use md, json or csv", param_hint="--format")
+    start, end = parse_date(ctx, since, "--since"), parse_date(ctx, until, "--until")
+    hourly = queries.rate_of(rate if rate is not None else config.load().get("honorarium_rate"))
+    with reading(ctx) as r:
+        claim = queries.honorarium(r, org=org, since=start, until=end, rate=hourly)
+    if chosen == "json":
+        text = json_.dumps(to_jsonable(claim), ensure_ascii=False, indent=2) + "\n"
+    elif chosen == "csv":
+        text = render.honorarium_csv(claim)
+    else:
+        text = render.honorarium_md(claim)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from lablog import files
+
+    files.write_text(output, text, force=force)
+    notice(f"Wrote {output}")

@@ -400,6 +400,38 @@ def assess(
         return emit_json(detail)
 
 
+MeetingHoursOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--meeting-hours", help="Also record the meeting it came from, held today, this many hours."
+    ),
+]
+_EVENT_TITLES = {"review": "Sprint review", "retro": "Retrospektiv"}
+
+
+def _event_meeting(ctx: typer.Context, s, sprint, event: str, hours: float | None):
+    """The lab meeting of a sprint event, recorded in the same transaction when --meeting-hours is given."""
+    if hours is None:
+        return None
+    from lablog.services import meeting
+
+    return meeting.add(
+        s,
+        kind="lab",
+        title=f"{_EVENT_TITLES[event]} {sprint.lab} {sprint.number}",
+        on=today(ctx),
+        lab=sprint.lab,
+        hours=hours,
+        sprint=sprint.number,
+        event=event,
+    )
+
+
+def _held(row) -> None:
+    if row is not None:
+        notice(f"Recorded the meeting {row.key}; who came: `lablog meeting attend {row.key} PERSON…`")
+
+
 @app.command("review")
 def review(
     ctx: typer.Context,
@@ -408,6 +440,7 @@ def review(
     note: Annotated[
         list[str] | None, typer.Option("--note", "-n", help="A review note; repeat for several.")
     ] = None,
+    meeting_hours: MeetingHoursOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Add sprint review notes (to the active sprint, else the last closed).
@@ -420,10 +453,12 @@ def review(
         detail = sprints.review(
             s, lab=lab, number=number, notes=note or [], actor=actor(ctx), today=today(ctx)
         )
+        held = _event_meeting(ctx, s, detail.sprint, "review", meeting_hours)
     if json:
         return emit_json(detail)
     sp = detail.sprint
     notice(f"{sp.lab} sprint {sp.number} now has {words.count(len(detail.review), 'review note')}")
+    _held(held)
 
 
 @app.command("retro")
@@ -440,6 +475,7 @@ def retro(
     action: Annotated[
         list[str] | None, typer.Option("--action", help="An action; becomes a backlog item tagged retro.")
     ] = None,
+    meeting_hours: MeetingHoursOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Record a sprint retrospective; each action becomes a backlog item.
@@ -459,10 +495,12 @@ def retro(
             on=today(ctx),
             actor=actor(ctx),
         )
+        held = _event_meeting(ctx, s, detail.sprint, "retro", meeting_hours)
     if json:
         return emit_json(detail)
     sp = detail.sprint
     notice(f"Recorded the retrospective of {sp.lab} sprint {sp.number}")
+    _held(held)
     for a in detail.retro.actions:
         if a.text in (action or []):
             notice(f"  action {a.key}: {a.text}")

@@ -16,6 +16,7 @@ from lablog.shapes import (
     SummaryKnowledge,
     SummaryLab,
     SummaryMeasure,
+    SummaryMeeting,
     SummaryOrg,
     SummaryPdsa,
     SummaryPerson,
@@ -106,7 +107,32 @@ def sprint_summary(reader, *, lab: str, number: int | None, today: date) -> Spri
             for m in measure_series(reader, lab_id=the_lab.id, active_from=starts, until=ends)
         ],
         pdsa=_pdsa(reader, the_lab.id, starts, ends),
+        meetings=_meetings(reader, sprint.id),
     )
+
+
+def _meetings(reader, sprint_id: int) -> list[SummaryMeeting]:
+    """The sprint's planning, review and retro meetings, with those present counted per organisation."""
+    from lablog.queries import meeting
+
+    held = meeting.list_(reader, sprint_id=sprint_id)
+    by_org: dict[str, dict[str, int]] = {m.key: {} for m in held}
+    for a in meeting.attendance(reader, [m.number for m in held]):
+        if a.present:
+            by_org[a.meeting][a.org] = by_org[a.meeting].get(a.org, 0) + 1
+    return [
+        SummaryMeeting(
+            key=m.key,
+            event=m.event,
+            on=m.on,
+            hours=m.hours,
+            cancelled_on=m.cancelled_on,
+            present=m.present,
+            absent=m.absent,
+            by_org=dict(sorted(by_org[m.key].items())),
+        )
+        for m in held
+    ]
 
 
 class Series:

@@ -28,6 +28,7 @@ HIDDEN = {
     "sprint_id",
     "impediment_id",
     "measure_id",
+    "meeting_id",
     "number",
     "lab",
 }
@@ -59,6 +60,10 @@ LABELS = {
     "baseline_until": "baseline until",
     "knowledge_id": "knowledge entry",
     "after_id": "after",
+    "held_on": "on",
+    "cancelled_on": "cancelled",
+    "starts_at": "from",
+    "ends_at": "to",
 }
 
 # The noun a deleted row was, as users say it.
@@ -75,6 +80,7 @@ NOUNS = {
     "knowledge_tag": "tag",
     "lab_target_group": "target group",
     "measure_point": "data point",
+    "attendance": "attendance",
 }
 
 
@@ -158,6 +164,10 @@ def _points(values: dict) -> str:
     return f" ({_value(points)} point{'' if points == 1 else 's'})"
 
 
+def _hours(minutes) -> str:
+    return f"{round((minutes or 0) / 60, 2):g}"
+
+
 def _on(values: dict, key: str = "on") -> str:
     return f" on {values[key]}" if values.get(key) else ""
 
@@ -202,6 +212,16 @@ _INSERTS: dict[str, Callable[[dict], str]] = {
         )
         + _on(v)
         + _note(v)
+    ),
+    "meeting": lambda v: (
+        f"{v.get('kind')} meeting added{_on(v, 'held_on')}: {v.get('title')}"
+        f" ({_hours(v.get('minutes'))} hours)"
+    ),
+    "attendance": lambda v: (
+        f"{v.get('person')} ({v.get('organisation')}) present as {v.get('role')},"
+        f" {_hours(v.get('minutes'))} hours"
+        if v.get("present")
+        else f"{v.get('person')} ({v.get('organisation')}) absent{_note(v)}"
     ),
     "decision": lambda v: f"decided by {v.get('by')}{_on(v)}: {v.get('text')}",
     "pdsa": lambda v: (

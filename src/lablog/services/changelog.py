@@ -24,6 +24,7 @@ from sqlalchemy import event
 from sqlmodel import Session, SQLModel, select
 
 from lablog.models import (
+    Attendance,
     BacklogItem,
     ChangeLog,
     Decision,
@@ -39,6 +40,7 @@ from lablog.models import (
     LabTargetGroup,
     Measure,
     MeasurePoint,
+    Meeting,
     Organisation,
     Pdsa,
     Person,
@@ -160,6 +162,12 @@ def _key(obj, names: _Names) -> tuple[str, str | None]:
             # The period in the key: an update's changes name only the columns that changed.
             lab = names.get("lab", "code", names.get("measure", "lab_id", obj.measure_id))
             return f"M-{obj.measure_id} {obj.period}", lab
+        case Meeting():
+            return f"MT-{obj.id}", lab
+        case Attendance():
+            # The person in the key: `log` then reads "MT-3 henrik-moller: absent".
+            lab = names.get("lab", "code", names.get("meeting", "lab_id", obj.meeting_id))
+            return f"MT-{obj.meeting_id} {names.get('person', 'handle', obj.person_id)}", lab
         case SprintNote():
             # One key per note (`sprint note list` shows the ids), so deleting
             # a note finds its own entries and no other note's.

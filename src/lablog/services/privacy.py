@@ -55,6 +55,7 @@ _CONTEXT = (
     "entry_id",
     "impediment_id",
     "measure_id",
+    "meeting_id",
     "number",
     "code",
     "handle",
@@ -107,6 +108,10 @@ def _ref(table: str, id_: int, row: dict, names: queries.Names) -> str:
             return f"M-{row['measure_id']} {row['period']}"
         case "pdsa":
             return f"P-{id_}"
+        case "meeting":
+            return f"MT-{id_}"
+        case "attendance":
+            return f"MT-{row['meeting_id']}"
         case "change_log":
             return f"change log #{id_}"
         case "lab_target_group":

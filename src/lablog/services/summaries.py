@@ -43,6 +43,7 @@ from lablog.queries import summaries as queries
 from lablog.reader import SessionReader
 from lablog.services import knowledge, labs, refs, sm, sprints
 from lablog.shapes import (
+    ParticipationReport,
     ProgrammeItem,
     ProgrammeLab,
     ProgrammeReport,
@@ -321,7 +322,16 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
         people=outcomes.names(reader, _people(out)),
         labs=out,
         knowledge_flow=knowledge.flow(session, since=since, until=until, limit=1).cells,
+        participation=_participation(reader, since, until),
     )
+
+
+def _participation(reader, since: date, until: date) -> ParticipationReport | None:
+    """Who took part in the period's meetings; None when no meeting was held in it."""
+    from lablog.queries import participation
+
+    found = participation.participation(reader, since=since, until=until)
+    return found if found.meetings_held or found.cancelled else None
 
 
 def _overdue(sprint: Sprint | None, today: date) -> bool:

@@ -422,6 +422,12 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
             for c in rows:
                 yield pdsa_doc(c, lab_code, keys)
 
+    def meetings():
+        for rows in chunks("meeting", "id"):
+            came = by("attendance", "meeting_id", [m["id"] for m in rows])
+            for m in rows:
+                yield meeting_doc(m, came.get(m["id"], []), lab_code, sprint_no, handle, org_code)
+
     def change_log():
         for rows in chunks("change_log", "id"):
             for c in rows:
@@ -476,6 +482,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
             ("decisions", decisions()),
             ("measures", measures()),
             ("pdsa_cycles", pdsa_cycles()),
+            ("meetings", meetings()),
             ("change_log", change_log()),
         ],
     )
@@ -547,6 +554,44 @@ def pdsa_doc(c, lab_code: dict[int, str], item_key: dict[int, str]) -> dict:
     )
 
 
+def meeting_doc(m, attendance: list, lab_code: dict, sprint_no: dict, handle: dict, org_code: dict) -> dict:
+    """A meeting row and its attendance (in recorded order) as the file has them."""
+    return _compact(
+        {
+            "number": m["id"],
+            "kind": m["kind"],
+            "title": m["title"],
+            "on": m["held_on"],
+            "lab": lab_code.get(m["lab_id"]),
+            "minutes": m["minutes"],
+            "starts_at": m["starts_at"],
+            "ends_at": m["ends_at"],
+            "place": m["place"],
+            "sprint": sprint_no.get(m["sprint_id"]),
+            "event": m["event"],
+            "notes": m["notes"],
+            "cancelled_on": m["cancelled_on"],
+            "version": m["version"],
+            "created_at": _utc(m["created_at"]),
+            "attendance": [
+                _compact(
+                    {
+                        "handle": handle[a["person_id"]],
+                        "org": org_code[a["organisation_id"]],
+                        "present": bool(a["present"]),
+                        "role": a["role"],
+                        "minutes": a["minutes"],
+                        "note": a["note"],
+                        "version": a["version"],
+                        "created_at": _utc(a["created_at"]),
+                    }
+                )
+                for a in attendance
+            ],
+        }
+    )
+
+
 # Import ------------------------------------------------------------------------
 
 
@@ -580,6 +625,9 @@ def counts(doc: StoreDoc) -> Counter:
         c["measure points"] = sum(len(m.points) for m in doc.measures)
     if doc.pdsa_cycles:
         c["PDSA cycles"] = len(doc.pdsa_cycles)
+    if doc.meetings:
+        c["meetings"] = len(doc.meetings)
+        c["attendance rows"] = sum(len(m.attendance) for m in doc.meetings)
     c["change-log rows"] = len(doc.change_log)
     return c
 
@@ -893,6 +941,39 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
             version=cycle.version,
             created_at=cycle.created_at,
         )
+    for m in sorted(doc.meetings, key=lambda m: m.number):
+        lid = lab_id[m.lab.upper()] if m.lab is not None else None
+        add(
+            "meeting",
+            id=m.number,
+            kind=m.kind,
+            title=m.title,
+            held_on=m.on,
+            lab_id=lid,
+            minutes=m.minutes,
+            starts_at=m.starts_at,
+            ends_at=m.ends_at,
+            place=m.place,
+            sprint_id=sprint_id[lid, m.sprint] if m.sprint is not None else None,
+            event=m.event,
+            notes=m.notes,
+            cancelled_on=m.cancelled_on,
+            version=m.version,
+            created_at=m.created_at,
+        )
+        for a in m.attendance:
+            add(
+                "attendance",
+                meeting_id=m.number,
+                person_id=person_id[a.handle],
+                organisation_id=org_id[a.org.upper()],
+                present=a.present,
+                role=a.role,
+                minutes=a.minutes,
+                note=a.note,
+                version=a.version,
+                created_at=a.created_at,
+            )
     for c in doc.change_log:
         add(
             "change_log",

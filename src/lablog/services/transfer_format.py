@@ -45,7 +45,7 @@ from lablog.errors import LablogError
 FORMAT = "lablog-store"
 # Bump when the file's shape changes, and add a step to UPGRADES that turns a
 # document of the old version into one of the next.
-VERSION = 3
+VERSION = 4
 FORMATS = ("toml", "json")
 
 
@@ -91,8 +91,13 @@ def _from_2(doc: dict) -> dict:
     return doc
 
 
+def _from_3(doc: dict) -> dict:
+    """Version 4 added an optional key only (meetings with their attendance)."""
+    return doc
+
+
 # version -> a function that turns a document of that version into one of version + 1.
-UPGRADES: dict[int, Any] = {1: _from_1, 2: _from_2}
+UPGRADES: dict[int, Any] = {1: _from_1, 2: _from_2, 3: _from_3}
 
 
 def upgrade_document(doc: Any, *, name: str) -> dict:
@@ -410,6 +415,39 @@ class PdsaDoc(Record):
     created_at: datetime
 
 
+class AttendanceDoc(Record):
+    handle: Handle
+    # The organisation they came for (theirs on the meeting's day), by code.
+    org: Code
+    present: bool
+    role: Literal["chair", "participant", "guest"]
+    minutes: Annotated[int, Field(ge=0, le=24 * 60)]
+    note: str | None = None
+    version: Number
+    created_at: datetime
+
+
+class MeetingDoc(Record):
+    number: Number
+    kind: Literal["steering-group", "lab", "theme", "network", "other"]
+    title: Title
+    on: date
+    lab: LabCode | None = None
+    # Its length in whole minutes; starts_at and ends_at (HH:MM) when they were given.
+    minutes: Annotated[int, Field(ge=0, le=24 * 60)]
+    starts_at: Annotated[str, StringConstraints(pattern=r"^\d{2}:\d{2}$")] | None = None
+    ends_at: Annotated[str, StringConstraints(pattern=r"^\d{2}:\d{2}$")] | None = None
+    place: str | None = None
+    # The lab's sprint (by number) and the event it was held for.
+    sprint: Number | None = None
+    event: Literal["planning", "review", "retro"] | None = None
+    notes: str | None = None
+    cancelled_on: date | None = None
+    version: Number
+    created_at: datetime
+    attendance: list[AttendanceDoc] = []
+
+
 class ChangeDoc(Record):
     at: datetime
     actor: _text(64)
@@ -425,7 +463,7 @@ class ChangeDoc(Record):
 
 class StoreDoc(Record):
     format: Literal["lablog-store"]
-    version: Literal[3]
+    version: Literal[4]
     # Left out: one above the highest entry number.
     next_knowledge_number: Number | None = None
     organisations: list[OrganisationDoc] = []
@@ -436,6 +474,7 @@ class StoreDoc(Record):
     decisions: list[DecisionDoc] = []
     measures: list[MeasureDoc] = []
     pdsa_cycles: list[PdsaDoc] = []
+    meetings: list[MeetingDoc] = []
     change_log: list[ChangeDoc] = []
 
 
@@ -516,6 +555,7 @@ class _Checker:
         self.impediments()
         self.measures()
         self.pdsa_cycles()
+        self.meetings(orgs)
         return self.problems
 
     def person(self, loc: tuple, handle: str | None) -> None:
@@ -713,6 +753,30 @@ class _Checker:
                     (*at, "decision"),
                     "missing" if c.decision is None else f"given for a cycle at the {c.stage} step",
                 )
+
+    def meetings(self, orgs: dict) -> None:
+        self.unique(self.doc.meetings, lambda m: m.number, ("meetings",), "number", "meeting")
+        for i, m in enumerate(self.doc.meetings):
+            at = ("meetings", i)
+            lab = self.lab_ref((*at, "lab"), m.lab) if m.lab is not None else None
+            if (m.sprint is None) != (m.event is None):
+                self.bad(
+                    (*at, "sprint" if m.sprint is None else "event"), "missing (sprint and event go together)"
+                )
+            elif m.sprint is not None:
+                if m.lab is None:
+                    self.bad((*at, "sprint"), "given for a meeting of no lab")
+                elif lab is not None and m.sprint not in {s.number for s in lab.sprints}:
+                    self.bad((*at, "sprint"), f"no sprint {m.sprint} in lab {m.lab}")
+            if (m.starts_at is None) != (m.ends_at is None):
+                self.bad(
+                    (*at, "ends_at" if m.ends_at is None else "starts_at"), "missing (both times or none)"
+                )
+            self.unique(m.attendance, lambda a: a.handle, (*at, "attendance"), "handle", "person")
+            for k, a in enumerate(m.attendance):
+                self.person((*at, "attendance", k, "handle"), a.handle)
+                if a.org.upper() not in orgs:
+                    self.bad((*at, "attendance", k, "org"), f"no organisation {a.org!r} in organisations")
 
     def lab_ref(self, loc: tuple, code: str) -> LabDoc | None:
         lab = self.labs.get(code.upper())
