@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from lablog.services.transfer_format import VERSION
 from tests.conftest import assert_refused
 
 # HJBH runs a sprint; I-1 blocks one of its items and climbs to the steering
@@ -252,7 +253,7 @@ def test_export_and_import_keep_impediments_and_decisions(blocked, store, other_
     path = tmp_path / f"store.{fmt}"
     cli("export", "all", "-o", str(path))
     doc = cli("export all --format json").json()
-    assert doc["version"] == 3
+    assert doc["version"] == VERSION
     assert [(i["number"], i["lab"], i.get("item"), i["level"], i["status"]) for i in doc["impediments"]] == [
         (1, "HJBH", "HJBH-2", "steering-group", "resolved"),
         (2, "INDL", None, "network", "open"),
@@ -297,7 +298,7 @@ def test_a_file_of_format_version_1_still_imports(blocked, store, other_store, t
     assert cli("--db", other_store, "import", str(path), "--dry-run").exit_code == 0
     cli("--db", other_store, "import", str(path))
     again = cli("--db", other_store, "export", "all", "--format", "json").json()
-    assert again["version"] == 3 and "impediments" not in again
+    assert again["version"] == VERSION and "impediments" not in again
     assert again["labs"] == old["labs"]
     assert cli("--db", other_store, "impediment", "list", "--json").json() == []
 

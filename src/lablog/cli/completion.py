@@ -35,6 +35,7 @@ QUERIES = {
     "impediment": "SELECT 'I-' || id, text FROM impediment WHERE status = 'open' ORDER BY id",
     "decision": "SELECT 'D-' || id, text FROM decision ORDER BY id",
     "pdsa": "SELECT 'P-' || id, title FROM pdsa ORDER BY id",
+    "meeting": "SELECT 'MT-' || id, title FROM meeting ORDER BY id",
 }
 # Arguments and options named so, in any command, take that kind of value.
 BY_NAME = {
@@ -43,14 +44,22 @@ BY_NAME = {
     "owner": "person",
     "actor": "person",
     "keys": "item",
+    "people": "person",
     "item": "item",
     "measure": "measure",
 }
 # Names whose kind depends on the command group they are in.
 BY_GROUP = {
     "code": {"org": "org", "lab": "lab"},
+    "org": {"meeting": "org", "report": "org"},
     "key": {"knowledge": "knowledge", "item": "item", "backlog": "item", "sprint": "item", "privacy": "item"},
-    "ref": {"measure": "measure", "impediment": "impediment", "decision": "decision", "pdsa": "pdsa"},
+    "ref": {
+        "measure": "measure",
+        "impediment": "impediment",
+        "decision": "decision",
+        "pdsa": "pdsa",
+        "meeting": "meeting",
+    },
     "id": {"impediment": "impediment", "decision": "decision", "pdsa": "pdsa"},
     "after": {"pdsa": "pdsa", "backlog": "item"},
     "to": {"knowledge": "lab"},

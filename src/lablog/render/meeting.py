@@ -22,10 +22,17 @@ from lablog.shapes import HonorariumClaim, MeetingDetail, MeetingRead, Participa
 KINDS = ("steering-group", "lab", "theme", "network", "other")
 
 
-def _grid(*columns: str, title: str | None = None) -> Grid:
+def _grid(*columns: str, title: str | None = None, drop: dict[str, int] | None = None) -> Grid:
+    """The first column is the key; `drop` names columns left out first at narrow widths."""
+    drop = drop or {}
     table = Grid(title=title)
-    for column in columns:
-        table.add_column(column, no_wrap=column not in ("Title", "Note", "Place", "Name"))
+    for i, column in enumerate(columns):
+        table.add_column(
+            column,
+            no_wrap=column not in ("Title", "Note", "Place", "Name"),
+            key=i == 0,
+            drop=drop.get(column),
+        )
     return table
 
 
@@ -53,7 +60,9 @@ def meetings(console: Console, rows: Sequence[MeetingRead]) -> None:
         return empty(
             console, "No meetings match; record one with `lablog meeting add KIND TITLE --on DATE --hours N`"
         )
-    table = _grid("Key", "On", "Kind", "Lab", "Hours", "Present", "Absent", "Title")
+    table = _grid(
+        "Key", "On", "Kind", "Lab", "Hours", "Present", "Absent", "Title", drop={"Absent": 1, "Lab": 2}
+    )
     for m in rows:
         title = f"{m.title} (cancelled {m.cancelled_on})" if m.cancelled_on else m.title
         if m.sprint:

@@ -149,6 +149,7 @@ HISTORY = {
     "backlog_item": ("item", "items"),
     "impediment": ("impediment", "impediments"),
     "knowledge_answer": ("knowledge answer", "knowledge answers"),
+    "attendance": ("meeting attended or missed", "meetings attended or missed"),
 }
 
 
