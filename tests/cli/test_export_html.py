@@ -20,6 +20,7 @@ SPRINT_SECTIONS = [
     ("impediments", "Impediments"),
     ("burndown", "Burndown"),
     ("velocity", "Velocity"),
+    ("meetings", "Meetings"),
     ("measures", "Measures"),
     ("pdsa", "PDSA cycles"),
     ("review", "Review"),
@@ -97,6 +98,10 @@ def test_sprint_report_sections_tables_and_charts(demo):
         ["Committed", "Added", "Removed", "Completed", "Completion rate"],
         ["6", "0", "0", "3", "50%"],
     ]
+    meetings = cli("export sprint UDSK 3 --format json").json()["meetings"]
+    assert [r[:3] for r in rows(section(root, "meetings").find(".//table"))[1:]] == [
+        [m["key"], m["event"], m["on"]] for m in meetings
+    ]
     for chart in charts(root):
         check_accessible(chart)
     assert [c.get("data-chart") for c in charts(root)] == ["burndown", "velocity", "run", "run"]
@@ -161,6 +166,7 @@ def test_programme_report_sections_charts_and_same_bytes(demo, lablog_env):
     labs = [lab["code"] for lab in data["labs"]]
     assert sections(root) == [
         ("summary", "Summary"),
+        ("participation", "Participation"),
         ("labs", "Labs"),
         ("knowledge-flow", "Knowledge flow between labs"),
     ] + [(f"lab-{lab['code']}", f"{lab['code']}: {lab['name']}") for lab in data["labs"]]
@@ -168,6 +174,15 @@ def test_programme_report_sections_charts_and_same_bytes(demo, lablog_env):
     assert summary[1] == ["Open labs", "5 of 5"]
     assert ["Impediments waiting for the steering group", "1"] in summary
     assert [r[0] for r in rows(section(root, "labs").find(".//table"))[1:]] == labs
+    # Who took part, by sector, as the report's data has it, and the leg Hjemmebesøg lacks.
+    taking_part = section(root, "participation")
+    (hjbs,) = data["participation"]["gaps"]
+    assert rows(taking_part.find(".//table"))[1:] == [
+        [s["key"], str(s["meetings"]), f"{s['hours']:g}"] for s in data["participation"]["sectors"]
+    ]
+    assert [text_of(li) for li in taking_part.iter("li")] == [
+        f"Lab HJBS ({hjbs['meetings']} meetings): no general-practice present"
+    ]
 
     # The knowledge flow: a cell per pair of labs, holding what the report's data says.
     flow = charts(section(root, "knowledge-flow"))[0]
