@@ -17,6 +17,9 @@ def test_jq_filters_what_json_would_print(programme):
     ]
     programme("sprint plan HJBH --goal 'Første borger' --start 2026-W48")
     assert programme("export sprint HJBH 1 --jq .sprint.goal").stdout == "Første borger\n"  # --format json
+    # --json on export is --format json.
+    assert programme("export sprint HJBH 1 --json").json()["sprint"]["goal"] == "Første borger"
+    assert programme("export all --json").json()["format"] == "lablog-store"
 
 
 def test_a_bad_expression_is_one_line_and_changes_nothing(programme, store):

@@ -41,6 +41,7 @@ OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")]
+JsonFormatOpt = Annotated[bool, typer.Option("--json", help="The same as --format json.")]
 TemplateOpt = Annotated[
     Path | None,
     typer.Option("--template", metavar="FILE", help="A Jinja2 template to use instead of the shipped one."),
@@ -94,6 +95,7 @@ def sprint(
     output: OutputOpt = None,
     force: ForceOpt = False,
     template: TemplateOpt = None,
+    json: JsonFormatOpt = False,
 ) -> None:
     """A sprint summary in Markdown (with YAML front matter) for the lab and the steering group.
 
@@ -107,6 +109,8 @@ def sprint(
 
     with reading(ctx) as r:
         data = summaries.sprint_summary(r, lab=lab, number=number, today=today(ctx))
+    if json:
+        fmt = SummaryFormat.json
     if fmt == SummaryFormat.json:
         text = _json(data)
     elif fmt == SummaryFormat.html:
@@ -132,6 +136,7 @@ def programme(
     output: OutputOpt = None,
     force: ForceOpt = False,
     template: TemplateOpt = None,
+    json: JsonFormatOpt = False,
 ) -> None:
     """The steering group's status report: every lab's results, decisions needed and decisions.
 
@@ -148,6 +153,8 @@ def programme(
     from lablog.render import markdown
     from lablog.services import summaries
 
+    if json:
+        fmt = SummaryFormat.json
     end = parse_date(ctx, until, "--until") or today(ctx)
     start = parse_date(ctx, since, "--since") or report_since(end)
     # Written while the read transaction is open: each lab's completed items are
@@ -209,6 +216,7 @@ def export_all(
     ] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    json: JsonFormatOpt = False,
 ) -> None:
     """Write every record of the store to one file that `lablog import` reads back exactly.
 
@@ -219,6 +227,10 @@ def export_all(
     from lablog.cli.transfer import ProgressBar, file_format
     from lablog.services import transfer, transfer_format
 
+    if json:
+        if fmt not in (None, "json"):
+            raise typer.BadParameter(f"--json and --format {fmt} disagree; give one", param_hint="--json")
+        fmt = "json"
     kind = file_format(fmt, output, param="--output", default="toml")
     # Read and written together, chunk by chunk: the store never has to fit in memory.
     with session(ctx, write=False) as s, ProgressBar("Exporting") as progress:
