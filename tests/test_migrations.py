@@ -20,6 +20,19 @@ def _engine(path):
     return db.create_engine(db.StoreURL(f"sqlite:///{path}", "test"))
 
 
+@pytest.fixture
+def old_url(backend, tmp_path, request):
+    """Where an upgrade test builds its old store: a SQLite file, or a new PostgreSQL
+    database, dropped afterwards (the test disposes of its engines first)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.create_database()
+    yield server.url(name)
+    server.drop_database(name)
+
+
 def test_upgrade_empty_store_to_head_matches_models(tmp_path):
     engine = _engine(tmp_path / "s.db")
     schema.upgrade(engine)
@@ -303,14 +316,9 @@ def _index_definitions(conn) -> dict[str, str]:
 
 
 @pytest.mark.both_backends
-def test_upgrade_0005_to_0006_keeps_data_and_indexes_answers_tags_and_actors(backend, tmp_path, request):
+def test_upgrade_0005_to_0006_keeps_data_and_indexes_answers_tags_and_actors(backend, old_url):
     """Answers gain (entry_id, lab_id, on), tags their entry's day, the log lower(actor); no row is lost."""
-    if backend == "sqlite":
-        engine = _engine(tmp_path / "old.db")
-    else:
-        server = request.getfixturevalue("pg_server")
-        name = server.create_database()
-        engine = db.create_engine(db.StoreURL(server.url(name), "test"))
+    engine = db.create_engine(db.StoreURL(old_url, "test"))
     schema.upgrade(engine, "0005")
     with engine.begin() as conn:
         conn.execute(
@@ -392,19 +400,12 @@ def test_upgrade_0005_to_0006_keeps_data_and_indexes_answers_tags_and_actors(bac
         indexes = _index_definitions(conn)
     assert {"ix_knowledge_answer_entry_lab", "ix_knowledge_tag_tag", "ix_change_log_actor"} <= set(indexes)
     engine.dispose()
-    if backend == "postgresql":
-        server.drop_database(name)
 
 
 @pytest.mark.both_backends
-def test_upgrade_0006_to_0007_keys_the_log_by_actor_in_any_case(backend, tmp_path, request, cli):
+def test_upgrade_0006_to_0007_keys_the_log_by_actor_in_any_case(backend, old_url, cli):
     """Every change gains its actor's case-folded key, æøå included, and `log --actor` finds it."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        name = server.create_database()
-        url = server.url(name)
+    url = old_url
     engine = db.create_engine(db.StoreURL(url, "test"))
     schema.upgrade(engine, "0006")
     actors = ["Åse Ørum", "ØJVIND ÆRØ", "signe-aagaard", " Straße "]
@@ -455,19 +456,12 @@ def test_upgrade_0006_to_0007_keys_the_log_by_actor_in_any_case(backend, tmp_pat
     assert "ix_change_log_actor_key_at" not in indexes
     assert "lower(" in indexes["ix_change_log_actor_at"]
     engine.dispose()
-    if backend == "postgresql":
-        server.drop_database(name)
 
 
 @pytest.mark.both_backends
-def test_upgrade_0007_to_0008_keeps_sprints_and_freezes_closed_boards(backend, tmp_path, request):
+def test_upgrade_0007_to_0008_keeps_sprints_and_freezes_closed_boards(backend, old_url):
     """Closed sprints gain their board order and removed scope; impediments and decisions start empty."""
-    if backend == "sqlite":
-        engine = _engine(tmp_path / "old.db")
-    else:
-        server = request.getfixturevalue("pg_server")
-        name = server.create_database()
-        engine = db.create_engine(db.StoreURL(server.url(name), "test"))
+    engine = db.create_engine(db.StoreURL(old_url, "test"))
     schema.upgrade(engine, "0007")
     with engine.begin() as conn:
         conn.execute(
@@ -538,19 +532,12 @@ def test_upgrade_0007_to_0008_keeps_sprints_and_freezes_closed_boards(backend, t
         t: r for t, r in before.items() if t != "sprint_item"
     }
     engine.dispose()
-    if backend == "postgresql":
-        server.drop_database(name)
 
 
 @pytest.mark.both_backends
-def test_upgrade_0008_to_0009_keeps_the_log_and_adds_who_saved_it(backend, tmp_path, request, cli):
+def test_upgrade_0008_to_0009_keeps_the_log_and_adds_who_saved_it(backend, old_url, cli):
     """Old changes keep every value and get no database role (none was recorded); and the column is there."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        name = server.create_database()
-        url = server.url(name)
+    url = old_url
     engine = db.create_engine(db.StoreURL(url, "test"))
     schema.upgrade(engine, "0008")
     with engine.begin() as conn:
@@ -584,8 +571,6 @@ def test_upgrade_0008_to_0009_keeps_the_log_and_adds_who_saved_it(backend, tmp_p
     with engine.connect() as conn:
         assert _rows(conn) == before
     engine.dispose()
-    if backend == "postgresql":
-        server.drop_database(name)
 
 
 # Tables later revisions add: a store at an older revision lacks them on purpose.
@@ -605,14 +590,9 @@ def _until(include):
 
 
 @pytest.mark.both_backends
-def test_upgrade_0009_to_0010_keeps_everything_and_adds_measures(backend, tmp_path, request, cli):
+def test_upgrade_0009_to_0010_keeps_everything_and_adds_measures(backend, old_url, cli):
     """A 0009 store holding a programme upgrades with every row kept; measures and cycles then work."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        name = server.create_database()
-        url = server.url(name)
+    url = old_url
     engine = db.create_engine(db.StoreURL(url, "test"))
     schema.upgrade(engine, "0009")
     with engine.begin() as conn:
@@ -668,19 +648,12 @@ def test_upgrade_0009_to_0010_keeps_everything_and_adds_measures(backend, tmp_pa
     with engine.connect() as conn:
         assert _rows(conn) == before
     engine.dispose()
-    if backend == "postgresql":
-        server.drop_database(name)
 
 
 @pytest.mark.both_backends
-def test_upgrade_0010_to_0011_keeps_everything_and_adds_meetings(backend, tmp_path, request, cli):
+def test_upgrade_0010_to_0011_keeps_everything_and_adds_meetings(backend, old_url, cli):
     """A 0010 store holding people and a sprint upgrades with every row kept; meetings then work."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        name = server.create_database()
-        url = server.url(name)
+    url = old_url
     engine = db.create_engine(db.StoreURL(url, "test"))
     schema.upgrade(engine, "0010")
     with engine.begin() as conn:
@@ -758,5 +731,3 @@ def test_upgrade_0010_to_0011_keeps_everything_and_adds_meetings(backend, tmp_pa
         t: r for t, r in before.items() if t != "change_log"
     }
     engine.dispose()
-    if backend == "postgresql":
-        server.drop_database(name)
