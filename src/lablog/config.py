@@ -102,8 +102,8 @@ def check(key: str, value: str) -> str | float:
 
 def default_lab() -> str | None:
     """The lab a command uses when LAB is left out: LABLOG_LAB, else the config file's `lab`."""
-    value = os.environ.get("LABLOG_LAB") or load().get("lab")
-    return str(value).strip().upper() or None if value else None
+    value = str(os.environ.get("LABLOG_LAB") or load().get("lab") or "").strip()
+    return value.upper() or None
 
 
 def week_start() -> int:

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -376,18 +376,15 @@ class LablogGroup(TyperGroup):
             for message in cli_argv.deprecated_short_options(command, argv[at:]):
                 note_on_success(message)
             argv, shape = cli_argv.take_shape(command, argv, at)
+            output = nullcontext()
             if shape is not None:
                 from lablog.cli import reshape
 
-                convert = reshape.jq(shape[1]) if shape[0] == "--jq" else reshape.table(shape[0] == "--excel")
+                output = reshape.held(reshape.converter(*shape))
         except LablogError as e:
-            print(f"Error: {visible(_one_line(e))}", file=sys.stderr)
-            sys.exit(e.exit_code)
-        if shape is not None:
-            with reshape.held(convert):
-                self._run(argv, prog_name, complete_var, extra, debug)
-            return
-        self._run(argv, prog_name, complete_var, extra, debug)
+            _refuse(e, debug=False)
+        with output:
+            self._run(argv, prog_name, complete_var, extra, debug)
 
     def _run(self, argv, prog_name, complete_var, extra, debug) -> None:
         try:
@@ -399,20 +396,10 @@ class LablogGroup(TyperGroup):
                 **extra,
             )
         except LablogError as e:
-            if debug:
-                import traceback
-
-                traceback.print_exc()
-            print(f"Error: {visible(_one_line(e))}", file=sys.stderr)
-            sys.exit(e.exit_code)
+            _refuse(e, debug)
         except Exception as e:  # noqa: BLE001 - the last line of defence
             if (translated := _store_error(e)) is not None:
-                if debug:
-                    import traceback
-
-                    traceback.print_exc()
-                print(f"Error: {visible(_one_line(translated))}", file=sys.stderr)
-                sys.exit(translated.exit_code)
+                _refuse(translated, debug)
             if type(e).__name__ == "NoArgsIsHelpError" and getattr(e, "ctx", None) is not None:
                 # `lablog` or `lablog sprint` alone: the help, as asked for, not an error.
                 print(e.ctx.get_help())
@@ -429,6 +416,16 @@ class LablogGroup(TyperGroup):
         if code == 0:
             _say_later()
         sys.exit(code)
+
+
+def _refuse(e: LablogError, debug: bool) -> None:
+    """A LablogError as users see it: one line on stderr (and the traceback with --debug), its exit code."""
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    print(f"Error: {visible(_one_line(e))}", file=sys.stderr)
+    sys.exit(e.exit_code)
 
 
 def _usage_error(e: Any) -> int:

@@ -31,6 +31,11 @@ from lablog.errors import LablogError
 Convert = Callable[[str, Any], None]
 
 
+def converter(flag: str, value: str) -> Convert:
+    """What --jq EXPR, --csv or --excel asks for."""
+    return jq(value) if flag == "--jq" else table(excel=flag == "--excel")
+
+
 def jq(expr: str) -> Convert:
     import jq as libjq
 
