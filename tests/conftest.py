@@ -145,6 +145,9 @@ def store(backend, tmp_path, request) -> Store:
 
 
 CLI_MODE = os.environ.get("LABLOG_TEST_CLI", "runner")
+# English unless a test asks for Danish, whatever the machine's locale: the
+# golden files and the expected messages are English.
+os.environ["LABLOG_LANG"] = "en"
 
 
 def lablog_executable() -> list[str]:

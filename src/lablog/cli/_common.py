@@ -14,9 +14,11 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from lablog import text
+from lablog import i18n, text
 from lablog.cli import argv as cli_argv
+from lablog.cli import language
 from lablog.errors import LablogError
+from lablog.i18n import _
 from lablog.text import visible
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -357,11 +359,14 @@ class LablogGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
         _LATER.clear()
+        # Chosen per command, from this command's environment: a worker serves many shells.
+        i18n.activate()
+        language.translate_tree(self)
         debug = "--debug" in argv or bool(os.environ.get("LABLOG_DEBUG"))
         try:
             argv, allow_number = text.check_argv(argv)
         except text.TextProblem as e:
-            print(f"Error: {_one_line(e)}", file=sys.stderr)
+            say_error(_one_line(e))
             sys.exit(2)
         if allow_number:
             # A root option, wherever it was typed: the check above took it out.
@@ -405,7 +410,7 @@ class LablogGroup(TyperGroup):
                 print(e.ctx.get_help())
                 sys.exit(0)
             if type(e).__name__ == "Abort":
-                print("Aborted.", file=sys.stderr)
+                print(_("Aborted."), file=sys.stderr)
                 sys.exit(1)
             if hasattr(e, "format_message") and hasattr(e, "exit_code"):
                 sys.exit(_usage_error(e))
@@ -424,8 +429,12 @@ def _refuse(e: LablogError, debug: bool) -> None:
         import traceback
 
         traceback.print_exc()
-    print(f"Error: {visible(_one_line(e))}", file=sys.stderr)
+    say_error(visible(_one_line(e)))
     sys.exit(e.exit_code)
+
+
+def say_error(message: str) -> None:
+    print(_("Error: {message}").format(message=message), file=sys.stderr)
 
 
 def _usage_error(e: Any) -> int:
@@ -433,10 +442,12 @@ def _usage_error(e: Any) -> int:
     # Typer validates choices with pydantic, whose messages start "Value error, ".
     message = _one_line(e.format_message()).replace("Value error, ", "")
     ctx = getattr(e, "ctx", None)
-    hint = f" (see `{ctx.command_path} --help`)" if ctx is not None and e.exit_code == 2 else ""
+    hint = ""
+    if ctx is not None and e.exit_code == 2:
+        hint = " " + _("(see `{command} --help`)").format(command=ctx.command_path)
     if message == "Missing argument 'LAB'.":
-        hint = " (give the lab's code, or set your own: `lablog config set lab CODE`)"
-    print(f"Error: {message}{hint}", file=sys.stderr)
+        hint = " " + _("(give the lab's code, or set your own: `lablog config set lab CODE`)")
+    say_error(language.usage_message(message) + hint)
     return e.exit_code
 
 
@@ -453,14 +464,15 @@ def _unexpected(e: Exception) -> int:
     module = type(e).__module__
     text = _one_line(str(e)).split(" [SQL:", 1)[0]
     if module.startswith("sqlalchemy") or module.startswith(("sqlite3", "psycopg")):
-        print(f"Error: the store failed: {text}. Run with --debug for details", file=sys.stderr)
+        say_error(_("the store failed: {error}. Run with --debug for details").format(error=text))
         return 1
     if isinstance(e, OSError) and e.filename:
-        print(f"Error: {e.strerror}: {e.filename}", file=sys.stderr)
+        say_error(f"{e.strerror}: {e.filename}")
         return 1
-    print(
-        f"Error: unexpected {type(e).__name__}: {text}. This is a bug in lablog; run again with "
-        "--debug and report the traceback",
-        file=sys.stderr,
+    say_error(
+        _(
+            "unexpected {kind}: {error}. This is a bug in lablog; run again with "
+            "--debug and report the traceback"
+        ).format(kind=type(e).__name__, error=text)
     )
     return 1

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lablog import periods, spc
+from lablog import i18n, periods, spc
 from lablog.errors import LablogError
 from lablog.render import charts, svg
 from lablog.render.markdown import TEMPLATES, percent, points, template_source, tidy, week
@@ -256,7 +256,10 @@ def _compile(text: str):
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Looked up when the template renders, so each command gets its own language.
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
     env.filters.update(FILTERS)
     env.tests.update(TESTS)
     return env.from_string(text)

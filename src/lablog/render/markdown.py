@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from lablog import i18n
 from lablog.errors import LablogError
 from lablog.render import charts, runchart
 
@@ -164,7 +165,10 @@ def _compile(text: str):
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Looked up when the template renders, so each command gets its own language.
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
     env.filters.update(FILTERS)
     env.tests.update(TESTS)
     return env.from_string(text)

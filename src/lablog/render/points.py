@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from lablog import i18n
+
 
 def fmt_points(points: float | None) -> str:
     if points is None:
         return ""
-    return f"{points:g}"
+    return i18n.number(points)
 
 
 def fmt_percent(rate: float | None) -> str:
@@ -14,5 +16,4 @@ def fmt_percent(rate: float | None) -> str:
     None (nothing committed) -> "–"."""
     if rate is None:
         return "–"
-    value = round(float(rate) * 100, 1)
-    return f"{int(value) if value.is_integer() else value}%"
+    return i18n.percent(round(float(rate) * 100, 1))
