@@ -108,6 +108,44 @@ def test_writes_and_errors_are_the_same_through_the_worker(programme, runtime, d
     assert ran_in_worker(relative) and relative.returncode == 0, relative.stderr
 
 
+def test_shells_in_two_languages_share_one_worker(programme, runtime):
+    _, env = runtime
+    env = {k: v for k, v in env.items() if k not in ("LABLOG_LANG", "LC_ALL", "LC_MESSAGES")}
+    # One interpreter mode for both shells: where a locale is not installed, Python
+    # falls back to UTF-8 mode, which is a different installation (and worker).
+    env["PYTHONUTF8"] = "1"
+    lablog("--version", env=env)
+    pid = wait_for_worker(env)
+    shells = {"da": {**env, "LANG": "da_DK.UTF-8"}, "en": {**env, "LANG": "C.UTF-8"}}
+    expected = {
+        "da": "Fejl: Ukendt tilvalg: --bogus (se `lablog lab list --help`)\n",
+        "en": "Error: No such option: --bogus (see `lablog lab list --help`)\n",
+    }
+    # Both languages at once, interleaved: each command gets its own shell's language.
+    running = [
+        (
+            lang,
+            subprocess.Popen(
+                [*lablog_executable(), "lab", "list", "--bogus"],
+                env={**shells[lang], "LABLOG_DEBUG": "1"},
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+        for lang in ["da", "en"] * 4
+    ]
+    for lang, process in running:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 2
+        assert "lablog: worker runs the command as process" in err, err
+        assert err.endswith(expected[lang]), (lang, err)
+    assert "Vis denne hjælp og afslut." in lablog("--help", env=shells["da"]).stdout
+    assert "Show this message and exit." in lablog("--help", env=shells["en"]).stdout
+    assert status(env)["pid"] == pid
+
+
 @pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
 def test_the_worker_keeps_no_store_open(programme, runtime, db_path):
     _, env = runtime

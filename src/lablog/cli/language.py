@@ -92,6 +92,7 @@ def _swap(obj, english: bool) -> None:
 
 
 # Click's usage errors, as Typer's copy of Click words them (it does not use gettext).
+_NAME = r"'(?P<name>[^']*(?:' / '[^']*)*)'"  # '--sector' / '-s'
 _USAGE = (
     (re.compile(r"No such option: (?P<option>\S+)"), N_("No such option: {option}")),
     (re.compile(r"No such command '(?P<name>[^']*)'\."), N_("No such command '{name}'.")),
@@ -106,17 +107,15 @@ _USAGE = (
         N_("Option '{option}' requires a value."),
     ),
     (
-        re.compile(
-            r"Invalid value for '(?P<name>[^']*)': '(?P<value>.*)' is not a valid (integer|float)( range)?\."
-        ),
+        re.compile(rf"Invalid value for {_NAME}: '(?P<value>.*)' is not a valid (integer|float)( range)?\."),
         N_("Invalid value for '{name}': '{value}' is not a number."),
     ),
     (
-        re.compile(r"Invalid value for '(?P<name>[^']*)': '(?P<value>.*)' is not one of (?P<choices>.*)\."),
+        re.compile(rf"Invalid value for {_NAME}: '(?P<value>.*)' is not one of (?P<choices>.*)\."),
         N_("Invalid value for '{name}': '{value}' is not one of {choices}."),
     ),
     (
-        re.compile(r"Invalid value for '(?P<name>[^']*)': (?P<rest>.*)"),
+        re.compile(rf"Invalid value for {_NAME}: (?P<rest>.*)"),
         N_("Invalid value for '{name}': {rest}"),
     ),
     (re.compile(r"\(Possible options: (?P<options>.*)\)"), N_("(possible options: {options})")),
