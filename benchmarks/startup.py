@@ -3,7 +3,8 @@
     python benchmarks/startup.py [--runs 20] [--lablog PATH]
 
 Builds the demo store in a temporary directory, then times `lablog --help`,
-`--version`, `lab list` and `sm network` as a user runs them (a fresh process
+`--version`, `lab list` and `sm network` (`--help` and `lab list` in English and
+in Danish) as a user runs them (a fresh process
 each time, output to /dev/null), next to `python -c pass`, the interpreter's
 floor. Prints a Markdown table of medians and their ratio to the floor.
 Standard library only; it never touches your own store or worker.
@@ -81,19 +82,25 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
             check=True,
         )
+        # (arguments, language): Danish loads the compiled catalog and translates the help.
         commands = {
-            "lablog --help": ["--help"],
-            "lablog --version": ["--version"],
-            "lablog --db X lab list": ["--db", store, "lab", "list"],
-            "lablog --db X sm network": ["--db", store, "sm", "network"],
+            "lablog --help": (["--help"], "en"),
+            "LABLOG_LANG=da lablog --help": (["--help"], "da"),
+            "lablog --version": (["--version"], "en"),
+            "lablog --db X lab list": (["--db", store, "lab", "list"], "en"),
+            "LABLOG_LANG=da lablog --db X lab list": (["--db", store, "lab", "list"], "da"),
+            "lablog --db X sm network": (["--db", store, "sm", "network"], "en"),
         }
         floor = median_ms([sys.executable, "-c", "pass"], env, args.runs)
         in_process = {
-            name: median_ms([*lablog, *a], {**env, "LABLOG_NO_WORKER": "1"}, args.runs)
-            for name, a in commands.items()
+            name: median_ms([*lablog, *a], {**env, "LABLOG_NO_WORKER": "1", "LABLOG_LANG": lang}, args.runs)
+            for name, (a, lang) in commands.items()
         }
         before = wait_for_worker(lablog, env)
-        worker = {name: median_ms([*lablog, *a], env, args.runs) for name, a in commands.items()}
+        worker = {
+            name: median_ms([*lablog, *a], {**env, "LABLOG_LANG": lang}, args.runs)
+            for name, (a, lang) in commands.items()
+        }
         served = wait_for_worker(lablog, env) - before
         subprocess.run([*lablog, "worker", "stop"], env=env, stderr=subprocess.DEVNULL, check=True)
 
