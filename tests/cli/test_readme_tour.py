@@ -10,9 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).parents[2]
 
 
-def tour_commands() -> list[list[str]]:
+def tour_commands(section: str = "A short tour") -> list[list[str]]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    tour = readme.split("\n## A short tour\n", 1)[1].split("\n## ", 1)[0]
+    tour = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
     commands = []
     for block in re.findall(r"```sh\n(.*?)```", tour, re.S):
         for line in block.splitlines():
@@ -35,3 +35,14 @@ def test_the_tour_runs_top_to_bottom(cli, lablog_env, monkeypatch):
     assert cli("sm list --lab HJEM --at 2026-08-01 --json").json()[0]["handle"] == "anders-kjaer"
     assert cli("measure show M-1 --json").json()["points"][0]["period"] == "2025-10"
     assert (lablog_env / "HJEM-1.md").read_text(encoding="utf-8").startswith("---\n")
+
+
+def test_the_danish_start_runs_and_speaks_danish(cli, lablog_env, monkeypatch):
+    monkeypatch.chdir(lablog_env)
+    monkeypatch.delenv("LABLOG_LANG")  # the section's first command sets the language
+    commands = tour_commands("Kom i gang")
+    assert commands[0] == ["config", "set", "lang", "da"]
+    outputs = [cli(*argv).stdout for argv in commands]
+    assert "Tilvalg:" in outputs[-1]
+    assert (lablog_env / "sprintopsamling.md").exists()
+    assert '<html lang="da"' in (lablog_env / "statusrapport.html").read_text(encoding="utf-8")
