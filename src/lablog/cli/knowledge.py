@@ -28,6 +28,7 @@ from lablog.cli._common import (
 from lablog.dates import report_since
 from lablog.enums import Answer, KnowledgeKind
 from lablog.errors import InvalidValue
+from lablog.i18n import _, long_date
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -58,29 +59,41 @@ class DigestFormat(StrEnum):
 def _body(body: str | None, file: str | None, stdin: str | None) -> str | None:
     """The body from --body, --file or standard input; None when none is given."""
     if stdin is not None and stdin != "-":
-        raise typer.BadParameter(f"expected - (the body on standard input), got {stdin!r}", param_hint="[-]")
+        raise typer.BadParameter(
+            _("expected - (the body on standard input), got {value}").format(value=repr(stdin)),
+            param_hint="[-]",
+        )
     given = [x for x in (body is not None, file is not None, stdin is not None) if x]
     if len(given) > 1:
-        raise typer.BadParameter("give the body one way: --body, --file or -", param_hint="--body")
+        raise typer.BadParameter(_("give the body one way: --body, --file or -"), param_hint="--body")
     if body is not None and body != "-":
         return body
     if "-" in (stdin, file, body):
         text = sys.stdin.read()
         if not text.strip():
-            raise InvalidValue("Nothing came on standard input; pipe the body in, or use --body")
+            raise InvalidValue(_("Nothing came on standard input; pipe the body in, or use --body"))
         return text
     if file is None:
         return None
     path = Path(file).expanduser()
     if not path.is_file():
-        raise InvalidValue(f"No file {file}; check the path given to --file")
+        raise InvalidValue(_("No file {file}; check the path given to --file").format(file=file))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise InvalidValue(f"{file} is not UTF-8 text; save it as UTF-8 and try again") from None
+        raise InvalidValue(
+            _("{file} is not UTF-8 text; save it as UTF-8 and try again").format(file=file)
+        ) from None
     if not text.strip():
-        raise InvalidValue(f"{file} is empty; write the entry's body in it, or leave out --file")
+        raise InvalidValue(
+            _("{file} is empty; write the entry's body in it, or leave out --file").format(file=file)
+        )
     return text
+
+
+def _where(file: str | None) -> str:
+    """The body as a refusal names it (a CPR-like number in it, a control character)."""
+    return _("the body ({source})").format(source=file or _("standard input"))
 
 
 @app.command("add")
@@ -110,7 +123,7 @@ def add(
     from lablog.services import knowledge
 
     day = date_or_today(ctx, on, "--on")
-    text = typed_text(ctx, _body(body, file, stdin), f"the body ({file or 'standard input'})")
+    text = typed_text(ctx, _body(body, file, stdin), _where(file))
     with session(ctx) as s:
         row = knowledge.add(
             s,
@@ -128,7 +141,9 @@ def add(
     if json:
         return emit_json(row)
     notice(
-        f"Added {row.key} to {row.lab}: {row.title}; share it with `lablog knowledge share {row.key} --all`"
+        _("Added {key} to {lab}: {title}; share it with `lablog knowledge share {key} --all`").format(
+            key=row.key, lab=row.lab, title=row.title
+        )
     )
 
 
@@ -170,11 +185,11 @@ def edit(
     from lablog.services import knowledge
 
     if tag and no_tags:
-        raise typer.BadParameter("give either --tag or --no-tags", param_hint="--no-tags")
-    text = typed_text(ctx, _body(body, file, stdin), f"the body ({file or 'standard input'})")
+        raise typer.BadParameter(_("give either --tag or --no-tags"), param_hint="--no-tags")
+    text = typed_text(ctx, _body(body, file, stdin), _where(file))
     tags = [] if no_tags else tag
     if title is None and text is None and kind is None and tags is None:
-        raise typer.BadParameter("nothing to change; give --title, --body, --file, --kind or --tag")
+        raise typer.BadParameter(_("nothing to change; give --title, --body, --file, --kind or --tag"))
     with session(ctx) as s:
         row = knowledge.edit(
             s,
@@ -187,7 +202,7 @@ def edit(
         )
     if json:
         return emit_json(row)
-    notice(f"Updated {row.key} (version {row.version})")
+    notice(_("Updated {key} (version {version})").format(key=row.key, version=row.version))
 
 
 @app.command("delete")
@@ -200,12 +215,14 @@ def delete(ctx: typer.Context, key: KeyArg, yes: YesOpt = False, json: JsonOpt =
 
     with session(ctx, write=False) as s:
         shown = knowledge.show(s, ref=key).entry
-    confirm(f"Delete {shown.key} ({shown.title}) with its shares and answers?", yes)
+    confirm(
+        _("Delete {key} ({title}) with its shares and answers?").format(key=shown.key, title=shown.title), yes
+    )
     with session(ctx) as s:
         row = knowledge.delete(s, ref=key)
     if json:
         return emit_json(row)
-    notice(f"Deleted {row.key}: {row.title}")
+    notice(_("Deleted {key}: {title}").format(key=row.key, title=row.title))
 
 
 @app.command("share")
@@ -226,16 +243,20 @@ def share(
     from lablog.services import knowledge
 
     if bool(to) == all_labs:
-        raise typer.BadParameter("give the labs with --to LAB, or --all", param_hint="--to")
+        raise typer.BadParameter(_("give the labs with --to LAB, or --all"), param_hint="--to")
     day = date_or_today(ctx, on, "--on")
     with session(ctx) as s:
         result = knowledge.share(s, ref=key, to=to or [], all_labs=all_labs, on=day, actor=actor(ctx))
     if json:
         return emit_json(result)
     if result.shared_with:
-        notice(f"Shared {result.key} with {', '.join(result.shared_with)}")
+        notice(_("Shared {key} with {labs}").format(key=result.key, labs=", ".join(result.shared_with)))
     if result.already_shared:
-        notice(f"{result.key} was already shared with {', '.join(result.already_shared)}")
+        notice(
+            _("{key} was already shared with {labs}").format(
+                key=result.key, labs=", ".join(result.already_shared)
+            )
+        )
 
 
 @app.command("inbox")
@@ -261,7 +282,7 @@ def inbox(
         rows = knowledge.inbox(s, lab=lab, limit=limit + 1 if limit else None)
     if limit and len(rows) > limit:
         rows = rows[:limit]
-        notice(f"Showing the newest {limit} entries waiting; --limit 0 shows them all")
+        notice(_("Showing the newest {limit} entries waiting; --limit 0 shows them all").format(limit=limit))
     if json:
         return emit_json(rows)
     render.inbox(console(), lab.upper(), rows)
@@ -275,9 +296,15 @@ def _answer(ctx: typer.Context, key: str, lab: str, status: Answer, note, on, js
         result = knowledge.answer(s, ref=key, lab=lab, status=status, note=note, on=day, actor=actor(ctx))
     if json:
         return emit_json(result)
-    was = f" (was {result.previous})" if result.previous else ""
-    verb = "is trying" if result.status == Answer.trying else result.status
-    notice(f"{result.lab} {verb} {result.key} on {result.on}{was}")
+    # Only trying can be followed by another answer: adopted and declined are final.
+    sentence = {
+        (Answer.trying, None): _("{lab} is trying {key} on {on}"),
+        (Answer.adopted, None): _("{lab} adopted {key} on {on}"),
+        (Answer.declined, None): _("{lab} declined {key} on {on}"),
+        (Answer.adopted, Answer.trying): _("{lab} adopted {key} on {on} (was trying)"),
+        (Answer.declined, Answer.trying): _("{lab} declined {key} on {on} (was trying)"),
+    }[(result.status, result.previous)]
+    notice(sentence.format(lab=result.lab, key=result.key, on=long_date(result.on)))
 
 
 AnswerLabOpt = Annotated[str, typer.Option("--lab", "-l", metavar="LAB", help="The receiving lab.")]
@@ -372,7 +399,7 @@ def list_(
             rows = list(rows)
             if len(rows) > limit:
                 rows = rows[:limit]
-                notice(f"Showing the newest {limit} entries; --limit 0 shows them all")
+                notice(_("Showing the newest {limit} entries; --limit 0 shows them all").format(limit=limit))
         # With --limit 0, streamed while the read transaction is open: every
         # entry of a long programme never has to be in memory at once.
         if json:

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from lablog import words
 from lablog.cli._common import JsonOpt, YesOpt, confirm, console, emit_json, notice, session, state
+from lablog.i18n import _, ngettext
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -66,15 +66,22 @@ def redact(
     from lablog.services import privacy
 
     if (where is None) == (pattern is None):
-        raise typer.BadParameter("give WHERE or --pattern REGEX, one of them", param_hint="WHERE")
-    what = f"every match of {pattern!r}" if pattern is not None else where
-    confirm(
-        f"Replace {what} with {privacy.REDACTED} in the store and all its history? This cannot be undone.",
-        yes,
-    )
+        raise typer.BadParameter(_("give WHERE or --pattern REGEX, one of them"), param_hint="WHERE")
+    if pattern is not None:
+        question = _(
+            "Replace every match of {pattern} with {redacted} in the store and all its history? "
+            "This cannot be undone."
+        ).format(pattern=repr(pattern), redacted=privacy.REDACTED)
+    else:
+        question = _(
+            "Replace {what} with {redacted} in the store and all its history? This cannot be undone."
+        ).format(what=where, redacted=privacy.REDACTED)
+    confirm(question, yes)
     with session(ctx) as s:
         done = privacy.redact(s, where=where, pattern=pattern)
     privacy.purge(state(ctx).engine())
     if json:
         return emit_json(done)
-    notice(f"Redacted {words.count(done.places, 'place')} in {words.count(done.rows, 'row')}")
+    places = ngettext("{n} place", "{n} places", done.places).format(n=done.places)
+    rows = ngettext("{n} row", "{n} rows", done.rows).format(n=done.rows)
+    notice(_("Redacted {places} in {rows}").format(places=places, rows=rows))

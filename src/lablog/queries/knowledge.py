@@ -6,6 +6,7 @@ from datetime import date
 
 from lablog.enums import KnowledgeKind
 from lablog.errors import InvalidValue
+from lablog.i18n import _
 from lablog.queries import refs
 from lablog.queries import search as fts
 from lablog.shapes import SearchHit
@@ -20,16 +21,20 @@ def norm_kind(value: str) -> str:
         return KnowledgeKind(value.strip().lower()).value
     except ValueError:
         kinds = ", ".join(k.value for k in KnowledgeKind)
-        raise InvalidValue(f"{value!r} is not a kind of knowledge; use one of {kinds}") from None
+        raise InvalidValue(
+            _("{value} is not a kind of knowledge; use one of {kinds}").format(value=repr(value), kinds=kinds)
+        ) from None
 
 
 def norm_tag(value: str) -> str:
     """A tag as stored: lower case, words joined by hyphens ("Kronisk syge" -> "kronisk-syge")."""
     text = "-".join(value.split()).lower()
     if not text:
-        raise InvalidValue("A tag cannot be empty")
+        raise InvalidValue(_("A tag cannot be empty"))
     if len(text) > 64:
-        raise InvalidValue(f"The tag {text[:20]!r}… is longer than 64 characters; shorten it")
+        raise InvalidValue(
+            _("The tag {tag}… is longer than 64 characters; shorten it").format(tag=repr(text[:20]))
+        )
     return text
 
 
@@ -56,7 +61,7 @@ def search(
         since=since,
         until=until,
     )
-    ids = [entry_id for entry_id, _, _ in hits]
+    ids = [hit[0] for hit in hits]
     entries = {
         row[0]: row
         for row in reader.rows(

@@ -6,15 +6,35 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
+from lablog.i18n import N_, _
 from lablog.render.tables import _table, empty
 from lablog.shapes import FindingRead, NoteRead
 
 KINDS = {
-    "cpr-number": "CPR-like",
-    "email": "e-mail",
-    "control-character": "control",
-    "person-email": "e-mail",
+    "cpr-number": N_("CPR-like"),
+    "email": N_("e-mail"),
+    "control-character": N_("control"),
+    "person-email": N_("e-mail"),
 }
+# A sprint note's kind as shown; JSON keeps the value itself.
+NOTE_KINDS = {
+    "review": N_("review"),
+    "went-well": N_("went-well"),
+    "improve": N_("improve"),
+    "action": N_("action"),
+}
+
+
+def _grid(*columns: str, title: str | None = None):
+    """_table with its headings in the current language; wrapping goes by the English names."""
+    table = _table(*columns, title=title)
+    for column in table.columns:
+        column.header = _(column.header)
+    return table
+
+
+def _label(labels: dict[str, str], value: str) -> str:
+    return _(labels[value]) if value in labels else value
 
 
 def findings(console: Console, rows: Sequence[FindingRead]) -> None:
@@ -22,15 +42,17 @@ def findings(console: Console, rows: Sequence[FindingRead]) -> None:
     found = [r for r in rows if r.kind != "person-email"]
     own = [r for r in rows if r.kind == "person-email"]
     if not found:
-        empty(console, "No CPR-like numbers, e-mail addresses or control characters in the store's text")
+        empty(console, _("No CPR-like numbers, e-mail addresses or control characters in the store's text"))
     else:
-        table = _table("Where", "What", "Value", "Column")
+        table = _grid(N_("Where"), N_("What"), N_("Value"), N_("Column"))
         for r in found:
-            table.add_row(r.ref, KINDS.get(r.kind, r.kind), r.value, f"{r.table}.{r.column}")
+            table.add_row(r.ref, _label(KINDS, r.kind), r.value, f"{r.table}.{r.column}")
         table.print(console)
     if own:
         console.print()
-        table = _table("Where", "Value", "Column", title="People's own e-mail addresses (expected)")
+        table = _grid(
+            N_("Where"), N_("Value"), N_("Column"), title=_("People's own e-mail addresses (expected)")
+        )
         for r in own:
             table.add_row(r.ref, r.value, f"{r.table}.{r.column}")
         table.print(console)
@@ -38,10 +60,15 @@ def findings(console: Console, rows: Sequence[FindingRead]) -> None:
 
 def notes(console: Console, rows: Sequence[NoteRead]) -> None:
     if not rows:
-        return empty(console, "No review notes or retrospective lines yet")
-    table = _table("Id", "Kind", "Text", "Item", "Who", "When (UTC)")
+        return empty(console, _("No review notes or retrospective lines yet"))
+    table = _grid(N_("Id"), N_("Kind"), N_("Text"), N_("Item"), N_("Who"), N_("When (UTC)"))
     for r in rows:
         table.add_row(
-            str(r.id), r.kind, r.text, r.item or "", r.actor or "", r.created_at.strftime("%Y-%m-%d %H:%M")
+            str(r.id),
+            _label(NOTE_KINDS, r.kind),
+            r.text,
+            r.item or "",
+            r.actor or "",
+            r.created_at.strftime("%Y-%m-%d %H:%M"),
         )
     table.print(console)

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from lablog.enums import Answer, KnowledgeKind
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
+from lablog.i18n import _, long_date
 from lablog.models import (
     BacklogItem,
     KnowledgeAnswer,
@@ -59,10 +60,14 @@ def entry(session: Session, ref: str) -> KnowledgeEntry:
     """The entry K-17 (or 17); raises NotFound."""
     m = _KEY.match(ref)
     if not m:
-        raise InvalidValue(f"{ref!r} is not a knowledge entry; give its number, e.g. K-17 or 17")
+        raise InvalidValue(
+            _("{ref} is not a knowledge entry; give its number, e.g. K-17 or 17").format(ref=repr(ref))
+        )
     row = session.get(KnowledgeEntry, int(m.group(1)))
     if row is None:
-        raise NotFound(f"No knowledge entry {key(int(m.group(1)))}; see `lablog knowledge list`")
+        raise NotFound(
+            _("No knowledge entry {key}; see `lablog knowledge list`").format(key=key(int(m.group(1))))
+        )
     return row
 
 
@@ -77,7 +82,7 @@ def _tags(values: Iterable[str]) -> list[str]:
 def _title(value: str) -> str:
     text = " ".join(value.split())
     if not text:
-        raise InvalidValue("The entry needs a title")
+        raise InvalidValue(_("The entry needs a title"))
     return text
 
 
@@ -202,21 +207,31 @@ def _reads(session: Session, rows: list, codes: dict[int, str] | None = None) ->
 def _sprint(session: Session, lab: Lab, number: int) -> Sprint:
     row = session.exec(select(Sprint).where(Sprint.lab_id == lab.id, Sprint.number == number)).first()
     if row is None:
-        raise NotFound(f"{lab.code} has no sprint {number}; see `lablog sprint list {lab.code}`")
+        raise NotFound(
+            _("{lab} has no sprint {number}; see `lablog sprint list {lab}`").format(
+                lab=lab.code, number=number
+            )
+        )
     return row
 
 
 def _item(session: Session, ref: str) -> BacklogItem:
     m = _ITEM_KEY.match(ref)
     if not m:
-        raise InvalidValue(f"{ref!r} is not an item key; give the lab code and number, e.g. HJBH-12")
+        raise InvalidValue(
+            _("{ref} is not an item key; give the lab code and number, e.g. HJBH-12").format(ref=repr(ref))
+        )
     lab = refs.lab(session, m.group(1))
     number = int(m.group(2))
     row = session.exec(
         select(BacklogItem).where(BacklogItem.lab_id == lab.id, BacklogItem.number == number)
     ).first()
     if row is None:
-        raise NotFound(f"No backlog item {lab.code}-{number}; see `lablog backlog list {lab.code}`")
+        raise NotFound(
+            _("No backlog item {lab}-{number}; see `lablog backlog list {lab}`").format(
+                lab=lab.code, number=number
+            )
+        )
     return row
 
 
@@ -281,7 +296,7 @@ def edit(
     old_tags = _tags_of(session, [row.id]).get(row.id, [])
     new_tags = _tags(tags) if tags is not None else old_tags
     if (new_title, new_body, new_kind, new_tags) == (row.title, row.body, row.kind, old_tags):
-        raise InvalidValue(f"{key(row.id)} already says that; nothing to change")
+        raise InvalidValue(_("{key} already says that; nothing to change").format(key=key(row.id)))
     session.add(
         KnowledgeRevision(
             entry_id=row.id,
@@ -458,7 +473,11 @@ def share(
     row = entry(session, ref)
     source = session.get(Lab, row.lab_id)
     if on < row.created_on:
-        raise InvalidValue(f"{on} is before {key(row.id)} was recorded ({row.created_on})")
+        raise InvalidValue(
+            _("{on} is before {key} was recorded ({recorded})").format(
+                on=on, key=key(row.id), recorded=row.created_on
+            )
+        )
     if all_labs:
         targets = list(
             session.exec(select(Lab).where(Lab.id != source.id, Lab.closed_on.is_(None)).order_by(Lab.code))
@@ -472,18 +491,23 @@ def share(
         for lab in targets:
             if lab.closed_on:
                 raise InvalidTransition(
-                    f"Lab {lab.code} was closed on {lab.closed_on} and takes no new knowledge; "
-                    "leave it out of --to"
+                    _(
+                        "Lab {lab} was closed on {closed} and takes no new knowledge; leave it out of --to"
+                    ).format(lab=lab.code, closed=lab.closed_on)
                 )
     if not targets and all_labs:
         raise InvalidValue(
-            f"There is no other open lab to share {key(row.id)} with yet; "
-            "add one with `lablog lab add CODE NAME`, then share again"
+            _(
+                "There is no other open lab to share {key} with yet; "
+                "add one with `lablog lab add CODE NAME`, then share again"
+            ).format(key=key(row.id))
         )
     if not targets:
         raise InvalidValue(
-            f"{key(row.id)} comes from {source.code}, and a lab does not share with itself; "
-            "name other labs with --to, or use --all"
+            _(
+                "{key} comes from {lab}, and a lab does not share with itself; "
+                "name other labs with --to, or use --all"
+            ).format(key=key(row.id), lab=source.code)
         )
     existing = {
         s.lab_id for s in session.exec(select(KnowledgeShare).where(KnowledgeShare.entry_id == row.id))
@@ -524,28 +548,48 @@ def answer(
     receiver = refs.lab(session, lab)
     k = key(row.id)
     if receiver.id == row.lab_id:
-        raise InvalidValue(f"{k} comes from {receiver.code}; only the labs it was shared with answer it")
+        raise InvalidValue(
+            _("{key} comes from {lab}; only the labs it was shared with answer it").format(
+                key=k, lab=receiver.code
+            )
+        )
     shared = session.exec(
         select(KnowledgeShare).where(KnowledgeShare.entry_id == row.id, KnowledgeShare.lab_id == receiver.id)
     ).first()
     if shared is None:
         raise InvalidTransition(
-            f"{k} was not shared with {receiver.code}; share it first with "
-            f"`lablog knowledge share {k} --to {receiver.code}`"
+            _(
+                "{key} was not shared with {lab}; "
+                "share it first with `lablog knowledge share {key} --to {lab}`"
+            ).format(key=k, lab=receiver.code)
         )
     current = _statuses(session, [row.id]).get((row.id, receiver.id))
     now = Answer(current.status) if current else None
     if status not in _ALLOWED[now]:
+        fields = {"lab": receiver.code, "key": k, "on": long_date(current.on)}
         if now == status:
-            raise InvalidTransition(f"{receiver.code} is already {status.value} {k} (since {current.on})")
-        raise InvalidTransition(
-            f"{receiver.code} {now.value} {k} on {current.on}; that answer is final "
-            f"(see `lablog knowledge show {k}`)"
-        )
+            already = {
+                Answer.trying: _("{lab} is already trying {key} (since {on})"),
+                Answer.adopted: _("{lab} is already adopted {key} (since {on})"),
+                Answer.declined: _("{lab} is already declined {key} (since {on})"),
+            }
+            raise InvalidTransition(already[status].format(**fields))
+        final = {
+            Answer.adopted: _(
+                "{lab} adopted {key} on {on}; that answer is final (see `lablog knowledge show {key}`)"
+            ),
+            Answer.declined: _(
+                "{lab} declined {key} on {on}; that answer is final (see `lablog knowledge show {key}`)"
+            ),
+        }
+        raise InvalidTransition(final[now].format(**fields))
     earliest = current.on if current else shared.shared_on
     if on < earliest:
-        what = f"{receiver.code}'s last answer" if current else f"{k} was shared with {receiver.code}"
-        raise InvalidValue(f"{on} is before {what} ({earliest}); give a later --on")
+        if current:
+            message = _("{on} is before {lab}'s last answer ({earliest}); give a later --on")
+        else:
+            message = _("{on} is before {key} was shared with {lab} ({earliest}); give a later --on")
+        raise InvalidValue(message.format(on=on, lab=receiver.code, key=k, earliest=earliest))
     text = (note or "").strip() or None
     session.add(
         KnowledgeAnswer(
@@ -650,7 +694,7 @@ def _not_adopted_filter(since: date | None, until: date | None) -> list:
 
 def _check_period(since: date | None, until: date | None) -> None:
     if since and until and until < since:
-        raise InvalidValue(f"--until {until} is before --since {since}")
+        raise InvalidValue(_("--until {until} is before --since {since}").format(until=until, since=since))
 
 
 def _flow_head(session: Session, since: date | None, until: date | None) -> FlowRead:
@@ -744,7 +788,7 @@ def digest_streamed(session: Session, *, since: date, until: date) -> tuple[Dige
     lab order, so only one lab's part is in memory at a time.
     """
     if until < since:
-        raise InvalidValue(f"--until {until} is before --since {since}")
+        raise InvalidValue(_("--until {until} is before --since {since}").format(until=until, since=since))
     labs = list(session.execute(sa.select(Lab.code, Lab.name).order_by(Lab.code)))
     source, target = aliased(Lab), aliased(Lab)
     # Only the columns the digest shows: an entry's body can be long.
@@ -786,11 +830,11 @@ def _digest_labs(labs: list, next_share: _LabRows, next_answer: _LabRows) -> Ite
     # Both come in the labs' order, so each lab takes the rows at their heads.
     for code, name in labs:
         shared: dict[int, tuple[str, str, list[str]]] = {}
-        for _, entry_id, title, kind, to in next_share.take(code):
+        for _code, entry_id, title, kind, to in next_share.take(code):
             shared.setdefault(entry_id, (title, kind, []))[2].append(to)
         answered = [
             DigestAnswer(key=key(entry_id), title=title, from_lab=src, status=status, on=on, note=note)
-            for _, entry_id, title, src, status, on, note in next_answer.take(code)
+            for _code, entry_id, title, src, status, on, note in next_answer.take(code)
         ]
         if shared or answered:
             yield DigestLab(

@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel
 
 from lablog import text as texts
 from lablog.errors import AlreadyExists, InvalidValue, NotFound
+from lablog.i18n import _
 from lablog.models import ChangeLog, Person, actor_key, utcnow
 from lablog.queries import privacy as queries
 from lablog.reader import SessionReader
@@ -185,7 +186,7 @@ def _raw(kind: str, shown: str, text: str) -> str:
 
 def scan(session: Session) -> list[FindingRead]:
     """Every CPR-like number, e-mail address and control character in the store and its history."""
-    found = [finding for finding, _ in _raw_findings(session)]
+    found = [finding for finding, _raw_text in _raw_findings(session)]
     # The records first, the log (the longest, and the oldest news) last.
     return sorted(found, key=lambda f: f.table == "change_log")
 
@@ -208,7 +209,7 @@ def _rewrite(
     conn = session.connection()
     reader = SessionReader(session)
     places = rows = 0
-    for table, columns, _ in _tables():
+    for table, columns, _context in _tables():
         writable = [c for c in columns if (table.name, c) not in _NAMES]
         for id_, *values in queries.rows(reader, table.name, writable):
             new, count = {}, 0
@@ -298,16 +299,22 @@ def _pattern(session: Session, where: str | None, pattern: str | None) -> re.Pat
         try:
             found = re.compile(pattern)
         except re.error as e:
-            raise InvalidValue(f"--pattern {pattern!r} is not a regular expression: {e}") from None
+            raise InvalidValue(
+                _("--pattern {pattern} is not a regular expression: {problem}").format(
+                    pattern=repr(pattern), problem=e
+                )
+            ) from None
         if found.search(""):
             raise InvalidValue(
-                f"--pattern {pattern!r} matches empty text; give one that matches what to remove"
+                _("--pattern {pattern} matches empty text; give one that matches what to remove").format(
+                    pattern=repr(pattern)
+                )
             )
         return found
     where = (where or "").strip()
     if not where:
         raise InvalidValue(
-            "Say what to redact: a place as `lablog privacy scan` shows it, a value, or --pattern"
+            _("Say what to redact: a place as `lablog privacy scan` shows it, a value, or --pattern")
         )
     if m := _MASKED.match(where):
         # A number as scan shows it: its first six digits, any last four.
@@ -340,7 +347,7 @@ def redact(session: Session, *, where: str | None = None, pattern: str | None = 
     places, rows = _rewrite(session, found, REDACTED)
     if not places:
         shown = f"--pattern {pattern!r}" if pattern is not None else repr(where)
-        raise NotFound(f"Nothing in the store matches {shown}; see `lablog privacy scan`")
+        raise NotFound(_("Nothing in the store matches {what}; see `lablog privacy scan`").format(what=shown))
     _refresh_search(session)
     _record(session, entity="privacy", key="redact", action="redact", changes={"places": places})
     return RedactionRead(places=places, rows=rows)
@@ -391,11 +398,13 @@ def forget(session: Session, *, ref: str, also: tuple[str, ...] = ()) -> tuple[s
     person = refs.person(session, ref)
     alias = pseudonym(person.id)
     if person.handle == alias:
-        raise InvalidValue(f"{alias} is already forgotten")
+        raise InvalidValue(_("{handle} is already forgotten").format(handle=alias))
     taken = session.exec(sa.select(Person.id).where(Person.handle == alias, Person.id != person.id)).first()
     if taken:
         raise AlreadyExists(
-            f"The handle {alias} is taken by someone else; rename them first with `lablog person edit`"
+            _(
+                "The handle {handle} is taken by someone else; rename them first with `lablog person edit`"
+            ).format(handle=alias)
         )
     former = _former(session, person.handle)
     old = [v for v in (person.name, person.handle, person.email, *former, *also) if v and v.strip()]
