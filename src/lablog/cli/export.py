@@ -11,7 +11,9 @@ from typing import Annotated, TextIO
 
 import typer
 
+from lablog import i18n
 from lablog.cli._common import notice, parse_date, reading, session, today
+from lablog.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -21,6 +23,20 @@ app = typer.Typer(
 
 
 # Sprint summaries and the programme report ---------------------------------------
+
+
+class Language(StrEnum):
+    da = "da"
+    en = "en"
+
+
+LangOpt = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        help="The language of the report: da or en (default: the language lablog speaks to you).",
+    ),
+]
 
 
 class SummaryFormat(StrEnum):
@@ -56,7 +72,7 @@ def _deliver(text: str, output: Path | None, force: bool) -> None:
     from lablog import files
 
     files.write_text(output, text, force=force)
-    notice(f"Wrote {output}")
+    notice(_("Wrote {path}").format(path=output))
 
 
 @contextmanager
@@ -96,10 +112,12 @@ def sprint(
     force: ForceOpt = False,
     template: TemplateOpt = None,
     json: JsonFormatOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """A sprint summary in Markdown (with YAML front matter) for the lab and the steering group.
 
-    --format html writes one self-contained page with its charts, ready to print.
+    --format html writes one self-contained page with its charts, ready to print;
+    --lang da writes it in Danish whatever language the terminal speaks.
 
     Example: lablog export sprint HJBH 3 -o HJBH-3.md
     """
@@ -107,18 +125,20 @@ def sprint(
     from lablog.queries import summaries
     from lablog.render import markdown
 
-    with reading(ctx) as r:
-        data = summaries.sprint_summary(r, lab=lab, number=number, today=today(ctx))
-    if json:
-        fmt = SummaryFormat.json
-    if fmt == SummaryFormat.json:
-        text = _json(data)
-    elif fmt == SummaryFormat.html:
-        from lablog.render import html
+    # Read in the report's language too: some of its sentences (a measure's verdict) are made there.
+    with i18n.speaking(lang):
+        with reading(ctx) as r:
+            data = summaries.sprint_summary(r, lab=lab, number=number, today=today(ctx))
+        if json:
+            fmt = SummaryFormat.json
+        if fmt == SummaryFormat.json:
+            text = _json(data)
+        elif fmt == SummaryFormat.html:
+            from lablog.render import html
 
-        text = html.sprint_summary(data, template=template, config_dir=config.config_dir())
-    else:
-        text = markdown.sprint_summary(data, template=template, config_dir=config.config_dir())
+            text = html.sprint_summary(data, template=template, config_dir=config.config_dir())
+        else:
+            text = markdown.sprint_summary(data, template=template, config_dir=config.config_dir())
     _deliver(text, output, force)
 
 
@@ -137,6 +157,7 @@ def programme(
     force: ForceOpt = False,
     template: TemplateOpt = None,
     json: JsonFormatOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """The steering group's status report: every lab's results, decisions needed and decisions.
 
@@ -144,9 +165,10 @@ def programme(
     review and retrospective, the impediments waiting for the steering group,
     the decisions taken, completed activities, coverage and knowledge.
 
-    --format html writes one self-contained page with charts that prints to A4.
+    --format html writes one self-contained page with charts that prints to A4;
+    --lang da writes it in Danish whatever language the terminal speaks.
 
-    Example: lablog export programme --since 2026-W44 -o status.md
+    Example: lablog export programme --since 2026-W44 --lang da -o status.md
     """
     from lablog import config
     from lablog.dates import report_since
@@ -159,7 +181,7 @@ def programme(
     start = parse_date(ctx, since, "--since") or report_since(end)
     # Written while the read transaction is open: each lab's completed items are
     # read as they are written, so a long period never has to be in memory.
-    with session(ctx, write=False) as s:
+    with i18n.speaking(lang), session(ctx, write=False) as s:
         data = summaries.programme(s, since=start, until=end, today=today(ctx))
         if fmt == SummaryFormat.json:
             with _streaming(output, force) as out:
@@ -172,7 +194,7 @@ def programme(
             with _streaming(output, force) as out:
                 out.writelines(chunks)
     if output is not None:
-        notice(f"Wrote {output}")
+        notice(_("Wrote {path}").format(path=output))
 
 
 # A lab's lists that are read from the store as they are written.
@@ -229,13 +251,15 @@ def export_all(
 
     if json:
         if fmt not in (None, "json"):
-            raise typer.BadParameter(f"--json and --format {fmt} disagree; give one", param_hint="--json")
+            raise typer.BadParameter(
+                _("--json and --format {format} disagree; give one").format(format=fmt), param_hint="--json"
+            )
         fmt = "json"
     kind = file_format(fmt, output, param="--output", default="toml")
     # Read and written together, chunk by chunk: the store never has to fit in memory.
-    with session(ctx, write=False) as s, ProgressBar("Exporting") as progress:
+    with session(ctx, write=False) as s, ProgressBar(_("Exporting")) as progress:
         doc = transfer.export_document(s, progress=None if progress.off else progress)
         with _streaming(output, force) as out:
             transfer_format.write(doc, kind, out)
     if output is not None:
-        notice(f"Wrote {output}")
+        notice(_("Wrote {path}").format(path=output))

@@ -20,6 +20,7 @@ from lablog.cli._common import (
     to_jsonable,
     today,
 )
+from lablog.i18n import _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Reports across sprints and labs.")
 
@@ -194,7 +195,9 @@ def honorarium(
 
     chosen = format_.strip().lower()
     if chosen not in ("md", "json", "csv"):
-        raise typer.BadParameter(f"{format_!r} is not a format; use md, json or csv", param_hint="--format")
+        raise typer.BadParameter(
+            _("{value!r} is not a format; use md, json or csv").format(value=format_), param_hint="--format"
+        )
     start, end = parse_date(ctx, since, "--since"), parse_date(ctx, until, "--until")
     hourly = queries.rate_of(rate if rate is not None else config.load().get("honorarium_rate"))
     with reading(ctx) as r:
@@ -211,4 +214,4 @@ def honorarium(
     from lablog import files
 
     files.write_text(output, text, force=force)
-    notice(f"Wrote {output}")
+    notice(_("Wrote {path}").format(path=output))

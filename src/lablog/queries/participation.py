@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from lablog.enums import LEG_OF_SECTOR, Leg, MeetingKind, Sector
 from lablog.errors import InvalidValue, NotFound
+from lablog.i18n import N_, _
 from lablog.queries import meeting as meetings
 from lablog.queries.meeting import hours
 from lablog.reader import as_date
@@ -28,6 +29,7 @@ from lablog.shapes import (
 )
 
 CENT = Decimal("0.01")
+NOT_A_RATE = N_("{value!r} is not an hourly rate; give kroner, e.g. 1234,50")
 LEGS = [leg.value for leg in Leg]
 KINDS = [k.value for k in MeetingKind]
 # Meetings that are judged one by one: the whole programme is meant to be in the room.
@@ -49,15 +51,15 @@ def rate_of(value: str | float | int | None) -> Decimal:
     """An hourly rate in kroner, typed (1234,50 or 1234.50) or from the config file; raises InvalidValue."""
     if value is None:
         raise InvalidValue(
-            "Give the hourly rate with --rate KR, or set honorarium_rate = 1234.50 in the config file"
+            _("Give the hourly rate with --rate KR, or set honorarium_rate = 1234.50 in the config file")
         )
     text = str(value).strip().replace(" ", "").replace(",", ".")
     try:
         rate = Decimal(text)
     except InvalidOperation:
-        raise InvalidValue(f"{value!r} is not an hourly rate; give kroner, e.g. 1234,50") from None
+        raise InvalidValue(_(NOT_A_RATE).format(value=value)) from None
     if not rate.is_finite() or rate < 0:
-        raise InvalidValue(f"{value!r} is not an hourly rate; give kroner, e.g. 1234,50")
+        raise InvalidValue(_(NOT_A_RATE).format(value=value))
     return rate.quantize(CENT, ROUND_HALF_UP)
 
 
@@ -102,13 +104,15 @@ def participation(
     if org:
         org_code = org.strip().upper()
         if not reader.rows("SELECT id FROM organisation WHERE code = :code", code=org_code):
-            raise NotFound(f"No organisation {org_code}; see `lablog org list`")
+            raise NotFound(_("No organisation {code}; see `lablog org list`").format(code=org_code))
     if sector:
         try:
             sector = Sector(sector.strip().lower()).value
         except ValueError:
             sectors = ", ".join(s.value for s in Sector)
-            raise InvalidValue(f"{sector!r} is not a sector; use one of {sectors}") from None
+            raise InvalidValue(
+                _("{value!r} is not a sector; use one of {sectors}").format(value=sector, sectors=sectors)
+            ) from None
     held = [m for m in meetings.list_(reader, since=since, until=until)]
     rows = meetings.attended(reader, since=since, until=until)
     people: dict[str, list] = defaultdict(list)
@@ -156,7 +160,7 @@ def gaps(rows: list[tuple]) -> list[LegGap]:
     series_meetings: dict[str, set[int]] = defaultdict(set)
     single: dict[int, set[str]] = defaultdict(set)
     kinds: dict[int, str] = {}
-    for meeting_id, kind, _on, lab, present, _minutes, *_, sec in rows:
+    for meeting_id, kind, _on, lab, present, _minutes, *_rest, sec in rows:
         if kind == MeetingKind.lab.value and lab:
             series_meetings[lab].add(meeting_id)
             if present:
@@ -184,9 +188,13 @@ def honorarium(reader, *, org: str, since: date, until: date, rate: Decimal) -> 
     code = org.strip().upper()
     found = reader.rows("SELECT id, name FROM organisation WHERE code = :code", code=code)
     if not found:
-        raise NotFound(f"No organisation {code}; see `lablog org list`")
+        raise NotFound(_("No organisation {code}; see `lablog org list`").format(code=code))
     if until < since:
-        raise InvalidValue(f"--until {until} is before --since {since}; give the period's first day first")
+        raise InvalidValue(
+            _("--until {until} is before --since {since}; give the period's first day first").format(
+                until=until, since=since
+            )
+        )
     org_id, org_name = found[0]
     rows = reader.rows(
         "SELECT p.handle, p.name, m.id, m.held_on, m.kind, m.title, a.minutes"

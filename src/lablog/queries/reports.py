@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from lablog.dates import iso_week
 from lablog.enums import SprintStatus
 from lablog.errors import InvalidValue
+from lablog.i18n import _
 from lablog.queries import refs, sprints
 from lablog.reader import as_date, as_float
 from lablog.shapes import BurndownDay, BurndownRead, VelocityRead, VelocityRow
@@ -18,7 +19,7 @@ def velocity(reader, *, lab: str, last: int = 6, up_to: int | None = None) -> Ve
     Raises InvalidValue (--last below 1), NotFound.
     """
     if last < 1:
-        raise InvalidValue("--last must be 1 or more")
+        raise InvalidValue(_("--last must be 1 or more"))
     the_lab = refs.lab(reader, lab)
     # A summary of an old sprint shows the velocity as it stood then, so it never changes.
     params = {"lab": the_lab.id, "closed": SprintStatus.closed.value, "last": last}
@@ -79,7 +80,9 @@ def burndown(reader, *, lab: str, number: int | None, today: date) -> BurndownRe
     sprint = sprints.find(reader, the_lab, number)
     if sprint.status == SprintStatus.planned.value:
         raise InvalidValue(
-            f"{the_lab.code} sprint {sprint.number} has not started; there is nothing to burn down yet"
+            _("{lab} sprint {number} has not started; there is nothing to burn down yet").format(
+                lab=the_lab.code, number=sprint.number
+            )
         )
     starts, ends = as_date(sprint.starts), as_date(sprint.ends)
     stays = [

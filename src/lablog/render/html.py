@@ -18,28 +18,40 @@ from typing import Any
 
 from lablog import i18n, periods, spc
 from lablog.errors import LablogError
-from lablog.render import charts, svg
+from lablog.i18n import N_, _
+from lablog.render import charts, markdown, svg
 from lablog.render.markdown import TEMPLATES, percent, points, template_source, tidy, week
 
 STYLESHEET = TEMPLATES / "report.css"
 
-# The sentences charts are described with, one place each (to be translated later).
-BURNDOWN = "Burndown of {lab} sprint {sprint}: {committed} points committed, {remaining} remaining on {day}"
-BURNDOWN_TODAY = "{text} (today); the sprint ends on {ends}"
-VELOCITY = "{title}: committed {committed}; completed {completed} points"
-VELOCITY_TITLE = "Velocity of {lab}, the last {n} closed sprints"
-SPRINTS_TITLE = "{lab}: sprints closed in the period"
-RUN = "Run chart of {key} {name}: {n} points from {first} to {last}, median {median} {unit}"
-RUN_TARGET = "target {target}"
-RUN_SIGNAL = "signal: {verdict}"
-RUN_NO_SIGNAL = "no signal"
-FLOW_TITLE = "Knowledge shared between labs"
-FLOW = "Knowledge shared between labs from {since} to {until}: {total} shares ({cells})"
-FLOW_LEGEND = (
+# The sentences charts are described with, one place each; translated where they are shown.
+BURNDOWN = N_(
+    "Burndown of {lab} sprint {sprint}: {committed} points committed, {remaining} remaining on {day}"
+)
+BURNDOWN_TODAY = N_("{text} (today); the sprint ends on {ends}")
+BURNDOWN_TITLE = N_("Burndown, {lab} sprint {sprint}")
+VELOCITY = N_("{title}: committed {committed}; completed {completed} points")
+VELOCITY_TITLE = N_("Velocity of {lab}, the last {n} closed sprints")
+SPRINTS_TITLE = N_("{lab}: sprints closed in the period")
+SPRINT_LABEL = N_("Sprint {number}")
+RUN = N_("Run chart of {key} {name}: {n} points from {first} to {last}, median {median} {unit}")
+RUN_TARGET = N_("target {target}")
+RUN_SIGNAL = N_("signal: {verdict}")
+RUN_NO_SIGNAL = N_("no signal")
+FLOW_TITLE = N_("Knowledge shared between labs")
+FLOW = N_("Knowledge shared between labs from {since} to {until}: {total} shares ({cells})")
+FLOW_CELL = N_("{source} to {target} {n}")
+FLOW_LEGEND = N_(
     "Each cell: entries the row's lab shared with the column's lab; below: adopted (a), "
     "trying (t) and declined (d) by the receiving lab."
 )
-NO_FLOW = "No knowledge was shared between labs in the period."
+# The letters of FLOW_LEGEND, in a cell's detail line: "a2 t1".
+FLOW_ADOPTED = N_("a{n}")
+FLOW_TRYING = N_("t{n}")
+FLOW_DECLINED = N_("d{n}")
+FLOW_ROWS = N_("Shared by")
+FLOW_COLUMNS = N_("Shared with")
+NO_FLOW = N_("No knowledge was shared between labs in the period.")
 
 
 def _markup(text: str):
@@ -63,25 +75,25 @@ def _day(day) -> str:
 def burndown_chart(burndown: Any, sprint: Any = None):
     """The burndown as SVG, or a sentence why there is none (nothing committed, not begun)."""
     if charts.nothing_committed(burndown):
-        return _markup(f'<p class="no-chart">{svg.esc(charts.NOTHING_COMMITTED)}</p>')
+        return _markup(f'<p class="no-chart">{svg.esc(_(charts.NOTHING_COMMITTED))}</p>')
     shown = charts._shown(burndown.days)
     if not shown:
-        first = burndown.days[0].day.isoformat() if burndown.days else "–"
-        return _markup(f'<p class="no-chart">{svg.esc(charts.NOT_BEGUN.format(first=first))}</p>')
+        first = i18n.long_date(burndown.days[0].day) if burndown.days else "–"
+        return _markup(f'<p class="no-chart">{svg.esc(_(charts.NOT_BEGUN).format(first=first))}</p>')
     last = shown[-1]
-    text = BURNDOWN.format(
+    text = _(BURNDOWN).format(
         lab=burndown.lab,
         sprint=burndown.sprint,
         committed=points(burndown.committed),
         remaining=points(last.remaining),
-        day=last.day.isoformat(),
+        day=i18n.long_date(last.day),
     )
     active = getattr(sprint, "status", None) == "active" and len(shown) < len(burndown.days)
     if active:
-        text = BURNDOWN_TODAY.format(text=text, ends=burndown.days[-1].day.isoformat())
+        text = _(BURNDOWN_TODAY).format(text=text, ends=i18n.long_date(burndown.days[-1].day))
     return _markup(
         svg.burndown(
-            title=f"Burndown, {burndown.lab} sprint {burndown.sprint}",
+            title=_(BURNDOWN_TITLE).format(lab=burndown.lab, sprint=burndown.sprint),
             labels=[_day(d.day) for d in burndown.days],
             remaining=[d.remaining for d in burndown.days],
             ideal=[d.ideal for d in burndown.days],
@@ -91,18 +103,23 @@ def burndown_chart(burndown: Any, sprint: Any = None):
     )
 
 
+def _figures(values: list) -> str:
+    """Figures listed in running text: "13, 2.5"; "13 / 2,5" in Danish, where the comma is the decimal one."""
+    return (" / " if i18n.danish() else ", ").join(points(v) for v in values)
+
+
 def _bars(title: str, sprints: list, kind: str):
     committed = [s.committed for s in sprints]
     completed = [s.completed for s in sprints]
-    text = VELOCITY.format(
+    text = _(VELOCITY).format(
         title=title,
-        committed=", ".join(points(v) for v in committed),
-        completed=", ".join(points(v) for v in completed),
+        committed=_figures(committed),
+        completed=_figures(completed),
     )
     return _markup(
         svg.bars(
             title=title,
-            labels=[f"Sprint {s.number}" for s in sprints],
+            labels=[_(SPRINT_LABEL).format(number=s.number) for s in sprints],
             committed=committed,
             completed=completed,
             description=text + ".",
@@ -113,13 +130,13 @@ def _bars(title: str, sprints: list, kind: str):
 
 def velocity_chart(velocity: Any):
     """Committed and completed points of the closed sprints in a sprint summary's velocity."""
-    title = VELOCITY_TITLE.format(lab=velocity.lab, n=len(velocity.sprints))
+    title = _(VELOCITY_TITLE).format(lab=velocity.lab, n=len(velocity.sprints))
     return _bars(title, list(velocity.sprints), "velocity")
 
 
 def sprints_chart(sprints: Any, lab: str):
     """Committed and completed points of a lab's sprints closed in the programme report's period."""
-    return _bars(SPRINTS_TITLE.format(lab=lab), list(sprints), "sprints")
+    return _bars(_(SPRINTS_TITLE).format(lab=lab), list(sprints), "sprints")
 
 
 def note_marks(measure: Any) -> list[tuple[str, str, str]]:
@@ -141,19 +158,19 @@ def measure_chart(measure: Any):
     a = measure.analysis
     labels = [periods.label(periods.parse(p.period, measure.period)) for p in measure.points]
     facts = [
-        RUN.format(
+        _(RUN).format(
             key=measure.key,
             name=measure.name,
             n=len(measure.points),
             first=measure.points[0].period,
             last=measure.points[-1].period,
-            median=svg.number(a.median),
+            median=svg.shown(a.median),
             unit=measure.unit,
         )
     ]
     if measure.target is not None:
-        facts.append(RUN_TARGET.format(target=svg.number(measure.target)))
-    facts.append(RUN_SIGNAL.format(verdict=a.verdict) if a.signal else RUN_NO_SIGNAL)
+        facts.append(_(RUN_TARGET).format(target=svg.shown(measure.target)))
+    facts.append(_(RUN_SIGNAL).format(verdict=a.verdict) if a.signal else _(RUN_NO_SIGNAL))
     notes = {}
     index = 0
     for i, p in enumerate(measure.points):
@@ -180,33 +197,33 @@ def flow_chart(report: Any):
     """The programme's knowledge flow as a matrix of the labs, or a sentence when nothing was shared."""
     cells = list(report.knowledge_flow)
     if not cells:
-        return _markup(f'<p class="no-chart">{svg.esc(NO_FLOW)}</p>')
+        return _markup(f'<p class="no-chart">{svg.esc(_(NO_FLOW))}</p>')
     labs = [lab.code for lab in report.labs]
-    text = FLOW.format(
-        since=report.since.isoformat(),
-        until=report.until.isoformat(),
+    text = _(FLOW).format(
+        since=i18n.long_date(report.since),
+        until=i18n.long_date(report.until),
         total=sum(c.shared for c in cells),
-        cells=", ".join(f"{c.source} to {c.target} {c.shared}" for c in cells),
+        cells=", ".join(_(FLOW_CELL).format(source=c.source, target=c.target, n=c.shared) for c in cells),
     )
     return _markup(
         svg.matrix(
-            title=FLOW_TITLE,
+            title=_(FLOW_TITLE),
             rows=labs,
             columns=labs,
             counts={(c.source, c.target): c.shared for c in cells},
             details={(c.source, c.target): _detail(c) for c in cells},
             description=text + ".",
-            row_title="Shared by",
-            column_title="Shared with",
-            legend=FLOW_LEGEND,
+            row_title=_(FLOW_ROWS),
+            column_title=_(FLOW_COLUMNS),
+            legend=_(FLOW_LEGEND),
         )
     )
 
 
 def _detail(cell: Any) -> str:
     """The answers to a cell's shares, those there are: "a2 t1"."""
-    counts = (("a", cell.adopted), ("t", cell.trying), ("d", cell.declined))
-    return " ".join(f"{letter}{n}" for letter, n in counts if n)
+    counts = ((FLOW_ADOPTED, cell.adopted), (FLOW_TRYING, cell.trying), (FLOW_DECLINED, cell.declined))
+    return " ".join(_(letter).format(n=n) for letter, n in counts if n)
 
 
 def ident(value: Any) -> str:
@@ -218,6 +235,13 @@ FILTERS = {
     "points": points,
     "percent": percent,
     "week": week,
+    "long_date": markdown.long_date,
+    "span": markdown.span,
+    "sprint_weeks": markdown.sprint_weeks,
+    "label": markdown.label,
+    "sector_key": markdown.sector_key,
+    "meeting_kinds": markdown.meeting_kinds,
+    "legs_missing": markdown.legs_missing,
     "lines": lines,
     "ident": ident,
     "burndown_chart": burndown_chart,
@@ -270,12 +294,17 @@ def render_chunks(text: str, origin: str, **data: Any) -> Iterator[str]:
     import jinja2
 
     try:
-        pieces = _compile(text).generate(css=stylesheet(), **data)
+        # `lang`: the page's language, for its <html lang> (and screen readers, hyphenation).
+        pieces = _compile(text).generate(css=stylesheet(), lang=i18n.language(), **data)
         yield from tidy(pieces)
     except jinja2.TemplateSyntaxError as e:
-        raise LablogError(f"The template {origin} has an error on line {e.lineno}: {e.message}") from e
+        raise LablogError(
+            _("The template {path} has an error on line {line}: {error}").format(
+                path=origin, line=e.lineno, error=e.message
+            )
+        ) from e
     except jinja2.TemplateError as e:
-        raise LablogError(f"The template {origin} failed: {e}") from e
+        raise LablogError(_("The template {path} failed: {error}").format(path=origin, error=e)) from e
 
 
 def sprint_summary(summary: Any, *, template: Path | None = None, config_dir: Path | None = None) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from lablog import i18n
 from lablog.errors import LablogError
+from lablog.i18n import _, ngettext
 from lablog.render import charts, runchart
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -85,7 +86,7 @@ def yaml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return points(value)
+        return _plain(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -97,12 +98,17 @@ def yaml_value(value: Any) -> str:
     return _YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
-def points(value: Any) -> str:
-    """16.0 -> "16", 2.5 -> "2.5", None -> "–"."""
-    if value is None:
-        return "–"
+def _plain(value: Any) -> str:
+    """16.0 -> "16", 2.5 -> "2.5": a number as data (front matter), never with a decimal comma."""
     number = float(value)
     return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def points(value: Any) -> str:
+    """16.0 -> "16", 2.5 -> "2.5" ("2,5" in Danish), None -> "–"."""
+    if value is None:
+        return "–"
+    return i18n.decimal(_plain(value))
 
 
 def percent(rate: float | None) -> str:
@@ -117,6 +123,85 @@ def week(value: str | None) -> str:
     return (value or "").split("-W")[-1]
 
 
+def long_date(day: date | None) -> str:
+    """A date in running text: ISO in English, "24. november 2026" in Danish."""
+    return "" if day is None else i18n.long_date(day)
+
+
+def span(first: date, last: date, weeks: bool = False) -> str:
+    """A period in running text: "2026-11-16 – 2026-11-29"; "16.–29. november 2026" in Danish,
+    with its weeks after it when `weeks` ("…, uge 47–48")."""
+    if not i18n.danish():
+        return f"{first.isoformat()} – {last.isoformat()}"
+    if (first.year, first.month) == (last.year, last.month):
+        text = f"{first.day}.–{i18n.long_date(last)}" if first != last else i18n.long_date(last)
+    elif first.year == last.year:
+        text = f"{first.day}. {i18n.month_name(first.month)} – {i18n.long_date(last)}"
+    else:
+        text = f"{i18n.long_date(first)} – {i18n.long_date(last)}"
+    return f"{text}, {i18n.weeks(first, last)}" if weeks else text
+
+
+def sprint_weeks(sprint: Any) -> str:
+    """The weeks a sprint runs: "week 47" (its first week, as the English report has always said);
+    "uge 47–48" in Danish, where people plan by week."""
+    if i18n.danish():
+        return i18n.weeks(sprint.starts, sprint.ends)
+    return _("week {week}").format(week=week(sprint.start_week))
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """The values a report shows, as its readers' language names them (JSON keeps the values)."""
+    return {
+        "sector": {
+            "municipality": _("municipality"),
+            "hospital": _("hospital"),
+            "general-practice": _("general practice"),
+            "region": _("region"),
+            "other": _("other"),
+        },
+        "lab": {"open": _("open"), "closed": _("closed")},
+        "sprint": {"planned": _("planned"), "active": _("active"), "closed": _("closed")},
+        "goal_met": {"yes": _("yes"), "partly": _("partly"), "no": _("no")},
+        "trend": {"up": _("up"), "down": _("down"), "flat": _("flat")},
+        "measure": {"outcome": _("outcome"), "process": _("process"), "balancing": _("balancing")},
+        "by": {"steering-group": _("steering group"), "network": _("scrum-master network")},
+    }
+
+
+def label(value: Any, kind: str) -> str:
+    """`value` as the report shows it: `"general-practice" | label("sector")` is "almen praksis" in Danish."""
+    if value is None:
+        return ""
+    return labels()[kind].get(str(value), str(value))
+
+
+def sector_key(value: Any) -> str:
+    """A sector or leg as a table shows it: the key in English (as always), the word in Danish."""
+    return label(value, "sector") if i18n.danish() else str(value)
+
+
+def meeting_kinds(counts: dict) -> str:
+    """ "30 lab, 2 steering-group": how many meetings of each kind were held."""
+    phrases = {
+        "lab": lambda n: ngettext("{n} lab", "{n} lab", n),
+        "steering-group": lambda n: ngettext("{n} steering-group", "{n} steering-group", n),
+        "theme": lambda n: ngettext("{n} theme", "{n} theme", n),
+        "network": lambda n: ngettext("{n} network", "{n} network", n),
+        "other": lambda n: ngettext("{n} other", "{n} other", n),
+    }
+    out = []
+    for kind, n in counts.items():
+        phrase = phrases.get(kind)
+        out.append(phrase(n).format(n=n) if phrase else f"{n} {kind}")
+    return ", ".join(out)
+
+
+def legs_missing(legs: list) -> str:
+    """ "no general-practice present": the legs a meeting or a lab's meetings went without."""
+    return _("no {legs} present").format(legs=_(", no ").join(sector_key(leg) for leg in legs))
+
+
 FILTERS = {
     "md_inline": md_inline,
     "md": md_inline,
@@ -125,6 +210,13 @@ FILTERS = {
     "points": points,
     "percent": percent,
     "week": week,
+    "long_date": long_date,
+    "span": span,
+    "sprint_weeks": sprint_weeks,
+    "label": label,
+    "sector_key": sector_key,
+    "meeting_kinds": meeting_kinds,
+    "legs_missing": legs_missing,
     "mermaid_burndown": charts.mermaid_burndown,
     "mermaid_measure": runchart.mermaid_measure,
 }
@@ -139,7 +231,7 @@ def template_source(name: str, *, override: Path | None = None, config_dir: Path
     candidates = []
     if override is not None:
         if not override.is_file():
-            raise LablogError(f"The template {override} does not exist")
+            raise LablogError(_("The template {path} does not exist").format(path=override))
         candidates.append(override)
     if config_dir is not None:
         candidates.append(config_dir / "templates" / name)
@@ -149,8 +241,12 @@ def template_source(name: str, *, override: Path | None = None, config_dir: Path
             try:
                 return path.read_text(encoding="utf-8"), str(path)
             except (OSError, UnicodeDecodeError) as e:
-                raise LablogError(f"Cannot read the template {path}: {e}") from e
-    raise LablogError(f"The template {name} is missing from this installation; reinstall lablog")
+                raise LablogError(
+                    _("Cannot read the template {path}: {error}").format(path=path, error=e)
+                ) from e
+    raise LablogError(
+        _("The template {name} is missing from this installation; reinstall lablog").format(name=name)
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -181,9 +277,13 @@ def render(text: str, origin: str, **data: Any) -> str:
     try:
         out = _compile(text).render(**data)
     except jinja2.TemplateSyntaxError as e:
-        raise LablogError(f"The template {origin} has an error on line {e.lineno}: {e.message}") from e
+        raise LablogError(
+            _("The template {path} has an error on line {line}: {error}").format(
+                path=origin, line=e.lineno, error=e.message
+            )
+        ) from e
     except jinja2.TemplateError as e:
-        raise LablogError(f"The template {origin} failed: {e}") from e
+        raise LablogError(_("The template {path} failed: {error}").format(path=origin, error=e)) from e
     # One newline at the end, none doubled up: the bytes diff cleanly.
     out = _BLANK_LINES.sub("\n\n", out)
     return out.rstrip("\n") + "\n"
@@ -206,9 +306,13 @@ def render_chunks(text: str, origin: str, **data: Any) -> Iterator[str]:
         pieces = _compile(text).generate(**data)
         yield from tidy(pieces)
     except jinja2.TemplateSyntaxError as e:
-        raise LablogError(f"The template {origin} has an error on line {e.lineno}: {e.message}") from e
+        raise LablogError(
+            _("The template {path} has an error on line {line}: {error}").format(
+                path=origin, line=e.lineno, error=e.message
+            )
+        ) from e
     except jinja2.TemplateError as e:
-        raise LablogError(f"The template {origin} failed: {e}") from e
+        raise LablogError(_("The template {path} failed: {error}").format(path=origin, error=e)) from e
 
 
 def tidy(pieces: Iterable[str]) -> Iterator[str]:

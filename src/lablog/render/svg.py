@@ -22,6 +22,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lablog import i18n
+from lablog.i18n import N_, _
+
 WIDTH = 640
 HEIGHT = 300
 FONT = 11
@@ -40,7 +43,7 @@ MUTED = "#5f6b7a"
 class Style:
     """How a series is drawn: colour, dash pattern ("" for solid) and marker, each distinct."""
 
-    name: str
+    name: str  # English, as data-series; shown translated in the legend
     colour: str
     dash: str
     marker: str  # circle / diamond / square / none / bar-outline / bar-solid
@@ -48,16 +51,23 @@ class Style:
     line: bool = True
 
 
-REMAINING = Style("Remaining", "#1f4e9a", "", "circle")
-IDEAL = Style("Ideal", "#6b7280", "6 4", "none")
-TODAY = Style("Today", "#6b7280", "1 3", "none")
-COMMITTED = Style("Committed", INK, "", "bar-outline")
-COMPLETED = Style("Completed", "#1f4e9a", "", "bar-solid")
-VALUE = Style("Value", "#1f4e9a", "", "circle")
-MEDIAN = Style("Median", "#6b7280", "6 4", "none")
-TARGET = Style("Target", "#2f7d32", "2 3", "none")
-SIGNAL = Style("Part of a shift (signal)", "#b3261e", "", "diamond", line=False)
-BASELINE = Style("End of baseline", "#9aa5b1", "3 3", "none")
+REMAINING = Style(N_("Remaining"), "#1f4e9a", "", "circle")
+IDEAL = Style(N_("Ideal"), "#6b7280", "6 4", "none")
+TODAY = Style(N_("Today"), "#6b7280", "1 3", "none")
+COMMITTED = Style(N_("Committed"), INK, "", "bar-outline")
+COMPLETED = Style(N_("Completed"), "#1f4e9a", "", "bar-solid")
+VALUE = Style(N_("Value"), "#1f4e9a", "", "circle")
+MEDIAN = Style(N_("Median"), "#6b7280", "6 4", "none")
+TARGET = Style(N_("Target"), "#2f7d32", "2 3", "none")
+SIGNAL = Style(N_("Part of a shift (signal)"), "#b3261e", "", "diamond", line=False)
+BASELINE = Style(N_("End of baseline"), "#9aa5b1", "3 3", "none")
+
+# Axis titles, translated where they are drawn.
+DAY_OF_SPRINT = N_("Day of the sprint")
+POINTS_REMAINING = N_("Points remaining")
+SPRINT = N_("Sprint")
+POINTS = N_("Points")
+PERIOD = N_("Period")
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 
@@ -78,6 +88,11 @@ def number(value: float) -> str:
     if value == 0:
         return "0"
     return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def shown(value: float) -> str:
+    """`number` as a reader sees it drawn: "14,77" in Danish. Attributes keep `number`."""
+    return i18n.decimal(number(value))
 
 
 def _c(value: float) -> str:
@@ -188,7 +203,7 @@ def _y_axis(plot: Plot, step: float, label: str) -> list[str]:
         out.append(f'<line x1="{_c(plot.left)}" y1="{y}" x2="{_c(plot.right)}" y2="{y}" stroke="{GRID}"/>')
         out.append(
             f'<text x="{_c(plot.left - 6)}" y="{y}" dy="0.35em" text-anchor="end" fill="{MUTED}">'
-            f"{number(value)}</text>"
+            f"{shown(value)}</text>"
         )
     out.append(
         f'<line x1="{_c(plot.left)}" y1="{_c(plot.top)}" x2="{_c(plot.left)}" y2="{_c(plot.bottom)}" '
@@ -250,9 +265,10 @@ def _legend(styles: Sequence[Style], *, y: float, width: int = WIDTH) -> list[st
     out = [f'<g class="legend" transform="translate(0 {_c(y)})">']
     rows = [list(styles[i : i + 4]) for i in range(0, len(styles), 4)]
     for r, row in enumerate(rows):
-        widths = [28 + text_width(s.name) + 18 for s in row]
+        names = [_(s.name) for s in row]
+        widths = [28 + text_width(name) + 18 for name in names]
         x = (width - sum(widths)) / 2
-        for s, w in zip(row, widths, strict=True):
+        for s, name, w in zip(row, names, widths, strict=True):
             cy = r * 16
             if s.marker.startswith("bar"):
                 fill = "white" if s.marker == "bar-outline" else s.colour
@@ -268,7 +284,7 @@ def _legend(styles: Sequence[Style], *, y: float, width: int = WIDTH) -> list[st
                         f'stroke-width="2"{_dash(s)}/>'
                     )
                 out.append(_marker(s, x + 12, cy))
-            out.append(f'<text x="{_c(x + 28)}" y="{_c(cy)}" dy="0.35em" fill="{INK}">{esc(s.name)}</text>')
+            out.append(f'<text x="{_c(x + 28)}" y="{_c(cy)}" dy="0.35em" fill="{INK}">{esc(name)}</text>')
             x += w
     out.append("</g>")
     return out
@@ -296,8 +312,8 @@ def burndown(
     ideal: Sequence[float],
     description: str,
     today: int | None = None,
-    x_title: str = "Day of the sprint",
-    y_title: str = "Points remaining",
+    x_title: str | None = None,
+    y_title: str | None = None,
 ) -> str:
     """Remaining (solid, with dots) and ideal (dashed) points per day; the remaining line stops
     at the first day without a count (an active sprint's today). `today` marks that day's index."""
@@ -308,6 +324,7 @@ def burndown(
         if value is None:
             break
         counted.append(value)
+    x_title, y_title = x_title or _(DAY_OF_SPRINT), y_title or _(POINTS_REMAINING)
     bottom, top, step = nice_scale(0, max([*counted, *ideal, 1.0]), whole=True)
     styles = [REMAINING, IDEAL] + ([TODAY] if today is not None else [])
     plot = _plot(bottom, top)
@@ -332,7 +349,7 @@ def burndown(
         x, y = points[-1]
         body.append(
             f'<text x="{_c(x)}" y="{_c(y - 8)}" text-anchor="middle" font-weight="bold" '
-            f'fill="{REMAINING.colour}">{number(counted[-1])}</text>'
+            f'fill="{REMAINING.colour}">{shown(counted[-1])}</text>'
         )
     body.extend(_legend(styles, y=plot.bottom + 50))
     return _svg("burndown", plot, description, body)
@@ -345,14 +362,15 @@ def bars(
     committed: Sequence[float],
     completed: Sequence[float],
     description: str,
-    x_title: str = "Sprint",
-    y_title: str = "Points",
+    x_title: str | None = None,
+    y_title: str | None = None,
     kind: str = "velocity",
 ) -> str:
     """Committed (outlined) and completed (solid) points side by side for each sprint, each bar
     labelled with its figure."""
     if not (len(labels) == len(committed) == len(completed)) or not labels:
         raise ValueError("a velocity chart needs one label, committed and completed value per sprint")
+    x_title, y_title = x_title or _(SPRINT), y_title or _(POINTS)
     bottom, top, step = nice_scale(0, max([*committed, *completed, 1.0]), whole=True)
     plot = _plot(bottom, top)
     xs = _xs(plot, len(labels))
@@ -371,7 +389,7 @@ def bars(
             )
             body.append(
                 f'<text x="{_c(x + offset + bar / 2)}" y="{_c(y - 4)}" text-anchor="middle" fill="{INK}">'
-                f"{number(value)}</text>"
+                f"{shown(value)}</text>"
             )
     body.extend(_legend([COMMITTED, COMPLETED], y=plot.bottom + 50))
     return _svg(kind, plot, description, body)
@@ -389,13 +407,14 @@ def run_chart(
     baseline: int | None = None,
     notes: dict[int, str] | None = None,
     signal: Sequence[int] = (),
-    x_title: str = "Period",
+    x_title: str | None = None,
 ) -> str:
     """A measure's run chart: the values joined (dots), the median (dashed), the target (dotted)
     if any, the end of a frozen baseline, numbered marks above annotated points, and the points
     of a shift (as the runs analysis found it) as diamonds."""
     if len(labels) != len(values) or not values:
         raise ValueError("a run chart needs one label per value, and at least one value")
+    x_title = x_title or _(PERIOD)
     notes = notes or {}
     flagged = set(signal)
     bounds = [*values, median] + ([target] if target is not None else [])
