@@ -127,7 +127,9 @@ def _after(session: Session, ref: str, lab: Lab, on: date, today: date) -> Pdsa:
                 key=k, next=key(taken)
             )
         )
-    eventdays.check(on, today=today, earliest=earlier.act_on, because=_(_DONE["act"]).format(key=k))
+    eventdays.check(
+        on, today=today, earliest=earlier.act_on, because=_(_DONE[PdsaStage.act.value]).format(key=k)
+    )
     return earlier
 
 
