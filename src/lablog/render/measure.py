@@ -85,9 +85,7 @@ def measures(console: Console, rows: Sequence[MeasureRead]) -> None:
         drop={"Unit": 1, "Points": 2, "Period": 3},
     )
     for m in rows:
-        latest = (
-            f"{number(m.latest_value)} ({period_name(m.latest_period, m.period)})" if m.latest_period else ""
-        )
+        latest = f"{number(m.latest_value)} ({m.latest_period})" if m.latest_period else ""
         status = (
             pgettext("measure status", "active")
             if m.status == "active"
@@ -249,7 +247,7 @@ def report(console: Console, rows: Sequence[MeasureReportRow]) -> None:
             r.key,
             r.lab,
             r.name,
-            period_name(r.latest_period, r.period),
+            r.latest_period or "",
             brief(r.latest_value),
             brief(r.median),
             brief(r.target),

@@ -31,6 +31,7 @@ STATUSES = {
         [
             "todo", "to do", "open", "new", "backlog", "selected for development", "reopened",
             "pending", "planned", "ready", "ikke startet", "ny", "åben", "aaben", "planlagt", "klar",
+            "venter",
         ],
         "todo",
     ),
