@@ -112,7 +112,7 @@ def test_imports_name_the_line_in_danish(danish, tmp_path):
     assert run.stderr.splitlines() == [
         f"Fejl: {sheet}: linje 3: titlen er tom",
         f"Fejl: {sheet}: linje 4: point 'x' er ikke et tal",
-        f"Fejl: {sheet} har 2 fejl; intet blev importeret",
+        f"Fejl: {sheet} har 2 problemer; intet blev importeret",
     ]
     sheet.write_text("titel;point;status\nOpkald;2,5;venter\nTjekliste;1;i gang\n", encoding="utf-8")
     plan = cli("import", "csv", str(sheet), "--lab", "UDSK", "--dry-run").stdout.splitlines()

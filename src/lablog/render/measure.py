@@ -78,7 +78,7 @@ def measures(console: Console, rows: Sequence[MeasureRead]) -> None:
             "Name": _("Name"),
             "Unit": _("Unit"),
             "Period": _("Period"),
-            "Points": _("Points"),
+            "Points": pgettext("measure column", "Points"),
             "Latest": _("Latest"),
             "Status": _("Status"),
         },
