@@ -90,7 +90,8 @@ def test_pdsa_speaks_danish(danish):
     )
     cli("pdsa study P-1 --note 'Kun én genindlagt' --on 2026-10-20")
     assert (
-        cli("pdsa act P-1 adopt --on 2026-10-21").stderr == "P-1: beslutningen er implementér (2026-10-21)\n"
+        cli("pdsa act P-1 adopt --on 2026-10-21").stderr
+        == "Beslutning for P-1 registreret 2026-10-21: implementér\n"
     )
     show = cli("pdsa show P-1").stdout
     assert "P-1  Opkald dagen efter  [handl: implementér]" in show
