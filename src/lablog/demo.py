@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lablog.dates import parse_date
 from lablog.errors import LablogError
+from lablog.i18n import _
 
 DATA = "programme.toml"
 
@@ -18,13 +19,19 @@ def data_file() -> Path:
     for candidate in (here / "examples" / DATA, here.parents[1] / "examples" / DATA):
         if candidate.exists():
             return candidate
-    raise LablogError(f"The example programme ({DATA}) is missing from this installation; reinstall lablog")
+    raise LablogError(
+        _("The example programme ({file}) is missing from this installation; reinstall lablog").format(
+            file=DATA
+        )
+    )
 
 
 def reset(target: Path, *, replace: bool) -> None:
     """Remove an earlier demo store; refuse to touch any other file unless asked."""
     if target.exists() and not replace:
-        raise LablogError(f"{target} exists already; pass --replace to overwrite it with the demo")
+        raise LablogError(
+            _("{path} exists already; pass --replace to overwrite it with the demo").format(path=target)
+        )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
 
@@ -205,7 +212,7 @@ def load_measure(session, m: dict, *, day, today: date) -> None:
 
     period = periods.of_date(day(m["first"]), m["period"])
     series = []
-    for _ in m["points"]:
+    for _point in m["points"]:
         series.append(period)
         period = periods.following(period)
     baseline = m.get("baseline")
@@ -429,14 +436,15 @@ def write_summary(summary, directory: Path) -> tuple[Path, str]:
 def show(overview: dict, summary_text: str | None = None) -> None:
     from rich.console import Console
     from rich.markdown import Markdown
+    from rich.text import Text
 
     from lablog.render import tables
     from lablog.render.markdown import strip_front_matter
 
     console = Console(highlight=False)
-    console.rule("[bold]The example programme")
+    console.rule(Text(_("The example programme"), style="bold"))
     tables.labs(console, overview["labs"])
     tables.network(console, overview["network"])
     if summary_text:
-        console.rule("[bold]A sprint summary, as `lablog export sprint` writes it")
+        console.rule(Text(_("A sprint summary, as `lablog export sprint` writes it"), style="bold"))
         console.print(Markdown(strip_front_matter(summary_text)))

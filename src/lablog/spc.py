@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from lablog.errors import InvalidValue
+from lablog.i18n import N_, _, decimal
 
 # Below this many useful observations the rules have little power: a missing signal
 # means little. qicharts2 computes the limits anyway, and so does lablog.
@@ -33,25 +34,51 @@ XMR = 2.66
 # cumulative probability from missing it by a rounding error.
 _FUZZ = 1 - 8 * 2.0**-52
 
-# The verdict's sentences, one place each (to be translated later).
-NO_POINTS = "No points yet; record one with `lablog measure record`"
-ONE_POINT = "One point so far: a run chart needs more to show any variation."
-ALL_ON_MEDIAN = "All {n} points lie on the median: there is no variation to analyse."
-RANDOM = (
+# The verdict's sentences, one place each, translated where the verdict is said.
+NO_POINTS = N_("No points yet; record one with `lablog measure record`")
+ONE_POINT = N_("One point so far: a run chart needs more to show any variation.")
+ALL_ON_MEDIAN = N_("All {n} points lie on the median: there is no variation to analyse.")
+RANDOM = N_(
     "No signal: random variation only (longest run {run} points, limit {run_limit}; "
     "{crossings} crossings, at least {crossings_limit} expected)."
 )
-TOO_SHORT = (
+TOO_SHORT = N_(
     "Too few useful observations to judge reliably ({useful}; the runs rules need at least "
-    + str(MIN_USEFUL)
-    + "): no signal so far."
+    "{minimum}): no signal so far."
 )
-SHIFT = "a shift for the {direction} ({run} points in a row {side} the {median}; the limit is {run_limit})"
-FEW_CROSSINGS = "too few crossings of the median ({crossings}; at least {crossings_limit} expected by chance)"
-SIGNAL = "Signal: {what}."
-SHORT_SIGNAL = " Only {useful} useful observations: read it with care."
-SIDES = {1: "above", -1: "below"}
-MEDIANS = {False: "median", True: "baseline median"}
+# A shift, by its direction, its side of the median and whether the median is the baseline's.
+SHIFTS = {
+    ("better", 1, False): N_(
+        "a shift for the better ({run} points in a row above the median; the limit is {run_limit})"
+    ),
+    ("better", -1, False): N_(
+        "a shift for the better ({run} points in a row below the median; the limit is {run_limit})"
+    ),
+    ("worse", 1, False): N_(
+        "a shift for the worse ({run} points in a row above the median; the limit is {run_limit})"
+    ),
+    ("worse", -1, False): N_(
+        "a shift for the worse ({run} points in a row below the median; the limit is {run_limit})"
+    ),
+    ("better", 1, True): N_(
+        "a shift for the better ({run} points in a row above the baseline median; the limit is {run_limit})"
+    ),
+    ("better", -1, True): N_(
+        "a shift for the better ({run} points in a row below the baseline median; the limit is {run_limit})"
+    ),
+    ("worse", 1, True): N_(
+        "a shift for the worse ({run} points in a row above the baseline median; the limit is {run_limit})"
+    ),
+    ("worse", -1, True): N_(
+        "a shift for the worse ({run} points in a row below the baseline median; the limit is {run_limit})"
+    ),
+}
+FEW_CROSSINGS = N_(
+    "too few crossings of the median ({crossings}; at least {crossings_limit} expected by chance)"
+)
+SIGNAL = N_("Signal: {what}.")
+SIGNAL_BOTH = N_("Signal: {shift} and {crossings}.")
+SHORT_SIGNAL = N_(" Only {useful} useful observations: read it with care.")
 
 
 @dataclass
@@ -98,16 +125,16 @@ def runs_analysis(values: list[float], *, better: str, baseline: int | None = No
     n = len(values)
     frozen = baseline is not None and baseline < n
     if n == 0:
-        raise InvalidValue(NO_POINTS)
+        raise InvalidValue(_(NO_POINTS))
     median = float(statistics.median(values[:baseline] if frozen else values))
     sides = [1 if v > median else -1 for v in values if v != median]
     useful = len(sides)
     base = min(baseline, n) if baseline is not None else None
     if not useful:
-        verdict = ONE_POINT if n == 1 else ALL_ON_MEDIAN.format(n=n)
+        verdict = _(ONE_POINT) if n == 1 else _(ALL_ON_MEDIAN).format(n=n)
         return Runs(n, 0, median, base, 0, None, 0, None, False, False, False, None, verdict)
     runs = _runs(sides)
-    longest = max(length for _, length in runs)
+    longest = max(length for _side, length in runs)
     crossings = len(runs) - 1
     run_limit = round(math.log2(useful)) + 3
     crossings_limit = binom_quantile(0.05, useful - 1, 0.5)
@@ -116,19 +143,21 @@ def runs_analysis(values: list[float], *, better: str, baseline: int | None = No
     # The last run over the limit is the shift that matters now.
     side, shift_run = ([(s, length) for s, length in runs if length > run_limit] or [(0, 0)])[-1]
     direction = ("better" if (side == 1) == (better == "up") else "worse") if shift else None
-    parts = []
+    shift_said = few_said = ""
     if shift:
-        where = {"side": SIDES[side], "median": MEDIANS[frozen]}
-        parts.append(SHIFT.format(direction=direction, run=shift_run, run_limit=run_limit, **where))
+        shift_said = _(SHIFTS[direction, side, frozen]).format(run=shift_run, run_limit=run_limit)
     if few:
-        parts.append(FEW_CROSSINGS.format(crossings=crossings, crossings_limit=crossings_limit))
-    if parts:
-        verdict = SIGNAL.format(what=" and ".join(parts))
-        verdict += SHORT_SIGNAL.format(useful=useful) if useful < MIN_USEFUL else ""
+        few_said = _(FEW_CROSSINGS).format(crossings=crossings, crossings_limit=crossings_limit)
+    if shift or few:
+        if shift and few:
+            verdict = _(SIGNAL_BOTH).format(shift=shift_said, crossings=few_said)
+        else:
+            verdict = _(SIGNAL).format(what=shift_said or few_said)
+        verdict += _(SHORT_SIGNAL).format(useful=useful) if useful < MIN_USEFUL else ""
     elif useful < MIN_USEFUL:
-        verdict = TOO_SHORT.format(useful=useful)
+        verdict = _(TOO_SHORT).format(useful=useful, minimum=MIN_USEFUL)
     else:
-        verdict = RANDOM.format(
+        verdict = _(RANDOM).format(
             run=longest, run_limit=run_limit, crossings=crossings, crossings_limit=crossings_limit
         )
     return Runs(
@@ -210,12 +239,14 @@ class Limits:
 
 
 # What the user is told when a chart cannot be drawn (one place each).
-I_TOO_FEW = "An I-chart needs at least two points in its baseline; record more periods or extend the baseline"
-P_NO_PARTS = (
+I_TOO_FEW = N_(
+    "An I-chart needs at least two points in its baseline; record more periods or extend the baseline"
+)
+P_NO_PARTS = N_(
     "A P-chart needs a numerator and a denominator for every point; "
     "record them with --numerator and --denominator"
 )
-P_BAD_PARTS = (
+P_BAD_PARTS = N_(
     "A P-chart's point {i} has numerator {num} and denominator {den}; "
     "a denominator is above 0 and at least the numerator"
 )
@@ -230,7 +261,7 @@ def i_chart(values: list[float], *, baseline: int | None = None) -> Limits:
         raise ValueError(f"a baseline holds at least one point, not {baseline}")
     base = values[:baseline] if baseline is not None else values
     if len(base) < 2:
-        raise InvalidValue(I_TOO_FEW)
+        raise InvalidValue(_(I_TOO_FEW))
     centre = statistics.fmean(base)
     average_range = statistics.fmean(abs(b - a) for a, b in zip(base, base[1:], strict=False))
     lower, upper = centre - XMR * average_range, centre + XMR * average_range
@@ -248,12 +279,12 @@ def p_chart(numerators: list[float], denominators: list[float], *, baseline: int
     or a numerator is outside [0, denominator].
     """
     if len(numerators) != len(denominators) or any(x is None for x in (*numerators, *denominators)):
-        raise InvalidValue(P_NO_PARTS)
+        raise InvalidValue(_(P_NO_PARTS))
     for i, (num, den) in enumerate(zip(numerators, denominators, strict=True)):
         if not den > 0 or not 0 <= num <= den:
-            raise InvalidValue(P_BAD_PARTS.format(i=i + 1, num=num, den=den))
+            raise InvalidValue(_(P_BAD_PARTS).format(i=i + 1, num=decimal(str(num)), den=decimal(str(den))))
     if not numerators:
-        raise InvalidValue(NO_POINTS)
+        raise InvalidValue(_(NO_POINTS))
     if baseline is not None and baseline < 1:
         raise ValueError(f"a baseline holds at least one point, not {baseline}")
     end = baseline if baseline is not None else len(numerators)

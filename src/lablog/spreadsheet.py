@@ -14,14 +14,37 @@ import unicodedata
 from collections.abc import Iterator
 
 from lablog import text
+from lablog.i18n import N_, _
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# "line 4" or, in Danish, "linje 4": how a problem names its line.
+_LINE = re.compile(r"(?:line|linje) (\d+)")
+
+# A cell that should hold a number, a whole sentence for each field: (empty, not a number).
+NUMBER_PROBLEMS = {
+    "value": (N_("the value is empty"), N_("the value {cell} is not a number")),
+    "numerator": (N_("the numerator is empty"), N_("the numerator {cell} is not a number")),
+    "denominator": (N_("the denominator is empty"), N_("the denominator {cell} is not a number")),
+    "points": (N_("the points is empty"), N_("the points {cell} is not a number")),
+    "story points": (N_("the story points is empty"), N_("the story points {cell} is not a number")),
+}
 
 
 def line_of(problem: str) -> int:
     """The line a problem names (0 for the whole file), to list problems in file order."""
-    m = re.match(r"line (\d+)", problem)
+    m = _LINE.match(problem)
     return int(m.group(1)) if m else 0
+
+
+def at(line: int, problem: str) -> str:
+    """A problem on a line of the file: "line 4: …"."""
+    return _("line {line}: {problem}").format(line=line, problem=problem)
+
+
+def number_problem(field: str, cell: str) -> str:
+    """What is wrong with a cell of `field` that `number` refused."""
+    empty, wrong = NUMBER_PROBLEMS[field]
+    return _(wrong).format(cell=repr(cell.strip())) if cell.strip() else _(empty)
 
 
 def decode(data: bytes) -> str:
@@ -33,7 +56,9 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise ValueError("is neither UTF-8 nor Windows-1252 text; save it as CSV (UTF-8)") from None
+        raise ValueError(
+            _("the file is neither UTF-8 nor Windows-1252 text; save it as CSV (UTF-8)")
+        ) from None
 
 
 def delimiter(header: str) -> str:
@@ -52,7 +77,9 @@ def number(cell: str) -> float:
         value = value.replace(thousands, "")
     value = value.replace(",", ".")
     if not _NUMBER.match(value):
-        raise ValueError(f"{cell.strip()!r} is not a number" if cell.strip() else "is empty")
+        raise ValueError(
+            _("{cell!r} is not a number").format(cell=cell.strip()) if cell.strip() else _("is empty")
+        )
     return float(value)
 
 
@@ -79,11 +106,14 @@ def clean_cells(line: int, cells: list[str], width: int, allow_number: bool) -> 
     """The row's cells padded to the header's width and checked as typed text is; the problems
     (too many cells, a control character, a CPR-like number), each naming the line."""
     if len(cells) > width and any(c.strip() for c in cells[width:]):
-        return cells, [f"line {line}: {len(cells)} cells for {width} columns; check the separators"]
+        said = _("{cells} cells for {width} columns; check the separators").format(
+            cells=len(cells), width=width
+        )
+        return cells, [at(line, said)]
     cells = cells[:width] + [""] * (width - len(cells))
     for n, cell in enumerate(cells):
         try:
-            cells[n] = text.clean(cell, where=f"line {line}", allow_number=allow_number)
+            cells[n] = text.clean(cell, where=_("line {line}").format(line=line), allow_number=allow_number)
         except text.TextProblem as e:
             return cells, [str(e)]
     return cells, []

@@ -8,7 +8,6 @@ tools into an existing store and lab.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,8 +15,9 @@ import typer
 from typer.core import TyperGroup
 
 from lablog.cli import transfer
-from lablog.cli._common import JsonOpt, emit_json, notice, session, state, today
+from lablog.cli._common import JsonOpt, emit_json, notice, say_error, session, state, today
 from lablog.errors import LablogError
+from lablog.i18n import _, ngettext
 
 
 class ImportGroup(TyperGroup):
@@ -73,11 +73,15 @@ def read_bytes(file: Path) -> bytes:
     try:
         return file.read_bytes()
     except FileNotFoundError:
-        raise LablogError(f"No file {file}; give the path of the file to import") from None
+        raise LablogError(
+            _("No file {file}; give the path of the file to import").format(file=file)
+        ) from None
     except IsADirectoryError:
-        raise LablogError(f"{file} is a directory; give the path of the file to import") from None
+        raise LablogError(
+            _("{file} is a directory; give the path of the file to import").format(file=file)
+        ) from None
     except PermissionError:
-        raise LablogError(f"Cannot read {file}: permission denied") from None
+        raise LablogError(_("Cannot read {file}: permission denied").format(file=file)) from None
 
 
 def the_lab(lab: str | None) -> str:
@@ -87,7 +91,7 @@ def the_lab(lab: str | None) -> str:
 
     found = config.default_lab()
     if found is None:
-        raise typer.BadParameter("say which lab the items go to", param_hint="--lab")
+        raise typer.BadParameter(_("say which lab the items go to"), param_hint="--lab")
     return found
 
 
@@ -130,9 +134,14 @@ def run(
     problems = sorted([*problems, *planned.problems], key=_where)
     if problems:
         for problem in problems:
-            print(f"Error: {file}: {visible(problem)}", file=sys.stderr)
-        many = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
-        raise LablogError(f"{file} has {many}; nothing was imported")
+            say_error(f"{file}: {visible(problem)}")
+        raise LablogError(
+            ngettext(
+                "{file} has {n} problem; nothing was imported",
+                "{file} has {n} problems; nothing was imported",
+                len(problems),
+            ).format(file=file, n=len(problems))
+        )
     if dry_run:
         if json:
             return emit_json(planned.report())
@@ -142,19 +151,19 @@ def run(
         return
     with session(ctx) as s:
         planned = imports.plan(s, rows, skipped=skipped)
-        with transfer.ProgressBar("Importing") as progress:
+        with transfer.ProgressBar(_("Importing")) as progress:
             imports.apply(s, planned, today=today(ctx), actor=state(ctx).actor(), progress=progress)
     report = planned.report()
     if json:
         emit_json(report)
-    notice(f"Imported {file}: {render.done(report)}")
+    notice(_("Imported {file}: {counts}").format(file=file, counts=render.done(report)))
     for line in [*render.skipped(report), *render.owners(report), *notes]:
         notice(line)
 
 
 def _where(problem: str) -> int:
     """The line (CSV) or index (JSON) a problem names, to list problems in file order."""
-    m = re.match(r"(?:line (\d+)|\[(\d+)\])", problem)
+    m = re.match(r"(?:(?:line|linje) (\d+)|\[(\d+)\])", problem)
     return int(m.group(1) or m.group(2)) if m else -1
 
 
@@ -192,14 +201,17 @@ def from_csv(
     fields = option_pairs(map_, "--map")
     if unknown := [f for f in fields if f not in import_csv.FIELDS]:
         raise typer.BadParameter(
-            f"{unknown[0]!r} is not a field; use one of {', '.join(import_csv.FIELDS)}", param_hint="--map"
+            _("{field!r} is not a field; use one of {fields}").format(
+                field=unknown[0], fields=", ".join(import_csv.FIELDS)
+            ),
+            param_hint="--map",
         )
     data = read_bytes(file)
     code = the_lab(lab)
     rows, unread, problems = import_csv.parse(
         data, lab=code, mapping=fields, statuses=statuses(status), allow_number=state(ctx).allow_number
     )
-    notes = [f"Columns not imported: {', '.join(unread)}"] if unread else []
+    notes = [_("Columns not imported: {columns}").format(columns=", ".join(unread))] if unread else []
     run(ctx, file, rows, problems, skipped=[], dry_run=dry_run, json=json, notes=notes)
 
 
@@ -233,7 +245,7 @@ def from_taskwarrior(
     projects = option_pairs(project, "--project")
     if not projects:
         raise typer.BadParameter(
-            "say which lab each project goes to, e.g. --project hjem=HJBH", param_hint="--project"
+            _("say which lab each project goes to, e.g. --project hjem=HJBH"), param_hint="--project"
         )
     data = read_bytes(file)
     rows, skipped, problems = import_taskwarrior.parse(
@@ -273,7 +285,6 @@ def from_jira(
 
     Example: lablog import jira jira.csv --lab HJBH --points-field "Custom field (Point)" --dry-run
     """
-    from lablog import words
     from lablog.services import import_jira
 
     data = read_bytes(file)
@@ -286,11 +297,12 @@ def from_jira(
         allow_number=state(ctx).allow_number,
     )
     found = import_jira.sprints(rows)
+    said = ", ".join(
+        ngettext("{name} ({n} issue)", "{name} ({n} issues)", n).format(name=name, n=n)
+        for name, n in found.items()
+    )
     notes = (
-        [
-            "Sprints not created (Jira's CSV holds no sprint dates): "
-            + ", ".join(f"{name} ({words.count(n, 'issue')})" for name, n in found.items())
-        ]
+        [_("Sprints not created (Jira's CSV holds no sprint dates): {sprints}").format(sprints=said)]
         if found
         else []
     )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from lablog import words
 from lablog.cli._common import (
     JsonOpt,
     actor,
@@ -17,12 +15,14 @@ from lablog.cli._common import (
     emit_json,
     notice,
     reading,
+    say_error,
     session,
     state,
     today,
 )
 from lablog.enums import Better, MeasureChart, MeasurePeriod, MeasureType
 from lablog.errors import LablogError
+from lablog.i18n import _, ngettext
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -56,7 +56,7 @@ def _value(text: str | None, option: str) -> float | None:
     try:
         return number(text)
     except ValueError as e:
-        raise typer.BadParameter(str(e) if text.strip() else "it is empty", param_hint=option) from None
+        raise typer.BadParameter(str(e) if text.strip() else _("it is empty"), param_hint=option) from None
 
 
 @app.command("add")
@@ -96,10 +96,15 @@ def add(
         )
     if json:
         return emit_json(row)
-    notice(
-        f"Added {row.key} to {row.lab} ({row.period}ly); record a point with "
-        f"`lablog measure record {row.key} PERIOD VALUE`"
-    )
+    if row.period == "week":
+        said = _(
+            "Added {key} to {lab} (weekly); record a point with `lablog measure record {key} PERIOD VALUE`"
+        )
+    else:
+        said = _(
+            "Added {key} to {lab} (monthly); record a point with `lablog measure record {key} PERIOD VALUE`"
+        )
+    notice(said.format(key=row.key, lab=row.lab))
 
 
 # A negative value (-3) is a value, not an unknown option.
@@ -127,9 +132,11 @@ def record(
     from lablog.services import measure
 
     if value is not None and (numerator is not None or denominator is not None):
-        raise typer.BadParameter("give VALUE or --numerator and --denominator, not both", param_hint="VALUE")
+        raise typer.BadParameter(
+            _("give VALUE or --numerator and --denominator, not both"), param_hint="VALUE"
+        )
     if value is None and (numerator is None or denominator is None):
-        raise typer.BadParameter("give VALUE, or both --numerator and --denominator", param_hint="VALUE")
+        raise typer.BadParameter(_("give VALUE, or both --numerator and --denominator"), param_hint="VALUE")
     with session(ctx) as s:
         key, point, old = measure.record(
             s,
@@ -144,11 +151,16 @@ def record(
     if json:
         return emit_json(point)
     if old is None:
-        notice(f"Recorded {point.period} of {key}: {number(point.value)}")
+        notice(
+            _("Recorded {period} of {key}: {value}").format(
+                period=point.period, key=key, value=number(point.value)
+            )
+        )
     else:
         notice(
-            f"Replaced {point.period} of {key}: {number(old)} → {number(point.value)} "
-            "(`lablog log` keeps the old)"
+            _("Replaced {period} of {key}: {old} → {value} (`lablog log` keeps the old)").format(
+                period=point.period, key=key, old=number(old), value=number(point.value)
+            )
         )
 
 
@@ -172,11 +184,11 @@ def import_(
     try:
         data = file.read_bytes()
     except FileNotFoundError:
-        raise LablogError(f"No file {file}; give the path of a CSV file") from None
+        raise LablogError(_("No file {file}; give the path of a CSV file").format(file=file)) from None
     except IsADirectoryError:
-        raise LablogError(f"{file} is a directory; give the path of a CSV file") from None
+        raise LablogError(_("{file} is a directory; give the path of a CSV file").format(file=file)) from None
     except PermissionError:
-        raise LablogError(f"Cannot read {file}: permission denied") from None
+        raise LablogError(_("Cannot read {file}: permission denied").format(file=file)) from None
     rows, problems = measure_csv.parse(data, allow_number=state(ctx).allow_number)
     added = replaced = 0
     if rows:
@@ -191,13 +203,22 @@ def import_(
         from lablog.text import visible
 
         for problem in problems:
-            print(f"Error: {file}: {visible(problem)}", file=sys.stderr)
+            say_error(f"{file}: {visible(problem)}")
         raise typer.Exit(1)
-    counts = f"{words.count(added, 'new point')}, {replaced} replaced"
     if dry_run:
-        print(f"{file} is valid: {counts}; nothing was written (--dry-run)")
+        said = ngettext(
+            "{file} is valid: {n} new point, {replaced} replaced; nothing was written (--dry-run)",
+            "{file} is valid: {n} new points, {replaced} replaced; nothing was written (--dry-run)",
+            added,
+        )
+        print(said.format(file=file, n=added, replaced=replaced))
     else:
-        notice(f"Imported {file}: {counts}")
+        said = ngettext(
+            "Imported {file}: {n} new point, {replaced} replaced",
+            "Imported {file}: {n} new points, {replaced} replaced",
+            added,
+        )
+        notice(said.format(file=file, n=added, replaced=replaced))
 
 
 @app.command("note")
@@ -216,12 +237,13 @@ def note(
     from lablog.services import measure
 
     if clear == (text is not None):
-        raise typer.BadParameter("give the note's TEXT, or --clear to remove it", param_hint="TEXT")
+        raise typer.BadParameter(_("give the note's TEXT, or --clear to remove it"), param_hint="TEXT")
     with session(ctx) as s:
         point = measure.note(s, ref=ref, period=period, text=text, actor=actor(ctx))
     if json:
         return emit_json(point)
-    notice(f"Noted {point.period}" if point.note else f"Cleared the note of {point.period}")
+    said = _("Noted {period}") if point.note else _("Cleared the note of {period}")
+    notice(said.format(period=point.period))
 
 
 @app.command("list")
@@ -303,10 +325,10 @@ def edit(
     from lablog.services import measure
 
     if target is not None and no_target:
-        raise typer.BadParameter("give --target or --no-target, not both", param_hint="--target")
+        raise typer.BadParameter(_("give --target or --no-target, not both"), param_hint="--target")
     if baseline_until is not None and no_baseline:
         raise typer.BadParameter(
-            "give --baseline-until or --no-baseline, not both", param_hint="--baseline-until"
+            _("give --baseline-until or --no-baseline, not both"), param_hint="--baseline-until"
         )
     changes = {}
     if target is not None or no_target:
@@ -327,7 +349,7 @@ def edit(
         )
     if json:
         return emit_json(row)
-    notice(f"Updated {row.key}")
+    notice(_("Updated {key}").format(key=row.key))
 
 
 @app.command("retire")
@@ -348,4 +370,8 @@ def retire(
         row = measure.retire(s, ref=ref, on=day, today=today(ctx))
     if json:
         return emit_json(row)
-    notice(f"Retired {row.key} on {row.retired_on}; `lablog measure list --all` still shows it")
+    notice(
+        _("Retired {key} on {day}; `lablog measure list --all` still shows it").format(
+            key=row.key, day=row.retired_on
+        )
+    )

@@ -18,6 +18,7 @@ from lablog.cli._common import (
     today,
 )
 from lablog.enums import PdsaDecision
+from lablog.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -70,8 +71,13 @@ def add(
         )
     if json:
         return emit_json(row)
-    chained = f", continuing {row.after}" if row.after else ""
-    notice(f"Planned {row.key} for {row.lab}{chained}; when it is carried out: `lablog pdsa do {row.key}`")
+    if row.after:
+        said = _(
+            "Planned {key} for {lab}, continuing {after}; when it is carried out: `lablog pdsa do {key}`"
+        )
+    else:
+        said = _("Planned {key} for {lab}; when it is carried out: `lablog pdsa do {key}`")
+    notice(said.format(key=row.key, lab=row.lab, after=row.after))
 
 
 @app.command("do")
@@ -93,7 +99,11 @@ def do(
         row = pdsa.do(s, ref=ref, note=note, on=day, today=today(ctx))
     if json:
         return emit_json(row)
-    notice(f"{row.key} carried out on {row.do_on}; study it with `lablog pdsa study {row.key} --note …`")
+    notice(
+        _("{key} carried out on {day}; study it with `lablog pdsa study {key} --note …`").format(
+            key=row.key, day=row.do_on
+        )
+    )
 
 
 @app.command("study")
@@ -116,7 +126,9 @@ def study(
     if json:
         return emit_json(row)
     notice(
-        f"{row.key} studied on {row.study_on}; act on it with `lablog pdsa act {row.key} adopt|adapt|abandon`"
+        _("{key} studied on {day}; act on it with `lablog pdsa act {key} adopt|adapt|abandon`").format(
+            key=row.key, day=row.study_on
+        )
     )
 
 
@@ -160,12 +172,20 @@ def act(
     if json:
         return emit_json(row)
     if row.knowledge:
-        after = f"; shared as {row.knowledge}: `lablog knowledge share {row.knowledge} --all` passes it on"
+        said = _(
+            "{key} acted on with adopt on {day}; shared as {entry}: "
+            "`lablog knowledge share {entry} --all` passes it on"
+        )
     elif row.decision == PdsaDecision.adapt.value:
-        after = f"; plan the next cycle with `lablog pdsa add {row.lab} TITLE --after {row.key} …`"
+        said = _(
+            "{key} acted on with adapt on {day}; plan the next cycle with "
+            "`lablog pdsa add {lab} TITLE --after {key} …`"
+        )
+    elif row.decision == PdsaDecision.adopt.value:
+        said = _("{key} acted on with adopt on {day}")
     else:
-        after = ""
-    notice(f"{row.key} acted on with {row.decision} on {row.act_on}{after}")
+        said = _("{key} acted on with abandon on {day}")
+    notice(said.format(key=row.key, day=row.act_on, entry=row.knowledge, lab=row.lab))
 
 
 @app.command("list")

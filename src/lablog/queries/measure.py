@@ -8,6 +8,7 @@ from datetime import date
 from lablog import periods
 from lablog.enums import MeasureStatus
 from lablog.errors import InvalidValue, NotFound
+from lablog.i18n import N_, _
 from lablog.queries import refs
 from lablog.reader import as_date, as_float
 from lablog.shapes import (
@@ -37,7 +38,7 @@ _POINTS = (
     " WHERE measure_id = :id AND starts_on >= :since AND starts_on <= :until ORDER BY starts_on"
 )
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
-NO_POINTS = "No data points yet; record one with `lablog measure record {key} PERIOD VALUE`"
+NO_POINTS = N_("No data points yet; record one with `lablog measure record {key} PERIOD VALUE`")
 
 
 def key(number: int) -> str:
@@ -48,7 +49,7 @@ def number(ref: str) -> int:
     """The number in 'M-3', 'm-3' or '3'; raises InvalidValue."""
     m = _NUMBER.match(str(ref))
     if not m:
-        raise InvalidValue(f"{ref!r} is not a measure; give its number, e.g. M-3 or 3")
+        raise InvalidValue(_("{ref!r} is not a measure; give its number, e.g. M-3 or 3").format(ref=ref))
     return int(m.group(1))
 
 
@@ -56,7 +57,7 @@ def find(reader, ref: str) -> int:
     """The id of measure M-n; raises InvalidValue, NotFound."""
     n = number(ref)
     if not reader.rows("SELECT id FROM measure WHERE id = :id", id=n):
-        raise NotFound(f"No measure {key(n)}; see `lablog measure list --all`")
+        raise NotFound(_("No measure {key}; see `lablog measure list --all`").format(key=key(n)))
     return n
 
 
@@ -140,7 +141,7 @@ def analyse(values: list[float], *, better: str, baseline: int | None, key: str)
             crossings_signal=False,
             signal=False,
             direction=None,
-            verdict=NO_POINTS.format(key=key),
+            verdict=_(NO_POINTS).format(key=key),
         )
     from lablog import spc
 
@@ -168,8 +169,10 @@ def limits(m: MeasureRead, shown: list[MeasurePointRead], *, chart: str, baselin
         return None
     if chart == "p" and m.kind == "value":
         raise InvalidValue(
-            f"{m.key} holds plain values, not proportions: a p chart needs points recorded with "
-            "--numerator and --denominator; use --chart i"
+            _(
+                "{key} holds plain values, not proportions: a p chart needs points recorded with "
+                "--numerator and --denominator; use --chart i"
+            ).format(key=m.key)
         )
     if len(shown) < 2:
         return None

@@ -6,6 +6,7 @@ import re
 
 from lablog.enums import PdsaStage
 from lablog.errors import InvalidValue, NotFound
+from lablog.i18n import _, pgettext
 from lablog.queries import measure as measures
 from lablog.queries import refs
 from lablog.reader import as_date
@@ -31,8 +32,25 @@ def number(ref: str) -> int:
     """The number in 'P-2', 'p-2' or '2'; raises InvalidValue."""
     m = _NUMBER.match(str(ref))
     if not m:
-        raise InvalidValue(f"{ref!r} is not a PDSA cycle; give its number, e.g. P-2 or 2")
+        raise InvalidValue(_("{ref!r} is not a PDSA cycle; give its number, e.g. P-2 or 2").format(ref=ref))
     return int(m.group(1))
+
+
+def step_word(stage: str) -> str:
+    """A step as people read it: "do" is "afprøv" in Danish."""
+    words = {
+        "plan": pgettext("pdsa step", "plan"),
+        "do": pgettext("pdsa step", "do"),
+        "study": pgettext("pdsa step", "study"),
+        "act": pgettext("pdsa step", "act"),
+    }
+    return words.get(stage, stage)
+
+
+def act_word(decision: str) -> str:
+    """The act step with its decision, as people read it: "act: adopt" ("handl: implementér")."""
+    words = {"adopt": _("act: adopt"), "adapt": _("act: adapt"), "abandon": _("act: abandon")}
+    return words.get(decision, f"act: {decision}")
 
 
 def next_step(stage: str) -> str | None:
@@ -45,7 +63,7 @@ def find(reader, ref: str) -> int:
     """The id of cycle P-n; raises InvalidValue, NotFound."""
     n = number(ref)
     if not reader.rows("SELECT id FROM pdsa WHERE id = :id", id=n):
-        raise NotFound(f"No PDSA cycle {key(n)}; see `lablog pdsa list`")
+        raise NotFound(_("No PDSA cycle {key}; see `lablog pdsa list`").format(key=key(n)))
     return n
 
 

@@ -2,34 +2,50 @@
 
 from __future__ import annotations
 
-from lablog import words
+from lablog.i18n import _, ngettext
+from lablog.services.import_rows import status_word, where_said
 
 
 def counts(report: dict) -> str:
     c = report["counts"]
-    return f"{c['created']} to create, {c['updated']} to update, " + _rest(c)
+    return _("{created} to create, {updated} to update, {unchanged} unchanged, {skipped} skipped").format(**c)
 
 
 def done(report: dict) -> str:
     c = report["counts"]
-    return f"{c['created']} created, {c['updated']} updated, " + _rest(c)
-
-
-def _rest(c: dict) -> str:
-    return f"{c['unchanged']} unchanged, {c['skipped']} skipped"
+    return _("{created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped").format(**c)
 
 
 def plan_text(report: dict, file: str) -> str:
     """The dry run: one line per row that changes or is skipped, then the counts."""
+    from lablog.render.points import fmt_points
+
     lines = []
     for row in report["created"]:
-        points = "" if row["points"] is None else f", {words.count(row['points'], 'point')}"
-        lines.append(f"create  {row['where']}: {row['lab']} {row['title']!r} ({row['status']}{points})")
+        said = {"where": where_said(row["where"]), "lab": row["lab"], "title": row["title"]}
+        status = status_word(row["status"])
+        if row["points"] is None:
+            lines.append(_("create  {where}: {lab} {title!r} ({status})").format(status=status, **said))
+        else:
+            points = ngettext("{n} point", "{n} points", row["points"]).format(n=fmt_points(row["points"]))
+            lines.append(
+                _("create  {where}: {lab} {title!r} ({status}, {points})").format(
+                    status=status, points=points, **said
+                )
+            )
     for row in report["updated"]:
-        lines.append(f"update  {row['where']}: {row['key']} " + "; ".join(row["changes"]))
+        lines.append(
+            _("update  {where}: {key} {changes}").format(
+                where=where_said(row["where"]), key=row["key"], changes="; ".join(row["changes"])
+            )
+        )
     for row in report["skipped"]:
-        lines.append(f"skip    {row['where']}: {row['reason']}")
-    lines.append(f"{file}: {counts(report)}; nothing was written (--dry-run)")
+        lines.append(
+            _("skip    {where}: {reason}").format(where=where_said(row["where"]), reason=row["reason"])
+        )
+    lines.append(
+        _("{file}: {counts}; nothing was written (--dry-run)").format(file=file, counts=counts(report))
+    )
     lines += owners(report)
     return "\n".join(lines)
 
@@ -39,7 +55,10 @@ def skipped(report: dict) -> list[str]:
     reasons: dict[str, int] = {}
     for row in report["skipped"]:
         reasons[row["reason"]] = reasons.get(row["reason"], 0) + 1
-    return [f"Skipped {words.count(n, 'row')}: {reason}" for reason, n in reasons.items()]
+    return [
+        ngettext("Skipped {n} row: {reason}", "Skipped {n} rows: {reason}", n).format(n=n, reason=reason)
+        for reason, n in reasons.items()
+    ]
 
 
 def owners(report: dict) -> list[str]:
@@ -47,7 +66,9 @@ def owners(report: dict) -> list[str]:
     names = report["owners_not_found"]
     if not names:
         return []
-    return [
-        f"No person matches {words.count(len(names), 'owner')} (kept as 'Owner: …' in the description): "
-        + ", ".join(names)
-    ]
+    said = ngettext(
+        "No person matches {n} owner (kept as 'Owner: …' in the description): {names}",
+        "No person matches {n} owners (kept as 'Owner: …' in the description): {names}",
+        len(names),
+    )
+    return [said.format(n=len(names), names=", ".join(names))]

@@ -11,7 +11,8 @@ import json
 import math
 from typing import Any
 
-from lablog import periods
+from lablog import i18n, periods
+from lablog.i18n import N_, _
 from lablog.spc import Limits
 
 # The terminal chart's cells (Unicode box drawing, as the burndown's).
@@ -28,21 +29,21 @@ HEIGHT = 12
 SERIES_COLOUR = "#2563eb"  # a strong blue, as the burndown's remaining line
 MEDIAN_COLOUR = "#94a3b8"  # a muted grey-blue, as its ideal line
 
-# The legends' words, one place each (to be translated later).
-LEGEND_VALUE = f"{POINT} value"
-LEGEND_OUTSIDE = f"{OUTSIDE} beyond the limits"
-LEGEND_MEDIAN = "--- median {median}"
-LEGEND_LIMITS = f"{LIMIT * 3} control limits"
-LEGEND_MARKS = "{symbols} under the axis: marked periods"
-SERIES_LINE = "Value"
-MEDIAN_LINE = "Median"
-CAPTION = "**Blue line:** the value in each period. **Grey dashed line:** the median, {median}."
-CAPTION_BASELINE = (
+# The legends' words, one place each, translated where they are shown.
+LEGEND_VALUE = N_("{symbol} value")
+LEGEND_OUTSIDE = N_("{symbol} beyond the limits")
+LEGEND_MEDIAN = N_("--- median {median}")
+LEGEND_LIMITS = N_("{symbol} control limits")
+LEGEND_MARKS = N_("{symbols} under the axis: marked periods")
+SERIES_LINE = N_("Value")
+MEDIAN_LINE = N_("Median")
+CAPTION = N_("**Blue line:** the value in each period. **Grey dashed line:** the median, {median}.")
+CAPTION_BASELINE = N_(
     "**Blue line:** the value in each period. "
     "**Grey dashed line:** the median of the baseline ({baseline}), {median}."
 )
-BASELINE = "its first {n} points, to {until}"
-LAST_ONLY = "The chart shows the last {shown} of {total} periods; the runs analysis reads them all."
+BASELINE = N_("its first {n} points, to {until}")
+LAST_ONLY = N_("The chart shows the last {shown} of {total} periods; the runs analysis reads them all.")
 # A year of weeks: more labels than this crowd a chart in a Markdown page.
 MARKDOWN_POINTS = 52
 
@@ -87,14 +88,14 @@ def terminal(
         return round((v - lo) / (hi - lo) * (height - 1))
 
     ticks = {height - 1: hi, 0: lo, row(median): median}
-    y_labels = {r: f"{v:.{decimals}f}" for r, v in ticks.items()}
+    y_labels = {r: i18n.decimal(f"{v:.{decimals}f}") for r, v in ticks.items()}
     y_width = max(len(t) for t in y_labels.values())
     x0 = y_width + 2  # the y labels, a space, the axis
     available = max(1, width - x0)
     columns = _columns(n, available, max(len(label) for label in labels) + 1)
     span = columns[-1] + 1
 
-    grid = [[" "] * span for _ in range(height)]
+    grid = [[" "] * span for _row in range(height)]
     # Each point's limits reach to the next point: a P-chart's step with its denominator.
     for i in range(len(lower)):
         end = max(columns[i + 1] if i + 1 < n else span, columns[i] + 1)
@@ -121,15 +122,15 @@ def terminal(
                 cells[columns[i]] = symbol
         lines.append(" " * x0 + "".join(cells).rstrip())
     lines.append(_x_labels(labels, columns, x0, width))
-    legend = [LEGEND_VALUE]
+    legend = [_(LEGEND_VALUE).format(symbol=POINT)]
     if outside:
-        legend.append(LEGEND_OUTSIDE)
-    legend.append(LEGEND_MEDIAN.format(median=_plain(median, max(2, decimals))))
+        legend.append(_(LEGEND_OUTSIDE).format(symbol=OUTSIDE))
+    legend.append(_(LEGEND_MEDIAN).format(median=i18n.decimal(_plain(median, max(2, decimals)))))
     if limits is not None:
-        legend.append(LEGEND_LIMITS)
+        legend.append(_(LEGEND_LIMITS).format(symbol=LIMIT * 3))
     if marks:
-        symbols = " ".join(dict.fromkeys(s for _, s in sorted(marks.items())))
-        legend.append(LEGEND_MARKS.format(symbols=symbols))
+        symbols = " ".join(dict.fromkeys(s for _i, s in sorted(marks.items())))
+        legend.append(_(LEGEND_MARKS).format(symbols=symbols))
     lines.extend(_wrap(legend, width))
     return "\n".join(line.rstrip() for line in lines)
 
@@ -215,8 +216,8 @@ def mermaid(title: str, labels: list[str], values: list[float], *, median: float
             f"    title {_quoted(title)}",
             f"    x-axis [{x_labels}]",
             f"    y-axis {_quoted(unit)} {_number(lo)} --> {_number(hi)}",
-            f'    line "{SERIES_LINE}" [{", ".join(_number(v) for v in values)}]',
-            f'    line "{MEDIAN_LINE}" [{", ".join(_number(median) for _ in values)}]',
+            f"    line {_quoted(_(SERIES_LINE))} [{', '.join(_number(v) for v in values)}]",
+            f"    line {_quoted(_(MEDIAN_LINE))} [{', '.join(_number(median) for _v in values)}]",
             "```",
         ]
     )
@@ -229,7 +230,7 @@ def mermaid_measure(measure: Any) -> str:
     analysis (lablog.shapes.MeasureAnalysis), as a sprint summary's measures do.
     """
     shown = measure.points[-MARKDOWN_POINTS:]
-    labels = [periods.label(periods.parse(p.period, measure.period)) for p in shown]
+    labels = [axis_label(p.period, measure.period) for p in shown]
     analysis = measure.analysis
     block = mermaid(
         f"{measure.key} {measure.name}",
@@ -240,18 +241,39 @@ def mermaid_measure(measure: Any) -> str:
     )
     baseline = None
     if analysis.baseline_points and analysis.baseline_points < len(measure.points):
-        baseline = BASELINE.format(n=analysis.baseline_points, until=measure.baseline_until)
+        baseline = _(BASELINE).format(
+            n=analysis.baseline_points, until=period_name(measure.baseline_until, measure.period)
+        )
     sentences = [caption(analysis.median, baseline=baseline)]
     if len(shown) < len(measure.points):
-        sentences.append(LAST_ONLY.format(shown=len(shown), total=len(measure.points)))
+        sentences.append(_(LAST_ONLY).format(shown=len(shown), total=len(measure.points)))
     return f"{block}\n\n{' '.join(sentences)}"
 
 
 def caption(median: float, *, baseline: str | None = None) -> str:
     """The sentence under the Mermaid chart saying which line is which (Mermaid draws no legend)."""
     if baseline:
-        return CAPTION_BASELINE.format(median=_number(median), baseline=baseline)
-    return CAPTION.format(median=_number(median))
+        return _(CAPTION_BASELINE).format(median=i18n.decimal(_number(median)), baseline=baseline)
+    return _(CAPTION).format(median=i18n.decimal(_number(median)))
+
+
+def period_name(key: str | None, kind: str) -> str:
+    """A period in running text: the ISO key in English (2026-W45, 2026-11), "uge 45" or
+    "november 2026" in Danish."""
+    if not key or not i18n.danish():
+        return key or ""
+    period = periods.parse(key, kind)
+    if kind == "week":
+        return i18n.week(period.starts_on)
+    return f"{i18n.month_name(period.starts_on.month)} {period.starts_on.year}"
+
+
+def axis_label(key: str, kind: str) -> str:
+    """A chart's x label: W45 or Nov 26 ("uge 45" in Danish)."""
+    period = periods.parse(key, kind)
+    if kind == "week" and i18n.danish():
+        return i18n.week(period.starts_on)
+    return periods.label(period)
 
 
 def _axis(lo: float, hi: float) -> tuple[float, float]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
+from lablog.i18n import _
 from lablog.services.import_rows import UPDATABLE, Incoming, as_tag, map_status, map_type, parse_day
-from lablog.spreadsheet import clean_cells, decode, fold, number, rows
+from lablog.spreadsheet import at, clean_cells, decode, fold, number, number_problem, rows
 
 # Header names as people write them, folded -> the field they fill. --map FIELD=HEADER adds to these.
 COLUMNS = {
@@ -35,7 +36,10 @@ def columns(header: list[str], mapping: dict[str, str]) -> tuple[dict[str, int],
     for name, wanted in mapping.items():
         if fold(wanted) not in folded:
             shown = ", ".join(h.strip() for h in header if h.strip())
-            problems.append(f"line 1: no column {wanted!r} (--map {name}={wanted}); the columns are {shown}")
+            said = _("no column {wanted!r} (--map {name}={wanted}); the columns are {shown}").format(
+                wanted=wanted, name=name, shown=shown
+            )
+            problems.append(at(1, said))
         else:
             found[name] = folded.index(fold(wanted))
     taken = set(found.values())
@@ -45,10 +49,11 @@ def columns(header: list[str], mapping: dict[str, str]) -> tuple[dict[str, int],
             found[field] = n
             taken.add(n)
     if "title" not in found and not problems:
-        problems.append(
-            "line 1: no title column; name it title, titel, opgave or summary, or say which it is "
+        said = _(
+            "no title column; name it title, titel, opgave or summary, or say which it is "
             "with --map title=HEADER"
         )
+        problems.append(at(1, said))
     unread = [header[n].strip() for n in range(len(header)) if n not in taken and header[n].strip()]
     return found, unread, problems
 
@@ -60,7 +65,7 @@ def parse(
     try:
         content = decode(data)
     except ValueError as e:
-        return [], [], [f"the file {e}"]
+        return [], [], [str(e)]
     header: list[str] | None = None
     found: dict[str, int] = {}
     unread: list[str] = []
@@ -83,39 +88,42 @@ def parse(
             item.known = UPDATABLE & found.keys()
             items.append(item)
     if header is None:
-        problems.append("the file is empty; it needs a header row naming at least the title column")
+        problems.append(_("the file is empty; it needs a header row naming at least the title column"))
     elif not items and not problems:
-        problems.append("the file has a header but no rows")
+        problems.append(_("the file has a header but no rows"))
     return items, unread, problems
 
 
 def _item(line: int, cell: dict[str, str], lab: str, statuses: dict[str, str]):
-    where = f"line {line}"
+    where = f"line {line}"  # kept in the import's report (--json), as the source names it
     problems = []
     title = " ".join(cell["title"].split())
     if not title:
-        problems.append(f"{where}: the title is empty")
+        problems.append(at(line, _("the title is empty")))
     points = None
     if cell.get("points"):
         try:
             points = number(cell["points"])
-        except ValueError as e:
-            problems.append(f"{where}: the points {e}")
+        except ValueError:
+            problems.append(at(line, number_problem("points", cell["points"])))
     try:
         status = map_status(cell.get("status", ""), statuses)
     except ValueError as e:
-        problems.append(f"{where}: {e}")
+        problems.append(at(line, str(e)))
         status = "todo"
     item_type = map_type(cell.get("type", ""))
     if item_type is None:
-        problems.append(f"{where}: {cell['type']!r} is not an item type; use story, task, experiment, action")
+        said = _("{type!r} is not an item type; use story, task, experiment, action").format(
+            type=cell["type"]
+        )
+        problems.append(at(line, said))
     days = {}
     for name in ("created", "done"):
         if cell.get(name):
             try:
                 days[name] = parse_day(cell[name])
             except ValueError as e:
-                problems.append(f"{where}: {e}")
+                problems.append(at(line, str(e)))
     if problems:
         return None, problems
     tags = [as_tag(t) for t in _TAG_SPLIT.split(cell.get("tags", "")) if t.strip()]

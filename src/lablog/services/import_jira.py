@@ -7,8 +7,9 @@ whose name differs between sites. Every problem names its line.
 
 from __future__ import annotations
 
+from lablog.i18n import N_, _
 from lablog.services.import_rows import UPDATABLE, Incoming, as_tag, map_status, map_type, parse_day
-from lablog.spreadsheet import clean_cells, decode, fold, number, rows
+from lablog.spreadsheet import at, clean_cells, decode, fold, number, number_problem, rows
 
 SOURCE = "jira"
 POINTS_FIELDS = (
@@ -29,6 +30,14 @@ def columns(header: list[str]) -> dict[str, list[int]]:
     return found
 
 
+# The header's missing columns, as Jira names them.
+_MISSING = {
+    ("Summary",): N_("no Summary column; export the issues from Jira as CSV"),
+    ("Issue key",): N_("no Issue key column; export the issues from Jira as CSV"),
+    ("Summary", "Issue key"): N_("no Summary or Issue key column; export the issues from Jira as CSV"),
+}
+
+
 def parse(
     data: bytes,
     *,
@@ -41,7 +50,7 @@ def parse(
     try:
         content = decode(data)
     except ValueError as e:
-        return [], [f"the file {e}"]
+        return [], [str(e)]
     header: list[str] | None = None
     cols: dict[str, list[int]] = {}
     points_at: list[int] = []
@@ -52,11 +61,11 @@ def parse(
             header, cols = cells, columns(cells)
             missing = [name for name in ("Summary", "Issue key") if fold(name) not in cols]
             if missing:
-                return [], [f"line 1: no {' or '.join(missing)} column; export the issues from Jira as CSV"]
+                return [], [at(1, _(_MISSING[tuple(missing)]))]
             wanted = [points_field] if points_field else POINTS_FIELDS
             points_at = next((cols[fold(f)] for f in wanted if fold(f) in cols), [])
             if points_field and not points_at:
-                return [], [f"line 1: no column {points_field!r} (--points-field)"]
+                return [], [at(1, _("no column {name!r} (--points-field)").format(name=points_field))]
             continue
         cells, wrong = clean_cells(line, cells, len(header), allow_number)
         if wrong:
@@ -68,7 +77,7 @@ def parse(
             item.known = UPDATABLE if points_at else UPDATABLE - {"points"}
             items.append(item)
     if header is None:
-        problems.append("the file is empty; export the issues from Jira as CSV")
+        problems.append(_("the file is empty; export the issues from Jira as CSV"))
     return items, problems
 
 
@@ -87,26 +96,26 @@ class _Row:
 
 
 def _item(line: int, row: _Row, points_at: list[int], lab: str, statuses: dict[str, str]):
-    where = f"line {line}"
+    where = f"line {line}"  # kept in the import's report (--json), as the source names it
     value, values, cells = row.value, row.values, row.cells
     problems = []
     title = " ".join(value("Summary").split())
     key = value("Issue key")
     if not title:
-        problems.append(f"{where}: the summary is empty")
+        problems.append(at(line, _("the summary is empty")))
     if not key:
-        problems.append(f"{where}: the issue key is empty")
+        problems.append(at(line, _("the issue key is empty")))
     points = None
     raw = next((cells[n].strip() for n in points_at if cells[n].strip()), "")
     if raw:
         try:
             points = number(raw)
-        except ValueError as e:
-            problems.append(f"{where}: the story points {e}")
+        except ValueError:
+            problems.append(at(line, number_problem("story points", raw)))
     try:
         status = map_status(value("Status"), statuses)
     except ValueError as e:
-        problems.append(f"{where}: {e}")
+        problems.append(at(line, str(e)))
         status = "todo"
     if status == "done" and fold(value("Resolution")) in NOT_DONE:
         status = "dropped"
@@ -116,7 +125,7 @@ def _item(line: int, row: _Row, points_at: list[int], lab: str, statuses: dict[s
             try:
                 days[name] = parse_day(value(name))
             except ValueError as e:
-                problems.append(f"{where}: {name}: {e}")
+                problems.append(at(line, f"{name}: {e}"))
     if problems:
         return None, problems
     return Incoming(

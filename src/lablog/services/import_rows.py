@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from lablog.enums import ItemType
+from lablog.i18n import _, pgettext
 from lablog.spreadsheet import fold
 
 TAG_PREFIX = "src:"
@@ -30,6 +31,7 @@ STATUSES = {
         [
             "todo", "to do", "open", "new", "backlog", "selected for development", "reopened",
             "pending", "planned", "ready", "ikke startet", "ny", "åben", "aaben", "planlagt", "klar",
+            "venter",
         ],
         "todo",
     ),
@@ -107,6 +109,39 @@ class Incoming:
         return source_tag(self.source, self.source_id) if self.source_id else None
 
 
+def where_said(where: str) -> str:
+    """A row's place as people read it: "line 4" ("linje 4" in Danish) or a JSON path ([3])."""
+    m = re.fullmatch(r"line (\d+)", where)
+    return _("line {line}").format(line=m.group(1)) if m else where
+
+
+def status_word(value: str) -> str:
+    """An item's status as people read it ("i gang" in Danish)."""
+    words = {
+        "todo": pgettext("item status", "todo"),
+        "doing": pgettext("item status", "doing"),
+        "done": pgettext("item status", "done"),
+        "dropped": pgettext("item status", "dropped"),
+    }
+    return words.get(value, value)
+
+
+def type_word(value: str) -> str:
+    """An item's type as people read it ("brugerhistorie" in Danish)."""
+    words = {
+        "story": pgettext("item type", "story"),
+        "task": pgettext("item type", "task"),
+        "experiment": pgettext("item type", "experiment"),
+        "action": pgettext("item type", "action"),
+    }
+    return words.get(value, value)
+
+
+def said_at(where: str, problem: str) -> str:
+    """A problem with the row at `where`: "line 4: …", "[3]: …"."""
+    return _("{where}: {problem}").format(where=where_said(where), problem=problem)
+
+
 def source_tag(source: str, source_id: str) -> str:
     """The tag that keeps a source's id: one lowercase word."""
     return f"{TAG_PREFIX}{source}:" + "-".join(source_id.lower().split())
@@ -123,7 +158,11 @@ def pairs(values: list[str] | None, option: str) -> dict[str, str]:
     for value in values or []:
         name, sep, target = value.partition("=")
         if not sep or not name.strip() or not target.strip():
-            raise ValueError(f'{value!r} is not NAME=VALUE (e.g. {option} "In Review=doing")')
+            raise ValueError(
+                _('{value!r} is not NAME=VALUE (e.g. {option} "In Review=doing")').format(
+                    value=value, option=option
+                )
+            )
         out[name.strip()] = target.strip()
     return out
 
@@ -134,7 +173,11 @@ def status_map(overrides: dict[str, str]) -> dict[str, str]:
     for name, target in overrides.items():
         target = fold(target)
         if target not in ("todo", "doing", "done", "dropped"):
-            raise ValueError(f"{target!r} is not a status; map {name!r} to todo, doing, done or dropped")
+            raise ValueError(
+                _("{target!r} is not a status; map {name!r} to todo, doing, done or dropped").format(
+                    target=target, name=name
+                )
+            )
         mapping[fold(name)] = target
     return mapping
 
@@ -146,8 +189,9 @@ def map_status(value: str, mapping: dict[str, str]) -> str:
     found = mapping.get(fold(value))
     if found is None:
         raise ValueError(
-            f'unknown status {value.strip()!r}; map it with --status "{value.strip()}=doing" '
-            "(or todo, done, dropped)"
+            _(
+                'unknown status {status!r}; map it with --status "{name}=doing" (or todo, done, dropped)'
+            ).format(status=value.strip(), name=value.strip())
         )
     return found
 
@@ -167,11 +211,13 @@ def parse_day(value: str) -> date:
         month = _MONTHS.get(m.group(2).lower())
         year = int(m.group(3))
         if month is None:
-            raise ValueError(f"{value!r} is not a date")
+            raise ValueError(_("{value!r} is not a date").format(value=value))
         return date(year + 2000 if year < 100 else year, month, int(m.group(1)))
     if m := _DMY.match(value):
         return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     try:
         return datetime.fromisoformat(value.replace(" ", "T", 1) if len(value) > 10 else value).date()
     except ValueError:
-        raise ValueError(f"{value!r} is not a date (use ISO, e.g. 2026-11-23)") from None
+        raise ValueError(
+            _("{value!r} is not a date (use ISO, e.g. 2026-11-23)").format(value=value)
+        ) from None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from lablog import text
+from lablog.i18n import _
 from lablog.services.import_rows import Incoming, as_tag, parse_day
 
 SOURCE = "taskwarrior"
@@ -25,15 +26,19 @@ def parse(
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return [], [], ["the file is not UTF-8 text; is it the output of `task export`?"]
+        return [], [], [_("the file is not UTF-8 text; is it the output of `task export`?")]
     except json.JSONDecodeError as e:
         return (
             [],
             [],
-            [f"the file is not JSON (line {e.lineno}: {e.msg}); is it the output of `task export`?"],
+            [
+                _("the file is not JSON (line {line}: {error}); is it the output of `task export`?").format(
+                    line=e.lineno, error=e.msg
+                )
+            ],
         )
     if not isinstance(doc, list):
-        return [], [], ["the file is not a list of tasks; write it with `task export`"]
+        return [], [], [_("the file is not a list of tasks; write it with `task export`")]
     doc, problems = text.clean_document(doc, allow_number=allow_number)
     # Tasks whose text was refused: reported once, not read further.
     refused = {p.split(".")[0].split(" ")[0] for p in problems}
@@ -43,20 +48,25 @@ def parse(
     for n, task in enumerate(doc):
         where = f"[{n}]"
         if not isinstance(task, dict):
-            problems.append(f"{where}: a task is an object; write the file with `task export`")
+            problems.append(
+                _("{where}: a task is an object; write the file with `task export`").format(where=where)
+            )
             continue
         status = str(task.get("status", "pending"))
         if status == "deleted":
-            skipped.append((where, "deleted in Taskwarrior"))
+            skipped.append((where, _("deleted in Taskwarrior")))
             continue
         if status == "recurring":
-            skipped.append((where, "a recurring task's template (its instances are imported)"))
+            skipped.append((where, _("a recurring task's template (its instances are imported)")))
             continue
         project = str(task.get("project") or "")
         lab = labs.get(project.casefold()) or labs.get(project.split(".")[0].casefold())
         if lab is None:
-            why = f"project {project!r} is mapped to no lab" if project else "no project"
-            skipped.append((where, f"{why} (map it with --project NAME=LAB)"))
+            if project:
+                why = _("project {project!r} is mapped to no lab (map it with --project NAME=LAB)")
+            else:
+                why = _("no project (map it with --project NAME=LAB)")
+            skipped.append((where, why.format(project=project)))
             continue
         if where in refused:
             continue
@@ -71,12 +81,16 @@ def _item(where: str, task: dict, status: str, lab: str) -> tuple[Incoming | Non
     problems = []
     title = " ".join(str(task.get("description") or "").split())
     if not title:
-        problems.append(f"{where}.description: the task has no description")
+        problems.append(_("{where}.description: the task has no description").format(where=where))
     if status not in ("pending", "waiting", "completed"):
-        problems.append(f"{where}.status: {status!r} is not a Taskwarrior status")
+        problems.append(
+            _("{where}.status: {status!r} is not a Taskwarrior status").format(where=where, status=status)
+        )
     uuid = task.get("uuid")
     if not isinstance(uuid, str) or not uuid.strip():
-        problems.append(f"{where}.uuid: the task has no uuid; write the file with `task export`")
+        problems.append(
+            _("{where}.uuid: the task has no uuid; write the file with `task export`").format(where=where)
+        )
     days = {}
     for name in ("entry", "start", "end"):
         if task.get(name):
@@ -87,7 +101,9 @@ def _item(where: str, task: dict, status: str, lab: str) -> tuple[Incoming | Non
     notes = []
     for k, note in enumerate(task.get("annotations") or []):
         if not isinstance(note, dict) or not str(note.get("description") or "").strip():
-            problems.append(f"{where}.annotations[{k}]: an annotation needs a description")
+            problems.append(
+                _("{where}.annotations[{k}]: an annotation needs a description").format(where=where, k=k)
+            )
             continue
         try:
             day = f"{parse_day(str(note['entry']))}: " if note.get("entry") else ""
@@ -97,10 +113,10 @@ def _item(where: str, task: dict, status: str, lab: str) -> tuple[Incoming | Non
         notes.append(day + str(note["description"]).strip())
     points = task.get("points")
     if points is not None and not isinstance(points, int | float):
-        problems.append(f"{where}.points: {points!r} is not a number")
+        problems.append(_("{where}.points: {points!r} is not a number").format(where=where, points=points))
     tags = task.get("tags") or []
     if not isinstance(tags, list):
-        problems.append(f"{where}.tags: the tags are a list")
+        problems.append(_("{where}.tags: the tags are a list").format(where=where))
     if problems:
         return None, problems
     done = status == "completed"

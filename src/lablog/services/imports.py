@@ -18,11 +18,20 @@ from datetime import date
 from sqlmodel import Session, select
 
 from lablog.errors import LablogError
+from lablog.i18n import _
 from lablog.models import BacklogItem, ItemTag, Lab, Person
 from lablog.queries import refs as ref_queries
 from lablog.reader import SessionReader
 from lablog.services import backlog, eventdays, ranking, refs
-from lablog.services.import_rows import MAX_TAG, TAG_PREFIX, Incoming
+from lablog.services.import_rows import (
+    MAX_TAG,
+    TAG_PREFIX,
+    Incoming,
+    said_at,
+    status_word,
+    type_word,
+    where_said,
+)
 
 # From a status to another: the transitions lablog allows, in order.
 _PATHS = {
@@ -148,20 +157,27 @@ def plan(session: Session, rows: list[Incoming], *, skipped: list[tuple[str, str
             lab = store.lab(row.lab)
         except LablogError as e:
             if row.lab.upper() not in bad_labs:  # once per lab, not once per row
-                result.problems.append(f"{row.where}: {e}")
+                result.problems.append(said_at(row.where, str(e)))
                 bad_labs.add(row.lab.upper())
             continue
         problems = _check(row)
         known = set(row.known)
         tag = row.source_tag
         if tag is not None and len(tag) > MAX_TAG:
-            problems.append(f"{row.where}: the id {row.source_id!r} is too long to keep as a tag")
+            said = _("the id {id!r} is too long to keep as a tag").format(id=row.source_id)
+            problems.append(said_at(row.where, said))
         elif tag is not None and (lab.code, tag) in seen:
-            problems.append(f"{row.where}: the id {row.source_id!r} is also on {seen[lab.code, tag]}")
+            said = _("the id {id!r} is also on {where}").format(
+                id=row.source_id, where=where_said(seen[lab.code, tag])
+            )
+            problems.append(said_at(row.where, said))
         elif tag is None and (lab.code, row.title.casefold()) in seen:
             # Without ids, items are found again by title: two alike could not be told apart.
             where = seen[lab.code, row.title.casefold()]
-            problems.append(f"{row.where}: the title is also on {where}; add an id column to tell them apart")
+            said = _("the title is also on {where}; add an id column to tell them apart").format(
+                where=where_said(where)
+            )
+            problems.append(said_at(row.where, said))
         seen[lab.code, tag or row.title.casefold()] = row.where
         if problems:
             result.problems += problems
@@ -172,7 +188,7 @@ def plan(session: Session, rows: list[Incoming], *, skipped: list[tuple[str, str
             if action.owner is None and row.owner not in result.owners_not_found:
                 result.owners_not_found.append(row.owner)
         if row.owner and action.owner is None:
-            line = f"Owner: {row.owner}"
+            line = _("Owner: {name}").format(name=row.owner)
             action.description = f"{action.description}\n\n{line}" if action.description else line
             known.add("description")
         action.known = frozenset(known)
@@ -193,7 +209,7 @@ def _check(row: Incoming) -> list[str]:
     try:
         backlog.check_points(row.points)
     except LablogError as e:
-        problems.append(f"{row.where}: {e}")
+        problems.append(said_at(row.where, str(e)))
     return problems
 
 
@@ -211,22 +227,24 @@ def _changes(session: Session, item: BacklogItem, action: Action) -> list[str]:
     row, owner, known = action.row, action.owner, action.known
     changes = []
     if item.title != row.title:
-        changes.append(f"title {item.title!r} → {row.title!r}")
+        changes.append(_("title {old!r} → {new!r}").format(old=item.title, new=row.title))
     if "description" in known and item.description != action.description:
-        changes.append("description")
+        changes.append(_("description"))
     if "points" in known and item.points != row.points:
-        changes.append(f"points {_num(item.points)} → {_num(row.points)}")
+        changes.append(_("points {old} → {new}").format(old=_num(item.points), new=_num(row.points)))
     if "type" in known and item.type != row.type:
-        changes.append(f"type {item.type} → {row.type}")
+        changes.append(_("type {old} → {new}").format(old=type_word(item.type), new=type_word(row.type)))
     if owner is not None:
         current = session.get(Person, item.owner_id).handle if item.owner_id else None
         if current != owner:
-            changes.append(f"owner {current or '-'} → {owner}")
+            changes.append(_("owner {old} → {new}").format(old=current or "-", new=owner))
     new_tags = [t for t in _wanted_tags(row) if t not in _tags_of(session, item)]
     if new_tags:
-        changes.append("tags +" + " +".join(new_tags))
+        changes.append(_("tags {tags}").format(tags="+" + " +".join(new_tags)))
     if "status" in known and item.status != row.status:
-        changes.append(f"status {item.status} → {row.status}")
+        changes.append(
+            _("status {old} → {new}").format(old=status_word(item.status), new=status_word(row.status))
+        )
     return changes
 
 
@@ -254,7 +272,7 @@ def apply(
             elif action.kind == "updated":
                 _update(session, action, today=today, actor=actor)
         except LablogError as e:
-            raise type(e)(f"{action.row.where}: {e}") from None
+            raise type(e)(said_at(action.row.where, str(e))) from None
         if progress is not None:
             progress(1, total)
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from lablog import periods
 from lablog.enums import Better, MeasurePeriod, MeasureStatus, MeasureType
 from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
+from lablog.i18n import N_, _, decimal
 from lablog.models import Lab, Measure, MeasurePoint
 from lablog.queries import measure as queries
 from lablog.queries.measure import key
@@ -27,7 +28,7 @@ def get(session: Session, ref: str) -> Measure:
     n = queries.number(ref)
     row = session.get(Measure, n)
     if row is None:
-        raise NotFound(f"No measure {key(n)}; see `lablog measure list --all`")
+        raise NotFound(_("No measure {key}; see `lablog measure list --all`").format(key=key(n)))
     return row
 
 
@@ -36,23 +37,87 @@ def read(session: Session, row: Measure) -> MeasureRead:
     return queries.reads(SessionReader(session), [row.id])[0]
 
 
+# What the user is told, a whole sentence for each field it names.
+_EMPTY = {
+    "name": N_("The measure's name is empty; give one"),
+    "unit": N_("The measure's unit is empty; give one"),
+}
+_NOT_A = {
+    "type": N_("{value!r} is not a type; use one of {choices}"),
+    "direction": N_("{value!r} is not a direction; use one of {choices}"),
+    "period": N_("{value!r} is not a period; use one of {choices}"),
+}
+_RETIRED = {
+    "record": N_(
+        "{key} was retired on {day}; recording on a retired measure is not possible "
+        "(add a new one with `lablog measure add`)"
+    ),
+    "import": N_(
+        "{key} was retired on {day}; importing into a retired measure is not possible "
+        "(add a new one with `lablog measure add`)"
+    ),
+}
+_FIXED = {
+    "type": N_(
+        "{key} has data points, so its type cannot change; add a new measure with "
+        "`lablog measure add` and retire this one"
+    ),
+    "period": N_(
+        "{key} has data points, so its period cannot change; add a new measure with "
+        "`lablog measure add` and retire this one"
+    ),
+}
+_SCALE_FIXED = {
+    True: N_(
+        "{key} holds proportions kept as percentages, "
+        "so its unit cannot change to or from %; add a new measure and retire this one"
+    ),
+    False: N_(
+        "{key} holds proportions kept as fractions, "
+        "so its unit cannot change to or from %; add a new measure and retire this one"
+    ),
+}
+# (what the measure holds, recording one point or importing a file)
+_MIXED = {
+    ("value", False): N_(
+        "{key} holds plain values; a measure takes one or the other, "
+        "not a mix, so record this point the same way"
+    ),
+    ("proportion", False): N_(
+        "{key} holds proportions (--numerator and --denominator); a measure takes one or the other, "
+        "not a mix, so record this point the same way"
+    ),
+    ("value", True): N_(
+        "{key} holds plain values; a measure takes one or the other, "
+        "not a mix, so load the file's points the same way"
+    ),
+    ("proportion", True): N_(
+        "{key} holds proportions (--numerator and --denominator); a measure takes one or the other, "
+        "not a mix, so load the file's points the same way"
+    ),
+}
+
+
 def _words(text: str, what: str) -> str:
     words = " ".join(text.split())
     if not words:
-        raise InvalidValue(f"The measure's {what} is empty; give one")
+        raise InvalidValue(_(_EMPTY[what]))
     return words
 
 
 def _choice(value: str, enum, what: str) -> str:
     choices = [e.value for e in enum]
     if value not in choices:
-        raise InvalidValue(f"{value!r} is not a {what}; use one of {', '.join(choices)}")
+        raise InvalidValue(_(_NOT_A[what]).format(value=value, choices=", ".join(choices)))
     return value
 
 
 def finite(value: float, what: str) -> float:
+    """`what` is an option (--target) or None for the value itself."""
     if not math.isfinite(value):
-        raise InvalidValue(f"{what} must be a number, not {value}")
+        if what is None:
+            raise InvalidValue(_("The value must be a number, not {value}").format(value=value))
+        raise InvalidValue(_("{option} must be a number, not {value}").format(option=what, value=value))
     return float(value)
 
 
@@ -65,11 +130,9 @@ def _points(session: Session, row: Measure) -> list[MeasurePoint]:
 
 
 def _require_active(row: Measure, doing: str) -> None:
+    """`doing` is "record" or "import"."""
     if row.status == MeasureStatus.retired.value:
-        raise InvalidTransition(
-            f"{key(row.id)} was retired on {row.retired_on}; {doing} a retired measure is not possible "
-            f"(add a new one with `lablog measure add`)"
-        )
+        raise InvalidTransition(_(_RETIRED[doing]).format(key=key(row.id), day=row.retired_on))
 
 
 def _unique_name(session: Session, lab_id: int, name: str, code: str, but: int | None = None) -> None:
@@ -80,7 +143,9 @@ def _unique_name(session: Session, lab_id: int, name: str, code: str, but: int |
     ).all()
     if others := [i for i in same if i != but]:
         raise AlreadyExists(
-            f"{code} has an active measure named {name!r} ({key(others[0])}); give another name"
+            _("{lab} has an active measure named {name!r} ({key}); give another name").format(
+                lab=code, name=name, key=key(others[0])
+            )
         )
 
 
@@ -139,10 +204,7 @@ def edit(
     if (type is not None and type != row.type) or (period is not None and period != row.period):
         if _points(session, row):
             what = "type" if type is not None and type != row.type else "period"
-            raise InvalidTransition(
-                f"{k} has data points, so its {what} cannot change; add a new measure with "
-                "`lablog measure add` and retire this one"
-            )
+            raise InvalidTransition(_(_FIXED[what]).format(key=k))
     if type is not None:
         row.type = _choice(type, MeasureType, "type")
     if period is not None:
@@ -155,10 +217,7 @@ def edit(
     if unit is not None:
         unit = _words(unit, "unit")
         if scale(unit) != scale(row.unit) and any(p.numerator is not None for p in _points(session, row)):
-            raise InvalidTransition(
-                f"{k} holds proportions kept as {'percentages' if scale(row.unit) > 1 else 'fractions'}, "
-                "so its unit cannot change to or from %; add a new measure and retire this one"
-            )
+            raise InvalidTransition(_(_SCALE_FIXED[scale(row.unit) > 1]).format(key=k))
         row.unit = unit
     if better is not None:
         row.better = _choice(better, Better, "direction")
@@ -176,9 +235,15 @@ def retire(session: Session, *, ref: str, on: date, today: date) -> MeasureRead:
     """Stop a measure: no more points, its history kept; raises NotFound, InvalidValue, InvalidTransition."""
     row = get(session, ref)
     if row.status == MeasureStatus.retired.value:
-        raise InvalidTransition(f"{key(row.id)} was retired on {row.retired_on} already")
+        raise InvalidTransition(
+            _("{key} was retired on {day} already").format(key=key(row.id), day=row.retired_on)
+        )
     if on > today:
-        raise InvalidValue(f"--on {on} is in the future; give today ({today}) or an earlier day")
+        raise InvalidValue(
+            _("--on {day} is in the future; give today ({today}) or an earlier day").format(
+                day=on, today=today
+            )
+        )
     row.status = MeasureStatus.retired.value
     row.retired_on = on
     session.add(row)
@@ -187,9 +252,6 @@ def retire(session: Session, *, ref: str, on: date, today: date) -> MeasureRead:
 
 def _kind(numerator: float | None) -> str:
     return "value" if numerator is None else "proportion"
-
-
-_KIND_NAMES = {"value": "plain values", "proportion": "proportions (--numerator and --denominator)"}
 
 
 def scale(unit: str) -> float:
@@ -202,13 +264,17 @@ def check_value(
 ) -> tuple[float, float | None, float | None]:
     """The point's value, and its parts when it is a proportion; raises InvalidValue."""
     if numerator is None:
-        return finite(value, "The value"), None, None
+        return finite(value, None), None, None
     numerator, denominator = finite(numerator, "--numerator"), finite(denominator, "--denominator")
     if denominator <= 0:
-        raise InvalidValue(f"--denominator must be above 0, not {denominator:g}")
+        raise InvalidValue(
+            _("--denominator must be above 0, not {value}").format(value=decimal(f"{denominator:g}"))
+        )
     if not 0 <= numerator <= denominator:
         raise InvalidValue(
-            f"--numerator must be between 0 and the denominator ({denominator:g}), not {numerator:g}"
+            _("--numerator must be between 0 and the denominator ({denominator}), not {value}").format(
+                denominator=decimal(f"{denominator:g}"), value=decimal(f"{numerator:g}")
+            )
         )
     return numerator / denominator * scale(unit), numerator, denominator
 
@@ -217,19 +283,17 @@ def _check_period(text: str, row: Measure, *, today: date) -> periods.Period:
     period = periods.parse(text, row.period)
     if period.starts_on > today:
         raise InvalidValue(
-            f"{period.key} has not started yet; record a period up to the current one "
-            f"({periods.of_date(today, row.period).key})"
+            _("{period} has not started yet; record a period up to the current one ({current})").format(
+                period=period.key, current=periods.of_date(today, row.period).key
+            )
         )
     return period
 
 
-def _check_kind(row: Measure, others: list[MeasurePoint], kind: str) -> None:
+def _check_kind(row: Measure, others: list[MeasurePoint], kind: str, *, importing: bool = False) -> None:
     held = {_kind(p.numerator) for p in others}
     if held and kind not in held:
-        raise InvalidValue(
-            f"{key(row.id)} holds {_KIND_NAMES[held.pop()]}; a measure takes one or the other, "
-            f"not a mix, so record this point the same way"
-        )
+        raise InvalidValue(_(_MIXED[held.pop(), importing]).format(key=key(row.id)))
 
 
 def _point_read(p: MeasurePoint) -> MeasurePointRead:
@@ -259,7 +323,7 @@ def record(
     Raises NotFound, InvalidValue, InvalidTransition, PeriodError.
     """
     row = get(session, ref)
-    _require_active(row, "recording on")
+    _require_active(row, "record")
     the_period = _check_period(period, row, today=today)
     value, numerator, denominator = check_value(value, numerator, denominator, unit=row.unit)
     existing = _points(session, row)
@@ -292,13 +356,15 @@ def note(
     ).first()
     if point is None:
         raise NotFound(
-            f"{key(row.id)} has no point for {the_period.key}; record it first with "
-            f"`lablog measure record {key(row.id)} {the_period.key} VALUE`"
+            _(
+                "{key} has no point for {period}; record it first with "
+                "`lablog measure record {key} {period} VALUE`"
+            ).format(key=key(row.id), period=the_period.key)
         )
     if text is not None:
         text = text.strip()
         if not text:
-            raise InvalidValue("The note is empty; give its text, or --clear to remove it")
+            raise InvalidValue(_("The note is empty; give its text, or --clear to remove it"))
     point.note = text
     point.actor = actor
     session.add(point)
@@ -320,7 +386,7 @@ def import_points(
     With any problem nothing is written. Raises NotFound, InvalidValue, InvalidTransition.
     """
     row = get(session, ref)
-    _require_active(row, "importing into")
+    _require_active(row, "import")
     problems: list[str] = []
     good: list[tuple[CsvRow, periods.Period, float, float | None, float | None]] = []
     seen: dict[str, int] = {}
@@ -328,11 +394,15 @@ def import_points(
         try:
             the_period = _check_period(r.period, row, today=today)
             if the_period.key in seen:
-                raise InvalidValue(f"{the_period.key} comes twice (first on line {seen[the_period.key]})")
+                raise InvalidValue(
+                    _("{period} comes twice (first on line {line})").format(
+                        period=the_period.key, line=seen[the_period.key]
+                    )
+                )
             seen[the_period.key] = r.line
             value, numerator, denominator = check_value(r.value, r.numerator, r.denominator, unit=row.unit)
         except (InvalidValue, periods.PeriodError) as e:
-            problems.append(f"line {r.line}: {e}")
+            problems.append(_("line {line}: {problem}").format(line=r.line, problem=e))
             continue
         good.append((r, the_period, value, numerator, denominator))
     existing = {p.period: p for p in _points(session, row)}
@@ -340,9 +410,9 @@ def import_points(
         # A file's header makes all its rows one kind; the points it does not replace must match.
         kept = [p for k, p in existing.items() if k not in seen]
         try:
-            _check_kind(row, kept, _kind(good[0][3]))
+            _check_kind(row, kept, _kind(good[0][3]), importing=True)
         except InvalidValue as e:
-            problems.append(str(e).replace("record this point", "load the file's points"))
+            problems.append(str(e))
     replaced = sum(1 for g in good if g[1].key in existing)
     added = len(good) - replaced
     if problems or dry_run:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from lablog.spreadsheet import clean_cells, decode, delimiter, fold, line_of, number, rows
+from lablog.i18n import N_, _
+from lablog.spreadsheet import at, clean_cells, decode, delimiter, fold, line_of, number, number_problem, rows
 
 __all__ = ["CsvRow", "decode", "delimiter", "line_of", "number", "parse"]
 
@@ -32,7 +33,7 @@ COLUMNS = {
     "kommentar": "note",
     "comment": "note",
 }
-HEADER_HINT = (
+HEADER_HINT = N_(
     "the header names period and value (or period, numerator and denominator), and optionally note; "
     "in Danish periode, værdi, tæller, nævner"
 )
@@ -54,19 +55,21 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
         column = COLUMNS.get(fold(name))
         if column is None:
             if name.strip():
-                problems.append(f"line 1: unknown column {name.strip()!r}; {HEADER_HINT}")
+                said = _("unknown column {name!r}; {hint}").format(name=name.strip(), hint=_(HEADER_HINT))
+                problems.append(at(1, said))
             continue
         if column in found:
-            problems.append(f"line 1: the column {column} comes twice")
+            problems.append(at(1, _("the column {column} comes twice").format(column=column)))
         found[column] = n
     parts = {"numerator", "denominator"} & found.keys()
     if not problems:
         if "period" not in found:
-            problems.append(f"line 1: no period column; {HEADER_HINT}")
+            problems.append(at(1, _("no period column; {hint}").format(hint=_(HEADER_HINT))))
         if "value" in found and parts:
-            problems.append("line 1: give value, or numerator and denominator, not both")
+            problems.append(at(1, _("give value, or numerator and denominator, not both")))
         elif "value" not in found and len(parts) != 2:
-            problems.append(f"line 1: no value column (or numerator and denominator); {HEADER_HINT}")
+            said = _("no value column (or numerator and denominator); {hint}").format(hint=_(HEADER_HINT))
+            problems.append(at(1, said))
     return found, problems
 
 
@@ -75,7 +78,7 @@ def parse(data: bytes, *, allow_number: bool = False) -> tuple[list[CsvRow], lis
     try:
         content = decode(data)
     except ValueError as e:
-        return [], [f"the file {e}"]
+        return [], [str(e)]
     header: list[str] | None = None
     found: list[CsvRow] = []
     problems: list[str] = []
@@ -92,9 +95,9 @@ def parse(data: bytes, *, allow_number: bool = False) -> tuple[list[CsvRow], lis
         if row is not None:
             found.append(row)
     if header is None:
-        return [], [f"the file is empty; {HEADER_HINT}"]
+        return [], [_("the file is empty; {hint}").format(hint=_(HEADER_HINT))]
     if not found and not problems:
-        problems.append("the file has a header but no rows")
+        problems.append(_("the file has a header but no rows"))
     return found, problems
 
 
@@ -104,13 +107,13 @@ def _row(line: int, cells: list[str], columns: dict[str, int], width: int, allow
         return None, wrong
     period = cells[columns["period"]].strip()
     if not period:
-        return None, [f"line {line}: the period is empty"]
+        return None, [at(line, _("the period is empty"))]
     values: dict[str, float | None] = {"value": None, "numerator": None, "denominator": None}
     for column in values:
         if column in columns:
             try:
                 values[column] = number(cells[columns[column]])
-            except ValueError as e:
-                return None, [f"line {line}: the {column} {e}"]
+            except ValueError:
+                return None, [at(line, number_problem(column, cells[columns[column]]))]
     note = cells[columns["note"]].strip() or None if "note" in columns else None
     return CsvRow(line, period, values["value"], values["numerator"], values["denominator"], note), []

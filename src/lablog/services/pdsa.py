@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from lablog.enums import KnowledgeKind, MeasureStatus, PdsaDecision, PdsaStage
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
+from lablog.i18n import N_, _
 from lablog.models import Lab, Measure, Pdsa
 from lablog.queries import pdsa as queries
 from lablog.queries.measure import key as measure_key
@@ -23,9 +24,60 @@ _HOW = {
     "study": "lablog pdsa study {k} --note …",
     "act": "lablog pdsa act {k} adopt|adapt|abandon",
 }
-_DONE = {"do": "carried out", "study": "studied", "act": "acted on"}
+# What happened on the day a step may not come before, by the stage the cycle is at.
+_DONE = {
+    "plan": N_("{key} was planned"),
+    "do": N_("{key} was carried out"),
+    "study": N_("{key} was studied"),
+    "act": N_("{key} was acted on"),
+}
 # Where a cycle stands, for the message refusing a step out of order.
-_AT = {"plan": "planned only", "do": "carried out but not studied", "study": "studied but not acted on"}
+_AT = {
+    "plan": N_("{key} is planned only; the next step is do: `{how}`"),
+    "do": N_("{key} is carried out but not studied; the next step is study: `{how}`"),
+    "study": N_("{key} is studied but not acted on; the next step is act: `{how}`"),
+}
+# Why a cycle cannot be continued: its decision, or the step it is at.
+_NOT_ADAPTED = {
+    "adopt": N_(
+        "{key} was acted on with adopt; only a cycle acted on with adapt starts the next one "
+        "(`lablog pdsa act {key} adapt` when it is studied)"
+    ),
+    "abandon": N_(
+        "{key} was acted on with abandon; only a cycle acted on with adapt starts the next one "
+        "(`lablog pdsa act {key} adapt` when it is studied)"
+    ),
+    "plan": N_(
+        "{key} is at the plan step; only a cycle acted on with adapt starts the next one "
+        "(`lablog pdsa act {key} adapt` when it is studied)"
+    ),
+    "do": N_(
+        "{key} is at the do step; only a cycle acted on with adapt starts the next one "
+        "(`lablog pdsa act {key} adapt` when it is studied)"
+    ),
+    "study": N_(
+        "{key} is at the study step; only a cycle acted on with adapt starts the next one "
+        "(`lablog pdsa act {key} adapt` when it is studied)"
+    ),
+}
+# A cycle acted on is complete, by its decision.
+_COMPLETE = {
+    "adopt": N_("{key} was acted on (adopt) on {day}; its cycle is complete"),
+    "abandon": N_("{key} was acted on (abandon) on {day}; its cycle is complete"),
+    "adapt": N_(
+        "{key} was acted on (adapt) on {day}; its cycle is complete; "
+        "continue with `lablog pdsa add {lab} TITLE --after {key} …`"
+    ),
+}
+_NOT_SHARED = {
+    "adapt": N_("--share goes with adopt only: an adapted change is not one to pass on yet"),
+    "abandon": N_("--share goes with adopt only: an abandoned change is not one to pass on yet"),
+}
+_EMPTY = {
+    "--plan": N_("--plan is empty; say it in a few words"),
+    "--prediction": N_("--prediction is empty; say it in a few words"),
+    "--note": N_("--note is empty; say it in a few words"),
+}
 
 
 def get(session: Session, ref: str) -> Pdsa:
@@ -33,14 +85,14 @@ def get(session: Session, ref: str) -> Pdsa:
     n = queries.number(ref)
     row = session.get(Pdsa, n)
     if row is None:
-        raise NotFound(f"No PDSA cycle {key(n)}; see `lablog pdsa list`")
+        raise NotFound(_("No PDSA cycle {key}; see `lablog pdsa list`").format(key=key(n)))
     return row
 
 
 def _text(value: str | None, what: str) -> str:
     words = (value or "").strip()
     if not words:
-        raise InvalidValue(f"{what} is empty; say it in a few words")
+        raise InvalidValue(_(_EMPTY[what]))
     return words
 
 
@@ -48,11 +100,14 @@ def _measure(session: Session, ref: str, lab: Lab) -> Measure:
     row = measures.get(session, ref)
     if row.lab_id != lab.id:
         raise InvalidValue(
-            f"{measure_key(row.id)} is a measure of another lab than {lab.code}; "
-            f"see `lablog measure list --lab {lab.code}`"
+            _("{key} is a measure of another lab than {lab}; see `lablog measure list --lab {lab}`").format(
+                key=measure_key(row.id), lab=lab.code
+            )
         )
     if row.status == MeasureStatus.retired.value:
-        raise InvalidTransition(f"{measure_key(row.id)} is retired; test the change against a measure in use")
+        raise InvalidTransition(
+            _("{key} is retired; test the change against a measure in use").format(key=measure_key(row.id))
+        )
     return row
 
 
@@ -60,21 +115,21 @@ def _after(session: Session, ref: str, lab: Lab, on: date, today: date) -> Pdsa:
     earlier = get(session, ref)
     k = key(earlier.id)
     if earlier.lab_id != lab.id:
-        raise InvalidValue(f"{k} is a cycle of another lab; a chain stays in one lab ({lab.code})")
+        raise InvalidValue(
+            _("{key} is a cycle of another lab; a chain stays in one lab ({lab})").format(key=k, lab=lab.code)
+        )
     if earlier.decision != PdsaDecision.adapt.value:
-        said = (
-            f"was acted on with {earlier.decision}" if earlier.decision else f"is at the {earlier.stage} step"
-        )
-        raise InvalidTransition(
-            f"{k} {said}; only a cycle acted on with adapt starts the next one "
-            f"(`lablog pdsa act {k} adapt` when it is studied)"
-        )
+        raise InvalidTransition(_(_NOT_ADAPTED[earlier.decision or earlier.stage]).format(key=k))
     taken = session.exec(select(Pdsa.id).where(Pdsa.after_id == earlier.id)).first()
     if taken is not None:
         raise InvalidTransition(
-            f"{k} is continued by {key(taken)} already; continue the chain with --after {key(taken)}"
+            _("{key} is continued by {next} already; continue the chain with --after {next}").format(
+                key=k, next=key(taken)
+            )
         )
-    eventdays.check(on, today=today, earliest=earlier.act_on, because=f"{k} was acted on")
+    eventdays.check(
+        on, today=today, earliest=earlier.act_on, because=_(_DONE[PdsaStage.act.value]).format(key=k)
+    )
     return earlier
 
 
@@ -96,7 +151,7 @@ def add(
     backlog.require_open_lab(the_lab)
     words = " ".join(title.split())
     if not words:
-        raise InvalidValue("Give the cycle a title: the change it tests, in a few words")
+        raise InvalidValue(_("Give the cycle a title: the change it tests, in a few words"))
     row = Pdsa(
         lab_id=the_lab.id,
         title=words,
@@ -104,14 +159,18 @@ def add(
         prediction=_text(prediction, "--prediction"),
         planned_on=on,
     )
-    eventdays.check(on, today=today, earliest=the_lab.start_date, because=f"{the_lab.code} started")
+    eventdays.check(
+        on, today=today, earliest=the_lab.start_date, because=_("{lab} started").format(lab=the_lab.code)
+    )
     if measure is not None:
         row.measure_id = _measure(session, measure, the_lab).id
     if item is not None:
         the_item = backlog.item_by_key(session, item)
         if the_item.lab_id != the_lab.id:
             raise InvalidValue(
-                f"{backlog.norm_key(item)} is not an item of {the_lab.code}; a cycle tests its own lab's work"
+                _("{item} is not an item of {lab}; a cycle tests its own lab's work").format(
+                    item=backlog.norm_key(item), lab=the_lab.code
+                )
             )
         row.item_id = the_item.id
     if after is not None:
@@ -126,20 +185,13 @@ def _step(session: Session, ref: str, step: str, on: date, today: date) -> Pdsa:
     k = key(row.id)
     expected = next_step(row.stage)
     if expected is None:
-        follow = (
-            f"; continue with `lablog pdsa add {_lab_code(session, row)} TITLE --after {k} …`"
-            if row.decision == PdsaDecision.adapt.value
-            else ""
-        )
         raise InvalidTransition(
-            f"{k} was acted on ({row.decision}) on {row.act_on}; its cycle is complete{follow}"
+            _(_COMPLETE[row.decision]).format(key=k, day=row.act_on, lab=_lab_code(session, row))
         )
     if step != expected:
-        at = _AT[row.stage]
-        raise InvalidTransition(f"{k} is {at}; the next step is {expected}: `{_HOW[expected].format(k=k)}`")
+        raise InvalidTransition(_(_AT[row.stage]).format(key=k, how=_HOW[expected].format(k=k)))
     last = {"do": row.planned_on, "study": row.do_on, "act": row.study_on}[step]
-    what = "planned" if step == "do" else _DONE[row.stage]
-    eventdays.check(on, today=today, earliest=last, because=f"{k} was {what}")
+    eventdays.check(on, today=today, earliest=last, because=_(_DONE[row.stage]).format(key=k))
     return row
 
 
@@ -183,9 +235,11 @@ def act(
     try:
         chosen = PdsaDecision(decision.strip().lower()).value
     except ValueError:
-        raise InvalidValue(f"{decision!r} is not a decision; use adopt, adapt or abandon") from None
+        raise InvalidValue(
+            _("{decision!r} is not a decision; use adopt, adapt or abandon").format(decision=decision)
+        ) from None
     if share and chosen != PdsaDecision.adopt.value:
-        raise InvalidValue(f"--share goes with adopt only: an {chosen}ed change is not one to pass on yet")
+        raise InvalidValue(_(_NOT_SHARED[chosen]))
     row = _step(session, ref, "act", on, today)
     row.act_note = _text(note, "--note") if note is not None else None
     row.stage, row.act_on, row.decision = PdsaStage.act.value, on, chosen
@@ -215,25 +269,28 @@ def _item_key(session: Session, row: Pdsa) -> str | None:
 def _body(session: Session, row: Pdsa) -> str:
     """The shared entry's Markdown: the chain, the measure and every step of the cycle."""
     reader = SessionReader(session)
-    earlier, _ = queries.chain(reader, row.id)
-    lines = [f"Adopted after PDSA cycle {key(row.id)}"]
+    earlier, _later = queries.chain(reader, row.id)
     if earlier:
-        lines[0] += " (chain " + " → ".join(key(n) for n in [*earlier, row.id]) + ")"
-    lines[0] += "."
+        chain = " → ".join(key(n) for n in [*earlier, row.id])
+        first = _("Adopted after PDSA cycle {key} (chain {chain}).").format(key=key(row.id), chain=chain)
+    else:
+        first = _("Adopted after PDSA cycle {key}.").format(key=key(row.id))
     if row.measure_id is not None:
         measure = session.get(Measure, row.measure_id)
-        lines[0] += f" Measured by {measure_key(measure.id)} {measure.name}."
-    lines += [
+        first += " " + _("Measured by {key} {name}.").format(key=measure_key(measure.id), name=measure.name)
+    no_note = _("(no note)")
+    lines = [
+        first,
         "",
-        f"**Plan ({row.planned_on}):** {row.plan}",
+        _("**Plan ({day}):** {text}").format(day=row.planned_on, text=row.plan),
         "",
-        f"**Prediction:** {row.prediction}",
+        _("**Prediction:** {text}").format(text=row.prediction),
         "",
-        f"**Do ({row.do_on}):** {row.do_note or '(no note)'}",
+        _("**Do ({day}):** {text}").format(day=row.do_on, text=row.do_note or no_note),
         "",
-        f"**Study ({row.study_on}):** {row.study_note}",
+        _("**Study ({day}):** {text}").format(day=row.study_on, text=row.study_note),
         "",
-        f"**Act ({row.act_on}, adopt):** {row.act_note or '(no note)'}",
+        _("**Act ({day}, adopt):** {text}").format(day=row.act_on, text=row.act_note or no_note),
     ]
     return "\n".join(lines)
 
