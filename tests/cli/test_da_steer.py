@@ -75,7 +75,7 @@ def test_impediments_and_decisions_read_in_danish(dansk):
 def test_meetings_labs_and_scrum_masters_in_danish(dansk):
     cli = dansk
     run = cli("meeting add lab Review --on 2026-08-03 --lab HJBS --hours 1")
-    assert run.stderr.startswith("MT-2 den 2026-08-03 (1 time) er registreret; hvem kom:")
+    assert run.stderr.startswith("MT-2 den 2026-08-03 (1 time) er registreret; registrér fremmødet")
     assert cli("meeting attend MT-2 kasper jens-ostergaard").stderr == "MT-2: 2 til stede, 0 fraværende\n"
 
     listed = cli("meeting list").stdout
