@@ -22,12 +22,13 @@ SECTORS = {
     "region": N_("region"),
     "other": N_("other sector"),
 }
-# The programme's legs, as the lab list and coverage name them (in English too).
+# The programme's legs (a lab that lacks one "mangler et ben").
 LEGS = {
     "municipality": N_("municipality"),
     "hospital": N_("hospital/region"),
     "general-practice": N_("general practice"),
 }
+# The standard target groups; a lab's free-text groups are shown as typed.
 TARGET_GROUPS = {
     "elderly": N_("elderly"),
     "chronically-ill": N_("chronically ill"),
@@ -46,11 +47,6 @@ def label(labels: dict[str, str], value: str | None) -> str:
     if i18n.danish() and value in labels:
         return _(labels[value])
     return value
-
-
-def leg_name(leg: str) -> str:
-    """A leg in running text: "general practice" in English, "almen praksis" in Danish."""
-    return _(LEGS[leg]) if leg in LEGS else leg
 
 
 def list_all(reader, *, today: date, include_closed: bool = True) -> list[LabRead]:
