@@ -82,6 +82,11 @@ def test_meetings_labs_and_scrum_masters_in_danish(dansk):
         assert word in listed, word
     assert "2 møder afholdt, 9,5 timers fremmøde" in listed
 
+    report = cli("report participation --since 2026-01-01 --until 2026-12-31").stdout
+    assert report.startswith("2 møder afholdt (styregruppe: 1, laboratoriemøde: 1)\n")
+    assert "Sektorer" in report and "almen praksis" in report
+    assert "! Lab HJBS (1 møde): ingen fra almen praksis til stede" in report
+
     shown = cli("meeting show MT-1").stdout
     assert "Tid: 2026-01-20 13:00–15:30 (2,5 timer)" in shown and "Fremmøde" in shown
     for word in ("mødeleder", "deltager", "fraværende", "kommune", "almen praksis"):

@@ -188,7 +188,8 @@ def _lines(
 
 
 def participation(console: Console, r: ParticipationReport) -> None:
-    held = ", ".join(f"{n} {kind(k)}" for k, n in r.meetings_by_kind.items())
+    # "3 lab"; in Danish "laboratoriemøde: 3", so the kind's word needs no plural.
+    held = ", ".join(_("{n} {kind}").format(n=n, kind=kind(k)) for k, n in r.meetings_by_kind.items())
     if held and r.cancelled:
         heading = ngettext(
             "{n} meeting held ({kinds}), {cancelled} cancelled",
