@@ -18,6 +18,7 @@ from lablog.cli._common import (
     session,
     today,
 )
+from lablog.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -56,8 +57,16 @@ def add(
         row = decision.add(s, text=text, by=by, resolves=resolves, on=day, today=today(ctx), actor=actor(ctx))
     if json:
         return emit_json(row)
-    closed = f"; {row.resolves} is resolved" if row.resolves else ""
-    notice(f"Recorded {row.key} by {row.lab or row.by} on {row.on}{closed}")
+    from lablog.queries.impediment import LEVEL_NAMES
+    from lablog.queries.labs import label
+
+    # steering-group in English (the value typed), "styregruppen" in Danish.
+    by = row.lab or label(LEVEL_NAMES, row.by)
+    if row.resolves:
+        message = _("Recorded {key} by {who} on {day}; {impediment} is resolved")
+    else:
+        message = _("Recorded {key} by {who} on {day}")
+    notice(message.format(key=row.key, who=by, day=row.on, impediment=row.resolves))
 
 
 @app.command("list")

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from lablog import words
 from lablog.cli._common import (
     JsonOpt,
     actor,
@@ -19,12 +18,18 @@ from lablog.cli._common import (
     today,
 )
 from lablog.enums import ImpedimentLevel
+from lablog.i18n import _, ngettext
 
 app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     help="Impediments: what blocks a lab, who must act on it, and how it was escalated and resolved.",
 )
+
+
+def days(n: int) -> str:
+    return ngettext("{n} day", "{n} days", n).format(n=n)
+
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The impediment's number, e.g. I-4 or 4.")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="The day it happened (default today).")]
@@ -53,11 +58,17 @@ def add(
         row = impediment.add(s, lab=lab, text=text, item=item, owner=owner, on=day, today=today(ctx))
     if json:
         return emit_json(row)
-    blocks = f", blocking {row.item}" if row.item else ""
-    notice(
-        f"Recorded {row.key} for {row.lab}{blocks}; escalate it with "
-        f"`lablog impediment escalate {row.key} --to network` if the lab cannot remove it"
-    )
+    if row.item:
+        message = _(
+            "Recorded {key} for {lab}, blocking {item}; escalate it with "
+            "`lablog impediment escalate {key} --to network` if the lab cannot remove it"
+        )
+    else:
+        message = _(
+            "Recorded {key} for {lab}; escalate it with "
+            "`lablog impediment escalate {key} --to network` if the lab cannot remove it"
+        )
+    notice(message.format(key=row.key, lab=row.lab, item=row.item))
 
 
 @app.command("escalate")
@@ -86,7 +97,11 @@ def escalate(
         )
     if json:
         return emit_json(row)
-    notice(f"Escalated {row.key} to {LEVEL_NAMES[row.level]}; open for {words.count(row.age_days, 'day')}")
+    notice(
+        _("Escalated {key} to {level}; open for {days}").format(
+            key=row.key, level=_(LEVEL_NAMES[row.level]), days=days(row.age_days)
+        )
+    )
 
 
 @app.command("resolve")
@@ -108,7 +123,11 @@ def resolve(
         row = impediment.resolve(s, ref=ref, note=note, on=day, today=today(ctx), actor=actor(ctx))
     if json:
         return emit_json(row)
-    notice(f"Resolved {row.key} on {row.resolved_on}, after {words.count(row.age_days, 'day')}")
+    notice(
+        _("Resolved {key} on {day}, after {days}").format(
+            key=row.key, day=row.resolved_on, days=days(row.age_days)
+        )
+    )
 
 
 @app.command("list")

@@ -23,6 +23,7 @@ from lablog.cli._common import (
 )
 from lablog.enums import MemberRole
 from lablog.errors import LablogError
+from lablog.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="Labs, their members and their sector coverage."
@@ -73,7 +74,7 @@ def add(
         )
     if json:
         return emit_json(lab)
-    notice(f"Added lab {lab.code} ({lab.name})")
+    notice(_("Added lab {code} ({name})").format(code=lab.code, name=lab.name))
 
 
 @app.command("list")
@@ -144,7 +145,7 @@ def edit(
         )
     if json:
         return emit_json(row)
-    notice(f"Updated lab {row.code} ({row.name})")
+    notice(_("Updated lab {code} ({name})").format(code=row.code, name=row.name))
 
 
 @app.command("close")
@@ -180,14 +181,19 @@ def close(
     active = sprint.number if sprint is not None else None
     met = said = None
     if active is None:
-        confirm(f"Close lab {the_lab.code} on {day}?", yes)
+        confirm(_("Close lab {lab} on {day}?").format(lab=the_lab.code, day=day), yes)
     elif not yes:
         if not _common.at_terminal():
             raise LablogError(labs.active_sprint_message(the_lab.code, active))
-        notice(f"{the_lab.code} sprint {active} is active ({sprint.starts} – {sprint.ends}).")
+        notice(
+            _("{lab} sprint {number} is active ({starts} – {ends}).").format(
+                lab=the_lab.code, number=active, starts=sprint.starts, ends=sprint.ends
+            )
+        )
         confirm(
-            f"Close sprint {active} (unfinished items back to the backlog) "
-            f"and then lab {the_lab.code} on {day}?",
+            _(
+                "Close sprint {number} (unfinished items back to the backlog) and then lab {lab} on {day}?"
+            ).format(number=active, lab=the_lab.code, day=day),
             yes,
         )
         if not no_assessment:
@@ -205,15 +211,16 @@ def close(
         )
     if closed is not None:
         back = [i.key for i in closed.items if i.disposition == "returned"]
-        notice(
-            f"Closed {row.code} sprint {closed.sprint.number} on {day}"
-            + (f"; back to the backlog: {', '.join(back)}" if back else "")
-        )
+        if back:
+            message = _("Closed {lab} sprint {number} on {day}; back to the backlog: {items}")
+        else:
+            message = _("Closed {lab} sprint {number} on {day}")
+        notice(message.format(lab=row.code, number=closed.sprint.number, day=day, items=", ".join(back)))
         if met is None:
-            notice(NOT_ASSESSED.format(lab=row.code, number=closed.sprint.number))
+            notice(_(NOT_ASSESSED).format(lab=row.code, number=closed.sprint.number))
     if json:
         return emit_json(row)
-    notice(f"Closed lab {row.code} on {day}")
+    notice(_("Closed lab {lab} on {day}").format(lab=row.code, day=day))
 
 
 @app.command("reopen")
@@ -228,7 +235,7 @@ def reopen(ctx: typer.Context, lab: LabArg, json: JsonOpt = False) -> None:
         row = labs.reopen(s, ref=lab, today=today(ctx))
     if json:
         return emit_json(row)
-    notice(f"Reopened lab {row.code}")
+    notice(_("Reopened lab {lab}").format(lab=row.code))
 
 
 @member_app.command("add")
@@ -251,11 +258,24 @@ def member_add(
         result = labs.member_add(s, lab=lab, person=person, role=role.value, on=day)
     if json:
         return emit_json(result)
+    from lablog.queries.labs import MEMBER_ROLES, label
+
     m = result.member
     if result.previous_role:
-        notice(f"{m.handle} is now {m.role} of {result.lab} (was {result.previous_role})")
+        notice(
+            _("{handle} is now {role} of {lab} (was {previous})").format(
+                handle=m.handle,
+                role=label(MEMBER_ROLES, m.role),
+                lab=result.lab,
+                previous=label(MEMBER_ROLES, result.previous_role),
+            )
+        )
     else:
-        notice(f"Added {m.handle} ({m.org}) to {result.lab} as {m.role}")
+        notice(
+            _("Added {handle} ({org}) to {lab} as {role}").format(
+                handle=m.handle, org=m.org, lab=result.lab, role=label(MEMBER_ROLES, m.role)
+            )
+        )
 
 
 @member_app.command("remove")
@@ -277,4 +297,4 @@ def member_remove(
         result = labs.member_remove(s, lab=lab, person=person, on=day)
     if json:
         return emit_json(result)
-    notice(f"{result.member.handle} left {result.lab} on {day}")
+    notice(_("{handle} left {lab} on {day}").format(handle=result.member.handle, lab=result.lab, day=day))

@@ -20,6 +20,7 @@ from lablog.cli._common import (
     typed_text,
 )
 from lablog.enums import AttendRole, MeetingKind, SprintEvent
+from lablog.i18n import _, ngettext, number
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -42,6 +43,12 @@ EventOpt = Annotated[SprintEvent | None, typer.Option("--event", help="The sprin
 
 def _value(choice) -> str | None:
     return choice.value if choice is not None else None
+
+
+def _present(m) -> str:
+    return _("{key}: {present} present, {absent} absent").format(
+        key=m.key, present=m.present, absent=m.absent
+    )
 
 
 @app.command("add")
@@ -84,8 +91,12 @@ def add(
         )
     if json:
         return emit_json(row)
-    attend = f"`lablog meeting attend {row.key} PERSON…`"
-    notice(f"Recorded {row.key} on {row.on} ({row.hours:g} hours); who came: {attend}")
+    hours_text = ngettext("{n} hour", "{n} hours", row.hours).format(n=number(row.hours))
+    notice(
+        _("Recorded {key} on {day} ({hours}); who came: `lablog meeting attend {key} PERSON…`").format(
+            key=row.key, day=row.on, hours=hours_text
+        )
+    )
 
 
 @app.command("edit")
@@ -127,7 +138,7 @@ def edit(
         )
     if json:
         return emit_json(row)
-    notice(f"Updated {row.key}")
+    notice(_("Updated {key}").format(key=row.key))
 
 
 @app.command("cancel")
@@ -148,7 +159,7 @@ def cancel(
         row = meeting.cancel(s, ref=ref, on=day)
     if json:
         return emit_json(row)
-    notice(f"{row.key} cancelled")
+    notice(_("{key} cancelled").format(key=row.key))
 
 
 @app.command("attend")
@@ -180,7 +191,7 @@ def attend(
         d = meeting.attend(s, ref=ref, people=people, role=role.value, hours=hours, org=org)
     if json:
         return emit_json(d)
-    notice(f"{d.meeting.key}: {d.meeting.present} present, {d.meeting.absent} absent")
+    notice(_present(d.meeting))
 
 
 @app.command("absent")
@@ -201,7 +212,7 @@ def absent(
         d = meeting.absent(s, ref=ref, people=people, note=note)
     if json:
         return emit_json(d)
-    notice(f"{d.meeting.key}: {d.meeting.present} present, {d.meeting.absent} absent")
+    notice(_present(d.meeting))
 
 
 @app.command("notes")
@@ -221,21 +232,23 @@ def notes(
     from lablog.services import meeting
 
     if file == "-":
-        body, where = sys.stdin.read(), "the notes on standard input"
+        body, where = sys.stdin.read(), _("the notes on standard input")
     else:
         path = Path(file).expanduser()
         if not path.is_file():
-            raise InvalidValue(f"No file {file}; check the path given to --file")
+            raise InvalidValue(_("No file {file}; check the path given to --file").format(file=file))
         try:
             body, where = path.read_text(encoding="utf-8"), file
         except UnicodeDecodeError:
-            raise InvalidValue(f"{file} is not UTF-8 text; save it as UTF-8 and try again") from None
+            raise InvalidValue(
+                _("{file} is not UTF-8 text; save it as UTF-8 and try again").format(file=file)
+            ) from None
     body = typed_text(ctx, body, where)
     with session(ctx) as s:
         row = meeting.notes(s, ref=ref, text=body)
     if json:
         return emit_json(row)
-    notice(f"Notes saved on {row.key}")
+    notice(_("Notes saved on {key}").format(key=row.key))
 
 
 @app.command("list")

@@ -8,10 +8,18 @@ import typer
 
 from lablog.cli._common import JsonOpt, YesOpt, confirm, console, emit_json, notice, session
 from lablog.enums import Sector
+from lablog.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="Partner organisations and their sectors."
 )
+
+
+def _sector(value: str) -> str:
+    from lablog.queries.labs import SECTORS, label
+
+    return label(SECTORS, value)
+
 
 CodeArg = Annotated[str, typer.Argument(metavar="CODE", help="The organisation's code, e.g. FAV.")]
 
@@ -34,7 +42,11 @@ def add(
         org = orgs.add(s, code=code, name=name, sector=sector.value)
     if json:
         return emit_json(org)
-    notice(f"Added organisation {org.code} ({org.name}, {org.sector})")
+    notice(
+        _("Added organisation {code} ({name}, {sector})").format(
+            code=org.code, name=org.name, sector=_sector(org.sector)
+        )
+    )
 
 
 @app.command("list")
@@ -87,7 +99,11 @@ def edit(
         org = orgs.edit(s, ref=code, name=name, sector=sector.value if sector else None)
     if json:
         return emit_json(org)
-    notice(f"Updated organisation {org.code} ({org.name}, {org.sector})")
+    notice(
+        _("Updated organisation {code} ({name}, {sector})").format(
+            code=org.code, name=org.name, sector=_sector(org.sector)
+        )
+    )
 
 
 @app.command("remove")
@@ -101,6 +117,6 @@ def remove(ctx: typer.Context, code: CodeArg, yes: YesOpt = False) -> None:
     with session(ctx) as s:
         org = orgs.show(s, ref=code).org
         if not org.people:
-            confirm(f"Remove organisation {org.code} ({org.name})?", yes)
+            confirm(_("Remove organisation {code} ({name})?").format(code=org.code, name=org.name), yes)
         orgs.remove(s, ref=code)
-    notice(f"Removed organisation {org.code}")
+    notice(_("Removed organisation {code}").format(code=org.code))

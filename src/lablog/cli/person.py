@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from lablog import words
 from lablog.cli._common import JsonOpt, YesOpt, confirm, console, emit_json, notice, session, state
+from lablog.i18n import _, ngettext
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="People from the partner organisations.")
 
@@ -36,12 +36,16 @@ def add(
         same = people.namesakes(s, name=person.name, handle=person.handle)
     if same:
         notice(
-            f"Note: {', '.join(same)} has the same name; if {person.handle} is the same person, "
-            f"remove it with `lablog person remove {person.handle}`"
+            _(
+                "Note: {others} has the same name; if {handle} is the same person, "
+                "remove it with `lablog person remove {handle}`"
+            ).format(others=", ".join(same), handle=person.handle)
         )
     if json:
         return emit_json(person)
-    notice(f"Added {person.name} as {person.handle} ({person.org})")
+    notice(
+        _("Added {name} as {handle} ({org})").format(name=person.name, handle=person.handle, org=person.org)
+    )
 
 
 @app.command("list")
@@ -100,7 +104,7 @@ def edit(
         row = people.edit(s, ref=person, name=name, email=email, org=org, handle=handle)
     if json:
         return emit_json(row)
-    notice(f"Updated {row.name} ({row.handle}, {row.org})")
+    notice(_("Updated {name} ({handle}, {org})").format(name=row.name, handle=row.handle, org=row.org))
 
 
 @app.command("remove")
@@ -118,7 +122,7 @@ def remove(ctx: typer.Context, person: PersonArg, json: JsonOpt = False) -> None
         row = people.remove(s, ref=person)
     if json:
         return emit_json(row)
-    notice(f"Removed {row.name} ({row.handle}, {row.org})")
+    notice(_("Removed {name} ({handle}, {org})").format(name=row.name, handle=row.handle, org=row.org))
 
 
 @app.command("forget")
@@ -145,11 +149,21 @@ def forget(
     """
     from lablog.services import privacy
 
-    confirm(f"Erase {person} everywhere in the store and its history? This cannot be undone.", yes)
+    confirm(
+        _("Erase {person} everywhere in the store and its history? This cannot be undone.").format(
+            person=person
+        ),
+        yes,
+    )
     with session(ctx) as s:
         alias, done = privacy.forget(s, ref=person, also=tuple(also or ()))
     privacy.purge(state(ctx).engine())
     if json:
         return emit_json({"person": alias, "places": done.places, "rows": done.rows})
-    where = f"{words.count(done.places, 'place')} in {words.count(done.rows, 'row')}"
-    notice(f"Forgot {person}: now {alias} ({where})")
+    places = ngettext("{n} place", "{n} places", done.places).format(n=done.places)
+    rows = ngettext("{n} row", "{n} rows", done.rows).format(n=done.rows)
+    notice(
+        _("Forgot {person}: now {alias} ({places} in {rows})").format(
+            person=person, alias=alias, places=places, rows=rows
+        )
+    )

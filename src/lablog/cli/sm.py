@@ -8,10 +8,20 @@ import typer
 
 from lablog.cli._common import JsonOpt, console, date_or_today, emit_json, notice, reading, session
 from lablog.enums import SmRole
+from lablog.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="Scrum masters: who facilitates which lab, and when."
 )
+
+
+def _role(value: str) -> str:
+    """lead or co; "ansvarlig" or "medansvarlig" in Danish."""
+    from lablog.queries.labs import label
+    from lablog.queries.sm import SM_ROLES
+
+    return label(SM_ROLES, value)
+
 
 PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="A handle or an email.")]
 LabArg = Annotated[str, typer.Argument(metavar="LAB", help="The lab's code.")]
@@ -38,13 +48,25 @@ def assign(
     if json:
         return emit_json(result)
     a = result.assignment
-    notice(f"{a.handle} is {a.role} scrum master of {a.lab} from {a.starts}")
+    notice(
+        _("{handle} is {role} scrum master of {lab} from {day}").format(
+            handle=a.handle, role=_role(a.role), lab=a.lab, day=a.starts
+        )
+    )
     if result.previous_lead:
         p = result.previous_lead
-        notice(f"Handover: {p.handle} led {p.lab} from {p.starts} to {p.ends}")
+        notice(
+            _("Handover: {handle} led {lab} from {starts} to {ends}").format(
+                handle=p.handle, lab=p.lab, starts=p.starts, ends=p.ends
+            )
+        )
     if result.previous_role:
         p = result.previous_role
-        notice(f"{p.handle} was {p.role} of {p.lab} until {p.ends}")
+        notice(
+            _("{handle} was {role} of {lab} until {day}").format(
+                handle=p.handle, role=_role(p.role), lab=p.lab, day=p.ends
+            )
+        )
 
 
 @app.command("end")
@@ -66,7 +88,11 @@ def end(
         a = sm.end(s, person=person, lab=lab, on=day)
     if json:
         return emit_json(a)
-    notice(f"{a.handle} was {a.role} of {a.lab} from {a.starts} to {a.ends}")
+    notice(
+        _("{handle} was {role} of {lab} from {starts} to {ends}").format(
+            handle=a.handle, role=_role(a.role), lab=a.lab, starts=a.starts, ends=a.ends
+        )
+    )
 
 
 @app.command("list")
@@ -90,7 +116,7 @@ def list_(
     from lablog.render import tables
 
     if history and at:
-        raise typer.BadParameter("give either --history or --at, not both", param_hint="--at")
+        raise typer.BadParameter(_("give either --history or --at, not both"), param_hint="--at")
     day = date_or_today(ctx, at, "--at")
     with reading(ctx) as r:
         role_value = role.value if role else None
@@ -100,7 +126,7 @@ def list_(
             rows = sm.list_at(r, at=day, lab=lab, role=role_value)
     if json:
         return emit_json(rows)
-    title = "All assignments" if history else f"Scrum masters on {day}"
+    title = _("All assignments") if history else _("Scrum masters on {day}").format(day=day)
     tables.assignments(console(), rows, title=title)
 
 

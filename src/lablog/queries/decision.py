@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from lablog.enums import DecisionBy
 from lablog.errors import InvalidValue, NotFound
+from lablog.i18n import N_, _
 from lablog.queries import refs
 from lablog.reader import as_date
 from lablog.shapes import DecisionDetail, DecisionRead
@@ -15,7 +16,7 @@ from lablog.shapes import DecisionDetail, DecisionRead
 _NUMBER = re.compile(r"^\s*(?:d-?)?(\d{1,9})\s*$", re.IGNORECASE)
 # The bodies --by names by their own name; anything else is a lab's code.
 BODIES = (DecisionBy.steering_group.value, DecisionBy.network.value)
-BY_HINT = "--by takes steering-group, network or a lab's code"
+BY_HINT = N_("--by takes steering-group, network or a lab's code")
 
 _SELECT = (
     'SELECT d.id, d.text, d.by, l.code, d."on", d.impediment_id, d.actor'
@@ -37,7 +38,7 @@ def number(ref: str) -> int:
     """The number in 'D-2' or '2'; raises InvalidValue."""
     m = _NUMBER.match(str(ref))
     if not m:
-        raise InvalidValue(f"{ref!r} is not a decision; give its number, e.g. D-2 or 2")
+        raise InvalidValue(_("{ref!r} is not a decision; give its number, e.g. D-2 or 2").format(ref=ref))
     return int(m.group(1))
 
 
@@ -49,7 +50,7 @@ def parse_by(reader, value: str) -> By:
     try:
         lab = refs.lab(reader, text)
     except NotFound as e:
-        raise NotFound(f"{e}; {BY_HINT}") from None
+        raise NotFound(f"{e}; {_(BY_HINT)}") from None
     return By(DecisionBy.lab.value, lab.id, lab.code)
 
 
@@ -75,7 +76,9 @@ def list_(
     """Decisions in the order they were taken, in a period and by whom; raises NotFound."""
     if since and until and until < since:
         raise InvalidValue(
-            f"--until {until} is before --since {since}; give a period that ends after it starts"
+            _("--until {until} is before --since {since}; give a period that ends after it starts").format(
+                until=until, since=since
+            )
         )
     where, params = ["1 = 1"], {}
     if since:
@@ -102,7 +105,7 @@ def detail(reader, *, ref: str, today: date) -> DecisionDetail:
     n = number(ref)
     found = reader.rows(f"{_SELECT} WHERE d.id = :id", id=n)
     if not found:
-        raise NotFound(f"No decision {key(n)}; see `lablog decision list`")
+        raise NotFound(_("No decision {key}; see `lablog decision list`").format(key=key(n)))
     decision = _read(found[0])
     lab_name = None
     if decision.lab:

@@ -7,6 +7,7 @@ from datetime import date
 
 from lablog.enums import ImpedimentLevel, ImpedimentStatus
 from lablog.errors import InvalidValue, NotFound
+from lablog.i18n import N_, _
 from lablog.queries import refs
 from lablog.reader import as_date
 from lablog.shapes import ImpedimentDetail, ImpedimentRead, ImpedimentStepRead, SprintDetail
@@ -14,10 +15,17 @@ from lablog.shapes import ImpedimentDetail, ImpedimentRead, ImpedimentStepRead, 
 _NUMBER = re.compile(r"^\s*(?:i-?)?(\d{1,9})\s*$", re.IGNORECASE)
 # lab -> network -> steering-group: an escalation moves right, never left.
 LEVELS = [level.value for level in ImpedimentLevel]
+# Who must act, in a sentence ("escalated to the steering group"): shown through _().
 LEVEL_NAMES = {
-    "lab": "the lab",
-    "network": "the scrum-master network",
-    "steering-group": "the steering group",
+    "lab": N_("the lab"),
+    "network": N_("the scrum-master network"),
+    "steering-group": N_("the steering group"),
+}
+# The level in a table: the value itself in English, these words in Danish (queries.labs.label).
+LEVEL_LABELS = {
+    "lab": N_("lab level"),
+    "network": N_("scrum-master network"),
+    "steering-group": N_("steering group"),
 }
 
 _SELECT = (
@@ -36,7 +44,7 @@ def number(ref: str) -> int:
     """The number in 'I-4' or '4'; raises InvalidValue."""
     m = _NUMBER.match(str(ref))
     if not m:
-        raise InvalidValue(f"{ref!r} is not an impediment; give its number, e.g. I-4 or 4")
+        raise InvalidValue(_("{ref!r} is not an impediment; give its number, e.g. I-4 or 4").format(ref=ref))
     return int(m.group(1))
 
 
@@ -44,7 +52,9 @@ def norm_level(value: str) -> str:
     """'Network' -> 'network'; raises InvalidValue for anything but a level."""
     text = value.strip().lower()
     if text not in LEVELS:
-        raise InvalidValue(f"{value!r} is not a level; use one of {', '.join(LEVELS)}")
+        raise InvalidValue(
+            _("{value!r} is not a level; use one of {levels}").format(value=value, levels=", ".join(LEVELS))
+        )
     return text
 
 
@@ -52,7 +62,7 @@ def find(reader, ref: str) -> int:
     """The id of impediment I-n; raises InvalidValue, NotFound."""
     n = number(ref)
     if not reader.rows("SELECT id FROM impediment WHERE id = :id", id=n):
-        raise NotFound(f"No impediment {key(n)}; see `lablog impediment list`")
+        raise NotFound(_("No impediment {key}; see `lablog impediment list`").format(key=key(n)))
     return n
 
 

@@ -4,12 +4,49 @@ from __future__ import annotations
 
 from datetime import date
 
+from lablog import i18n
 from lablog.enums import LEG_OF_SECTOR, Leg, Sector
+from lablog.i18n import N_, _
 from lablog.queries.sprints import overdue_days
 from lablog.reader import as_date
 from lablog.shapes import LabRead
 
 _COLUMNS = "id, code, name, focus, start_date, closed_on"
+
+# Stored values as Danish readers see them. In English the value itself is shown
+# (it is what users type), so these English phrases are only the catalog's keys.
+SECTORS = {
+    "municipality": N_("municipality"),
+    "hospital": N_("hospital"),
+    "general-practice": N_("general practice"),
+    "region": N_("region"),
+    "other": N_("other sector"),
+}
+# The programme's legs (a lab that lacks one "mangler et ben").
+LEGS = {
+    "municipality": N_("municipality"),
+    "hospital": N_("hospital/region"),
+    "general-practice": N_("general practice"),
+}
+# The standard target groups; a lab's free-text groups are shown as typed.
+TARGET_GROUPS = {
+    "elderly": N_("elderly"),
+    "chronically-ill": N_("chronically ill"),
+    "working-age": N_("working age"),
+}
+MEMBER_ROLES = {"member": N_("member of a lab"), "product-owner": N_("product owner")}
+
+
+def label(labels: dict[str, str], value: str | None) -> str:
+    """A stored value as shown: itself in English, its word from `labels` in Danish.
+
+    Values not in `labels` (free-text target groups, codes) are shown as they are.
+    """
+    if value is None:
+        return ""
+    if i18n.danish() and value in labels:
+        return _(labels[value])
+    return value
 
 
 def list_all(reader, *, today: date, include_closed: bool = True) -> list[LabRead]:

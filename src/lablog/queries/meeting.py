@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from lablog.errors import InvalidValue, NotFound
+from lablog.i18n import _
 from lablog.queries import refs
 from lablog.reader import as_date
 from lablog.shapes import AttendanceRead, MeetingDetail, MeetingRead
@@ -37,7 +38,7 @@ def number(ref: str) -> int:
     """The number in 'MT-3', 'mt3' or '3'; raises InvalidValue."""
     m = _NUMBER.match(str(ref))
     if not m:
-        raise InvalidValue(f"{ref!r} is not a meeting; give its number, e.g. MT-3 or 3")
+        raise InvalidValue(_("{ref!r} is not a meeting; give its number, e.g. MT-3 or 3").format(ref=ref))
     return int(m.group(1))
 
 
@@ -45,7 +46,7 @@ def find(reader, ref: str) -> int:
     """The id of meeting MT-n; raises InvalidValue, NotFound."""
     n = number(ref)
     if not reader.rows("SELECT id FROM meeting WHERE id = :id", id=n):
-        raise NotFound(f"No meeting {key(n)}; see `lablog meeting list`")
+        raise NotFound(_("No meeting {key}; see `lablog meeting list`").format(key=key(n)))
     return n
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from typing import NamedTuple
 
 from lablog.errors import NotFound
+from lablog.i18n import N_, _
 
 _DANISH = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa", "ß": "ss"})
 
@@ -24,15 +25,44 @@ class LabRef(NamedTuple):
     code: str
 
 
+# The messages for an unknown name, whole sentences per kind of thing:
+# (close ones found, none exist yet, the known ones).
+_UNKNOWN = {
+    "lab": (
+        N_("No lab {typed!r}; did you mean {close}?"),
+        N_("No lab {typed!r}; there are no labs yet"),
+        N_("No lab {typed!r}; known labs: {known}"),
+    ),
+    "organisation": (
+        N_("No organisation {typed!r}; did you mean {close}?"),
+        N_("No organisation {typed!r}; there are no organisations yet"),
+        N_("No organisation {typed!r}; known organisations: {known}"),
+    ),
+    "person": (
+        N_("No person {typed!r}; did you mean {close}?"),
+        N_("No person {typed!r}; there are no people yet"),
+        N_("No person {typed!r}; known people: {known}"),
+    ),
+}
+
+
 def candidates(typed: str, known: list[str], what: str, plural: str) -> str:
     """The message for an unknown name: the close ones, else the known ones."""
+    close_one, none_yet, known_ones = _UNKNOWN.get(
+        what,
+        (
+            f"No {what} {{typed!r}}; did you mean {{close}}?",
+            f"No {what} {{typed!r}}; there are no {plural} yet",
+            f"No {what} {{typed!r}}; known {plural}: {{known}}",
+        ),
+    )
     close = difflib.get_close_matches(typed, known, n=3, cutoff=0.5)
     if close:
-        return f"No {what} {typed!r}; did you mean {', '.join(close)}?"
+        return _(close_one).format(typed=typed, close=", ".join(close))
     if not known:
-        return f"No {what} {typed!r}; there are no {plural} yet"
+        return _(none_yet).format(typed=typed)
     shown = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
-    return f"No {what} {typed!r}; known {plural}: {shown}"
+    return _(known_ones).format(typed=typed, known=shown)
 
 
 def lab(reader, ref: str) -> LabRef:
@@ -62,9 +92,13 @@ def person_id(reader, ref: str) -> int:
     if found is not None:
         return found[0]
     if "@" in typed:
-        raise NotFound(f"No person with email {typed!r}; see `lablog person list`")
+        raise NotFound(_("No person with email {typed!r}; see `lablog person list`").format(typed=typed))
     if several:
-        raise NotFound(f"{typed!r} matches several people ({', '.join(several[:5])}); give the whole handle")
+        raise NotFound(
+            _("{typed!r} matches several people ({handles}); give the whole handle").format(
+                typed=typed, handles=", ".join(several[:5])
+            )
+        )
     known = [h for (h,) in reader.rows("SELECT handle FROM person ORDER BY handle")]
     raise NotFound(candidates(slugify(typed) or typed, known, "person", "people"))
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from lablog.enums import AssignmentEnd, SmRole
 from lablog.errors import InvalidValue
+from lablog.i18n import N_, _
 from lablog.queries import refs
 from lablog.reader import as_date
 from lablog.shapes import AssignmentRead, NetworkLab, NetworkMember, NetworkRead
@@ -17,6 +18,8 @@ _SELECT = (
     " FROM sm_assignment AS a JOIN lab AS l ON l.id = a.lab_id"
     " JOIN person AS p ON p.id = a.person_id JOIN organisation AS o ON o.id = p.organisation_id"
 )
+# A scrum master's role as Danish readers see it (queries.labs.label); the value itself in English.
+SM_ROLES = {"lead": N_("lead scrum master"), "co": N_("co scrum master")}
 # The assignment covers the day :at.
 _ACTIVE = "a.starts <= :at AND (a.ends IS NULL OR a.ends >= :at)"
 
@@ -26,7 +29,9 @@ def norm_role(value: str) -> str:
     try:
         return SmRole(value.strip().lower()).value
     except ValueError:
-        raise InvalidValue(f"{value!r} is not a scrum-master role; use lead or co") from None
+        raise InvalidValue(
+            _("{value!r} is not a scrum-master role; use lead or co").format(value=value)
+        ) from None
 
 
 def reads(reader, ids: list[int]) -> list[AssignmentRead]:

@@ -7,20 +7,21 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from lablog.render.impediment import age
+from lablog.i18n import N_, _
+from lablog.render.impediment import age, by, level, translated
 from lablog.render.tables import _d, _table, empty
 from lablog.shapes import DecisionDetail, DecisionRead
 
 
 def who(row: DecisionRead) -> str:
-    """steering-group, network, or the lab's code."""
-    return row.lab or row.by
+    """steering-group, network, or the lab's code ("styregruppe" … in Danish)."""
+    return row.lab or by(row.by)
 
 
 def decisions(console: Console, rows: Sequence[DecisionRead]) -> None:
     if not rows:
-        return empty(console, "No decisions match; record one with `lablog decision add TEXT --by …`")
-    table = _table("Key", "On", "By", "Resolves", "Decision")
+        return empty(console, _("No decisions match; record one with `lablog decision add TEXT --by …`"))
+    table = translated(_table(N_("Key"), N_("On"), N_("By"), N_("Resolves"), N_("Decision")))
     for r in rows:
         table.add_row(r.key, _d(r.on), who(r), r.resolves or "", r.text)
     table.print(console)
@@ -29,11 +30,15 @@ def decisions(console: Console, rows: Sequence[DecisionRead]) -> None:
 def detail(console: Console, d: DecisionDetail) -> None:
     r = d.decision
     console.print(Text.assemble((f"{r.key}  {r.text}", "bold")))
-    by = f"{r.lab} {d.lab_name}" if r.lab else r.by
-    console.print(f"By: {by}")
-    console.print(f"On: {r.on}")
+    body = f"{r.lab} {d.lab_name}" if r.lab else by(r.by)
+    console.print(_("By: {who}").format(who=body))
+    console.print(_("On: {day}").format(day=r.on))
     if r.actor:
-        console.print(f"Recorded by: {r.actor}")
+        console.print(_("Recorded by: {actor}").format(actor=r.actor))
     if d.impediment:
         i = d.impediment
-        console.print(f"Resolves: {i.key} ({i.lab}, {i.level}, opened {i.opened_on}, {age(i)}): {i.text}")
+        console.print(
+            _("Resolves: {key} ({lab}, {level}, opened {day}, {age}): {text}").format(
+                key=i.key, lab=i.lab, level=level(i.level), day=i.opened_on, age=age(i), text=i.text
+            )
+        )

@@ -14,21 +14,44 @@ from decimal import Decimal
 from rich.console import Console
 from rich.text import Text
 
-from lablog import words
+from lablog.i18n import N_, _, decimal, ngettext, number
+from lablog.queries.labs import LEGS, SECTORS, label
 from lablog.render.grid import Grid
 from lablog.render.tables import _d, empty
 from lablog.shapes import HonorariumClaim, MeetingDetail, MeetingRead, ParticipationLine, ParticipationReport
 
 KINDS = ("steering-group", "lab", "theme", "network", "other")
+# Stored values as Danish readers see them; in English the value itself is shown.
+KIND_LABELS = {
+    "steering-group": N_("steering group"),
+    "lab": N_("lab meeting"),
+    "theme": N_("theme day"),
+    "network": N_("scrum-master network"),
+    "other": N_("other meeting"),
+}
+EVENT_LABELS = {
+    "planning": N_("sprint planning"),
+    "review": N_("sprint review"),
+    "retro": N_("retrospective"),
+}
+ROLE_LABELS = {"chair": N_("chair of the meeting"), "participant": N_("participant"), "guest": N_("guest")}
+
+
+def kind(value: str) -> str:
+    return label(KIND_LABELS, value)
 
 
 def _grid(*columns: str, title: str | None = None, drop: dict[str, int] | None = None) -> Grid:
-    """The first column is the key; `drop` names columns left out first at narrow widths."""
+    """The first column is the key; `drop` names columns left out first at narrow widths.
+
+    Columns and title are given in English (marked with N_, or a meeting kind) and shown
+    in the current language.
+    """
     drop = drop or {}
-    table = Grid(title=title)
+    table = Grid(title=_(title) if title else None)
     for i, column in enumerate(columns):
         table.add_column(
-            column,
+            kind(column) if column in KIND_LABELS else _(column),
             no_wrap=column not in ("Title", "Note", "Place", "Name"),
             key=i == 0,
             drop=drop.get(column),
@@ -37,8 +60,13 @@ def _grid(*columns: str, title: str | None = None, drop: dict[str, int] | None =
 
 
 def num(value: float | Decimal) -> str:
-    """1.5 -> '1.5', 2.0 -> '2' (hours in tables)."""
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """1.5 -> '1.5', 2.0 -> '2' (hours in tables); "1,5" in Danish."""
+    return number(value) if isinstance(value, float) else decimal(str(value))
+
+
+def hours(value: float) -> str:
+    """'1 hour', '2.5 hours'; "2,5 timer" in Danish."""
+    return ngettext("{n} hour", "{n} hours", value).format(n=num(value))
 
 
 def danish(value: Decimal) -> str:
@@ -58,24 +86,40 @@ def _when(m: MeetingRead) -> str:
 def meetings(console: Console, rows: Sequence[MeetingRead]) -> None:
     if not rows:
         return empty(
-            console, "No meetings match; record one with `lablog meeting add KIND TITLE --on DATE --hours N`"
+            console,
+            _("No meetings match; record one with `lablog meeting add KIND TITLE --on DATE --hours N`"),
         )
     table = _grid(
-        "Key", "On", "Kind", "Lab", "Hours", "Present", "Absent", "Title", drop={"Absent": 1, "Lab": 2}
+        N_("Key"),
+        N_("On"),
+        N_("Kind"),
+        N_("Lab"),
+        N_("Hours"),
+        N_("Present"),
+        N_("Absent"),
+        N_("Title"),
+        drop={"Absent": 1, "Lab": 2},
     )
     for m in rows:
-        title = f"{m.title} (cancelled {m.cancelled_on})" if m.cancelled_on else m.title
+        if m.cancelled_on:
+            title = _("{title} (cancelled {day})").format(title=m.title, day=m.cancelled_on)
+        else:
+            title = m.title
         if m.sprint:
-            title += f" [{m.event}]"
+            title += f" [{label(EVENT_LABELS, m.event)}]"
         table.add_row(
-            m.key, _d(m.on), m.kind, m.lab or "", num(m.hours), str(m.present), str(m.absent), title
+            m.key, _d(m.on), kind(m.kind), m.lab or "", num(m.hours), str(m.present), str(m.absent), title
         )
     table.print(console)
     held = [m for m in rows if not m.cancelled_on]
+    attended = round(sum(m.attended_hours for m in held), 2)
     console.print(
         Text(
-            f"{words.count(len(held), 'meeting')} held, {num(round(sum(m.attended_hours for m in held), 2))} "
-            "hours attended",
+            ngettext(
+                "{n} meeting held, {hours} hours attended",
+                "{n} meetings held, {hours} hours attended",
+                len(held),
+            ).format(n=len(held), hours=num(attended)),
             style="dim",
         )
     )
@@ -84,89 +128,136 @@ def meetings(console: Console, rows: Sequence[MeetingRead]) -> None:
 def detail(console: Console, d: MeetingDetail) -> None:
     m = d.meeting
     console.print(Text(f"{m.key}  {m.title}", style="bold"))
-    facts = [f"Kind: {m.kind}", f"On: {_when(m)} ({num(m.hours)} hours)"]
+    facts = [
+        _("Kind: {kind}").format(kind=kind(m.kind)),
+        _("On: {when} ({hours})").format(when=_when(m), hours=hours(m.hours)),
+    ]
     if m.lab:
-        facts.append(f"Lab: {m.lab} {d.lab_name}")
+        facts.append(_("Lab: {lab} {name}").format(lab=m.lab, name=d.lab_name))
     if m.sprint:
-        facts.append(f"Sprint: {m.sprint} {m.event}")
+        facts.append(
+            _("Sprint: {sprint} {event}").format(sprint=m.sprint, event=label(EVENT_LABELS, m.event))
+        )
     if m.place:
-        facts.append(f"Place: {m.place}")
+        facts.append(_("Place: {place}").format(place=m.place))
     if m.cancelled_on:
-        facts.append(f"Cancelled: {m.cancelled_on}")
+        facts.append(_("Cancelled: {day}").format(day=m.cancelled_on))
     for fact in facts:
         console.print(fact)
     if d.attendance:
-        table = _grid("Person", "Org", "Sector", "Role", "Hours", "Note", title="Attendance")
+        table = _grid(
+            N_("Person"), N_("Org"), N_("Sector"), N_("Role"), N_("Hours"), N_("Note"), title=N_("Attendance")
+        )
         for a in d.attendance:
-            role = a.role if a.present else "absent"
-            table.add_row(a.person, a.org, a.sector, role, num(a.hours) if a.present else "", a.note or "")
+            role = label(ROLE_LABELS, a.role) if a.present else _("absent")
+            table.add_row(
+                a.person,
+                a.org,
+                label(SECTORS, a.sector),
+                role,
+                num(a.hours) if a.present else "",
+                a.note or "",
+            )
         table.print(console)
     else:
-        empty(console, f"No attendance yet: `lablog meeting attend {m.key} PERSON…`")
+        empty(console, _("No attendance yet: `lablog meeting attend {key} PERSON…`").format(key=m.key))
     if d.notes:
-        console.print(Text("Notes", style="bold"))
+        console.print(Text(_("Notes"), style="bold"))
         console.print(Text(d.notes))
 
 
 def _lines(
-    console: Console, title: str, rows: Sequence[ParticipationLine], kinds: list[str], *, org: bool = False
+    console: Console,
+    title: str,
+    rows: Sequence[ParticipationLine],
+    kinds: list[str],
+    *,
+    org: bool = False,
+    sectors: bool = False,
 ) -> None:
     """One line per person, organisation or sector; a person who moved has a line per organisation."""
-    table = _grid("Who", "Name", *(["Org"] if org else []), "Meetings", "Hours", *kinds, title=title)
+    table = _grid(
+        N_("Who"), N_("Name"), *([N_("Org")] if org else []), N_("Meetings"), N_("Hours"), *kinds, title=title
+    )
     for r in rows:
         per_kind = [num(r.hours_by_kind[k]) if k in r.hours_by_kind else "" for k in kinds]
         name = r.name if r.name != r.key else ""
-        table.add_row(r.key, name, *([r.org or ""] if org else []), str(r.meetings), num(r.hours), *per_kind)
+        who = label(SECTORS, r.key) if sectors else r.key
+        table.add_row(who, name, *([r.org or ""] if org else []), str(r.meetings), num(r.hours), *per_kind)
     table.print(console)
 
 
 def participation(console: Console, r: ParticipationReport) -> None:
-    held = ", ".join(f"{n} {k}" for k, n in r.meetings_by_kind.items())
-    console.print(
-        f"{words.count(r.meetings_held, 'meeting')} held"
-        + (f" ({held})" if held else "")
-        + (f", {r.cancelled} cancelled" if r.cancelled else "")
-    )
+    # "3 lab"; in Danish "laboratoriemøde: 3", so the kind's word needs no plural.
+    held = ", ".join(_("{n} {kind}").format(n=n, kind=kind(k)) for k, n in r.meetings_by_kind.items())
+    if held and r.cancelled:
+        heading = ngettext(
+            "{n} meeting held ({kinds}), {cancelled} cancelled",
+            "{n} meetings held ({kinds}), {cancelled} cancelled",
+            r.meetings_held,
+        )
+    elif held:
+        heading = ngettext("{n} meeting held ({kinds})", "{n} meetings held ({kinds})", r.meetings_held)
+    elif r.cancelled:
+        heading = ngettext(
+            "{n} meeting held, {cancelled} cancelled",
+            "{n} meetings held, {cancelled} cancelled",
+            r.meetings_held,
+        )
+    else:
+        heading = ngettext("{n} meeting held", "{n} meetings held", r.meetings_held)
+    console.print(heading.format(n=r.meetings_held, kinds=held, cancelled=r.cancelled))
     if not r.people:
-        empty(console, "No attendance recorded in the period: `lablog meeting attend MT-N PERSON…`")
+        empty(console, _("No attendance recorded in the period: `lablog meeting attend MT-N PERSON…`"))
     else:
         kinds = [k for k in KINDS if any(k in line.hours_by_kind for line in r.people)]
-        console.print("Hours per kind of meeting:")
-        _lines(console, "People", r.people, kinds, org=True)
-        _lines(console, "Organisations", r.organisations, kinds)
-        _lines(console, "Sectors", r.sectors, kinds)
+        console.print(_("Hours per kind of meeting:"))
+        _lines(console, N_("People"), r.people, kinds, org=True)
+        _lines(console, N_("Organisations"), r.organisations, kinds)
+        _lines(console, N_("Sectors"), r.sectors, kinds, sectors=True)
     for gap in r.gaps:
-        what = (
-            f"Lab {gap.ref} ({words.count(gap.meetings, 'meeting')})"
-            if gap.scope == "lab"
-            else (f"{gap.ref} ({gap.title})")
+        missing = ", ".join(_("no {leg}").format(leg=label(LEGS, leg)) for leg in gap.missing)
+        if gap.scope == "lab":
+            what = ngettext("Lab {lab} ({n} meeting)", "Lab {lab} ({n} meetings)", gap.meetings).format(
+                lab=gap.ref, n=gap.meetings
+            )
+        else:
+            what = f"{gap.ref} ({kind(gap.title)})"
+        console.print(
+            Text(_("! {what}: {missing} present").format(what=what, missing=missing), style="yellow")
         )
-        console.print(Text(f"! {what}: no {', no '.join(gap.missing)} present", style="yellow"))
 
 
 def honorarium_md(c: HonorariumClaim) -> str:
     """The claim as Markdown: one table per person, totals per person and in all."""
     out = [
-        f"# Honorarium: {c.org_name} ({c.org})",
+        _("# Honorarium: {name} ({org})").format(name=c.org_name, org=c.org),
         "",
-        f"Period {c.since} – {c.until}. Rate {kr(c.rate)} per hour.",
+        _("Period {since} – {until}. Rate {rate} per hour.").format(
+            since=c.since, until=c.until, rate=kr(c.rate)
+        ),
         "",
     ]
     if not c.people:
-        out += ["No meetings attended in the period.", ""]
+        out += [_("No meetings attended in the period."), ""]
+    headers = [_("Date"), _("Meeting"), _("Kind"), _("Title"), _("Hours"), _("Amount")]
     for p in c.people:
         out += [
             f"## {p.name} ({p.person})",
             "",
-            "| Date | Meeting | Kind | Title | Hours | Amount |",
+            "| " + " | ".join(headers) + " |",
             "| --- | --- | --- | --- | ---: | ---: |",
         ]
         for line in p.lines:
             title = line.title.replace("|", "\\|")
-            cells = [str(line.on), line.meeting, line.kind, title, danish(line.hours), kr(line.amount)]
+            cells = [str(line.on), line.meeting, kind(line.kind), title, danish(line.hours), kr(line.amount)]
             out.append("| " + " | ".join(cells) + " |")
-        out += [f"| **Total** | | | | **{danish(p.hours)}** | **{kr(p.amount)}** |", ""]
-    out += [f"**Total for {c.org}: {danish(c.hours)} hours, {kr(c.amount)}**", ""]
+        total = _("Total")
+        out += [f"| **{total}** | | | | **{danish(p.hours)}** | **{kr(p.amount)}** |", ""]
+    total_line = _("Total for {org}: {hours} hours, {amount}").format(
+        org=c.org, hours=danish(c.hours), amount=kr(c.amount)
+    )
+    out += [f"**{total_line}**", ""]
     return "\n".join(out)
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from lablog.enums import DecisionBy
 from lablog.errors import InvalidValue
+from lablog.i18n import _
 from lablog.models import Decision
 from lablog.queries import decision as queries
 from lablog.queries.decision import key
@@ -16,7 +17,8 @@ from lablog.reader import SessionReader
 from lablog.services import impediment
 from lablog.shapes import DecisionDetail, DecisionRead
 
-# How a note names who decided: "steering group", "network", or the lab's code.
+# How the impediment's resolution names who decided: "steering group", "network", or the
+# lab's code. It is stored in the impediment and its --json, so it stays English.
 _WHO = {DecisionBy.steering_group.value: "the steering group", DecisionBy.network.value: "the network"}
 
 
@@ -36,7 +38,7 @@ def add(
     """
     words = " ".join(text.split())
     if not words:
-        raise InvalidValue("Say what was decided: the decision's text is empty")
+        raise InvalidValue(_("Say what was decided: the decision's text is empty"))
     who = queries.parse_by(SessionReader(session), by)
     impediment.not_in_future(on, today=today, what="--on")
     blocked = None
@@ -44,8 +46,10 @@ def add(
         blocked = impediment.get(session, resolves)
         if who.lab_id is not None and blocked.lab_id != who.lab_id:
             raise InvalidValue(
-                f"{impediment_key(blocked.id)} belongs to another lab than {who.lab}; a lab's decision "
-                "resolves its own impediments (the network or the steering group may decide for any lab)"
+                _(
+                    "{key} belongs to another lab than {lab}; a lab's decision resolves its own "
+                    "impediments (the network or the steering group may decide for any lab)"
+                ).format(key=impediment_key(blocked.id), lab=who.lab)
             )
         impediment.check_resolvable(session, blocked, on=on, today=today, what="--on")
     row = Decision(text=words, by=who.by, lab_id=who.lab_id, on=on, actor=actor)

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from lablog.enums import ImpedimentStatus, StepKind
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
+from lablog.i18n import _
 from lablog.models import Impediment, ImpedimentStep
 from lablog.queries import impediment as queries
 from lablog.queries.impediment import LEVEL_NAMES, LEVELS, key
@@ -21,14 +22,18 @@ def get(session: Session, ref: str) -> Impediment:
     n = queries.number(ref)
     row = session.get(Impediment, n)
     if row is None:
-        raise NotFound(f"No impediment {key(n)}; see `lablog impediment list`")
+        raise NotFound(_("No impediment {key}; see `lablog impediment list`").format(key=key(n)))
     return row
 
 
 def not_in_future(on: date, *, today: date, what: str) -> None:
     """Raise InvalidValue for a day after today: the record says what happened, not what may."""
     if on > today:
-        raise InvalidValue(f"{what} {on} is in the future; give today ({today}) or an earlier day")
+        raise InvalidValue(
+            _("{what} {on} is in the future; give today ({today}) or an earlier day").format(
+                what=what, on=on, today=today
+            )
+        )
 
 
 def last_day(session: Session, row: Impediment) -> date:
@@ -41,15 +46,18 @@ def _not_before(session: Session, row: Impediment, on: date, what: str) -> None:
     last = last_day(session, row)
     if on < last:
         raise InvalidValue(
-            f"{what} {on} is before {key(row.id)}'s last change ({last}); give {last} or a later day"
+            _("{what} {on} is before {key}'s last change ({last}); give {last} or a later day").format(
+                what=what, on=on, key=key(row.id), last=last
+            )
         )
 
 
 def _require_open(row: Impediment) -> None:
     if row.status == ImpedimentStatus.resolved.value:
         raise InvalidTransition(
-            f"{key(row.id)} was resolved on {row.resolved_on}; if it is back, record it again "
-            "with `lablog impediment add`"
+            _(
+                "{key} was resolved on {day}; if it is back, record it again with `lablog impediment add`"
+            ).format(key=key(row.id), day=row.resolved_on)
         )
 
 
@@ -73,20 +81,22 @@ def add(
     backlog.require_open_lab(the_lab)
     words = " ".join(text.split())
     if not words:
-        raise InvalidValue("Say what blocks the lab: the impediment's text is empty")
+        raise InvalidValue(_("Say what blocks the lab: the impediment's text is empty"))
     not_in_future(on, today=today, what="--on")
     if the_lab.start_date and on < the_lab.start_date:
         raise InvalidValue(
-            f"--on {on} is before {the_lab.code} started ({the_lab.start_date}); "
-            f"give {the_lab.start_date} or a later day"
+            _("--on {on} is before {lab} started ({start}); give {start} or a later day").format(
+                on=on, lab=the_lab.code, start=the_lab.start_date
+            )
         )
     item_id = None
     if item is not None:
         blocked = backlog.item_by_key(session, item)
         if blocked.lab_id != the_lab.id:
             raise InvalidValue(
-                f"{backlog.norm_key(item)} is not an item of {the_lab.code}; record the impediment "
-                "in the item's own lab"
+                _("{item} is not an item of {lab}; record the impediment in the item's own lab").format(
+                    item=backlog.norm_key(item), lab=the_lab.code
+                )
             )
         item_id = blocked.id
     owner_id = refs.person(session, owner).id if owner else None
@@ -115,13 +125,20 @@ def escalate(
     target = queries.norm_level(to)
     _require_open(row)
     if LEVELS.index(target) <= LEVELS.index(row.level):
-        k = key(row.id)
-        ways = f"resolve it with `lablog impediment resolve {k} --note …` or a decision (`--resolves {k}`)"
+        k, where = key(row.id), _(LEVEL_NAMES[row.level])
         if target == row.level and target != LEVELS[-1]:
-            raise InvalidValue(f"{k} is with {LEVEL_NAMES[row.level]} already; escalate it higher or {ways}")
+            raise InvalidValue(
+                _(
+                    "{key} is with {level} already; escalate it higher or resolve it with "
+                    "`lablog impediment resolve {key} --note …` or a decision (`--resolves {key}`)"
+                ).format(key=k, level=where)
+            )
         raise InvalidValue(
-            f"{k} is with {LEVEL_NAMES[row.level]}; escalation goes up only "
-            f"(lab → network → steering-group), so {ways}"
+            _(
+                "{key} is with {level}; escalation goes up only (lab → network → steering-group), "
+                "so resolve it with `lablog impediment resolve {key} --note …` or a decision "
+                "(`--resolves {key}`)"
+            ).format(key=k, level=where)
         )
     not_in_future(on, today=today, what="--on")
     _not_before(session, row, on, "--on")
@@ -180,7 +197,7 @@ def resolve(
     row = get(session, ref)
     words = " ".join(note.split())
     if not words:
-        raise InvalidValue("Say how it was resolved: --note is empty")
+        raise InvalidValue(_("Say how it was resolved: --note is empty"))
     check_resolvable(session, row, on=on, today=today, what="--on")
     close(session, row, note=words, on=on, actor=actor)
     return _read(session, row, today)

@@ -18,8 +18,10 @@ from lablog.enums import (
     SprintStatus,
 )
 from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
+from lablog.i18n import _
 from lablog.models import Lab, LabMember, LabTargetGroup, Organisation, Person, Sprint
 from lablog.queries import labs as queries
+from lablog.queries.labs import MEMBER_ROLES, label
 from lablog.reader import SessionReader
 from lablog.services import refs, sm, sprints
 from lablog.shapes import CoverageRead, LabDetail, LabRead, MemberRead, MemberResult, SprintDetail
@@ -40,7 +42,7 @@ def target_group(value: str) -> str:
     """A standard target group by its English or Danish name, else the free text as typed."""
     text = " ".join(value.split())
     if not text:
-        raise InvalidValue("A target group cannot be empty")
+        raise InvalidValue(_("A target group cannot be empty"))
     key = text.lower()
     if key in STANDARD_TARGET_GROUPS:
         return key
@@ -51,14 +53,17 @@ def _role(value: str) -> str:
     try:
         return MemberRole(value.strip().lower()).value
     except ValueError:
-        raise InvalidValue(f"{value!r} is not a member role; use member or product-owner") from None
+        raise InvalidValue(
+            _("{value!r} is not a member role; use member or product-owner").format(value=value)
+        ) from None
 
 
 def _require_open(lab: Lab) -> None:
     if lab.closed_on:
         raise InvalidTransition(
-            f"Lab {lab.code} was closed on {lab.closed_on}; reopen it with "
-            f"`lablog lab reopen {lab.code}` first"
+            _("Lab {lab} was closed on {day}; reopen it with `lablog lab reopen {lab}` first").format(
+                lab=lab.code, day=lab.closed_on
+            )
         )
 
 
@@ -109,10 +114,10 @@ def add(
     """Add a lab; raises AlreadyExists, InvalidValue."""
     code = refs.norm_code(code, "lab")
     if not name.strip():
-        raise InvalidValue("The lab needs a name")
+        raise InvalidValue(_("The lab needs a name"))
     existing = session.exec(select(Lab).where(Lab.code == code)).first()
     if existing:
-        raise AlreadyExists(f"Lab {code} exists already ({existing.name})")
+        raise AlreadyExists(_("Lab {code} exists already ({name})").format(code=code, name=existing.name))
     lab = Lab(code=code, name=name.strip(), focus=(focus or "").strip() or None, start_date=start)
     session.add(lab)
     session.flush()
@@ -186,7 +191,7 @@ def edit(
     lab = refs.lab(session, ref)
     if name is not None:
         if not name.strip():
-            raise InvalidValue("The lab needs a name")
+            raise InvalidValue(_("The lab needs a name"))
         lab.name = name.strip()
     if focus is not None:
         lab.focus = focus.strip() or None
@@ -219,7 +224,9 @@ def close(
     lab = refs.lab(session, ref)
     _require_open(lab)
     if lab.start_date and on < lab.start_date:
-        raise InvalidValue(f"{on} is before {lab.code} started ({lab.start_date})")
+        raise InvalidValue(
+            _("{day} is before {lab} started ({start})").format(day=on, lab=lab.code, start=lab.start_date)
+        )
     active = session.exec(
         select(Sprint).where(Sprint.lab_id == lab.id, Sprint.status == SprintStatus.active.value)
     ).first()
@@ -244,18 +251,18 @@ def close(
 
 
 def active_sprint_message(lab: str, number: int) -> str:
-    return (
-        f"{lab} sprint {number} is active; close it first with `lablog sprint close {lab}`, "
+    return _(
+        "{lab} sprint {number} is active; close it first with `lablog sprint close {lab}`, "
         "or pass --yes to close it with the lab (unfinished items back to the backlog, "
-        f"assessed later with `lablog sprint assess {lab} {number}`)"
-    )
+        "assessed later with `lablog sprint assess {lab} {number}`)"
+    ).format(lab=lab, number=number)
 
 
 def reopen(session: Session, *, ref: str, today: date) -> LabRead:
     """Open a closed lab again; raises InvalidTransition when it is open."""
     lab = refs.lab(session, ref)
     if not lab.closed_on:
-        raise InvalidTransition(f"Lab {lab.code} is open")
+        raise InvalidTransition(_("Lab {lab} is open").format(lab=lab.code))
     lab.closed_on = None
     session.add(lab)
     session.flush()
@@ -276,7 +283,11 @@ def member_add(session: Session, *, lab: str, person: str, role: str, on: date) 
     previous = None
     if current is not None:
         if current.role == role:
-            raise AlreadyExists(f"{p.handle} is already a {role} of {the_lab.code}")
+            raise AlreadyExists(
+                _("{handle} is already a {role} of {lab}").format(
+                    handle=p.handle, role=label(MEMBER_ROLES, role), lab=the_lab.code
+                )
+            )
         previous, current.role = current.role, role
         member = current
     else:
@@ -297,9 +308,17 @@ def member_remove(session: Session, *, lab: str, person: str, on: date) -> Membe
         )
     ).first()
     if current is None:
-        raise NotFound(f"{p.handle} is not a member of {the_lab.code}; see `lablog lab show {the_lab.code}`")
+        raise NotFound(
+            _("{handle} is not a member of {lab}; see `lablog lab show {lab}`").format(
+                handle=p.handle, lab=the_lab.code
+            )
+        )
     if on < current.joined_on:
-        raise InvalidValue(f"{on} is before {p.handle} joined {the_lab.code} ({current.joined_on})")
+        raise InvalidValue(
+            _("{day} is before {handle} joined {lab} ({joined})").format(
+                day=on, handle=p.handle, lab=the_lab.code, joined=current.joined_on
+            )
+        )
     current.left_on = on
     session.add(current)
     session.flush()

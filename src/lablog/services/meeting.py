@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from lablog.enums import AttendRole, MeetingKind, SprintEvent
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
+from lablog.i18n import N_, _
 from lablog.models import Attendance, Meeting, Person, Sprint
 from lablog.queries import meeting as queries
 from lablog.queries.meeting import key
@@ -26,7 +27,7 @@ def get(session: Session, ref: str) -> Meeting:
     n = queries.number(ref)
     row = session.get(Meeting, n)
     if row is None:
-        raise NotFound(f"No meeting {key(n)}; see `lablog meeting list`")
+        raise NotFound(_("No meeting {key}; see `lablog meeting list`").format(key=key(n)))
     return row
 
 
@@ -36,14 +37,18 @@ def kind_of(value: str) -> str:
         return MeetingKind(value.strip().lower()).value
     except ValueError:
         kinds = ", ".join(k.value for k in MeetingKind)
-        raise InvalidValue(f"{value!r} is not a kind of meeting; use one of {kinds}") from None
+        raise InvalidValue(
+            _("{value!r} is not a kind of meeting; use one of {kinds}").format(value=value, kinds=kinds)
+        ) from None
 
 
 def minutes_of(hours: float, what: str = "--hours") -> int:
     """Hours as whole minutes; raises InvalidValue for negative hours or more than a day."""
     if hours != hours or hours < 0 or hours > MAX_HOURS:
         raise InvalidValue(
-            f"{what} {hours:g} is not a length of time; give hours from 0 to {MAX_HOURS}, e.g. 1.5"
+            _("{what} {hours} is not a length of time; give hours from 0 to {most}, e.g. 1.5").format(
+                what=what, hours=f"{hours:g}", most=MAX_HOURS
+            )
         )
     return round(hours * 60)
 
@@ -51,7 +56,11 @@ def minutes_of(hours: float, what: str = "--hours") -> int:
 def _clock(value: str, option: str) -> tuple[str, int]:
     m = _CLOCK.match(value.strip())
     if not m:
-        raise InvalidValue(f"{option} {value!r} is not a time of day; give HH:MM, e.g. 09:30")
+        raise InvalidValue(
+            _("{option} {value!r} is not a time of day; give HH:MM, e.g. 09:30").format(
+                option=option, value=value
+            )
+        )
     h, mins = int(m.group(1)), int(m.group(2))
     return f"{h:02d}:{mins:02d}", h * 60 + mins
 
@@ -59,24 +68,29 @@ def _clock(value: str, option: str) -> tuple[str, int]:
 def length(*, hours: float | None, start: str | None, end: str | None) -> tuple[int, str | None, str | None]:
     """The meeting's minutes and its HH:MM times, from --hours or --from/--to; raises InvalidValue."""
     if hours is not None and (start or end):
-        raise InvalidValue("Give the meeting's length one way: --hours, or --from and --to")
+        raise InvalidValue(_("Give the meeting's length one way: --hours, or --from and --to"))
     if bool(start) != bool(end):
-        raise InvalidValue("Give both --from and --to (HH:MM), or --hours")
+        raise InvalidValue(_("Give both --from and --to (HH:MM), or --hours"))
     if start and end:
         starts, a = _clock(start, "--from")
         ends, b = _clock(end, "--to")
         if b <= a:
-            raise InvalidValue(f"--to {ends} is not after --from {starts}; give the time the meeting ended")
+            raise InvalidValue(
+                _("--to {ends} is not after --from {starts}; give the time the meeting ended").format(
+                    ends=ends, starts=starts
+                )
+            )
         return b - a, starts, ends
     if hours is None:
-        raise InvalidValue("Say how long the meeting was: --hours N, or --from HH:MM --to HH:MM")
+        raise InvalidValue(_("Say how long the meeting was: --hours N, or --from HH:MM --to HH:MM"))
     return minutes_of(hours), None, None
 
 
 def _words(value: str, what: str) -> str:
+    """`what`: "--place", or a phrase marked with N_ ("The title")."""
     words = " ".join(value.split())
     if not words:
-        raise InvalidValue(f"{what} is empty; say it in a few words")
+        raise InvalidValue(_("{what} is empty; say it in a few words").format(what=_(what)))
     return words
 
 
@@ -84,18 +98,22 @@ def _sprint(session: Session, meeting: Meeting, number: int | None, event: str |
     if number is None and event is None:
         return
     if number is None or event is None:
-        raise InvalidValue("A sprint event takes both --sprint N and --event planning|review|retro")
+        raise InvalidValue(_("A sprint event takes both --sprint N and --event planning|review|retro"))
     if meeting.lab_id is None:
-        raise InvalidValue("--sprint needs --lab: a sprint belongs to a lab")
+        raise InvalidValue(_("--sprint needs --lab: a sprint belongs to a lab"))
     try:
         chosen = SprintEvent(event.strip().lower()).value
     except ValueError:
-        raise InvalidValue(f"{event!r} is not a sprint event; use planning, review or retro") from None
+        raise InvalidValue(
+            _("{event!r} is not a sprint event; use planning, review or retro").format(event=event)
+        ) from None
     sprint = session.exec(
         select(Sprint).where(Sprint.lab_id == meeting.lab_id, Sprint.number == number)
     ).first()
     if sprint is None:
-        raise NotFound(f"The lab has no sprint {number}; see `lablog sprint list LAB`")
+        raise NotFound(
+            _("The lab has no sprint {number}; see `lablog sprint list LAB`").format(number=number)
+        )
     meeting.sprint_id, meeting.event = sprint.id, chosen
 
 
@@ -122,7 +140,7 @@ def add(
     minutes, starts, ends = length(hours=hours, start=start, end=end)
     row = Meeting(
         kind=kind_of(kind),
-        title=_words(title, "The title"),
+        title=_words(title, N_("The title")),
         held_on=on,
         minutes=minutes,
         starts_at=starts,
@@ -132,7 +150,7 @@ def add(
     if lab is not None:
         row.lab_id = refs.lab(session, lab).id
     elif row.kind == MeetingKind.lab.value:
-        raise InvalidValue("A lab meeting needs --lab LAB: the lab that met")
+        raise InvalidValue(_("A lab meeting needs --lab LAB: the lab that met"))
     _sprint(session, row, sprint, event)
     session.add(row)
     return _read(session, row)
@@ -161,7 +179,7 @@ def edit(
     if kind is not None:
         row.kind = kind_of(kind)
     if title is not None:
-        row.title = _words(title, "The title")
+        row.title = _words(title, N_("The title"))
     if on is not None:
         row.held_on = on
     if lab is not None:
@@ -184,7 +202,9 @@ def edit(
 def _open(row: Meeting) -> None:
     if row.cancelled_on is not None:
         raise InvalidTransition(
-            f"{key(row.id)} was cancelled on {row.cancelled_on}; nobody attends a cancelled meeting"
+            _("{key} was cancelled on {day}; nobody attends a cancelled meeting").format(
+                key=key(row.id), day=row.cancelled_on
+            )
         )
 
 
@@ -237,7 +257,9 @@ def attend(
     try:
         chosen = AttendRole(role.strip().lower()).value
     except ValueError:
-        raise InvalidValue(f"{role!r} is not a role at a meeting; use chair, participant or guest") from None
+        raise InvalidValue(
+            _("{role!r} is not a role at a meeting; use chair, participant or guest").format(role=role)
+        ) from None
     minutes = meeting.minutes if hours is None else minutes_of(hours)
     org_id = refs.org(session, org).id if org is not None else None
     for row in _rows(session, meeting, people):
@@ -264,7 +286,7 @@ def notes(session: Session, *, ref: str, text: str) -> MeetingRead:
     row = get(session, ref)
     body = text.strip("\n")
     if not body.strip():
-        raise InvalidValue("The notes are empty; write the agenda or minutes in the file")
+        raise InvalidValue(_("The notes are empty; write the agenda or minutes in the file"))
     row.notes = body
     session.add(row)
     return _read(session, row)

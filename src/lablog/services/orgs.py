@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from lablog.enums import Sector
 from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue
+from lablog.i18n import _, ngettext
 from lablog.models import Organisation, Person
 from lablog.services import people, refs
 from lablog.shapes import OrgDetail, OrgRead
@@ -17,7 +18,9 @@ def _sector(value: str) -> str:
         return Sector(value.strip().lower()).value
     except ValueError:
         choices = ", ".join(s.value for s in Sector)
-        raise InvalidValue(f"{value!r} is not a sector; use one of {choices}") from None
+        raise InvalidValue(
+            _("{value!r} is not a sector; use one of {choices}").format(value=value, choices=choices)
+        ) from None
 
 
 def _count(session: Session, org: Organisation) -> int:
@@ -32,10 +35,12 @@ def add(session: Session, *, code: str, name: str, sector: str) -> OrgRead:
     """Add an organisation; raises AlreadyExists, InvalidValue."""
     code = refs.norm_code(code, "organisation")
     if not name.strip():
-        raise InvalidValue("The organisation needs a name")
+        raise InvalidValue(_("The organisation needs a name"))
     existing = session.exec(select(Organisation).where(Organisation.code == code)).first()
     if existing:
-        raise AlreadyExists(f"Organisation {code} exists already ({existing.name})")
+        raise AlreadyExists(
+            _("Organisation {code} exists already ({name})").format(code=code, name=existing.name)
+        )
     org = Organisation(code=code, name=name.strip(), sector=_sector(sector))
     session.add(org)
     session.flush()
@@ -62,7 +67,7 @@ def edit(session: Session, *, ref: str, name: str | None = None, sector: str | N
     org = refs.org(session, ref)
     if name is not None:
         if not name.strip():
-            raise InvalidValue("The organisation needs a name")
+            raise InvalidValue(_("The organisation needs a name"))
         org.name = name.strip()
     if sector is not None:
         org.sector = _sector(sector)
@@ -77,9 +82,13 @@ def remove(session: Session, *, ref: str) -> OrgRead:
     read = to_read(session, org)
     if read.people:
         raise InvalidTransition(
-            f"Organisation {org.code} still has {read.people} "
-            f"{'person' if read.people == 1 else 'people'}; move them with "
-            f"`lablog person edit P --org CODE` first"
+            ngettext(
+                "Organisation {code} still has {n} person; move them with "
+                "`lablog person edit P --org CODE` first",
+                "Organisation {code} still has {n} people; move them with "
+                "`lablog person edit P --org CODE` first",
+                read.people,
+            ).format(code=org.code, n=read.people)
         )
     session.delete(org)
     session.flush()

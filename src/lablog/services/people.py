@@ -7,6 +7,7 @@ import re
 from sqlmodel import Session, select
 
 from lablog.errors import AlreadyExists, InvalidValue
+from lablog.i18n import _, ngettext
 from lablog.models import Lab, LabMember, Organisation, Person
 from lablog.services import refs, sm
 from lablog.shapes import MembershipRead, PersonDetail, PersonRead
@@ -30,10 +31,12 @@ def _email(session: Session, value: str | None, *, exclude: int | None = None) -
         return None
     email = value.strip()
     if not EMAIL.match(email):
-        raise InvalidValue(f"{value!r} is not an email address")
+        raise InvalidValue(_("{value!r} is not an email address").format(value=value))
     taken = session.exec(select(Person).where(Person.email == email)).first()
     if taken and taken.id != exclude:
-        raise AlreadyExists(f"{email} is already the email of {taken.handle}")
+        raise AlreadyExists(
+            _("{email} is already the email of {handle}").format(email=email, handle=taken.handle)
+        )
     return email
 
 
@@ -51,11 +54,17 @@ def _check_handle(session: Session, handle: str, *, exclude: int | None = None) 
     value = handle.strip().lower()
     if not refs.HANDLE.match(value) or value.isdigit():
         raise InvalidValue(
-            f"{handle!r} is not a valid handle; use lowercase letters, digits and dashes, e.g. mette-holm"
+            _(
+                "{handle!r} is not a valid handle; use lowercase letters, digits and dashes, e.g. mette-holm"
+            ).format(handle=handle)
         )
     taken = session.exec(select(Person).where(Person.handle == value)).first()
     if taken and taken.id != exclude:
-        raise AlreadyExists(f"The handle {value} is taken by {taken.name}; choose another with --handle")
+        raise AlreadyExists(
+            _("The handle {handle} is taken by {name}; choose another with --handle").format(
+                handle=value, name=taken.name
+            )
+        )
     return value
 
 
@@ -65,14 +74,16 @@ def add(
     """Add a person; raises NotFound (org), AlreadyExists, InvalidValue."""
     name = " ".join(name.split())
     if not name:
-        raise InvalidValue("The person needs a name")
+        raise InvalidValue(_("The person needs a name"))
     organisation = refs.org(session, org)
     if handle:
         handle = _check_handle(session, handle)
     else:
         base = refs.slugify(name)
         if not base:
-            raise InvalidValue(f"Cannot make a handle from {name!r}; give one with --handle")
+            raise InvalidValue(
+                _("Cannot make a handle from {name!r}; give one with --handle").format(name=name)
+            )
         handle = _unique_handle(session, base)
     person = Person(handle=handle, name=name, email=_email(session, email), organisation_id=organisation.id)
     session.add(person)
@@ -122,7 +133,7 @@ def edit(
     if name is not None:
         name = " ".join(name.split())
         if not name:
-            raise InvalidValue("The person needs a name")
+            raise InvalidValue(_("The person needs a name"))
         person.name = name
     if email is not None:
         person.email = _email(session, email, exclude=person.id)
@@ -142,15 +153,22 @@ def namesakes(session: Session, *, name: str, handle: str) -> list[str]:
     return sorted(h for h, n in rows if n.casefold() == folded)
 
 
-# How a table that refers to a person reads in a sentence: (one, many).
+# How a table that refers to a person reads in a sentence ("3 items"); called when shown.
 HISTORY = {
-    "lab_member": ("lab membership", "lab memberships"),
-    "sm_assignment": ("scrum-master stretch", "scrum-master stretches"),
-    "backlog_item": ("item", "items"),
-    "impediment": ("impediment", "impediments"),
-    "knowledge_answer": ("knowledge answer", "knowledge answers"),
-    "attendance": ("meeting attended or missed", "meetings attended or missed"),
+    "lab_member": lambda n: ngettext("{n} lab membership", "{n} lab memberships", n),
+    "sm_assignment": lambda n: ngettext("{n} scrum-master stretch", "{n} scrum-master stretches", n),
+    "backlog_item": lambda n: ngettext("{n} item", "{n} items", n),
+    "impediment": lambda n: ngettext("{n} impediment", "{n} impediments", n),
+    "knowledge_answer": lambda n: ngettext("{n} knowledge answer", "{n} knowledge answers", n),
+    "attendance": lambda n: ngettext("{n} meeting attended or missed", "{n} meetings attended or missed", n),
 }
+
+
+def _counted(table: str, n: int) -> str:
+    """'3 items'; a table not named in HISTORY by its own (English) name: "2 pdsa owners"."""
+    if table in HISTORY:
+        return HISTORY[table](n).format(n=n)
+    return f"{n} {table.replace('_', ' ')}" + ("" if n == 1 else "s")
 
 
 def history(session: Session, person: Person) -> dict[str, int]:
@@ -178,14 +196,12 @@ def remove(session: Session, *, ref: str) -> PersonRead:
     person = refs.person(session, ref)
     used = history(session, person)
     if used:
-        from lablog.words import count
-
-        where = ", ".join(
-            count(n, *HISTORY.get(t, (t.replace("_", " "), None))) for t, n in sorted(used.items())
-        )
+        where = ", ".join(_counted(t, n) for t, n in sorted(used.items()))
         raise InvalidTransition(
-            f"{person.handle} has a history in the store ({where}), so they stay; "
-            f"`lablog person forget {person.handle}` erases their name instead"
+            _(
+                "{handle} has a history in the store ({where}), so they stay; "
+                "`lablog person forget {handle}` erases their name instead"
+            ).format(handle=person.handle, where=where)
         )
     read = to_read(person, session.get(Organisation, person.organisation_id))
     session.delete(person)

@@ -7,6 +7,7 @@ import re
 from sqlmodel import Session, select
 
 from lablog.errors import InvalidValue, NotFound
+from lablog.i18n import N_, _
 from lablog.models import Lab, Organisation, Person
 from lablog.queries import refs as queries
 from lablog.queries.refs import candidates, slugify
@@ -18,13 +19,22 @@ CODE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
 HANDLE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+_BAD_CODE = {
+    "lab": N_(
+        "{value!r} is not a valid lab code; use 1-10 letters and digits starting with a letter, e.g. HJEM"
+    ),
+    "organisation": N_(
+        "{value!r} is not a valid organisation code; use 1-10 letters and digits starting with a letter, "
+        "e.g. HJEM"
+    ),
+}
+
+
 def norm_code(value: str, what: str) -> str:
+    """`what`: "lab" or "organisation"."""
     code = value.strip().upper()
     if not CODE.match(code):
-        raise InvalidValue(
-            f"{value!r} is not a valid {what} code; use 1-10 letters and digits starting "
-            "with a letter, e.g. HJEM"
-        )
+        raise InvalidValue(_(_BAD_CODE[what]).format(value=value))
     return code
 
 

@@ -9,8 +9,11 @@ from sqlmodel import Session, select
 
 from lablog.enums import AssignmentEnd, SmRole
 from lablog.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
+from lablog.i18n import _
 from lablog.models import Lab, Person, SmAssignment
 from lablog.queries import sm as queries
+from lablog.queries.labs import label
+from lablog.queries.sm import SM_ROLES
 from lablog.reader import SessionReader
 from lablog.services import refs
 from lablog.shapes import AssignmentRead, AssignResult, NetworkRead
@@ -45,8 +48,9 @@ def assign(session: Session, *, person: str, lab: str, starts: date, role: str =
     the_lab = refs.lab(session, lab)
     if the_lab.closed_on:
         raise InvalidTransition(
-            f"Lab {the_lab.code} was closed on {the_lab.closed_on}; reopen it with "
-            f"`lablog lab reopen {the_lab.code}` first"
+            _("Lab {lab} was closed on {day}; reopen it with `lablog lab reopen {lab}` first").format(
+                lab=the_lab.code, day=the_lab.closed_on
+            )
         )
     mine = session.exec(
         select(SmAssignment).where(SmAssignment.lab_id == the_lab.id, SmAssignment.person_id == p.id)
@@ -54,18 +58,32 @@ def assign(session: Session, *, person: str, lab: str, starts: date, role: str =
     previous_role = None
     for a in mine:
         if a.ends is None and a.role == role:
-            raise AlreadyExists(f"{p.handle} is already {role} of {the_lab.code} since {a.starts}")
+            raise AlreadyExists(
+                _("{handle} is already {role} of {lab} since {day}").format(
+                    handle=p.handle, role=label(SM_ROLES, role), lab=the_lab.code, day=a.starts
+                )
+            )
         if a.ends is None:
             if a.starts >= starts:
                 raise InvalidValue(
-                    f"{p.handle} is {a.role} of {the_lab.code} from {a.starts}; a change of role "
-                    f"can start on {a.starts + DAY} at the earliest"
+                    _(
+                        "{handle} is {role} of {lab} from {day}; a change of role can start on "
+                        "{earliest} at the earliest"
+                    ).format(
+                        handle=p.handle,
+                        role=label(SM_ROLES, a.role),
+                        lab=the_lab.code,
+                        day=a.starts,
+                        earliest=a.starts + DAY,
+                    )
                 )
             previous_role = a
         elif a.ends >= starts:
             raise InvalidValue(
-                f"{p.handle} was {a.role} of {the_lab.code} until {a.ends}; a new assignment "
-                f"must start after that (history is not rewritten)"
+                _(
+                    "{handle} was {role} of {lab} until {day}; a new assignment must start after that "
+                    "(history is not rewritten)"
+                ).format(handle=p.handle, role=label(SM_ROLES, a.role), lab=the_lab.code, day=a.ends)
             )
 
     previous_lead = None
@@ -75,8 +93,11 @@ def assign(session: Session, *, person: str, lab: str, starts: date, role: str =
             if current.starts >= starts:
                 holder = session.get(Person, current.person_id).handle
                 raise InvalidValue(
-                    f"{holder} leads {the_lab.code} from {current.starts}; a handover can start "
-                    f"on {current.starts + DAY} at the earliest"
+                    _(
+                        "{handle} leads {lab} from {day}; a handover can start on {earliest} at the earliest"
+                    ).format(
+                        handle=holder, lab=the_lab.code, day=current.starts, earliest=current.starts + DAY
+                    )
                 )
             previous_lead = current
         later = session.exec(
@@ -89,8 +110,10 @@ def assign(session: Session, *, person: str, lab: str, starts: date, role: str =
         ).first()
         if later is not None:
             raise InvalidValue(
-                f"{the_lab.code} had a lead until {later.ends}; a new lead must start after "
-                "that (history is not rewritten)"
+                _(
+                    "{lab} had a lead until {day}; a new lead must start after that "
+                    "(history is not rewritten)"
+                ).format(lab=the_lab.code, day=later.ends)
             )
 
     for old, reason in ((previous_lead, AssignmentEnd.handover), (previous_role, AssignmentEnd.role_change)):
@@ -123,13 +146,16 @@ def end(session: Session, *, person: str, lab: str, on: date) -> AssignmentRead:
     ).first()
     if current is None:
         raise NotFound(
-            f"{p.handle} is not a scrum master of {the_lab.code} now; see "
-            f"`lablog sm list --lab {the_lab.code} --history`"
+            _(
+                "{handle} is not a scrum master of {lab} now; see `lablog sm list --lab {lab} --history`"
+            ).format(handle=p.handle, lab=the_lab.code)
         )
     if on < current.starts:
         raise InvalidValue(
-            f"{on} is before {p.handle} started on {the_lab.code} ({current.starts}); "
-            "an assignment cannot end before it starts"
+            _(
+                "{day} is before {handle} started on {lab} ({start}); "
+                "an assignment cannot end before it starts"
+            ).format(day=on, handle=p.handle, lab=the_lab.code, start=current.starts)
         )
     current.ends = on
     current.end_reason = AssignmentEnd.ended.value
@@ -145,7 +171,11 @@ def end_all(session: Session, *, lab: Lab, on: date, reason: AssignmentEnd) -> i
     ).all()
     for a in rows:
         if a.starts > on:
-            raise InvalidValue(f"An assignment to {lab.code} starts on {a.starts}, after {on}; end it first")
+            raise InvalidValue(
+                _("An assignment to {lab} starts on {day}, after {on}; end it first").format(
+                    lab=lab.code, day=a.starts, on=on
+                )
+            )
         a.ends = on
         a.end_reason = reason.value
         session.add(a)
