@@ -104,6 +104,11 @@ def pgettext(context: str, message: str) -> str:
     return _catalog.pgettext(context, message)
 
 
+def npgettext(context: str, singular: str, plural: str, n: float) -> str:
+    whole = int(n) if float(n).is_integer() else 2
+    return _catalog.npgettext(context, singular, plural, whole)
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it yet."""
     return message

@@ -19,7 +19,7 @@ from typing import Any
 
 from lablog import i18n
 from lablog.errors import LablogError
-from lablog.i18n import _, ngettext
+from lablog.i18n import _, npgettext, pgettext
 from lablog.render import charts, runchart
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -160,11 +160,19 @@ def labels() -> dict[str, dict[str, str]]:
             "region": _("region"),
             "other": _("other"),
         },
-        "lab": {"open": _("open"), "closed": _("closed")},
-        "sprint": {"planned": _("planned"), "active": _("active"), "closed": _("closed")},
+        "lab": {"open": pgettext("lab", "open"), "closed": pgettext("lab", "closed")},
+        "sprint": {
+            "planned": pgettext("sprint", "planned"),
+            "active": pgettext("sprint", "active"),
+            "closed": pgettext("sprint", "closed"),
+        },
         "goal_met": {"yes": _("yes"), "partly": _("partly"), "no": _("no")},
         "trend": {"up": _("up"), "down": _("down"), "flat": _("flat")},
-        "measure": {"outcome": _("outcome"), "process": _("process"), "balancing": _("balancing")},
+        "measure": {
+            "outcome": pgettext("measure type", "outcome"),
+            "process": pgettext("measure type", "process"),
+            "balancing": pgettext("measure type", "balancing"),
+        },
         "by": {"steering-group": _("steering group"), "network": _("scrum-master network")},
     }
 
@@ -184,11 +192,11 @@ def sector_key(value: Any) -> str:
 def meeting_kinds(counts: dict) -> str:
     """ "30 lab, 2 steering-group": how many meetings of each kind were held."""
     phrases = {
-        "lab": lambda n: ngettext("{n} lab", "{n} lab", n),
-        "steering-group": lambda n: ngettext("{n} steering-group", "{n} steering-group", n),
-        "theme": lambda n: ngettext("{n} theme", "{n} theme", n),
-        "network": lambda n: ngettext("{n} network", "{n} network", n),
-        "other": lambda n: ngettext("{n} other", "{n} other", n),
+        "lab": lambda n: npgettext("meetings", "{n} lab", "{n} lab", n),
+        "steering-group": lambda n: npgettext("meetings", "{n} steering-group", "{n} steering-group", n),
+        "theme": lambda n: npgettext("meetings", "{n} theme", "{n} theme", n),
+        "network": lambda n: npgettext("meetings", "{n} network", "{n} network", n),
+        "other": lambda n: npgettext("meetings", "{n} other", "{n} other", n),
     }
     out = []
     for kind, n in counts.items():
