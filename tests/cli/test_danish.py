@@ -92,9 +92,9 @@ def test_errors_are_danish(programme, danish, command, code, message):
     assert not english_in(run.stderr), run.stderr
 
 
-def test_summary_and_programme_report_are_danish(programme, danish):
-    summary = programme("export", "sprint", "HJBH").stdout
-    report = programme("export", "programme", "--until", TODAY).stdout
+def test_summary_and_programme_report_are_danish(demo, danish):
+    summary = demo("export", "sprint", "HJBH").stdout
+    report = demo("export", "programme", "--until", TODAY).stdout
     problems = english_in(summary) + english_in(report)
     assert not problems, "\n".join(problems[:40])
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from lablog.cli._common import JsonOpt, YesOpt, confirm, console, emit_json, notice, session, state
-from lablog.i18n import _, ngettext
+from lablog.i18n import _, ngettext, npgettext
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -82,6 +82,6 @@ def redact(
     privacy.purge(state(ctx).engine())
     if json:
         return emit_json(done)
-    places = ngettext("{n} place", "{n} places", done.places).format(n=done.places)
+    places = npgettext("redacted", "{n} place", "{n} places", done.places).format(n=done.places)
     rows = ngettext("{n} row", "{n} rows", done.rows).format(n=done.rows)
     notice(_("Redacted {places} in {rows}").format(places=places, rows=rows))
