@@ -123,15 +123,27 @@ def run(
     dry_run: bool,
     json: bool,
     notes: list[str] = (),
+    sprints: dict | None = None,
+    lab: str | None = None,
 ) -> None:
-    """Plan the rows, report every problem (nothing is written while any remains), then apply."""
+    """Plan the rows, report every problem (nothing is written while any remains), then apply.
+
+    `sprints` (a Jira board's, by id) are replayed into `lab` around the items' own events.
+    """
     from lablog.render import imports as render
-    from lablog.services import imports
+    from lablog.services import import_sprints, imports
     from lablog.text import visible
 
+    def plans(s):
+        items = imports.plan(s, rows, skipped=skipped)
+        board = (
+            import_sprints.plan(s, lab=lab, found=sprints, rows=rows, today=today(ctx)) if sprints else None
+        )
+        return items, board
+
     with session(ctx, write=False) as s:
-        planned = imports.plan(s, rows, skipped=skipped)
-    problems = sorted([*problems, *planned.problems], key=_where)
+        planned, board = plans(s)
+    problems = sorted([*problems, *planned.problems, *(board.problems if board else [])], key=_where)
     if problems:
         for problem in problems:
             say_error(f"{file}: {visible(problem)}")
@@ -143,21 +155,32 @@ def run(
             ).format(file=file, n=len(problems))
         )
     if dry_run:
+        report = planned.report()
+        if board:
+            report["sprints"] = board.report()
         if json:
-            return emit_json(planned.report())
-        print(render.plan_text(planned.report(), str(file)))
-        for note in notes:
-            notice(note)
+            return emit_json(report)
+        print(render.plan_text(report, str(file)))
+        for line in [*render.sprint_lines(report.get("sprints", []), dry_run=True), *notes]:
+            notice(line)
         return
     with session(ctx) as s:
-        planned = imports.plan(s, rows, skipped=skipped)
+        planned, board = plans(s)
+        new = {a.sprint.id for a in board.new()} if board else set()
+        deferred = frozenset(row.where for row in rows if new.intersection(row.sprints))
+        actor = state(ctx).actor()
         with transfer.ProgressBar(_("Importing")) as progress:
-            imports.apply(s, planned, today=today(ctx), actor=state(ctx).actor(), progress=progress)
+            imports.apply(s, planned, today=today(ctx), actor=actor, progress=progress, defer=deferred)
+        if board:
+            import_sprints.apply(s, board, planned, deferred=deferred, today=today(ctx), actor=actor)
     report = planned.report()
+    if board:
+        report["sprints"] = board.report()
     if json:
         emit_json(report)
     notice(_("Imported {file}: {counts}").format(file=file, counts=render.done(report)))
-    for line in [*render.skipped(report), *render.owners(report), *notes]:
+    sprint_lines = render.sprint_lines(report.get("sprints", []), dry_run=False)
+    for line in [*render.skipped(report), *render.owners(report), *sprint_lines, *notes]:
         notice(line)
 
 
@@ -258,7 +281,10 @@ def from_taskwarrior(
 def from_jira(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(metavar="FILE", help="Jira's CSV export of the issues (all fields).")
+        Path,
+        typer.Argument(
+            metavar="FILE", help="Jira's CSV export of the issues (all fields), or its Agile REST API's JSON."
+        ),
     ],
     lab: LabOpt = None,
     points_field: Annotated[
@@ -267,28 +293,55 @@ def from_jira(
             "--points-field",
             metavar="NAME",
             help='The column holding story points (default: the first of "Story Points", '
-            '"Story point estimate", "Custom field (Story Points)").',
+            '"Story point estimate", "Custom field (Story Points)"); in JSON a field id or name.',
         ),
     ] = None,
     status: StatusOpt = None,
     dry_run: DryRunOpt = False,
     json: JsonOpt = False,
 ) -> None:
-    """Bring a Jira project's issues in from its CSV export, all or nothing; bad rows are named by line.
+    """Bring a Jira project's issues in from its CSV export or its Agile REST API, all or nothing.
 
     Items get the summary, description, story points, status (a Won't Do resolution
     drops them), labels as tags, created and resolved dates as events, and the
     assignee as owner when a person's email, handle or name matches (else kept in
     the description and listed). The issue key is kept as a tag src:jira:KEY, so a
-    second import updates those items. Sprints are listed, not created: the CSV
-    holds no sprint dates.
+    second import updates those items. Bad rows are named by their line (CSV) or
+    path (JSON).
 
-    Example: lablog import jira jira.csv --lab HJBH --points-field "Custom field (Point)" --dry-run
+    From the REST API's JSON (a board's sprints, /rest/agile/1.0/board/ID/sprint, and
+    its issues, /board/ID/issue, saved together in one file), the board's sprints
+    become the lab's: closed ones closed on their completion day, the active one
+    active, future ones planned, with every issue in the sprints it was in; an issue
+    created before a sprint started counts as committed to it. The CSV holds no sprint
+    dates, so from CSV sprints are listed, not created.
+
+    Example: lablog import jira board.json --lab HJBH --points-field "Story point estimate" --dry-run
     """
-    from lablog.services import import_jira
+    from lablog.services import import_jira, import_jira_rest
 
     data = read_bytes(file)
     code = the_lab(lab)
+    if import_jira_rest.is_json(data):
+        parsed = import_jira_rest.parse(
+            data,
+            lab=code,
+            statuses=statuses(status),
+            points_field=points_field,
+            allow_number=state(ctx).allow_number,
+        )
+        return run(
+            ctx,
+            file,
+            parsed.items,
+            parsed.problems,
+            skipped=[],
+            dry_run=dry_run,
+            json=json,
+            notes=parsed.notes,
+            sprints=parsed.sprints,
+            lab=code,
+        )
     rows, problems = import_jira.parse(
         data,
         lab=code,

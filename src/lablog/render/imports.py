@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lablog.i18n import _, ngettext
+from lablog.i18n import _, ngettext, npgettext, pgettext
 from lablog.services.import_rows import status_word, where_said
 
 
@@ -72,3 +72,39 @@ def owners(report: dict) -> list[str]:
         len(names),
     )
     return [said.format(n=len(names), names=", ".join(names))]
+
+
+def sprint_lines(sprints: list[dict], *, dry_run: bool) -> list[str]:
+    """What happens to each of a Jira board's sprints: created (as a lablog sprint), unchanged, skipped."""
+    lines = []
+    for s in sprints:
+        issues = npgettext("jira", "{n} issue", "{n} issues", s["issues"]).format(n=s["issues"])
+        if s["action"] == "skipped":
+            line = _("Sprint {name!r} skipped ({issues}): {reason}").format(
+                name=s["name"], issues=issues, reason=s["reason"]
+            )
+        elif s["action"] == "unchanged":
+            line = _("Sprint {name!r} is sprint {number} already ({issues})").format(
+                name=s["name"], number=s["number"], issues=issues
+            )
+        else:
+            template = (
+                _("Sprint {name!r} would become a sprint of the lab ({state}), {starts}–{ends} ({issues})")
+                if dry_run
+                else _("Sprint {name!r} became sprint {number}, {state}, {starts}–{ends} ({issues})")
+            )
+            state = {
+                "closed": pgettext("sprint", "closed"),
+                "active": pgettext("sprint", "active"),
+                "future": pgettext("sprint", "planned"),
+            }[s["state"]]
+            line = template.format(
+                name=s["name"],
+                number=s["number"],
+                state=state,
+                starts=s["starts"],
+                ends=s["ends"],
+                issues=issues,
+            )
+        lines.append(line)
+    return lines

@@ -261,14 +261,22 @@ def apply(
     today: date,
     actor: str | None,
     progress: Callable[[int, int], None] | None = None,
+    defer: frozenset[str] = frozenset(),
 ) -> None:
-    """Create and update the plan's items; raises LablogError naming the row that failed."""
+    """Create and update the plan's items; raises LablogError naming the row that failed.
+
+    New items whose row's `where` is in `defer` are created to do: their status moves are
+    left to the caller (a sprint replay dates them among the sprints' events).
+    """
     total = len(result.actions)
     ranks = _bottom_ranks(session, [a.row.lab for a in result.actions if a.kind == "created"])
     for action in result.actions:
         try:
             if action.kind == "created":
-                _create(session, action, rank=ranks[action.row.lab.upper()].pop(0), today=today, actor=actor)
+                rank = ranks[action.row.lab.upper()].pop(0)
+                _create(
+                    session, action, rank=rank, today=today, actor=actor, move=action.row.where not in defer
+                )
             elif action.kind == "updated":
                 _update(session, action, today=today, actor=actor)
         except LablogError as e:
@@ -291,7 +299,9 @@ def _bottom_ranks(session: Session, labs: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def _create(session: Session, action: Action, *, rank: str, today: date, actor: str | None) -> None:
+def _create(
+    session: Session, action: Action, *, rank: str, today: date, actor: str | None, move: bool = True
+) -> None:
     row = action.row
     created = min(row.created or today, today)
     item = backlog.add(
@@ -309,7 +319,8 @@ def _create(session: Session, action: Action, *, rank: str, today: date, actor: 
         rank=rank,
     )
     action.key = item.key
-    _move(session, item.key, "todo", row, since=created, today=today, actor=actor)
+    if move:
+        _move(session, item.key, "todo", row, since=created, today=today, actor=actor)
 
 
 def _update(session: Session, action: Action, *, today: date, actor: str | None) -> None:
