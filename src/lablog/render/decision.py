@@ -32,6 +32,8 @@ def detail(console: Console, d: DecisionDetail) -> None:
     by = f"{r.lab} {d.lab_name}" if r.lab else r.by
     console.print(f"By: {by}")
     console.print(f"On: {r.on}")
+    if r.meeting:
+        console.print(f"At: {r.meeting}")
     if r.actor:
         console.print(f"Recorded by: {r.actor}")
     if d.impediment:

@@ -106,6 +106,11 @@ def detail(console: Console, d: MeetingDetail) -> None:
     if d.notes:
         console.print(Text("Notes", style="bold"))
         console.print(Text(d.notes))
+    if d.decisions:
+        table = _grid("Key", "By", "Resolves", "Decision", title="Decisions")
+        for r in d.decisions:
+            table.add_row(r.key, r.lab or r.by, r.resolves or "", r.text)
+        table.print(console)
 
 
 def _lines(
