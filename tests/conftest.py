@@ -205,6 +205,15 @@ def session_runtime_dir():
 
 
 @pytest.fixture(autouse=True)
+def english_after():
+    """A Danish command run in-process leaves Danish active; the next test starts in English."""
+    yield
+    from lablog import i18n
+
+    i18n.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def lablog_env(tmp_path, monkeypatch, store, session_runtime_dir):
     monkeypatch.setenv("LABLOG_DB", store.url)
     monkeypatch.setenv("LABLOG_DATA_DIR", str(tmp_path / "data"))

@@ -573,16 +573,23 @@ def test_upgrade_0008_to_0009_keeps_the_log_and_adds_who_saved_it(backend, old_u
     engine.dispose()
 
 
-# Tables later revisions add: a store at an older revision lacks them on purpose.
+# Tables, columns and their indexes and keys that later revisions add: a store at
+# an older revision lacks them on purpose.
 _LATER = {"meeting", "attendance"}
+_LATER_COLUMNS = {("decision", "meeting_id")}
+_LATER_NAMES = {"ix_decision_meeting_id", "fk_decision_meeting_id_meeting"}
 
 
-def _until(include):
-    """An include_object that leaves out the tables of later revisions (and their indexes)."""
+def _until(include, tables=frozenset(_LATER)):
+    """An include_object that leaves out what later revisions add (`tables` and _LATER_COLUMNS)."""
 
     def wrapped(obj, name, type_, reflected, compare_to):
         table = obj if type_ == "table" else getattr(obj, "table", None)
-        if table is not None and table.name in _LATER:
+        if table is not None and table.name in tables:
+            return False
+        if type_ == "column" and (obj.table.name, name) in _LATER_COLUMNS:
+            return False
+        if name in _LATER_NAMES:
             return False
         return include(obj, name, type_, reflected, compare_to)
 
@@ -686,7 +693,11 @@ def test_upgrade_0010_to_0011_keeps_everything_and_adds_meetings(backend, old_ur
     schema.upgrade(engine, "0011")
     with engine.connect() as conn:
         after = _rows(conn)
-        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        opts = {
+            "compare_type": True,
+            "render_as_batch": True,
+            "include_object": _until(schema.include_object, tables=frozenset()),
+        }
         assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
     assert {t: r for t, r in after.items() if t in before} == before
     assert {t: r for t, r in after.items() if t not in before} == {"meeting": set(), "attendance": set()}
@@ -730,4 +741,57 @@ def test_upgrade_0010_to_0011_keeps_everything_and_adds_meetings(backend, old_ur
     assert {t: r for t, r in back.items() if t != "change_log"} == {
         t: r for t, r in before.items() if t != "change_log"
     }
+    engine.dispose()
+
+
+@pytest.mark.both_backends
+def test_upgrade_0011_to_0012_keeps_decisions_and_links_them_to_meetings(backend, old_url, cli):
+    """A 0011 store with a decision and a meeting upgrades with both kept; decisions then link to meetings."""
+    url = old_url
+    engine = db.create_engine(db.StoreURL(url, "test"))
+    schema.upgrade(engine, "0011")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                'INSERT INTO decision (id, text, by, "on", actor, created_at) VALUES '
+                "(3, 'Læseadgang til hjemmeplejen', 'steering-group', '2026-03-17', 'mette',"
+                " '2026-03-17 15:00:00')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO meeting (id, kind, title, held_on, minutes, version, created_at) VALUES "
+                "(2, 'steering-group', 'Styregruppe marts', '2026-03-17', 120, 1, '2026-03-01 08:00:00')"
+            )
+        )
+    with engine.connect() as conn:
+        before = _rows(conn)
+    schema.upgrade(engine, "0012")
+    with engine.connect() as conn:
+        after = _rows(conn)
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
+        if backend == "sqlite":
+            # Rebuilt for the foreign key, the table keeps AUTOINCREMENT: numbers are never reused.
+            ddl = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = 'decision'")).scalar()
+            assert "AUTOINCREMENT" in ddl
+    assert {dict(r)["meeting_id"] for r in after["decision"]} == {None}
+    assert {tuple(p for p in r if p[0] != "meeting_id") for r in after["decision"]} == before["decision"]
+    assert {t: r for t, r in after.items() if t != "decision"} == {
+        t: r for t, r in before.items() if t != "decision"
+    }
+    engine.dispose()
+    out = cli("--db", url, "decision", "add", "Udbred listen", "--by", "steering-group", "--meeting", "MT-2")
+    assert out.exit_code == 0, out.stderr
+    shown = cli("--db", url, "meeting", "show", "MT-2", "--json").json()
+    assert [(d["key"], d["on"], d["meeting"]) for d in shown["decisions"]] == [("D-4", "2026-03-17", "MT-2")]
+    from alembic import command
+
+    engine = db.create_engine(db.StoreURL(url, "test"))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM decision WHERE id = 4"))
+        conn.execute(sa.text("DELETE FROM change_log"))
+        command.downgrade(schema.alembic_config(conn), "0011")
+    with engine.connect() as conn:
+        assert _rows(conn) == before
     engine.dispose()

@@ -389,6 +389,8 @@ class Decision(SQLModel, table=True):
     on: date
     # The impediment this decision resolves (and closed).
     impediment_id: int | None = Field(default=None, foreign_key="impediment.id", index=True)
+    # The meeting it was taken at: the meeting's minutes list it.
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
     actor: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 

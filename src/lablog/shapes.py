@@ -899,6 +899,8 @@ class DecisionRead(ReadModel):
     # The impediment it resolved (I-4).
     resolves: str | None
     actor: str | None
+    # The meeting it was taken at (MT-3).
+    meeting: str | None = None
 
 
 class ImpedimentDetail(ReadModel):
@@ -1116,6 +1118,8 @@ class MeetingDetail(ReadModel):
     lab_name: str | None
     notes: str | None
     attendance: list[AttendanceRead] = []
+    # The decisions taken at it, in the order they were recorded.
+    decisions: list[DecisionRead] = []
 
 
 class ParticipationLine(ReadModel):

@@ -100,6 +100,7 @@ def test_escalated_twice_and_resolved_by_a_steering_group_decision(blocked):
         "on": "2026-11-20",
         "resolves": "I-1",
         "actor": "tester",
+        "meeting": None,
     }
     assert decision["impediment"]["status"] == "resolved" and decision["lab_name"] is None
 

@@ -229,3 +229,50 @@ def test_bad_meetings_and_attendance_are_refused_and_nothing_is_stored(year, sto
     ]
     for command, code, message in refused:
         assert_refused(cli, store, command, code, message)
+
+
+def test_decisions_taken_at_a_meeting_are_in_its_minutes_and_travel_with_the_store(year, store, tmp_path):
+    cli = year
+    added = cli(
+        "decision add 'Fælles medicinliste udbredes' --by steering-group --meeting MT-1 --json"
+    ).json()
+    assert (added["key"], added["on"], added["meeting"]) == ("D-1", "2026-01-20", "MT-1")
+    cli("decision add 'Temadag gentages' --by network --on 2026-03-10 --meeting mt4")
+    cli("decision add 'Uden møde' --by steering-group --on 2026-03-11")
+    assert [d["key"] for d in cli("decision list --meeting MT-1 --json").json()] == ["D-1"]
+    shown = cli("meeting show MT-1 --json").json()
+    assert [(d["key"], d["by"], d["text"]) for d in shown["decisions"]] == [
+        ("D-1", "steering-group", "Fælles medicinliste udbredes")
+    ]
+    assert "Decisions" in cli("meeting show MT-1").stdout
+    assert "At: MT-1" in cli("decision show D-1").stdout
+    assert_refused(
+        cli,
+        store,
+        "decision add 'Afbud' --by steering-group --meeting MT-5",
+        1,
+        "Error: MT-5 was cancelled on 2026-03-16; a decision is taken at a meeting that was held",
+    )
+    assert_refused(
+        cli,
+        store,
+        "decision add 'Forkert dag' --by steering-group --meeting MT-1 --on 2026-01-21",
+        1,
+        "Error: MT-1 was held on 2026-01-20, not 2026-01-21; a decision taken at it is dated its day",
+    )
+    assert_refused(
+        cli, store, "decision add 'Intet' --by steering-group --meeting MT-99", 1, "Error: No meeting MT-99"
+    )
+
+    out = tmp_path / "store.json"
+    cli(f"export all --format json -o {out}")
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [(d["number"], d.get("meeting")) for d in doc["decisions"]] == [(1, 1), (2, 4), (3, None)]
+    copy = tmp_path / "copy.db"
+    cli(f"--db {copy} import {out}")
+    assert cli(f"--db {copy} meeting show MT-4 --json").json()["decisions"][0]["key"] == "D-2"
+    doc["decisions"][0]["on"] = "2026-01-21"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    run = cli(f"--db {tmp_path / 'other.db'} import {bad}", ok=False)
+    assert "decisions[0].on: not the day meeting 1 was held (2026-01-20)" in run.stderr

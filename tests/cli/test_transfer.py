@@ -124,7 +124,7 @@ def test_scenario_round_trip_is_byte_identical(scenario, other, tmp_path, fmt):
 
 def test_the_document_keeps_every_kind_of_record(base_doc):
     doc = base_doc
-    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 4, 4)
+    assert (doc["format"], doc["version"], doc["next_knowledge_number"]) == ("lablog-store", 5, 4)
     assert [o["code"] for o in doc["organisations"]] == ["FAV", "NDJ", "PL", "RAN", "RRG", "SDJ"]
     hjbh = doc["labs"][1]
     assert hjbh["code"] == "HJBH" and hjbh["next_item_number"] == 10
@@ -156,10 +156,10 @@ def test_the_document_keeps_every_kind_of_record(base_doc):
 def test_an_empty_store_exports_and_imports(cli, other):
     cli("init")
     text = cli("export all").stdout
-    assert text == 'format = "lablog-store"\nversion = 4\nnext_knowledge_number = 1\n'
+    assert text == 'format = "lablog-store"\nversion = 5\nnext_knowledge_number = 1\n'
     assert cli("export all --format json").json() == {
         "format": "lablog-store",
-        "version": 4,
+        "version": 5,
         "next_knowledge_number": 1,
     }
 
@@ -307,17 +307,17 @@ def test_every_problem_is_reported_at_once(cli, store, empty, base_doc, tmp_path
         (
             "x.toml",
             'format = "lablog-store"\n',
-            "{path} has no format version (`version = 4`); lablog cannot tell how to read it",
+            "{path} has no format version (`version = 5`); lablog cannot tell how to read it",
         ),
         (
             "x.toml",
-            'format = "lablog-store"\nversion = 5\n',
-            "{path} was written by a newer lablog (format version 5; this lablog reads up to 4); upgrade lablog with `pip install -U lablog`",
+            'format = "lablog-store"\nversion = 6\n',
+            "{path} was written by a newer lablog (format version 6; this lablog reads up to 5); upgrade lablog with `pip install -U lablog`",
         ),
         (
             "x.toml",
             'format = "lablog-store"\nversion = 0\n',
-            "{path} has format version 0, which this lablog cannot read (it reads versions 1 to 4)",
+            "{path} has format version 0, which this lablog cannot read (it reads versions 1 to 5)",
         ),
         ("x.toml", b"format = '\xff'\n", "{path} is not UTF-8 text; is it a lablog export?"),
     ],
@@ -492,7 +492,7 @@ def test_measures_and_pdsa_cycles_survive_the_round_trip(improving, other, tmp_p
 
 def test_the_document_holds_measures_points_and_cycles(improving_doc):
     doc = improving_doc
-    assert doc["version"] == 4
+    assert doc["version"] == 5
     m1, m2, m3 = doc["measures"]
     assert (m1["number"], m1["lab"], m1["type"], m1["better"], m1["period"], m1["description"]) == (
         1,
@@ -532,7 +532,7 @@ def test_a_file_of_format_version_2_still_imports(improving_doc, cli, store, tmp
     assert cli("import", str(path), "--dry-run").exit_code == 0
     cli("import", str(path))
     again = cli("export all --format json").json()
-    assert again["version"] == 4 and "measures" not in again and "pdsa_cycles" not in again
+    assert again["version"] == 5 and "measures" not in again and "pdsa_cycles" not in again
     assert again["knowledge"] == old["knowledge"] and again["labs"] == old["labs"]
     assert cli("pdsa list --json").json() == []
 

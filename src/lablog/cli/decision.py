@@ -10,7 +10,6 @@ from lablog.cli._common import (
     JsonOpt,
     actor,
     console,
-    date_or_today,
     emit_json,
     notice,
     parse_date,
@@ -43,18 +42,41 @@ def add(
             "--resolves", metavar="ID", help="The impediment this decision resolves (closes), e.g. I-4."
         ),
     ] = None,
-    on: Annotated[str | None, typer.Option("--on", help="The day it was decided (default today).")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", help="The day it was decided (default: the meeting's day with --meeting, else today)."
+        ),
+    ] = None,
+    meeting: Annotated[
+        str | None,
+        typer.Option(
+            "--meeting", metavar="ID", help="The meeting it was taken at, e.g. MT-3 (listed in its minutes)."
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Record a decision; with --resolves it closes that impediment too.
 
-    Example: lablog decision add "Regionen giver hjemmeplejen læseadgang" --by steering-group --resolves I-4
+    With --meeting the decision is linked to the meeting it was taken at and
+    dated its day; `lablog meeting show` lists a meeting's decisions.
+
+    Example: lablog decision add "Læseadgang til hjemmeplejen" --by steering-group --meeting MT-3
     """
     from lablog.services import decision
 
-    day = date_or_today(ctx, on, "--on")
+    day = parse_date(ctx, on, "--on")
     with session(ctx) as s:
-        row = decision.add(s, text=text, by=by, resolves=resolves, on=day, today=today(ctx), actor=actor(ctx))
+        row = decision.add(
+            s,
+            text=text,
+            by=by,
+            resolves=resolves,
+            on=day,
+            today=today(ctx),
+            actor=actor(ctx),
+            meeting=meeting,
+        )
     if json:
         return emit_json(row)
     from lablog.queries.impediment import LEVEL_NAMES
@@ -62,11 +84,15 @@ def add(
 
     # steering-group in English (the value typed), "styregruppen" in Danish.
     by = row.lab or label(LEVEL_NAMES, row.by)
-    if row.resolves:
+    if row.resolves and row.meeting:
+        message = _("Recorded {key} by {who} on {day} at {meeting}; {impediment} is resolved")
+    elif row.resolves:
         message = _("Recorded {key} by {who} on {day}; {impediment} is resolved")
+    elif row.meeting:
+        message = _("Recorded {key} by {who} on {day} at {meeting}")
     else:
         message = _("Recorded {key} by {who} on {day}")
-    notice(message.format(key=row.key, who=by, day=row.on, impediment=row.resolves))
+    notice(message.format(key=row.key, who=by, day=row.on, impediment=row.resolves, meeting=row.meeting))
 
 
 @app.command("list")
@@ -77,6 +103,10 @@ def list_(
     by: Annotated[
         str | None,
         typer.Option("--by", metavar="steering-group|network|LAB", help="Only those of this body or lab."),
+    ] = None,
+    meeting: Annotated[
+        str | None,
+        typer.Option("--meeting", metavar="ID", help="Only those taken at this meeting, e.g. MT-3."),
     ] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -89,7 +119,12 @@ def list_(
 
     first, last = parse_date(ctx, since, "--since"), parse_date(ctx, until, "--until")
     with reading(ctx) as r:
-        rows = decision.list_(r, since=first, until=last, by=by)
+        held = None
+        if meeting is not None:
+            from lablog.queries import meeting as meetings
+
+            held = meetings.find(r, meeting)
+        rows = decision.list_(r, since=first, until=last, by=by, meeting=held)
     if json:
         return emit_json(rows)
     render.decisions(console(), rows)

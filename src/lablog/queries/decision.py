@@ -19,7 +19,7 @@ BODIES = (DecisionBy.steering_group.value, DecisionBy.network.value)
 BY_HINT = N_("--by takes steering-group, network or a lab's code")
 
 _SELECT = (
-    'SELECT d.id, d.text, d.by, l.code, d."on", d.impediment_id, d.actor'
+    'SELECT d.id, d.text, d.by, l.code, d."on", d.impediment_id, d.actor, d.meeting_id'
     " FROM decision AS d LEFT JOIN lab AS l ON l.id = d.lab_id"
 )
 
@@ -71,9 +71,14 @@ def resolving(reader, impediment_id: int) -> list[DecisionRead]:
 
 
 def list_(
-    reader, *, since: date | None = None, until: date | None = None, by: str | None = None
+    reader,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    by: str | None = None,
+    meeting: int | None = None,
 ) -> list[DecisionRead]:
-    """Decisions in the order they were taken, in a period and by whom; raises NotFound."""
+    """Decisions in the order they were taken, in a period, by whom, at a meeting; raises NotFound."""
     if since and until and until < since:
         raise InvalidValue(
             _("--until {until} is before --since {since}; give a period that ends after it starts").format(
@@ -94,6 +99,9 @@ def list_(
         if who.lab_id is not None:
             where.append("d.lab_id = :lab")
             params["lab"] = who.lab_id
+    if meeting is not None:
+        where.append("d.meeting_id = :meeting")
+        params["meeting"] = meeting
     rows = reader.rows(f'{_SELECT} WHERE {" AND ".join(where)} ORDER BY d."on", d.id', **params)
     return [_read(row) for row in rows]
 
@@ -117,7 +125,7 @@ def detail(reader, *, ref: str, today: date) -> DecisionDetail:
 
 
 def _read(row: tuple) -> DecisionRead:
-    id_, text, by, lab, on, impediment_id, actor = row
+    id_, text, by, lab, on, impediment_id, actor, meeting_id = row
     return DecisionRead(
         key=key(id_),
         number=int(id_),
@@ -127,4 +135,5 @@ def _read(row: tuple) -> DecisionRead:
         on=as_date(on),
         resolves=f"I-{impediment_id}" if impediment_id is not None else None,
         actor=actor,
+        meeting=f"MT-{meeting_id}" if meeting_id is not None else None,
     )

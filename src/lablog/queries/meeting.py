@@ -151,8 +151,14 @@ def detail(reader, *, ref: str) -> MeetingDetail:
         "SELECT l.name, m.notes FROM meeting AS m LEFT JOIN lab AS l ON l.id = m.lab_id WHERE m.id = :id",
         id=n,
     )[0]
+    from lablog.queries import decision
+
     return MeetingDetail(
-        meeting=reads(reader, [n])[0], lab_name=lab_name, notes=notes, attendance=attendance(reader, [n])
+        meeting=reads(reader, [n])[0],
+        lab_name=lab_name,
+        notes=notes,
+        attendance=attendance(reader, [n]),
+        decisions=decision.list_(reader, meeting=n),
     )
 
 

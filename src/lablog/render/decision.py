@@ -33,6 +33,8 @@ def detail(console: Console, d: DecisionDetail) -> None:
     body = f"{r.lab} {d.lab_name}" if r.lab else by(r.by)
     console.print(_("By: {who}").format(who=body))
     console.print(_("On: {day}").format(day=r.on))
+    if r.meeting:
+        console.print(_("At: {meeting}").format(meeting=r.meeting))
     if r.actor:
         console.print(_("Recorded by: {actor}").format(actor=r.actor))
     if d.impediment:

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from lablog.i18n import N_, _, decimal, ngettext, number
 from lablog.queries.labs import LEGS, SECTORS, label
+from lablog.render.decision import who
 from lablog.render.grid import Grid
 from lablog.render.tables import _d, empty
 from lablog.shapes import HonorariumClaim, MeetingDetail, MeetingRead, ParticipationLine, ParticipationReport
@@ -164,6 +165,11 @@ def detail(console: Console, d: MeetingDetail) -> None:
     if d.notes:
         console.print(Text(_("Notes"), style="bold"))
         console.print(Text(d.notes))
+    if d.decisions:
+        table = _grid(N_("Key"), N_("By"), N_("Resolves"), N_("Decision"), title=N_("Decisions"))
+        for r in d.decisions:
+            table.add_row(r.key, who(r), r.resolves or "", r.text)
+        table.print(console)
 
 
 def _lines(

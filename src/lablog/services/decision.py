@@ -7,9 +7,9 @@ from datetime import date
 from sqlmodel import Session
 
 from lablog.enums import DecisionBy
-from lablog.errors import InvalidValue
+from lablog.errors import InvalidTransition, InvalidValue
 from lablog.i18n import _
-from lablog.models import Decision
+from lablog.models import Decision, Meeting
 from lablog.queries import decision as queries
 from lablog.queries.decision import key
 from lablog.queries.impediment import key as impediment_key
@@ -27,12 +27,14 @@ def add(
     *,
     text: str,
     by: str,
-    on: date,
+    on: date | None,
     today: date,
     resolves: str | None = None,
     actor: str | None = None,
+    meeting: str | None = None,
 ) -> DecisionRead:
     """Record a decision; one that resolves an impediment closes it in the same transaction.
+    One taken at a meeting (MT-3) is linked to it and dated its day; `on` None: that day, else today.
 
     Raises NotFound, InvalidValue, InvalidTransition (the impediment is resolved already).
     """
@@ -40,6 +42,9 @@ def add(
     if not words:
         raise InvalidValue(_("Say what was decided: the decision's text is empty"))
     who = queries.parse_by(SessionReader(session), by)
+    held = _meeting(session, meeting, on) if meeting is not None else None
+    if on is None:
+        on = held.held_on if held is not None else today
     impediment.not_in_future(on, today=today, what="--on")
     blocked = None
     if resolves is not None:
@@ -53,6 +58,8 @@ def add(
             )
         impediment.check_resolvable(session, blocked, on=on, today=today, what="--on")
     row = Decision(text=words, by=who.by, lab_id=who.lab_id, on=on, actor=actor)
+    if held is not None:
+        row.meeting_id = held.id
     if blocked is not None:
         row.impediment_id = blocked.id
     session.add(row)
@@ -74,3 +81,25 @@ def list_(session: Session, **filters) -> list[DecisionRead]:
 def show(session: Session, *, ref: str, today: date) -> DecisionDetail:
     """A decision and the impediment it resolved; raises NotFound, InvalidValue."""
     return queries.detail(SessionReader(session), ref=ref, today=today)
+
+
+def _meeting(session: Session, ref: str, on: date | None) -> Meeting:
+    """The meeting a decision was taken at: held, and on the decision's day."""
+    from lablog.services import meeting as meetings
+
+    held = meetings.get(session, ref)
+    name = f"MT-{held.id}"
+    if held.cancelled_on is not None:
+        raise InvalidTransition(
+            _("{meeting} was cancelled on {day}; a decision is taken at a meeting that was held").format(
+                meeting=name, day=held.cancelled_on
+            )
+        )
+    if on is not None and on != held.held_on:
+        raise InvalidValue(
+            _(
+                "{meeting} was held on {held}, not {day}; a decision taken at it is dated its day "
+                "(leave out --on, or give --on {held})"
+            ).format(meeting=name, held=held.held_on, day=on)
+        )
+    return held

@@ -405,6 +405,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                         "lab": lab_code.get(d["lab_id"]),
                         "on": d["on"],
                         "resolves": d["impediment_id"],
+                        "meeting": d["meeting_id"],
                         "actor": d["actor"],
                         "created_at": _utc(d["created_at"]),
                     }
@@ -880,6 +881,7 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
             lab_id=lab_id[d.lab.upper()] if d.lab else None,
             on=d.on,
             impediment_id=d.resolves,
+            meeting_id=d.meeting,
             actor=d.actor,
             created_at=d.created_at,
         )

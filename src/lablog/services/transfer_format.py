@@ -45,7 +45,7 @@ from lablog.errors import LablogError
 FORMAT = "lablog-store"
 # Bump when the file's shape changes, and add a step to UPGRADES that turns a
 # document of the old version into one of the next.
-VERSION = 4
+VERSION = 5
 FORMATS = ("toml", "json")
 
 
@@ -96,8 +96,13 @@ def _from_3(doc: dict) -> dict:
     return doc
 
 
+def _from_4(doc: dict) -> dict:
+    """Version 5 added an optional key only (a decision's meeting)."""
+    return doc
+
+
 # version -> a function that turns a document of that version into one of version + 1.
-UPGRADES: dict[int, Any] = {1: _from_1, 2: _from_2, 3: _from_3}
+UPGRADES: dict[int, Any] = {1: _from_1, 2: _from_2, 3: _from_3, 4: _from_4}
 
 
 def upgrade_document(doc: Any, *, name: str) -> dict:
@@ -354,6 +359,8 @@ class DecisionDoc(Record):
     on: date
     # The impediment it resolved, by number.
     resolves: Number | None = None
+    # The meeting it was taken at, by number.
+    meeting: Number | None = None
     actor: Actor | None = None
     created_at: datetime
 
@@ -463,7 +470,7 @@ class ChangeDoc(Record):
 
 class StoreDoc(Record):
     format: Literal["lablog-store"]
-    version: Literal[4]
+    version: Literal[5]
     # Left out: one above the highest entry number.
     next_knowledge_number: Number | None = None
     organisations: list[OrganisationDoc] = []
@@ -773,6 +780,15 @@ class _Checker:
                     (*at, "ends_at" if m.ends_at is None else "starts_at"), "missing (both times or none)"
                 )
             self.unique(m.attendance, lambda a: a.handle, (*at, "attendance"), "handle", "person")
+        held = {m.number: m for m in self.doc.meetings}
+        for i, d in enumerate(self.doc.decisions):
+            if d.meeting is None:
+                continue
+            m = held.get(d.meeting)
+            if m is None:
+                self.bad(("decisions", i, "meeting"), f"no meeting {d.meeting} in meetings")
+            elif m.on != d.on:
+                self.bad(("decisions", i, "on"), f"not the day meeting {d.meeting} was held ({m.on})")
             for k, a in enumerate(m.attendance):
                 self.person((*at, "attendance", k, "handle"), a.handle)
                 if a.org.upper() not in orgs:
