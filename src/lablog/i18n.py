@@ -111,9 +111,7 @@ def N_(message: str) -> str:
 
 # Numbers and dates as readers of each language write them --------------------------
 
-_MONTHS_DA = (
-    "januar februar marts april maj juni juli august september oktober november december"
-).split()
+_MONTHS_DA = ("januar februar marts april maj juni juli august september oktober november december").split()
 
 
 def decimal(text: str) -> str:
@@ -158,6 +156,4 @@ def month_name(month: int) -> str:
     return _MONTHS_DA[month - 1] if _lang == "da" else _MONTHS_EN[month - 1]
 
 
-_MONTHS_EN = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS_EN = ("January February March April May June July August September October November December").split()

@@ -15,6 +15,7 @@ import typer
 
 from lablog.cli._common import AppState, JsonOpt, emit_json, reading, session, state
 from lablog.errors import LablogError
+from lablog.i18n import _
 
 LabArg = Annotated[str, typer.Argument(metavar="LAB", help="The lab's code (default: your default lab).")]
 
@@ -126,5 +127,5 @@ def _user_errors(work: Callable[[], Any]) -> Any:
             raise translated from e
         if type(e).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
             text = _one_line(str(e)).split(" [SQL:", 1)[0]
-            raise LablogError(f"the store failed: {text}") from e
+            raise LablogError(_("the store failed: {error}").format(error=text)) from e
         raise
