@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from lablog.enums import POINT_SCALE, ItemStatus, ItemType
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
-from lablog.i18n import N_, _
+from lablog.i18n import N_, _, pgettext
 from lablog.models import BacklogItem, ItemEvent, ItemTag, Lab, Sprint, utcnow
 from lablog.queries import backlog as queries
 from lablog.queries import impediment as impediments
@@ -38,7 +38,8 @@ def check_points(points: float | None) -> tuple[float | None, str | None]:
             )
         )
     if points not in POINT_SCALE:
-        scale = ", ".join(fmt_points(p) for p in POINT_SCALE)
+        # "0; 0,5; 1" in Danish, where a comma is the decimal sign.
+        scale = pgettext("between numbers", ", ").join(fmt_points(p) for p in POINT_SCALE)
         return points, _("Note: {points} is not on the usual scale ({scale})").format(
             points=fmt_points(points), scale=scale
         )
