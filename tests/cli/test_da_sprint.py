@@ -65,3 +65,24 @@ def test_moves_plurals_and_errors_in_danish(danish):
     assert refused.stderr == "Fejl: HJBH har ingen sprint 9; laboratoriets sprints er 1–3\n"
     # The points stay as every language reads them back in the item's history and JSON.
     assert '"new":"2.5"' in danish("item show HJBH-10 --json").stdout.replace(" ", "")
+
+
+# The words do not depend on the store; test_board drives the board on both backends.
+@pytest.mark.sqlite_only
+def test_the_live_board_speaks_danish(programme, store, scripted):
+    from lablog import i18n
+    from tests.cli.test_board import SCRIPT, drive, shown
+
+    store.load(scripted(store.backend, "board", SCRIPT))
+
+    async def script(app, pilot):
+        header = str(app.query_one("#header").render())
+        assert "HJBH sprint 1 · uge 47–48 · 6 dage tilbage · 0 af 16 point færdige" in header
+        assert app.query_one("#todo").border_title == "Venter (2)"
+        assert [b.description for b in app._bindings.key_to_bindings["q"]] == ["Afslut"]
+        assert shown(app, "blocked")[0].startswith("HJBH-2 8 p @")
+        await pilot.press("s")
+        assert app.said[-1] == "HJBH-1 startet: Fælles medicinliste"
+
+    with i18n.speaking("da"):
+        drive(script)
