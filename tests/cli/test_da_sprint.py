@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lablog import i18n
 from tests.cli.test_export_summary import SUMMARY_SCRIPT
 
 
@@ -12,7 +13,9 @@ def danish(programme, store, scripted, monkeypatch):
     """The three sprints of test_sprints with notes and knowledge (as test_export_summary), in Danish."""
     store.load(scripted(store.backend, "summary", SUMMARY_SCRIPT))
     monkeypatch.setenv("LABLOG_LANG", "da")
-    return programme
+    yield programme
+    # Commands run in this process leave their language behind; the next test's code expects English.
+    i18n.activate("en")
 
 
 def test_the_sprint_summary_in_danish(danish, golden):
@@ -70,7 +73,6 @@ def test_moves_plurals_and_errors_in_danish(danish):
 # The words do not depend on the store; test_board drives the board on both backends.
 @pytest.mark.sqlite_only
 def test_the_live_board_speaks_danish(programme, store, scripted):
-    from lablog import i18n
     from tests.cli.test_board import SCRIPT, drive, shown
 
     store.load(scripted(store.backend, "board", SCRIPT))
