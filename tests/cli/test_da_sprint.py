@@ -35,7 +35,7 @@ def test_sprint_show_list_backlog_and_items_in_danish(danish):
     shown = danish("sprint show HJBH 3").stdout
     assert "HJBH sprint 3  2026-11-16 – 2026-11-29 (uge 47–48)  [afsluttet]" in shown
     assert (
-        "Færdig (1)" in shown and "Mål nået: nej" in shown and "Resultat: Ingen weekendaftale endnu" in shown
+        "Færdige (1)" in shown and "Mål nået: nej" in shown and "Resultat: Ingen weekendaftale endnu" in shown
     )
     assert "Gennemført: 62,5 % af det forpligtede" in shown
     listed = danish("sprint list HJBH").stdout
