@@ -21,6 +21,7 @@ from lablog.cli._common import (
     typed_text,
 )
 from lablog.enums import ItemStatus, ItemType
+from lablog.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="A lab's backlog: add, list and rank items."
@@ -37,7 +38,7 @@ TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag; re
 def read_text(ctx: typer.Context, value: str | None) -> str | None:
     """`-` means: read the text from stdin (for long descriptions)."""
     if value == "-":
-        return typed_text(ctx, sys.stdin.read(), "the description on standard input")
+        return typed_text(ctx, sys.stdin.read(), _("the description on standard input"))
     return value
 
 
@@ -64,7 +65,7 @@ def add(
     """
     from lablog.services import backlog
 
-    _, warning = backlog.check_points(points)
+    _points, warning = backlog.check_points(points)
     text = read_text(ctx, description)
     day = date_or_today(ctx, on, "--on")
     with session(ctx) as s:
@@ -85,7 +86,7 @@ def add(
         notice(warning)
     if json:
         return emit_json(item)
-    notice(f"Added {item.key}: {item.title}")
+    notice(_("Added {key}: {title}").format(key=item.key, title=item.title))
 
 
 @app.command("list")
@@ -150,18 +151,19 @@ def rank(
     from lablog.services import backlog
 
     if sum([top, bottom, before is not None, after is not None]) != 1:
-        raise typer.BadParameter("give one of --top, --bottom, --before KEY or --after KEY", param_hint="KEY")
+        raise typer.BadParameter(
+            _("give one of --top, --bottom, --before KEY or --after KEY"), param_hint="KEY"
+        )
     with session(ctx) as s:
         item = backlog.rank(s, key=key, top=top, bottom=bottom, before=before, after=after)
     if json:
         return emit_json(item)
-    where = (
-        "top"
-        if top
-        else "bottom"
-        if bottom
-        else f"before {before.upper()}"
-        if before
-        else f"after {after.upper()}"
-    )
-    notice(f"Moved {item.key} to the {where}" if top or bottom else f"Moved {item.key} {where}")
+    if top:
+        said = _("Moved {key} to the top")
+    elif bottom:
+        said = _("Moved {key} to the bottom")
+    elif before:
+        said = _("Moved {key} before {other}")
+    else:
+        said = _("Moved {key} after {other}")
+    notice(said.format(key=item.key, other=(before or after or "").upper()))

@@ -15,24 +15,14 @@ import typer
 
 from lablog.cli._common import AppState, JsonOpt, emit_json, reading, session, state
 from lablog.errors import LablogError
+from lablog.i18n import N_, _
 
 LabArg = Annotated[str, typer.Argument(metavar="LAB", help="The lab's code (default: your default lab).")]
 
 
 def board(ctx: typer.Context, lab: LabArg, json: JsonOpt = False) -> None:
-    """Show a lab's active sprint as a live board for the daily stand-up.
-
-    Columns for to do, doing, blocked and done under the sprint goal, days left
-    and a burndown. Arrows or h/j/k/l select an item; s starts it, d marks it
-    done, r reopens it, o shows one owner's items, enter shows its details, ? the
-    keys, q quits. Each move is recorded as `lablog item start|done|reopen` would
-    record it. Changes others make show within a few seconds.
-
-    When standard output is not a terminal (a pipe, a file, CI) the board is
-    printed once as plain text, or as JSON with --json.
-
-    Example: lablog board HJBH
-    """
+    # The help is BOARD_HELP, below: registered as a plain function, this docstring
+    # would not reach the catalog.
     from lablog.render import board as render
 
     store = BoardStore(state(ctx), lab)
@@ -48,6 +38,23 @@ def board(ctx: typer.Context, lab: LabArg, json: JsonOpt = False) -> None:
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)
+
+
+BOARD_HELP = N_(
+    """Show a lab's active sprint as a live board for the daily stand-up.
+
+Columns for to do, doing, blocked and done under the sprint goal, days left
+and a burndown. Arrows or h/j/k/l select an item; s starts it, d marks it
+done, r reopens it, o shows one owner's items, enter shows its details, ? the
+keys, q quits. Each move is recorded as `lablog item start|done|reopen` would
+record it. Changes others make show within a few seconds.
+
+When standard output is not a terminal (a pipe, a file, CI) the board is
+printed once as plain text, or as JSON with --json.
+
+Example: lablog board HJBH"""
+)
+board.__doc__ = BOARD_HELP
 
 
 def _at_terminal() -> bool:
@@ -126,5 +133,5 @@ def _user_errors(work: Callable[[], Any]) -> Any:
             raise translated from e
         if type(e).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
             text = _one_line(str(e)).split(" [SQL:", 1)[0]
-            raise LablogError(f"the store failed: {text}") from e
+            raise LablogError(_("the store failed: {error}").format(error=text)) from e
         raise

@@ -9,6 +9,7 @@ import typer
 from lablog.cli._common import JsonOpt, actor, console, date_or_today, emit_json, notice, session, today
 from lablog.cli.backlog import KeyArg, PointsOpt, read_text
 from lablog.enums import ItemType
+from lablog.i18n import N_, _
 
 app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="One backlog item: show, edit, move it along."
@@ -61,8 +62,8 @@ def edit(
     from lablog.services import backlog
 
     if points is not None and no_points:
-        raise typer.BadParameter("give --points or --no-points, not both", param_hint="--points")
-    _, warning = backlog.check_points(points)
+        raise typer.BadParameter(_("give --points or --no-points, not both"), param_hint="--points")
+    _points, warning = backlog.check_points(points)
     day = date_or_today(ctx, on, "--on")
     with session(ctx) as s:
         item = backlog.edit(
@@ -84,10 +85,19 @@ def edit(
         notice(warning)
     if json:
         return emit_json(item)
-    notice(f"Updated {item.key}: {item.title}")
+    notice(_("Updated {key}: {title}").format(key=item.key, title=item.title))
 
 
-def _move(ctx: typer.Context, key: str, to: str, on: str | None, json: bool, verb: str) -> None:
+# What each move says it did, one sentence each.
+MOVED = {
+    "doing": N_("{key} started on {day}: {title}"),
+    "done": N_("{key} done on {day}: {title}"),
+    "todo": N_("{key} reopened on {day}: {title}"),
+    "dropped": N_("{key} dropped on {day}: {title}"),
+}
+
+
+def _move(ctx: typer.Context, key: str, to: str, on: str | None, json: bool) -> None:
     from lablog.services import backlog
 
     day = date_or_today(ctx, on, "--on")
@@ -95,7 +105,7 @@ def _move(ctx: typer.Context, key: str, to: str, on: str | None, json: bool, ver
         item = backlog.transition(s, key=key, to=to, on=day, actor=actor(ctx), today=today(ctx))
     if json:
         return emit_json(item)
-    notice(f"{item.key} {verb} on {day}: {item.title}")
+    notice(_(MOVED[to]).format(key=item.key, day=day, title=item.title))
 
 
 @app.command("start")
@@ -104,7 +114,7 @@ def start(ctx: typer.Context, key: KeyArg, on: OnOpt = None, json: JsonOpt = Fal
 
     Example: lablog item start HJBH-12 --on yesterday
     """
-    _move(ctx, key, "doing", on, json, "started")
+    _move(ctx, key, "doing", on, json)
 
 
 @app.command("done")
@@ -113,7 +123,7 @@ def done(ctx: typer.Context, key: KeyArg, on: OnOpt = None, json: JsonOpt = Fals
 
     Example: lablog item done HJBH-12
     """
-    _move(ctx, key, "done", on, json, "done")
+    _move(ctx, key, "done", on, json)
 
 
 @app.command("reopen")
@@ -122,7 +132,7 @@ def reopen(ctx: typer.Context, key: KeyArg, on: OnOpt = None, json: JsonOpt = Fa
 
     Example: lablog item reopen HJBH-12
     """
-    _move(ctx, key, "todo", on, json, "reopened")
+    _move(ctx, key, "todo", on, json)
 
 
 @app.command("drop")
@@ -131,4 +141,4 @@ def drop(ctx: typer.Context, key: KeyArg, on: OnOpt = None, json: JsonOpt = Fals
 
     Example: lablog item drop HJBH-7
     """
-    _move(ctx, key, "dropped", on, json, "dropped")
+    _move(ctx, key, "dropped", on, json)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lablog import config, words
+from lablog import config, i18n
 from lablog.cli import _common
 from lablog.cli._common import (
     JsonOpt,
@@ -23,6 +23,8 @@ from lablog.cli._common import (
     typed_text,
 )
 from lablog.enums import CarryOver, GoalMet
+from lablog.i18n import N_, _, ngettext
+from lablog.render import states
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Sprints: plan, run, close, review.")
 
@@ -62,7 +64,7 @@ def plan(
     from lablog.services import sprints
 
     if end is not None and weeks is not None:
-        raise typer.BadParameter("give --end or --weeks, not both", param_hint="--end")
+        raise typer.BadParameter(_("give --end or --weeks, not both"), param_hint="--end")
     starts, ends = parse_date(ctx, start, "--start"), parse_date(ctx, end, "--end")
     with session(ctx) as s:
         sprint = sprints.plan(
@@ -78,9 +80,17 @@ def plan(
     if json:
         return emit_json(sprint)
     notice(
-        f"Planned {sprint.lab} sprint {sprint.number}: {sprint.starts} – {sprint.ends} "
-        f"({sprint.start_week} – {sprint.end_week})"
+        _("Planned {lab} sprint {number}: {starts} – {ends} ({weeks})").format(
+            lab=sprint.lab, number=sprint.number, starts=sprint.starts, ends=sprint.ends, weeks=_weeks(sprint)
+        )
     )
+
+
+def _weeks(sprint) -> str:
+    """ "2026-W49 – 2026-W50" as it always said; "uge 49–50" in Danish."""
+    if i18n.danish():
+        return i18n.weeks(sprint.starts, sprint.ends)
+    return f"{sprint.start_week} – {sprint.end_week}"
 
 
 @app.command("add")
@@ -106,10 +116,17 @@ def add(
     if json:
         return emit_json({"sprint": read, "added": added, "already": already})
     if added:
-        scope = " (scope added)" if read.status == "active" else ""
-        notice(f"Added to {read.lab} sprint {read.number}{scope}: {', '.join(added)}")
+        if read.status == "active":
+            said = _("Added to {lab} sprint {number} (scope added): {keys}")
+        else:
+            said = _("Added to {lab} sprint {number}: {keys}")
+        notice(said.format(lab=read.lab, number=read.number, keys=", ".join(added)))
     if already:
-        notice(f"Already in {read.lab} sprint {read.number}: {', '.join(already)}")
+        notice(
+            _("Already in {lab} sprint {number}: {keys}").format(
+                lab=read.lab, number=read.number, keys=", ".join(already)
+            )
+        )
 
 
 @app.command("remove")
@@ -134,8 +151,11 @@ def remove(
         )
     if json:
         return emit_json({"sprint": read, "removed": removed})
-    scope = " (scope removed)" if read.status == "active" else ""
-    notice(f"Removed from {read.lab} sprint {read.number}{scope}: {', '.join(removed)}")
+    if read.status == "active":
+        said = _("Removed from {lab} sprint {number} (scope removed): {keys}")
+    else:
+        said = _("Removed from {lab} sprint {number}: {keys}")
+    notice(said.format(lab=read.lab, number=read.number, keys=", ".join(removed)))
 
 
 @app.command("start")
@@ -153,7 +173,13 @@ def start(
         read = sprints.start(s, lab=lab, number=number, on=day, today=today(ctx))
     if json:
         return emit_json(read)
-    notice(f"Started {read.lab} sprint {read.number} on {day}: {read.committed_points:g} points committed")
+    notice(
+        ngettext(
+            "Started {lab} sprint {number} on {day}: {points} point committed",
+            "Started {lab} sprint {number} on {day}: {points} points committed",
+            read.committed_points,
+        ).format(lab=read.lab, number=read.number, day=day, points=i18n.number(read.committed_points))
+    )
 
 
 @app.command("show")
@@ -212,7 +238,11 @@ def edit(
         read = sprints.edit(s, lab=lab, number=number, goal=goal, starts=starts, ends=ends, today=today(ctx))
     if json:
         return emit_json(read)
-    notice(f"Updated {read.lab} sprint {read.number}: {read.starts} – {read.ends}")
+    notice(
+        _("Updated {lab} sprint {number}: {starts} – {ends}").format(
+            lab=read.lab, number=read.number, starts=read.starts, ends=read.ends
+        )
+    )
 
 
 GoalMetOpt = Annotated[GoalMet | None, typer.Option("--goal-met", help="Was the sprint goal met?")]
@@ -228,16 +258,17 @@ NoAssessmentOpt = Annotated[
     ),
 ]
 
-# The questions and answers of the assessment at close, in one place for translation.
-ASK_GOAL_MET = "Was the goal of {lab} sprint {number} met? [yes/partly/no{later}]"
-ASK_LATER = "/later"
-ASK_OUTCOME = "Outcome: what changed for the patient pathway, evidence, next step"
-ANSWER_GOAL_MET = "Answer yes, partly or no"
-ANSWER_LATER = "Answer yes, partly, no, or later to assess it with `lablog sprint assess {lab} {number}`"
-GIVE_ASSESSMENT = (
+# The questions and answers of the assessment at close, in one place, translated where asked.
+# The answers typed stay yes/partly/no/later (they are --goal-met's values).
+ASK_GOAL_MET = N_("Was the goal of {lab} sprint {number} met? [yes/partly/no]")
+ASK_GOAL_MET_LATER = N_("Was the goal of {lab} sprint {number} met? [yes/partly/no/later]")
+ASK_OUTCOME = N_("Outcome: what changed for the patient pathway, evidence, next step")
+ANSWER_GOAL_MET = N_("Answer yes, partly or no")
+ANSWER_LATER = N_("Answer yes, partly, no, or later to assess it with `lablog sprint assess {lab} {number}`")
+GIVE_ASSESSMENT = N_(
     "give --goal-met and --outcome, or --no-assessment to assess later with `lablog sprint assess {lab} N`"
 )
-NOT_ASSESSED = (
+NOT_ASSESSED = N_(
     "{lab} sprint {number} is not assessed yet; add goal met and outcome with "
     "`lablog sprint assess {lab} {number} --goal-met yes|partly|no --outcome TEXT`"
 )
@@ -259,14 +290,14 @@ def assessment_at_close(
     if no_assessment:
         if goal_met is not None or outcome is not None:
             raise typer.BadParameter(
-                "give the assessment (--goal-met, --outcome) or --no-assessment, not both",
+                _("give the assessment (--goal-met, --outcome) or --no-assessment, not both"),
                 param_hint="--no-assessment",
             )
         return None, None
     if goal_met is not None and outcome is not None:
         return goal_met.value, outcome
     if not _common.at_terminal():
-        raise typer.BadParameter(GIVE_ASSESSMENT.format(lab=lab.upper()), param_hint="--goal-met")
+        raise typer.BadParameter(_(GIVE_ASSESSMENT).format(lab=lab.upper()), param_hint="--goal-met")
     number = _active_number(ctx, lab)
     if number is None:
         # Nothing to assess: the close itself says why (no sprint, not active).
@@ -289,18 +320,20 @@ def ask_assessment(
     later = outcome is None
     if goal_met is None:
         choices = [g.value for g in GoalMet] + (["later"] if later else [])
-        question = ASK_GOAL_MET.format(lab=lab, number=number, later=ASK_LATER if later else "")
+        question = _(ASK_GOAL_MET_LATER if later else ASK_GOAL_MET).format(lab=lab, number=number)
         while True:
             answer = typer.prompt(question, err=True).strip().lower()
             if answer in choices:
                 break
-            typer.echo(ANSWER_LATER.format(lab=lab, number=number) if later else ANSWER_GOAL_MET, err=True)
+            typer.echo(
+                _(ANSWER_LATER).format(lab=lab, number=number) if later else _(ANSWER_GOAL_MET), err=True
+            )
         if answer == "later":
             return None, None
         goal_met = GoalMet(answer)
     if outcome is None:
         # click asks again on an empty answer: with a goal met, the outcome is due too.
-        outcome = typed_text(ctx, typer.prompt(ASK_OUTCOME, err=True), "the outcome")
+        outcome = typed_text(ctx, typer.prompt(_(ASK_OUTCOME), err=True), _("the outcome"))
     return goal_met.value, outcome
 
 
@@ -345,7 +378,7 @@ def close(
         )
     if met is None:
         sp = detail.sprint
-        notice(NOT_ASSESSED.format(lab=sp.lab, number=sp.number))
+        notice(_(NOT_ASSESSED).format(lab=sp.lab, number=sp.number))
     if json:
         return emit_json(detail)
     render.close_summary(console(), detail)
@@ -354,14 +387,22 @@ def close(
 def _assessed(sp, changed: dict) -> str:
     """What `sprint assess` did, in one line: "goal met partly (was yes); outcome added"."""
     if not changed:
-        return f"{sp.lab} sprint {sp.number} was already assessed so; nothing changed"
+        return _("{lab} sprint {number} was already assessed so; nothing changed").format(
+            lab=sp.lab, number=sp.number
+        )
     parts = []
     if "goal_met" in changed:
         old = changed["goal_met"][0]
-        parts.append(f"goal met {sp.goal_met}" + (f" (was {old})" if old else ""))
+        answer = states.goal_met(sp.goal_met)
+        if old:
+            parts.append(_("goal met {answer} (was {old})").format(answer=answer, old=states.goal_met(old)))
+        else:
+            parts.append(_("goal met {answer}").format(answer=answer))
     if "outcome" in changed:
-        parts.append("outcome amended" if changed["outcome"][0] else "outcome added")
-    return f"Assessed {sp.lab} sprint {sp.number}: {'; '.join(parts)}"
+        parts.append(_("outcome amended") if changed["outcome"][0] else _("outcome added"))
+    return _("Assessed {lab} sprint {number}: {changes}").format(
+        lab=sp.lab, number=sp.number, changes="; ".join(parts)
+    )
 
 
 @app.command("assess")
@@ -383,7 +424,7 @@ def assess(
     from lablog.services import sprints
 
     if goal_met is None and outcome is None:
-        raise typer.BadParameter("give --goal-met, --outcome or both", param_hint="--goal-met")
+        raise typer.BadParameter(_("give --goal-met, --outcome or both"), param_hint="--goal-met")
     with session(ctx) as s:
         detail, changed = sprints.assess(
             s,
@@ -406,6 +447,7 @@ MeetingHoursOpt = Annotated[
         "--meeting-hours", help="Also record the meeting it came from, held today, this many hours."
     ),
 ]
+# The meeting's stored title: the names the labs use, in either language.
 _EVENT_TITLES = {"review": "Sprint review", "retro": "Retrospektiv"}
 
 
@@ -429,7 +471,11 @@ def _event_meeting(ctx: typer.Context, s, sprint, event: str, hours: float | Non
 
 def _held(row) -> None:
     if row is not None:
-        notice(f"Recorded the meeting {row.key}; who came: `lablog meeting attend {row.key} PERSON…`")
+        notice(
+            _("Recorded the meeting {key}; who came: `lablog meeting attend {key} PERSON…`").format(
+                key=row.key
+            )
+        )
 
 
 @app.command("review")
@@ -457,7 +503,14 @@ def review(
     if json:
         return emit_json(detail)
     sp = detail.sprint
-    notice(f"{sp.lab} sprint {sp.number} now has {words.count(len(detail.review), 'review note')}")
+    n = len(detail.review)
+    notice(
+        ngettext(
+            "{lab} sprint {number} now has {n} review note",
+            "{lab} sprint {number} now has {n} review notes",
+            n,
+        ).format(lab=sp.lab, number=sp.number, n=n)
+    )
     _held(held)
 
 
@@ -499,8 +552,8 @@ def retro(
     if json:
         return emit_json(detail)
     sp = detail.sprint
-    notice(f"Recorded the retrospective of {sp.lab} sprint {sp.number}")
+    notice(_("Recorded the retrospective of {lab} sprint {number}").format(lab=sp.lab, number=sp.number))
     _held(held)
     for a in detail.retro.actions:
         if a.text in (action or []):
-            notice(f"  action {a.key}: {a.text}")
+            notice("  " + _("action {key}: {text}").format(key=a.key, text=a.text))

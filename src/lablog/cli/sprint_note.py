@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from lablog.cli._common import JsonOpt, YesOpt, confirm, console, emit_json, notice, reading, session
+from lablog.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="A sprint's review notes and retrospective lines."
@@ -64,7 +65,7 @@ def edit(
         row = sprint_notes.edit(s, id=id, text=text, redact_history=redact_history)
     if json:
         return emit_json(row)
-    notice(f"Updated note {row.id} of {row.lab} sprint {row.sprint}")
+    notice(_("Updated note {id} of {lab} sprint {number}").format(id=row.id, lab=row.lab, number=row.sprint))
 
 
 @app.command("delete")
@@ -75,9 +76,9 @@ def delete(ctx: typer.Context, id: IdArg, yes: YesOpt = False, json: JsonOpt = F
     """
     from lablog.services import sprint_notes
 
-    confirm(f"Delete sprint note {id}?", yes)
+    confirm(_("Delete sprint note {id}?").format(id=id), yes)
     with session(ctx) as s:
         row = sprint_notes.delete(s, id=id)
     if json:
         return emit_json(row)
-    notice(f"Deleted note {row.id} of {row.lab} sprint {row.sprint}")
+    notice(_("Deleted note {id} of {lab} sprint {number}").format(id=row.id, lab=row.lab, number=row.sprint))

@@ -8,6 +8,7 @@ from itertools import islice
 
 from lablog.enums import ItemStatus
 from lablog.errors import InvalidValue
+from lablog.i18n import _
 from lablog.queries import refs
 from lablog.reader import as_date, as_utc
 from lablog.shapes import ItemRead
@@ -58,7 +59,9 @@ def items(
             statuses = [ItemStatus(status.lower()).value]
         except ValueError:
             choices = ", ".join(s.value for s in ItemStatus)
-            raise InvalidValue(f"{status!r} is not a status; use one of {choices}") from None
+            raise InvalidValue(
+                _("{value} is not a status; use one of {choices}").format(value=repr(status), choices=choices)
+            ) from None
     elif include_all:
         statuses = None
     else:

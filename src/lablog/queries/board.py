@@ -7,6 +7,7 @@ from datetime import date
 
 from lablog.enums import SprintStatus
 from lablog.errors import NotFound
+from lablog.i18n import _
 from lablog.queries import impediment, refs, reports, sprints
 from lablog.shapes import BurndownRead, SprintDetail
 
@@ -29,8 +30,10 @@ def load(reader, *, lab: str, number: int | None, today: date) -> Board:
         active = sprints.active(reader, the_lab)
         if active is None:
             raise NotFound(
-                f"{the_lab.code} has no active sprint; start one with `lablog sprint start {the_lab.code}` "
-                f"(`lablog sprint show {the_lab.code}` shows the latest)"
+                _(
+                    "{lab} has no active sprint; start one with `lablog sprint start {lab}` "
+                    "(`lablog sprint show {lab}` shows the latest)"
+                ).format(lab=the_lab.code)
             )
         number = active.number
     detail = sprints.detail(reader, lab=the_lab.code, number=number, today=today)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lablog.errors import NotFound
+from lablog.i18n import _
 from lablog.queries import refs
 from lablog.queries import sprints as sprint_queries
 from lablog.reader import as_utc
@@ -45,5 +46,5 @@ def note(reader, id_: int) -> NoteRead:
     """One note by its id; raises NotFound."""
     rows = reader.rows(_SELECT + " WHERE sprint_note.id = :id", id=id_)
     if not rows:
-        raise NotFound(f"No sprint note {id_}; see `lablog sprint note list LAB`")
+        raise NotFound(_("No sprint note {id}; see `lablog sprint note list LAB`").format(id=id_))
     return _read(rows[0])

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from lablog.dates import iso_week
 from lablog.enums import CarryOver, ItemStatus, SprintStatus
 from lablog.errors import NotFound
+from lablog.i18n import _
 from lablog.queries import refs
 from lablog.reader import as_date, as_float, as_utc
 from lablog.shapes import RetroAction, RetroRead, SprintDetail, SprintItemRead, SprintRead
@@ -45,8 +46,11 @@ def find(reader, lab, number: int | None = None, *, finished: bool = False) -> S
         found = reader.rows(query + " AND number = :number", lab=lab.id, number=number)
         if not found:
             last = reader.rows("SELECT max(number) FROM sprint WHERE lab_id = :lab", lab=lab.id)[0][0]
-            known = f"its sprints are 1–{last}" if last else "it has no sprints yet"
-            raise NotFound(f"{lab.code} has no sprint {number}; {known}")
+            if last:
+                said = _("{lab} has no sprint {number}; its sprints are 1–{last}")
+            else:
+                said = _("{lab} has no sprint {number}; it has no sprints yet")
+            raise NotFound(said.format(lab=lab.code, number=number, last=last))
         return SprintRow(*found[0])
     found = reader.rows(query + " AND status = :status LIMIT 1", lab=lab.id, status=SprintStatus.active.value)
     if found:
@@ -63,11 +67,15 @@ def find(reader, lab, number: int | None = None, *, finished: bool = False) -> S
         planned = reader.rows("SELECT max(number) FROM sprint WHERE lab_id = :lab", lab=lab.id)[0][0]
         if planned:
             raise NotFound(
-                f"{lab.code} has no sprint that has started yet (sprint {planned} is planned); "
-                f"start it with `lablog sprint start {lab.code}`"
+                _(
+                    "{lab} has no sprint that has started yet (sprint {number} is planned); "
+                    "start it with `lablog sprint start {lab}`"
+                ).format(lab=lab.code, number=planned)
             )
     if not found:
-        raise NotFound(f"{lab.code} has no sprints yet; plan one with `lablog sprint plan {lab.code}`")
+        raise NotFound(
+            _("{lab} has no sprints yet; plan one with `lablog sprint plan {lab}`").format(lab=lab.code)
+        )
     return SprintRow(*found[0])
 
 

@@ -10,12 +10,15 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from lablog import words
+from lablog import i18n
 from lablog.dates import iso_week
+from lablog.i18n import N_, _, ngettext
+from lablog.render import states
 from lablog.render.points import fmt_points
 
 # The board's columns, left to right. Blocked holds open work with an open impediment.
-COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done", "Done"))
+# The titles are translated where they are shown: _(title).
+COLUMNS = (("todo", N_("To do")), ("doing", N_("Doing")), ("blocked", N_("Blocked")), ("done", N_("Done")))
 # The owner filter's value for "everyone's items" (None means items nobody owns).
 EVERYONE = "*"
 BARS = "▁▂▃▄▅▆▇█"
@@ -32,7 +35,7 @@ def column_of(item: Any) -> str | None:
 
 def columns(items: Iterable[Any], *, owner: str | None = EVERYONE) -> dict[str, list[Any]]:
     """The items by column, in the board's order; only `owner`'s unless it is EVERYONE."""
-    out: dict[str, list[Any]] = {name: [] for name, _ in COLUMNS}
+    out: dict[str, list[Any]] = {name: [] for name, _title in COLUMNS}
     for item in items:
         column = column_of(item)
         if column is not None and (owner == EVERYONE or item.owner == owner):
@@ -49,8 +52,8 @@ def owners(items: Iterable[Any]) -> list[str | None]:
 
 def owner_label(owner: str | None) -> str:
     if owner == EVERYONE:
-        return "everyone"
-    return owner or "no owner"
+        return _("everyone")
+    return owner or _("no owner")
 
 
 def next_owner(current: str | None, choices: Sequence[str | None]) -> str | None:
@@ -63,7 +66,9 @@ def next_owner(current: str | None, choices: Sequence[str | None]) -> str | None
 
 
 def weeks(sprint: Any) -> str:
-    """'W47–W48', or 'W47' for a sprint within one ISO week."""
+    """'W47–W48', or 'W47' for a sprint within one ISO week; "uge 47–48" in Danish."""
+    if i18n.danish():
+        return i18n.weeks(sprint.starts, sprint.ends)
     first, last = (iso_week(d).split("-")[1] for d in (sprint.starts, sprint.ends))
     return first if first == last else f"{first}–{last}"
 
@@ -71,19 +76,27 @@ def weeks(sprint: Any) -> str:
 def status_line(detail: Any) -> str:
     """'HJBH sprint 4 · W47–W48 · 4 days left · 3 of 11 points done'."""
     s = detail.sprint
-    parts = [f"{s.lab} sprint {s.number}", weeks(s)]
+    parts = [_("{lab} sprint {number}").format(lab=s.lab, number=s.number), weeks(s)]
     if s.overdue:
-        parts.append(f"overdue by {words.count(s.overdue_days, 'day')}")
+        parts.append(
+            ngettext("overdue by {n} day", "overdue by {n} days", s.overdue_days).format(n=s.overdue_days)
+        )
     elif s.days_left is not None:
-        parts.append(f"{words.count(s.days_left, 'day')} left")
+        parts.append(ngettext("{n} day left", "{n} days left", s.days_left).format(n=s.days_left))
     else:
-        parts.append(s.status)
-    parts.append(f"{fmt_points(detail.done_points)} of {fmt_points(detail.committed_points)} points done")
+        parts.append(states.sprint_status(s.status))
+    parts.append(
+        _("{done} of {committed} points done").format(
+            done=fmt_points(detail.done_points), committed=fmt_points(detail.committed_points)
+        )
+    )
     return " · ".join(parts)
 
 
 def goal_line(detail: Any) -> str:
-    return f"Goal: {detail.sprint.goal}" if detail.sprint.goal else "No sprint goal set."
+    return (
+        _("Goal: {goal}").format(goal=detail.sprint.goal) if detail.sprint.goal else _("No sprint goal set.")
+    )
 
 
 def bars(burndown: Any) -> str:
@@ -114,24 +127,30 @@ def bars(burndown: Any) -> str:
 def burndown_line(burndown: Any) -> str:
     """'Burndown ███▆▅·····  8 of 11 left', or what stands in for it."""
     if burndown is None:
-        return "Not started: nothing to burn down yet"
+        return _("Not started: nothing to burn down yet")
     chart = bars(burndown)
     if not chart:
-        return "Burndown: nothing committed"
+        return _("Burndown: nothing committed")
     values = [d.remaining for d in burndown.days if d.remaining is not None]
     left = values[-1] if values else burndown.committed
-    return f"Burndown {chart}  {fmt_points(left)} of {fmt_points(burndown.committed)} left"
+    return _("Burndown {chart}  {left} of {committed} left").format(
+        chart=chart, left=fmt_points(left), committed=fmt_points(burndown.committed)
+    )
 
 
 def card_facts(item: Any) -> str:
     """The line under a card's key: points, owner, what blocks it."""
     facts = []
     if item.points is not None:
-        facts.append(f"{fmt_points(item.points)}p")
+        facts.append(_("{points}p").format(points=fmt_points(item.points)))
     if item.owner:
         facts.append(f"@{item.owner}")
     if item.blocked_by:
-        facts.append(f"{item.status}, blocked by {', '.join(item.blocked_by)}")
+        facts.append(
+            _("{status}, blocked by {keys}").format(
+                status=states.item_status(item.status), keys=", ".join(item.blocked_by)
+            )
+        )
     return " ".join(facts)
 
 
@@ -142,7 +161,7 @@ def plain(board: Any) -> str:
     for name, title in COLUMNS:
         items = columns(detail.items)[name]
         lines.append("")
-        lines.append(f"{title} ({len(items)})")
+        lines.append(f"{_(title)} ({len(items)})")
         for item in items:
             facts = card_facts(item)
             lines.append(f"  {item.key} {item.title}" + (f"  ({facts})" if facts else ""))

@@ -16,30 +16,37 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from lablog import i18n
+from lablog.i18n import N_, _
+
 # Mermaid gives the n-th line the n-th palette colour: remaining is drawn first.
 REMAINING_COLOUR = "#2563eb"  # a strong blue, readable on light and dark pages
 IDEAL_COLOUR = "#94a3b8"  # a muted grey-blue
 # Up to three weeks of days, one label per day; past that, one point per ISO week.
 MAX_DAY_LABELS = 21
 
-# The caption's sentences, one place each (to be translated later).
-NOTHING_COMMITTED = "Nothing committed: the sprint held no estimated points, so there is no burndown to draw."
-NOT_BEGUN = "The sprint's first day, {first}, has not come yet: there is nothing to draw."
-ONE_DAY = (
+# The caption's sentences, one place each, translated where they are shown.
+NOTHING_COMMITTED = N_(
+    "Nothing committed: the sprint held no estimated points, so there is no burndown to draw."
+)
+NOT_BEGUN = N_("The sprint's first day, {first}, has not come yet: there is nothing to draw.")
+ONE_DAY = N_(
     "One day counted so far ({day}): {remaining} of the {committed} points committed remain. "
     "The chart needs two days."
 )
-REMAINING_LINE = "**Blue line:** the points still to do at the end of each day shown."
-IDEAL_LINE = "**Grey line:** the ideal, a steady burn from the {committed} points committed to 0 on {last}."
-IDEAL_ZERO = "**Grey line:** the ideal; nothing was committed at the start, so it stays at 0."
-BY_WEEK = (
+REMAINING_LINE = N_("**Blue line:** the points still to do at the end of each day shown.")
+IDEAL_LINE = N_(
+    "**Grey line:** the ideal, a steady burn from the {committed} points committed to 0 on {last}."
+)
+IDEAL_ZERO = N_("**Grey line:** the ideal; nothing was committed at the start, so it stays at 0.")
+BY_WEEK = N_(
     "Longer than three weeks: after the first day, {first}, one point per ISO week (its last day shown)."
 )
-STOPS_TODAY = "The sprint runs until {ends}: the chart stops at today, {last}."
-STOPS_AT_CLOSE = (
+STOPS_TODAY = N_("The sprint runs until {ends}: the chart stops at today, {last}.")
+STOPS_AT_CLOSE = N_(
     "The sprint was closed on {last}, before its planned end on {ends}: the chart stops at the close."
 )
-STOPS = "The chart stops at {last}, the last day with a count; the sprint was planned to end on {ends}."
+STOPS = N_("The chart stops at {last}, the last day with a count; the sprint was planned to end on {ends}.")
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ def burndown_chart(burndown: Any, sprint: Any = None) -> Chart | None:
     ideal = [d.ideal for d in points]
     top = float(_ceil(max([*remaining, *ideal, 1.0])))
     return Chart(
-        title=f"{burndown.lab} sprint {burndown.sprint}",
+        title=_("{lab} sprint {number}").format(lab=burndown.lab, number=burndown.sprint),
         labels=_unique(labels),
         remaining=remaining,
         ideal=ideal,
@@ -91,14 +98,14 @@ def mermaid_burndown(burndown: Any, sprint: Any = None) -> str:
     if chart is not None:
         return f"{mermaid(chart)}\n\n{chart.caption}"
     if nothing_committed(burndown):
-        return NOTHING_COMMITTED
+        return _(NOTHING_COMMITTED)
     shown = _shown(burndown.days)
     if shown:
         day = shown[0]
-        return ONE_DAY.format(
-            day=day.day.isoformat(), remaining=_number(day.remaining), committed=_number(burndown.committed)
+        return _(ONE_DAY).format(
+            day=i18n.long_date(day.day), remaining=_said(day.remaining), committed=_said(burndown.committed)
         )
-    return NOT_BEGUN.format(first=burndown.days[0].day.isoformat() if burndown.days else "–")
+    return _(NOT_BEGUN).format(first=i18n.long_date(burndown.days[0].day) if burndown.days else "–")
 
 
 def mermaid(chart: Chart) -> str:
@@ -116,9 +123,9 @@ def mermaid(chart: Chart) -> str:
             "xychart-beta",
             f"    title {json.dumps(chart.title)}",
             f"    x-axis [{labels}]",
-            f'    y-axis "Points" 0 --> {_number(chart.top)}',
-            f'    line "Remaining" [{", ".join(_number(v) for v in chart.remaining)}]',
-            f'    line "Ideal" [{", ".join(_number(v) for v in chart.ideal)}]',
+            f"    y-axis {_quoted(_('Points'))} 0 --> {_number(chart.top)}",
+            f"    line {_quoted(_('Remaining'))} [{', '.join(_number(v) for v in chart.remaining)}]",
+            f"    line {_quoted(_('Ideal'))} [{', '.join(_number(v) for v in chart.ideal)}]",
             "```",
         ]
     )
@@ -127,17 +134,17 @@ def mermaid(chart: Chart) -> str:
 def _caption(burndown: Any, sprint: Any, shown: list, by_week: bool) -> str:
     days = burndown.days
     if burndown.committed:
-        ideal = IDEAL_LINE.format(committed=_number(burndown.committed), last=days[-1].day.isoformat())
+        ideal = _(IDEAL_LINE).format(committed=_said(burndown.committed), last=i18n.long_date(days[-1].day))
     else:
-        ideal = IDEAL_ZERO
-    sentences = [REMAINING_LINE, ideal]
+        ideal = _(IDEAL_ZERO)
+    sentences = [_(REMAINING_LINE), ideal]
     if by_week:
-        sentences.append(BY_WEEK.format(first=shown[0].day.isoformat()))
+        sentences.append(_(BY_WEEK).format(first=i18n.long_date(shown[0].day)))
     if len(shown) < len(days):
-        last, ends = shown[-1].day.isoformat(), days[-1].day.isoformat()
+        last, ends = i18n.long_date(shown[-1].day), i18n.long_date(days[-1].day)
         status = getattr(sprint, "status", None)
         template = {"active": STOPS_TODAY, "closed": STOPS_AT_CLOSE}.get(status, STOPS)
-        sentences.append(template.format(last=last, ends=ends))
+        sentences.append(_(template).format(last=last, ends=ends))
     return " ".join(sentences)
 
 
@@ -168,6 +175,8 @@ def _day_labels(days: list) -> list[str]:
 
 def _week_labels(days: list) -> list[str]:
     """'15/10', 'W42', 'W43', …: the first day, then the ISO week each point ends."""
+    if i18n.danish():
+        return [_date(days[0].day)] + [i18n.week(d.day) for d in days[1:]]
     return [_date(days[0].day)] + [f"W{d.day.isocalendar()[1]:02d}" for d in days[1:]]
 
 
@@ -189,6 +198,15 @@ def _number(value: float) -> str:
     """16.0 -> "16", 14.7692 -> "14.77": never an exponent, which Mermaid's parser does not read."""
     value = round(float(value), 2)
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _said(value: float) -> str:
+    """A number in the caption's sentences: as `_number`, with a decimal comma in Danish."""
+    return i18n.decimal(_number(value))
 
 
 def _ceil(value: float) -> int:

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from lablog.enums import POINT_SCALE, ItemStatus, ItemType
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
+from lablog.i18n import N_, _, pgettext
 from lablog.models import BacklogItem, ItemEvent, ItemTag, Lab, Sprint, utcnow
 from lablog.queries import backlog as queries
 from lablog.queries import impediment as impediments
@@ -29,12 +30,19 @@ def check_points(points: float | None) -> tuple[float | None, str | None]:
     if points is None:
         return None, None
     if points != points or points < 0:  # NaN or negative
-        raise InvalidValue(f"Points must be zero or more, not {fmt_points(points)}")
+        raise InvalidValue(_("Points must be zero or more, not {points}").format(points=fmt_points(points)))
     if points > 1000:
-        raise InvalidValue(f"{fmt_points(points)} points is more than any sprint holds; split the item")
+        raise InvalidValue(
+            _("{points} points is more than any sprint holds; split the item").format(
+                points=fmt_points(points)
+            )
+        )
     if points not in POINT_SCALE:
-        scale = ", ".join(fmt_points(p) for p in POINT_SCALE)
-        return points, f"Note: {fmt_points(points)} is not on the usual scale ({scale})"
+        # "0; 0,5; 1" in Danish, where a comma is the decimal sign.
+        scale = pgettext("between numbers", ", ").join(fmt_points(p) for p in POINT_SCALE)
+        return points, _("Note: {points} is not on the usual scale ({scale})").format(
+            points=fmt_points(points), scale=scale
+        )
     return points, None
 
 
@@ -43,7 +51,9 @@ def _type(value: str) -> str:
         return ItemType(value.strip().lower()).value
     except ValueError:
         choices = ", ".join(t.value for t in ItemType)
-        raise InvalidValue(f"{value!r} is not an item type; use one of {choices}") from None
+        raise InvalidValue(
+            _("{value} is not an item type; use one of {choices}").format(value=repr(value), choices=choices)
+        ) from None
 
 
 def _tags(values: Sequence[str] | None) -> list[str]:
@@ -51,7 +61,11 @@ def _tags(values: Sequence[str] | None) -> list[str]:
     for value in values or []:
         tag = value.strip().lower().lstrip("#")
         if not tag or any(c.isspace() for c in tag):
-            raise InvalidValue(f"{value!r} is not a tag; use one word, e.g. retro or borgerinddragelse")
+            raise InvalidValue(
+                _("{value} is not a tag; use one word, e.g. retro or borgerinddragelse").format(
+                    value=repr(value)
+                )
+            )
         if tag not in out:
             out.append(tag)
     return out
@@ -67,21 +81,26 @@ def item_by_key(session: Session, key: str) -> BacklogItem:
     """The item with a key like HJBH-12; raises NotFound saying where to look."""
     m = KEY.match(key.strip())
     if not m:
-        raise NotFound(f"{key!r} is not an item key; keys look like HJBH-12")
+        raise NotFound(_("{key} is not an item key; keys look like HJBH-12").format(key=repr(key)))
     lab = refs.lab(session, m.group(1))
     item = session.exec(
         select(BacklogItem).where(BacklogItem.lab_id == lab.id, BacklogItem.number == int(m.group(2)))
     ).first()
     if item is None:
-        raise NotFound(f"No item {lab.code}-{int(m.group(2))}; see `lablog backlog list {lab.code} --all`")
+        raise NotFound(
+            _("No item {key}; see `lablog backlog list {lab} --all`").format(
+                key=f"{lab.code}-{int(m.group(2))}", lab=lab.code
+            )
+        )
     return item
 
 
 def require_open_lab(lab: Lab) -> None:
     if lab.closed_on:
         raise InvalidTransition(
-            f"Lab {lab.code} was closed on {lab.closed_on}; "
-            f"reopen it with `lablog lab reopen {lab.code}` first"
+            _("Lab {lab} was closed on {day}; reopen it with `lablog lab reopen {lab}` first").format(
+                lab=lab.code, day=lab.closed_on
+            )
         )
 
 
@@ -101,7 +120,8 @@ def record(
     def text(value: object) -> str | None:
         if value is None:
             return None
-        return fmt_points(value) if isinstance(value, float | int) else str(value)
+        # Stored as every language reads it back: "2.5", never a translated "2,5".
+        return f"{value:g}" if isinstance(value, float | int) else str(value)
 
     session.add(
         ItemEvent(
@@ -135,7 +155,7 @@ def _ranks(session: Session, lab_id: int) -> list[tuple[int, str]]:
 def respace(session: Session, lab_id: int) -> None:
     """Give every item of a lab an evenly spaced rank, keeping their order."""
     rows = _ranks(session, lab_id)
-    for (item_id, _), rank in zip(rows, ranking.spread(len(rows)), strict=True):
+    for (item_id, _rank), rank in zip(rows, ranking.spread(len(rows)), strict=True):
         item = session.get(BacklogItem, item_id)
         item.rank = rank
         session.add(item)
@@ -193,8 +213,8 @@ def add(
     eventdays.check(on, today=today)
     title = " ".join(title.split())
     if not title:
-        raise InvalidValue("The item needs a title")
-    points, _ = check_points(points)
+        raise InvalidValue(_("The item needs a title"))
+    points, _warning = check_points(points)
     owner_id = refs.person(session, owner).id if owner else None
     item = BacklogItem(
         lab_id=the_lab.id,
@@ -271,7 +291,7 @@ def edit(
     if title is not None:
         new_title = " ".join(title.split())
         if not new_title:
-            raise InvalidValue("The item needs a title")
+            raise InvalidValue(_("The item needs a title"))
         if new_title != item.title:
             record(session, item, "title", on=on, actor=actor, old=item.title, new=new_title)
             item.title = new_title
@@ -311,15 +331,19 @@ def rank(
     """Move an item in its lab's backlog, rewriting only its own rank. Raises NotFound, InvalidValue."""
     item = item_by_key(session, key)
     if sum([top, bottom, before is not None, after is not None]) != 1:
-        raise InvalidValue("Say where to move the item: one of --top, --bottom, --before KEY, --after KEY")
+        raise InvalidValue(_("Say where to move the item: one of --top, --bottom, --before KEY, --after KEY"))
     if top or bottom:
         item.rank = new_rank(session, item.lab_id, top=top, exclude=item.id)
     else:
         other = item_by_key(session, before or after)
         if other.lab_id != item.lab_id:
-            raise InvalidValue(f"{key.upper()} and {(before or after).upper()} are in different labs")
+            raise InvalidValue(
+                _("{key} and {other} are in different labs").format(
+                    key=key.upper(), other=(before or after).upper()
+                )
+            )
         if other.id == item.id:
-            raise InvalidValue("An item cannot move relative to itself")
+            raise InvalidValue(_("An item cannot move relative to itself"))
         for _attempt in range(2):
             if before:
                 lo, hi = _neighbour(session, item.lab_id, other.rank, above=True), other.rank
@@ -353,11 +377,18 @@ ALLOWED = {
     (ItemStatus.doing, ItemStatus.dropped): "drop",
 }
 
+# Why a move is refused: (the move tried, the item's status) -> one sentence.
+_REFUSED = {
+    "start": N_("Cannot start {key}: {advice}"),
+    "finish": N_("Cannot finish {key}: {advice}"),
+    "drop": N_("Cannot drop {key}: {advice}"),
+    "reopen": N_("Cannot reopen {key}: {advice}"),
+}
 _ADVICE = {
-    ItemStatus.done: "it is done; reopen it first with `lablog item reopen {key}`",
-    ItemStatus.dropped: "it was dropped; reopen it first with `lablog item reopen {key}`",
-    ItemStatus.doing: "it is already in progress",
-    ItemStatus.todo: "it is already to do",
+    ItemStatus.done: N_("it is done; reopen it first with `lablog item reopen {key}`"),
+    ItemStatus.dropped: N_("it was dropped; reopen it first with `lablog item reopen {key}`"),
+    ItemStatus.doing: N_("it is already in progress"),
+    ItemStatus.todo: N_("it is already to do"),
 }
 
 
@@ -374,7 +405,8 @@ def transition(
     name = norm_key(key)
     if (current, target) not in ALLOWED:
         verb = {"doing": "start", "done": "finish", "dropped": "drop", "todo": "reopen"}[target.value]
-        raise InvalidTransition(f"Cannot {verb} {name}: " + _ADVICE[current].format(key=name))
+        advice = _(_ADVICE[current]).format(key=name)
+        raise InvalidTransition(_(_REFUSED[verb]).format(key=name, advice=advice))
     eventdays.check_item(session, item, name, on=on, today=today)
     record(session, item, "status", on=on, actor=actor, old=current.value, new=target.value)
     item.status = target.value

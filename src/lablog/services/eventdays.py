@@ -11,15 +11,16 @@ from datetime import date
 from sqlmodel import Session, select
 
 from lablog.errors import InvalidValue
+from lablog.i18n import _
 from lablog.models import BacklogItem, ItemEvent
 
 
 def span(earliest: date | None, today: date | None) -> str:
     if earliest is None:
-        return f"give a date up to today ({today})"
+        return _("give a date up to today ({today})").format(today=today)
     if today is None:
-        return f"give a date from {earliest} on"
-    return f"give a date from {earliest} to {today}"
+        return _("give a date from {earliest} on").format(earliest=earliest)
+    return _("give a date from {earliest} to {today}").format(earliest=earliest, today=today)
 
 
 def check(on: date, *, today: date | None, earliest: date | None = None, because: str = "") -> None:
@@ -28,9 +29,15 @@ def check(on: date, *, today: date | None, earliest: date | None = None, because
     today=None skips the future check (the demo writes a history around a chosen today).
     """
     if today is not None and on > today:
-        raise InvalidValue(f"--on {on} is in the future; {span(earliest, today)}")
+        raise InvalidValue(
+            _("--on {on} is in the future; {advice}").format(on=on, advice=span(earliest, today))
+        )
     if earliest is not None and on < earliest:
-        raise InvalidValue(f"--on {on} is before {because} ({earliest}); {span(earliest, today)}")
+        raise InvalidValue(
+            _("--on {on} is before {event} ({earliest}); {advice}").format(
+                on=on, event=because, earliest=earliest, advice=span(earliest, today)
+            )
+        )
 
 
 def item_floor(session: Session, item: BacklogItem, name: str) -> tuple[date | None, str]:
@@ -44,7 +51,9 @@ def item_floor(session: Session, item: BacklogItem, name: str) -> tuple[date | N
     if last is None:
         return None, ""  # Every item has a "created" event; nothing to hold to otherwise.
     day, kind = last
-    return day, (f"{name} was created" if kind == "created" else f"{name}'s last recorded change")
+    if kind == "created":
+        return day, _("{key} was created").format(key=name)
+    return day, _("{key}'s last recorded change").format(key=name)
 
 
 def check_item(session: Session, item: BacklogItem, name: str, *, on: date, today: date | None) -> None:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from lablog.errors import InvalidValue
+from lablog.i18n import _
 from lablog.models import ChangeLog, SprintNote
 from lablog.queries import sprint_notes as queries
 from lablog.reader import SessionReader
@@ -24,7 +25,7 @@ def edit(session: Session, *, id: int, text: str, redact_history: bool = False) 
     before = queries.note(SessionReader(session), id)
     text = text.strip()
     if not text:
-        raise InvalidValue("A note needs text; to remove it use `lablog sprint note delete`")
+        raise InvalidValue(_("A note needs text; to remove it use `lablog sprint note delete`"))
     row = session.get(SprintNote, id)
     row.text = text
     session.add(row)

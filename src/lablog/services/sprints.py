@@ -10,9 +10,11 @@ from sqlmodel import Session, select
 
 from lablog.enums import CarryOver, GoalMet, ItemStatus, SprintStatus
 from lablog.errors import InvalidTransition, InvalidValue, NotFound
+from lablog.i18n import _
 from lablog.models import BacklogItem, Lab, Sprint, SprintItem, SprintNote, utcnow
 from lablog.queries import sprints as queries
 from lablog.reader import SessionReader
+from lablog.render import states
 from lablog.services import backlog, eventdays, refs
 from lablog.shapes import SprintDetail, SprintRead
 
@@ -41,14 +43,20 @@ def _overlap(session: Session, lab: Lab, starts: date, ends: date, *, exclude: i
     clash = session.exec(query.order_by(Sprint.number).limit(1)).first()
     if clash is not None:
         raise InvalidValue(
-            f"{starts}–{ends} overlaps {lab.code} sprint {clash.number} ({clash.starts}–{clash.ends}); "
-            "sprints of one lab never overlap"
+            _(
+                "{starts}–{ends} overlaps {lab} sprint {number} ({from_}–{to}); "
+                "sprints of one lab never overlap"
+            ).format(
+                starts=starts, ends=ends, lab=lab.code, number=clash.number, from_=clash.starts, to=clash.ends
+            )
         )
 
 
 def _create(session: Session, lab: Lab, *, starts: date, ends: date, goal: str | None) -> Sprint:
     if ends < starts:
-        raise InvalidValue(f"The sprint would end ({ends}) before it starts ({starts})")
+        raise InvalidValue(
+            _("The sprint would end ({ends}) before it starts ({starts})").format(ends=ends, starts=starts)
+        )
     _overlap(session, lab, starts, ends)
     number = (session.exec(select(func.max(Sprint.number)).where(Sprint.lab_id == lab.id)).one() or 0) + 1
     sprint = Sprint(lab_id=lab.id, number=number, goal=(goal or "").strip() or None, starts=starts, ends=ends)
@@ -77,9 +85,9 @@ def plan(
     the_lab = refs.lab(session, lab)
     backlog.require_open_lab(the_lab)
     if ends is not None and weeks is not None:
-        raise InvalidValue("Give --end or --weeks, not both")
+        raise InvalidValue(_("Give --end or --weeks, not both"))
     if weeks is not None and not 1 <= weeks <= 12:
-        raise InvalidValue(f"A sprint of {weeks} weeks? Use 1 to 12 weeks")
+        raise InvalidValue(_("A sprint of {weeks} weeks? Use 1 to 12 weeks").format(weeks=weeks))
     if starts is None:
         last = session.exec(select(func.max(Sprint.ends)).where(Sprint.lab_id == the_lab.id)).one()
         if last is not None and last + DAY >= today:
@@ -104,10 +112,16 @@ def _open_sprint(session: Session, lab: Lab, number: int | None) -> Sprint:
         ).first()
         if sprint is None:
             raise NotFound(
-                f"{lab.code} has no planned or active sprint; plan one with `lablog sprint plan {lab.code}`"
+                _("{lab} has no planned or active sprint; plan one with `lablog sprint plan {lab}`").format(
+                    lab=lab.code
+                )
             )
     if sprint.status == SprintStatus.closed.value:
-        raise InvalidTransition(f"{lab.code} sprint {sprint.number} is closed; its record is frozen")
+        raise InvalidTransition(
+            _("{lab} sprint {number} is closed; its record is frozen").format(
+                lab=lab.code, number=sprint.number
+            )
+        )
     return sprint
 
 
@@ -136,22 +150,27 @@ def add_items(
         name = backlog.norm_key(key)
         if item.lab_id != the_lab.id:
             raise InvalidValue(
-                f"{name} belongs to another lab; a {the_lab.code} sprint takes {the_lab.code} items only"
+                _("{key} belongs to another lab; a {lab} sprint takes {lab} items only").format(
+                    key=name, lab=the_lab.code
+                )
             )
         if item.sprint_id == sprint.id:
             already.append(name)
             continue
         if item.status in (ItemStatus.done.value, ItemStatus.dropped.value):
             raise InvalidTransition(
-                f"{name} is {item.status}; reopen it first with `lablog item reopen {name}`"
+                _("{key} is {status}; reopen it first with `lablog item reopen {key}`").format(
+                    key=name, status=states.item_status(item.status)
+                )
             )
         if item.sprint_id is not None:
             other = session.get(Sprint, item.sprint_id)
             if other.status != SprintStatus.closed.value:
                 raise InvalidTransition(
-                    f"{name} is in {the_lab.code} sprint {other.number}; "
-                    f"remove it there first with "
-                    f"`lablog sprint remove {the_lab.code} {name} --sprint {other.number}`"
+                    _(
+                        "{key} is in {lab} sprint {number}; remove it there first with "
+                        "`lablog sprint remove {lab} {key} --sprint {number}`"
+                    ).format(key=name, lab=the_lab.code, number=other.number)
                 )
         eventdays.check_item(session, item, name, on=on, today=today)
         item.sprint_id = sprint.id
@@ -184,7 +203,11 @@ def remove_items(
         item = backlog.item_by_key(session, key)
         name = f"{the_lab.code}-{item.number}"
         if item.sprint_id != sprint.id:
-            raise InvalidValue(f"{key.upper()} is not in {the_lab.code} sprint {sprint.number}")
+            raise InvalidValue(
+                _("{key} is not in {lab} sprint {number}").format(
+                    key=key.upper(), lab=the_lab.code, number=sprint.number
+                )
+            )
         eventdays.check_item(session, item, name, on=on, today=today)
         row = session.exec(
             select(SprintItem).where(
@@ -213,7 +236,8 @@ def remove_items(
 def _check_in_sprint(sprint: Sprint, lab: Lab, *, on: date, today: date | None) -> None:
     """Scope changes of a running sprint happen between its start and today."""
     started = sprint.started_on if sprint.status == SprintStatus.active.value else None
-    eventdays.check(on, today=today, earliest=started, because=f"{lab.code} sprint {sprint.number} started")
+    because = _("{lab} sprint {number} started").format(lab=lab.code, number=sprint.number)
+    eventdays.check(on, today=today, earliest=started, because=because)
 
 
 def start(
@@ -231,8 +255,9 @@ def start(
     ).first()
     if active is not None:
         raise InvalidTransition(
-            f"{the_lab.code} sprint {active.number} is active; "
-            f"close it first with `lablog sprint close {the_lab.code}`"
+            _("{lab} sprint {number} is active; close it first with `lablog sprint close {lab}`").format(
+                lab=the_lab.code, number=active.number
+            )
         )
     if number is None:
         sprint = session.exec(
@@ -243,12 +268,18 @@ def start(
         ).first()
         if sprint is None:
             raise NotFound(
-                f"{the_lab.code} has no planned sprint; plan one with `lablog sprint plan {the_lab.code}`"
+                _("{lab} has no planned sprint; plan one with `lablog sprint plan {lab}`").format(
+                    lab=the_lab.code
+                )
             )
     else:
         sprint = find(session, the_lab, number)
         if sprint.status != SprintStatus.planned.value:
-            raise InvalidTransition(f"{the_lab.code} sprint {sprint.number} is {sprint.status}, not planned")
+            raise InvalidTransition(
+                _("{lab} sprint {number} is {status}, not planned").format(
+                    lab=the_lab.code, number=sprint.number, status=states.sprint_status(sprint.status)
+                )
+            )
     previous = session.exec(
         select(Sprint)
         .where(Sprint.lab_id == the_lab.id, Sprint.closed_on.is_not(None), Sprint.number < sprint.number)
@@ -259,7 +290,9 @@ def start(
         on,
         today=today,
         earliest=previous.closed_on if previous else None,
-        because=f"{the_lab.code} sprint {previous.number} closed" if previous else "",
+        because=_("{lab} sprint {number} closed").format(lab=the_lab.code, number=previous.number)
+        if previous
+        else "",
     )
     committed = 0.0
     for row, item in session.exec(
@@ -314,11 +347,15 @@ def close(
     sprint = find(session, the_lab, number)
     if sprint.status != SprintStatus.active.value:
         raise InvalidTransition(
-            f"{the_lab.code} sprint {sprint.number} is {sprint.status}, not active; "
-            "only an active sprint can be closed"
+            _("{lab} sprint {number} is {status}, not active; only an active sprint can be closed").format(
+                lab=the_lab.code, number=sprint.number, status=states.sprint_status(sprint.status)
+            )
         )
     eventdays.check(
-        on, today=today, earliest=sprint.started_on, because=f"{the_lab.code} sprint {sprint.number} started"
+        on,
+        today=today,
+        earliest=sprint.started_on,
+        because=_("{lab} sprint {number} started").format(lab=the_lab.code, number=sprint.number),
     )
     carry = CarryOver(carry_over).value
     board = session.exec(
@@ -328,10 +365,10 @@ def close(
         .order_by(BacklogItem.rank)
     ).all()
     rows = [(row, item) for row, item in board if row.removed_on is None]
-    for _, item in rows:
+    for _row, item in rows:
         eventdays.check_item(session, item, f"{the_lab.code}-{item.number}", on=on, today=today)
     # The board's order is frozen with it: the items in scope, then those removed.
-    for position, (row, _) in enumerate(rows + [ri for ri in board if ri[0].removed_on is not None], 1):
+    for position, (row, _item) in enumerate(rows + [ri for ri in board if ri[0].removed_on is not None], 1):
         row.position = position
         session.add(row)
     completed = 0.0
@@ -422,22 +459,23 @@ def assess(
     sprint = find(session, the_lab, number)
     if sprint.status != SprintStatus.closed.value:
         raise InvalidTransition(
-            f"{the_lab.code} sprint {sprint.number} is {sprint.status}, not closed; "
-            f"give its assessment when you close it: `lablog sprint close {the_lab.code} "
-            "--goal-met yes|partly|no --outcome TEXT`"
+            _(
+                "{lab} sprint {number} is {status}, not closed; give its assessment when you close it: "
+                "`lablog sprint close {lab} --goal-met yes|partly|no --outcome TEXT`"
+            ).format(lab=the_lab.code, number=sprint.number, status=states.sprint_status(sprint.status))
         )
     if goal_met is None and outcome is None:
-        raise InvalidValue("Give --goal-met, --outcome or both")
+        raise InvalidValue(_("Give --goal-met, --outcome or both"))
     wanted = {}
     if goal_met is not None:
         wanted["goal_met"] = GoalMet(goal_met).value
     if outcome is not None:
         if not outcome.strip():
-            raise InvalidValue("The outcome is empty; say what the sprint changed, or leave --outcome out")
+            raise InvalidValue(_("The outcome is empty; say what the sprint changed, or leave --outcome out"))
         wanted["outcome"] = outcome.strip()
     changed = {k: (getattr(sprint, k), v) for k, v in wanted.items() if getattr(sprint, k) != v}
     if changed:
-        for key, (_, new) in changed.items():
+        for key, (_old, new) in changed.items():
             setattr(sprint, key, new)
         sprint.assessed_at = at or utcnow()
         sprint.assessed_by = (actor or "unknown")[:64]
@@ -457,8 +495,9 @@ def _note_target(session: Session, lab: str, number: int | None) -> tuple[Lab, S
     sprint = find(session, the_lab, number, finished=True)
     if sprint.status == SprintStatus.planned.value:
         raise InvalidTransition(
-            f"{the_lab.code} sprint {sprint.number} has not started; "
-            "reviews and retrospectives follow a sprint"
+            _("{lab} sprint {number} has not started; reviews and retrospectives follow a sprint").format(
+                lab=the_lab.code, number=sprint.number
+            )
         )
     return the_lab, sprint
 
@@ -476,7 +515,7 @@ def review(
     the_lab, sprint = _note_target(session, lab, number)
     texts = [n.strip() for n in notes if n.strip()]
     if not texts:
-        raise InvalidValue("Give the review as --note TEXT (repeat for several)")
+        raise InvalidValue(_("Give the review as --note TEXT (repeat for several)"))
     for text in texts:
         session.add(SprintNote(sprint_id=sprint.id, kind="review", text=text, actor=actor))
     session.flush()
@@ -506,7 +545,7 @@ def retro(
     ]
     lines = [(k, t) for k, t in lines if t]
     if not lines:
-        raise InvalidValue("Give at least one --went-well, --improve or --action")
+        raise InvalidValue(_("Give at least one --went-well, --improve or --action"))
     for kind, text in lines:
         item_id = None
         if kind == "action":
@@ -520,7 +559,9 @@ def retro(
                 type="action",
                 tags=["retro"],
                 origin_sprint_id=sprint.id,
-                description=f"Action from the retrospective of sprint {sprint.number}.",
+                description=_("Action from the retrospective of sprint {number}.").format(
+                    number=sprint.number
+                ),
             )
             item_id = backlog.item_by_key(session, item.key).id
         session.add(SprintNote(sprint_id=sprint.id, kind=kind, text=text, item_id=item_id, actor=actor))
@@ -543,8 +584,10 @@ def edit(
     sprint = find(session, the_lab, number)
     if sprint.status == SprintStatus.closed.value:
         raise InvalidTransition(
-            f"{the_lab.code} sprint {sprint.number} is closed; its record is frozen. Goal met and outcome "
-            f"can still be added or amended with `lablog sprint assess {the_lab.code} {sprint.number}`"
+            _(
+                "{lab} sprint {number} is closed; its record is frozen. Goal met and outcome "
+                "can still be added or amended with `lablog sprint assess {lab} {number}`"
+            ).format(lab=the_lab.code, number=sprint.number)
         )
     if goal is not None:
         sprint.goal = goal.strip() or None
@@ -552,10 +595,16 @@ def edit(
     if (new_starts, new_ends) != (sprint.starts, sprint.ends):
         if sprint.status == SprintStatus.active.value and starts is not None:
             raise InvalidTransition(
-                f"{the_lab.code} sprint {sprint.number} has started; only its end can move"
+                _("{lab} sprint {number} has started; only its end can move").format(
+                    lab=the_lab.code, number=sprint.number
+                )
             )
         if new_ends < new_starts:
-            raise InvalidValue(f"The sprint would end ({new_ends}) before it starts ({new_starts})")
+            raise InvalidValue(
+                _("The sprint would end ({ends}) before it starts ({starts})").format(
+                    ends=new_ends, starts=new_starts
+                )
+            )
         _overlap(session, the_lab, new_starts, new_ends, exclude=sprint.id)
         sprint.starts, sprint.ends = new_starts, new_ends
     session.add(sprint)

@@ -27,6 +27,7 @@ from lablog.enums import (
     SprintStatus,
 )
 from lablog.errors import InvalidValue, NotFound
+from lablog.i18n import _
 from lablog.models import (
     BacklogItem,
     KnowledgeAnswer,
@@ -71,7 +72,7 @@ def last_closed(session: Session, *, lab: str) -> int:
         .limit(1)
     ).first()
     if number is None:
-        raise NotFound(f"{the_lab.code} has no closed sprint yet")
+        raise NotFound(_("{lab} has no closed sprint yet").format(lab=the_lab.code))
     return number
 
 
@@ -182,7 +183,7 @@ def programme(session: Session, *, since: date, until: date, today: date) -> Pro
     Each lab's `done` is read as it is iterated: use the report while the session is open.
     """
     if until < since:
-        raise InvalidValue(f"--until {until} is before --since {since}")
+        raise InvalidValue(_("--until {until} is before --since {since}").format(until=until, since=since))
     all_labs = list(session.exec(select(Lab).order_by(Lab.code)))
     reads = {r.code: r for r in labs.list_all(session, today=until)}
 

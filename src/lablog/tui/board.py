@@ -7,6 +7,7 @@ LablogError from any of them as a one-line notification.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from rich.text import Text
@@ -17,7 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from lablog.errors import LablogError
+from lablog.i18n import N_, _
 from lablog.render import board as render
+from lablog.render import states
 from lablog.render.points import fmt_points
 
 # How often the board asks whether the store changed (one indexed count).
@@ -25,7 +28,7 @@ POLL_SECONDS = 2.0
 # Lines per card: its key and facts, then its title.
 CARD_LINES = 2
 
-KEYS = """\
+KEYS = N_("""\
 ←↓↑→ or h j k l   select an item
 s                 start it (to do → doing)
 d                 mark it done
@@ -36,9 +39,21 @@ enter             the item's details and history
 q                 quit
 
 Moves are recorded as `lablog item start|done|reopen` records them, as you.
-The board reloads by itself when someone else changes the sprint."""
+The board reloads by itself when someone else changes the sprint.""")
 
-VERBS = {"doing": "started", "done": "done", "todo": "reopened"}
+# What the notification says a move did: "{key} started: {title}".
+MOVED = {
+    "doing": N_("{key} started: {title}"),
+    "done": N_("{key} done: {title}"),
+    "todo": N_("{key} reopened: {title}"),
+}
+
+
+def _translated(node) -> None:
+    """The footer's key descriptions in the reader's language (BINDINGS keep the English ones)."""
+    found = node._bindings.key_to_bindings
+    for key, bindings in found.items():
+        found[key] = [dataclasses.replace(b, description=_(b.description)) for b in bindings]
 
 
 class Column(VerticalScroll, can_focus=False):
@@ -62,7 +77,7 @@ class Column(VerticalScroll, can_focus=False):
 
     def show(self, items: list[Any], selected: int | None) -> None:
         self.items, self.selected = items, selected
-        self.border_title = f"{self.heading} ({len(items)})"
+        self.border_title = f"{_(self.heading)} ({len(items)})"
         self.paint()
         if selected is not None:
             self.keep_in_view(selected * CARD_LINES)
@@ -112,13 +127,14 @@ class TextScreen(ModalScreen[None]):
     }
     """
     BINDINGS = [
-        Binding("escape,enter,q,question_mark", "dismiss", "Close"),
+        Binding("escape,enter,q,question_mark", "dismiss", N_("Close")),
         Binding("down,j", "scroll(1)", show=False),
         Binding("up,k", "scroll(-1)", show=False),
     ]
 
     def __init__(self, title: str, text: Text | str):
         super().__init__()
+        _translated(self)
         self.page_title, self.text = title, text
 
     def compose(self) -> ComposeResult:
@@ -136,24 +152,27 @@ def details_text(detail: Any) -> Text:
     text = Text()
     text.append(item.title + "\n", style="bold")
     facts = [
-        ("Status", item.status),
-        ("Type", item.type),
-        ("Points", fmt_points(item.points) or "not estimated"),
-        ("Owner", item.owner or "nobody"),
+        (_("Status"), states.item_status(item.status)),
+        (_("Type"), states.item_type(item.type)),
+        (_("Points"), fmt_points(item.points) or _("not estimated")),
+        (_("Owner"), item.owner or _("nobody")),
     ]
     if item.tags:
-        facts.append(("Tags", ", ".join(item.tags)))
+        facts.append((_("Tags"), ", ".join(item.tags)))
     if detail.blocked_by:
-        facts.append(("Blocked by", ", ".join(detail.blocked_by)))
+        facts.append((_("Blocked by"), ", ".join(detail.blocked_by)))
     for label, value in facts:
-        text.append(f"{label}: ", style="dim")
+        text.append(_("{label}: ").format(label=label), style="dim")
         text.append(f"{value}\n")
     if item.description:
         text.append("\n" + item.description.strip() + "\n")
-    text.append("\nHistory\n", style="bold")
+    text.append("\n" + _("History") + "\n", style="bold")
     for event in detail.history:
-        change = " → ".join(v for v in (event.old, event.new) if v is not None)
-        text.append(f"{event.on}  {event.kind} {change}".rstrip())
+        old, new = event.old, event.new
+        if event.kind in ("status", "created"):
+            old, new = (states.item_status(v) if v is not None else None for v in (old, new))
+        change = " → ".join(v for v in (old, new) if v is not None)
+        text.append(f"{event.on}  {states.event_kind(event.kind)} {change}".rstrip())
         text.append(f"  {event.actor}\n" if event.actor else "\n", style="dim")
     text.rstrip()
     return text
@@ -173,24 +192,25 @@ class BoardApp(App[None]):
         Binding("right,l", "select(1, 0)", "Right", show=False),
         Binding("up,k", "select(0, -1)", "Up", show=False),
         Binding("down,j", "select(0, 1)", "Down", show=False),
-        Binding("s", "move('doing')", "Start"),
-        Binding("d", "move('done')", "Done"),
-        Binding("r", "move('todo')", "Reopen"),
-        Binding("o", "owner", "Owner"),
-        Binding("enter", "details", "Details"),
-        Binding("question_mark", "keys", "Keys"),
-        Binding("q", "quit", "Quit"),
+        Binding("s", "move('doing')", N_("Start")),
+        Binding("d", "move('done')", N_("Done")),
+        Binding("r", "move('todo')", N_("Reopen")),
+        Binding("o", "owner", N_("Owner")),
+        Binding("enter", "details", N_("Details")),
+        Binding("question_mark", "keys", N_("Keys")),
+        Binding("q", "quit", N_("Quit")),
     ]
 
     def __init__(self, store: Any, board: Any):
         super().__init__()
+        _translated(self)
         self.store = store
         self.board = board
         # The sprint shown: the one that was active when the board opened, even once closed.
         self.number = board.detail.sprint.number
         self.owner: str | None = render.EVERYONE
         self.column = 0
-        self.rows = {name: 0 for name, _ in render.COLUMNS}
+        self.rows = {name: 0 for name, _title in render.COLUMNS}
         self.stamp: tuple | None = None
         self.reloads = 0
         self.failure: str | None = None
@@ -206,7 +226,7 @@ class BoardApp(App[None]):
         self.stamp = self._read(self.store.stamp)
         # Start on the first column with work in it.
         visible = self.visible()
-        self.column = next((i for i, (name, _) in enumerate(render.COLUMNS) if visible[name]), 0)
+        self.column = next((i for i, (name, _title) in enumerate(render.COLUMNS) if visible[name]), 0)
         self.draw()
         self.set_interval(POLL_SECONDS, self.poll)
 
@@ -250,14 +270,19 @@ class BoardApp(App[None]):
         detail = self.board.detail
         header = Text(render.status_line(detail), style="bold")
         if detail.sprint.status != "active":
-            header.append(f" · {detail.sprint.status}: read-only", style="bold")
+            header.append(
+                " · " + _("{status}: read-only").format(status=states.sprint_status(detail.sprint.status)),
+                style="bold",
+            )
         header.append("\n" + render.goal_line(detail) + "\n")
         header.append(render.burndown_line(self.board.burndown))
         if self.owner != render.EVERYONE:
-            header.append(f"   Owner: {render.owner_label(self.owner)}", style="bold")
+            header.append(
+                "   " + _("Owner: {owner}").format(owner=render.owner_label(self.owner)), style="bold"
+            )
         self.query_one("#header", Static).update(header)
         visible = self.visible()
-        for i, (name, _) in enumerate(render.COLUMNS):
+        for i, (name, _title) in enumerate(render.COLUMNS):
             column = self.query_one(f"#{name}", Column)
             items = visible[name]
             row = min(self.rows[name], max(len(items) - 1, 0))
@@ -279,7 +304,7 @@ class BoardApp(App[None]):
     def _select_key(self, key: str | None) -> None:
         if key is None:
             return
-        for i, (name, _) in enumerate(render.COLUMNS):
+        for i, (name, _title) in enumerate(render.COLUMNS):
             keys = [item.key for item in self.visible()[name]]
             if key in keys:
                 self.column, self.rows[name] = i, keys.index(key)
@@ -299,28 +324,37 @@ class BoardApp(App[None]):
     def action_move(self, to: str) -> None:
         item = self.selected()
         if item is None:
-            self.notify("No item selected", severity="warning")
+            self.notify(_("No item selected"), severity="warning")
             return
         if self.board.detail.sprint.status == "closed":
-            self.notify(f"Sprint {self.number} is closed; its board is read-only", severity="warning")
+            self.notify(
+                _("Sprint {number} is closed; its board is read-only").format(number=self.number),
+                severity="warning",
+            )
             return
         try:
             moved = self.store.move(item.key, to)
         except LablogError as e:
             self.notify(str(e), severity="error", markup=False)
             return
-        self.notify(f"{moved.key} {VERBS[to]}: {moved.title}", markup=False)
+        self.notify(_(MOVED[to]).format(key=moved.key, title=moved.title), markup=False)
         self.reload(follow=moved.key)
 
     def action_owner(self) -> None:
         self.owner = render.next_owner(self.owner, render.owners(self.board.detail.items))
-        self.notify(f"Showing {render.owner_label(self.owner)}'s items", markup=False)
+        if self.owner == render.EVERYONE:
+            shown = _("Showing everyone's items")
+        elif self.owner is None:
+            shown = _("Showing no owner's items")
+        else:
+            shown = _("Showing {owner}'s items").format(owner=self.owner)
+        self.notify(shown, markup=False)
         self.draw()
 
     def action_details(self) -> None:
         item = self.selected()
         if item is None:
-            self.notify("No item selected", severity="warning")
+            self.notify(_("No item selected"), severity="warning")
             return
         try:
             detail = self.store.item(item.key)
@@ -330,4 +364,4 @@ class BoardApp(App[None]):
         self.push_screen(TextScreen(detail.item.key, details_text(detail)))
 
     def action_keys(self) -> None:
-        self.push_screen(TextScreen("Keys", KEYS))
+        self.push_screen(TextScreen(_("Keys"), _(KEYS)))
