@@ -13,6 +13,8 @@ import re
 import unicodedata
 from datetime import date
 
+from lablog.i18n import N_, _
+
 # C0 controls but tab and newline, DEL, and the C1 controls: none of them is
 # text, and ESC or the C1 CSI would reach whoever's terminal shows it.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -24,7 +26,7 @@ ALLOW_NUMBER = "--allow-number"
 # past PostgreSQL's INTEGER no such thing exists, and SQLite cannot even bind it.
 _NUMBER = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]*-)?[+-]?(\d+)$")
 LARGEST = 2**31 - 1
-CPR_ADVICE = "lablog is not for patient data; remove the CPR number"
+CPR_ADVICE = N_("lablog is not for patient data; remove the CPR number")
 
 
 class TextProblem(ValueError):
@@ -66,13 +68,17 @@ def clean(text: str, *, where: str, allow_number: bool = False) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     if m := CONTROL.search(text):
         raise TextProblem(
-            f"{where} holds the control character {describe(m.group(0))}; "
-            "remove it (only tab and newline are allowed in text)"
+            _(
+                "{where} holds the control character {char}; "
+                "remove it (only tab and newline are allowed in text)"
+            ).format(where=where, char=describe(m.group(0)))
         )
     if not allow_number and (number := looks_like_cpr(text)):
         raise TextProblem(
-            f"{where} holds {_masked(number)}, which looks like a CPR number; {CPR_ADVICE} "
-            f"(if it is not one, run the command again with {ALLOW_NUMBER})"
+            _(
+                "{where} holds {number}, which looks like a CPR number; {advice} "
+                "(if it is not one, run the command again with {option})"
+            ).format(where=where, number=_masked(number), advice=_(CPR_ADVICE), option=ALLOW_NUMBER)
         )
     return text
 
@@ -97,12 +103,18 @@ def check_argv(argv: list[str]) -> tuple[list[str], bool]:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             raise TextProblem(
-                f"argument {n} is not valid UTF-8 text; check the terminal's or script's encoding"
+                _("argument {n} is not valid UTF-8 text; check the terminal's or script's encoding").format(
+                    n=n
+                )
             ) from None
         where = _where(argv, n)
         value = arg.split("=", 1)[1] if arg.startswith("--") and "=" in arg else arg
         if (m := _NUMBER.match(value)) and int(m.group(1)) > LARGEST:
-            raise TextProblem(f"{where} is too large a number; lablog counts up to {LARGEST}")
+            raise TextProblem(
+                _("{where} is too large a number; lablog counts up to {largest}").format(
+                    where=where, largest=LARGEST
+                )
+            )
         out.append(clean(arg, where=where, allow_number=allow))
     return out, allow
 
@@ -114,7 +126,7 @@ def _where(argv: list[str], n: int) -> str:
         return f"{before} ({_preview(arg)})"
     if arg.startswith("--") and "=" in arg:
         return f"{arg.split('=', 1)[0]} ({_preview(arg.split('=', 1)[1])})"
-    return f"argument {n} ({_preview(arg)})"
+    return _("argument {n} ({preview})").format(n=n, preview=_preview(arg))
 
 
 def _preview(arg: str) -> str:

@@ -85,11 +85,17 @@ class AppState:
         if handle is None and source in ("--as", "config"):
             people = SessionReader(session).rows("SELECT count(*) FROM person")[0][0]
             if people:
-                where = "--as" if source == "--as" else "the config's user"
-                note_on_success(
-                    f"Note: {where} {name!r} is no person in this store; changes are recorded as "
-                    f"{name!r} (see `lablog person list`)"
-                )
+                if source == "--as":
+                    message = _(
+                        "Note: --as {name!r} is no person in this store; changes are recorded as "
+                        "{name!r} (see `lablog person list`)"
+                    )
+                else:
+                    message = _(
+                        "Note: the config's user {name!r} is no person in this store; changes are "
+                        "recorded as {name!r} (see `lablog person list`)"
+                    )
+                note_on_success(message.format(name=name))
         if source == "login":
             _note_login_once(name)
         self._actor = handle or name
@@ -147,8 +153,10 @@ def _note_login_once(name: str) -> None:
             pass
 
     note_on_success(
-        f"Note: changes are recorded as {name!r}, your login; to record them as you, "
-        "run `lablog config set user HANDLE` (this note is shown once)",
+        _(
+            "Note: changes are recorded as {name!r}, your login; to record them as you, "
+            "run `lablog config set user HANDLE` (this note is shown once)"
+        ).format(name=name),
         remember,
     )
 
@@ -341,7 +349,9 @@ def confirm(message: str, yes: bool) -> None:
     if yes:
         return
     if not at_terminal():
-        raise LablogError(f"{message} Pass --yes to confirm when not at a terminal")
+        raise LablogError(
+            _("{question} Pass --yes to confirm when not at a terminal").format(question=message)
+        )
     if not typer.confirm(message, default=False):
         raise typer.Abort()
 
@@ -381,6 +391,7 @@ class LablogGroup(TyperGroup):
             for message in cli_argv.deprecated_short_options(command, argv[at:]):
                 note_on_success(message)
             argv, shape = cli_argv.take_shape(command, argv, at)
+            argv = cli_argv.decimal_commas(command, argv, at)
             output = nullcontext()
             if shape is not None:
                 from lablog.cli import reshape
