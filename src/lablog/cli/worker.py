@@ -36,7 +36,7 @@ def status(json: JsonOpt = False) -> None:
         info["problem"] = UNSUPPORTED
     else:
         try:
-            install, _ = client.identity()
+            install, _key = client.identity()
             info["socket"] = client.paths(client.runtime_dir(), install)["socket"]
             answer = client.request("status")
         except client.Unavailable as e:
