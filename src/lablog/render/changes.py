@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from lablog import i18n
 from lablog.enums import shown
-from lablog.i18n import N_, _, ngettext
+from lablog.i18n import N_, _, ngettext, pgettext
 from lablog.shapes import ChangeRead
 
 # Columns that say nothing to a reader: ids, counters, copies kept for search.
@@ -173,14 +173,19 @@ NOUNS = {
     "pdsa": N_("pdsa"),
 }
 
-# What happened to an item, by the kind of its event.
-ITEM_EVENTS = {
-    "points": N_("points"),
-    "status": N_("status"),
-    "title": N_("title"),
-    "sprint-added": N_("sprint-added"),
-    "sprint-removed": N_("sprint-removed"),
-}
+
+def _event_word(kind: str) -> str:
+    """What happened to an item, by the kind of its event (the words the item's history uses)."""
+    words = {
+        "created": pgettext("item event", "created"),
+        "points": pgettext("item event", "points"),
+        "status": pgettext("item event", "status"),
+        "title": pgettext("item event", "title"),
+        "sprint-added": pgettext("item event", "sprint-added"),
+        "sprint-removed": pgettext("item event", "sprint-removed"),
+    }
+    return words.get(kind, kind)
+
 
 # A meeting added, by its kind: whole phrases, as Danish joins the words.
 MEETINGS = {
@@ -314,10 +319,9 @@ def _note(values: dict, key: str = "note") -> str:
 def _item_event(v: dict) -> str:
     kind = v.get("kind")
     if kind == "created":
-        return _("created") + _on(v)
+        return _event_word("created") + _on(v)
     column = "status" if kind == "status" else None
-    what = _(ITEM_EVENTS[kind]) if kind in ITEM_EVENTS else str(kind)
-    return f"{what} → {_value(v.get('new_value'), column)}" + _on(v)
+    return f"{_event_word(str(kind))} → {_value(v.get('new_value'), column)}" + _on(v)
 
 
 def _sm_assignment(v: dict) -> str:
