@@ -25,7 +25,7 @@ def _known() -> dict[str, Callable[[float], str]]:
         "row": lambda n: ngettext("{n} row", "{n} rows", n),
         "place": lambda n: ngettext("{n} place", "{n} places", n),
         "owner": lambda n: ngettext("{n} owner", "{n} owners", n),
-        "issue": lambda n: ngettext("{n} issue", "{n} issues", n),
+        "issue": lambda n: ngettext("{n} issue", "{n} issues", n),  # a Jira issue
         "review note": lambda n: ngettext("{n} review note", "{n} review notes", n),
         "new point": lambda n: ngettext("{n} new point", "{n} new points", n),
         "problem": lambda n: ngettext("{n} problem", "{n} problems", n),
