@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import pytest
@@ -37,13 +38,19 @@ def test_a_bad_date_says_what_is_accepted_in_danish():
     )
 
 
-def _decimal_commas(*argv: str) -> list[str]:
+@functools.cache
+def _root():
     from typer.main import get_command
 
     from lablog.cli import app
+
+    return get_command(app)
+
+
+def _decimal_commas(*argv: str) -> list[str]:
     from lablog.cli import argv as cli_argv
 
-    command, at = cli_argv.leaf(get_command(app), list(argv))
+    command, at = cli_argv.leaf(_root(), list(argv))
     return cli_argv.decimal_commas(command, list(argv), at)
 
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from lablog import i18n
+
 
 @pytest.fixture
 def danish(monkeypatch):
     monkeypatch.setenv("LABLOG_LANG", "da")
+    yield
+    # The language is chosen per command and stays chosen after it: leave English behind
+    # for tests that call lablog's functions without a command.
+    i18n.activate("en")
 
 
 def test_points_log_and_dates_in_danish(programme, danish):
