@@ -236,7 +236,7 @@ def _words(lang: str) -> dict[tuple[str, str], str]:
             ("status", "resolved", pgettext("impediment status", "resolved")),
             ("status", "active", pgettext("measure status", "active")),
             ("status", "retired", pgettext("measure status", "retired")),
-            ("status", "closed", pgettext("lab status", "closed")),
+            ("status", "closed", pgettext("lab", "closed")),
             ("sprint", "planned", pgettext("sprint", "planned")),
             ("sprint", "active", pgettext("sprint", "active")),
             ("sprint", "closed", pgettext("sprint", "closed")),

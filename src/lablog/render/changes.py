@@ -73,7 +73,7 @@ LABELS = {
     "title": N_("title"),
     "focus": N_("focus"),
     "goal": N_("goal"),
-    "outcome": N_("outcome"),
+    "outcome": "outcome",  # a sprint's: translated with its context (see _label)
     "status": N_("status"),
     "points": N_("points"),
     "description": N_("description"),
@@ -276,6 +276,8 @@ def _fields(values: dict) -> str:
 
 
 def _label(column: str) -> str:
+    if column == "outcome":
+        return pgettext("sprint", "outcome")  # not a measure's outcome
     label = LABELS.get(column)
     return _(label) if label else column.replace("_", " ")
 
