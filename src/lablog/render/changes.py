@@ -323,7 +323,10 @@ def _item_event(v: dict) -> str:
     if kind == "created":
         return _event_word("created") + _on(v)
     column = "status" if kind == "status" else None
-    return f"{_event_word(str(kind))} → {_value(v.get('new_value'), column)}" + _on(v)
+    value = _value(v.get("new_value"), column)
+    if kind == "points":
+        value = i18n.decimal(value)  # kept as text with a decimal point: "2.5"
+    return f"{_event_word(str(kind))} → {value}" + _on(v)
 
 
 def _sm_assignment(v: dict) -> str:
