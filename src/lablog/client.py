@@ -286,14 +286,30 @@ def _exit_code(reply: bytes) -> int:
             # Die of the same signal, so a shell loop stops on Ctrl-C as it should.
             _signal.signal(signum, _signal.SIG_DFL)
             os.kill(os.getpid(), signum)
-        print(
-            f"Error: the command crashed (signal {signum}); run it again with LABLOG_NO_WORKER=1, "
-            "and report it if it crashes again",
-            file=sys.stderr,
-        )
+        _say_error(CRASHED, signum=signum)
         return 1
-    print("Error: lablog's worker stopped before the command finished; run it again", file=sys.stderr)
+    _say_error(STOPPED)
     return 1
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalog (as lablog.i18n.N_ does, without importing it here)."""
+    return message
+
+
+CRASHED = N_(
+    "the command crashed (signal {signum}); run it again with LABLOG_NO_WORKER=1, "
+    "and report it if it crashes again"
+)
+STOPPED = N_("lablog's worker stopped before the command finished; run it again")
+
+
+def _say_error(message: str, **values) -> None:
+    """An error of the worker's, in the user's language (imported only now: the client stays light)."""
+    from lablog import i18n
+
+    i18n.activate()
+    print(i18n._("Error: {message}").format(message=i18n._(message).format(**values)), file=sys.stderr)
 
 
 def request(op: str) -> str | None:

@@ -5,6 +5,7 @@ import tomllib
 from pathlib import Path
 
 from lablog.errors import LablogError
+from lablog.i18n import N_, _
 
 APP = "lablog"
 
@@ -38,7 +39,11 @@ def load() -> dict:
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as e:
-        raise LablogError(f"The config file {path} is not valid TOML ({e}); fix or remove it") from e
+        raise LablogError(
+            _("The config file {path} is not valid TOML ({error}); fix or remove it").format(
+                path=path, error=e
+            )
+        ) from e
 
 
 def save(values: dict) -> Path:
@@ -52,14 +57,15 @@ def save(values: dict) -> Path:
     return path
 
 
-# The keys a user may set, each with what it means and a check of its value.
+# The keys a user may set, each with what it means (shown translated: _(KEYS[key]))
+# and a check of its value.
 KEYS: dict[str, str] = {
-    "db": "the store: a SQLite path or a database URL (LABLOG_DB and --db come first)",
-    "user": "who changes are recorded as: a person's handle (LABLOG_USER and --as come first)",
-    "lab": "the lab commands use when LAB is left out (LABLOG_LAB comes first)",
-    "lang": "the language of messages and reports: en or da",
-    "week_start": "the day `sprint plan` starts a sprint on by default: monday … sunday",
-    "honorarium_rate": "kroner per hour in `report honorarium` (its --rate comes first)",
+    "db": N_("the store: a SQLite path or a database URL (LABLOG_DB and --db come first)"),
+    "user": N_("who changes are recorded as: a person's handle (LABLOG_USER and --as come first)"),
+    "lab": N_("the lab commands use when LAB is left out (LABLOG_LAB comes first)"),
+    "lang": N_("the language of messages and reports: en or da"),
+    "week_start": N_("the day `sprint plan` starts a sprint on by default: monday … sunday"),
+    "honorarium_rate": N_("kroner per hour in `report honorarium` (its --rate comes first)"),
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -69,8 +75,14 @@ def check_key(key: str) -> None:
         import difflib
 
         close = difflib.get_close_matches(key, KEYS, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise LablogError(f"No config key {key!r}{hint}; the keys are {', '.join(KEYS)}")
+        keys = ", ".join(KEYS)
+        if close:
+            raise LablogError(
+                _("No config key {key!r} (did you mean {close}?); the keys are {keys}").format(
+                    key=key, close=close[0], keys=keys
+                )
+            )
+        raise LablogError(_("No config key {key!r}; the keys are {keys}").format(key=key, keys=keys))
 
 
 def check(key: str, value: str) -> str | float:
@@ -80,22 +92,32 @@ def check(key: str, value: str) -> str | float:
     check_key(key)
     value = value.strip()
     if not value or not value.isprintable():
-        raise LablogError(f"Give {key} a value: {KEYS[key]}")
+        raise LablogError(_("Give {key} a value: {meaning}").format(key=key, meaning=_(KEYS[key])))
     if key == "lab":
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,9}", value):
-            raise LablogError(f"{value!r} is not a lab code; use 1-10 letters and digits, a letter first")
+            raise LablogError(
+                _("{value!r} is not a lab code; use 1-10 letters and digits, a letter first").format(
+                    value=value
+                )
+            )
         return value.upper()
     if key == "lang" and value.lower() not in ("en", "da"):
-        raise LablogError(f"lang must be en or da, not {value!r}")
+        raise LablogError(_("lang must be en or da, not {value!r}").format(value=value))
     if key == "week_start" and value.lower() not in WEEKDAYS:
-        raise LablogError(f"week_start must be a weekday in English (monday … sunday), not {value!r}")
+        raise LablogError(
+            _("week_start must be a weekday in English (monday … sunday), not {value!r}").format(value=value)
+        )
     if key == "honorarium_rate":
         try:
             rate = float(value.replace(",", "."))
         except ValueError:
             rate = -1.0
         if not 0 <= rate < 100_000:
-            raise LablogError(f"honorarium_rate must be kroner per hour, e.g. 650 or 712,50, not {value!r}")
+            raise LablogError(
+                _("honorarium_rate must be kroner per hour, e.g. 650 or 712,50, not {value!r}").format(
+                    value=value
+                )
+            )
         return rate
     return value.lower() if key in ("lang", "week_start") else value
 

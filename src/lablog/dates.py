@@ -1,13 +1,27 @@
-"""Dates as users type them: ISO, today/yesterday/tomorrow, +2w/-3d, ISO weeks."""
+"""Dates as users type them: ISO, today/yesterday/tomorrow (and Danish i dag/i går/i morgen),
++2w/-3d, ISO weeks."""
 
 import re
 from datetime import date, timedelta
 
+from lablog.i18n import N_, _
+
 _RELATIVE = re.compile(r"^([+-])(\d{1,4})([dwmy])$")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})(?:-?([1-7]))?$", re.IGNORECASE)
-_NAMED = {"today": 0, "yesterday": -1, "tomorrow": 1}
+# Danish names are accepted in every language: they cannot mean anything else.
+_NAMED = {
+    "today": 0,
+    "yesterday": -1,
+    "tomorrow": 1,
+    "i dag": 0,
+    "i går": -1,
+    "i morgen": 1,
+    "idag": 0,
+    "igår": -1,
+    "imorgen": 1,
+}
 
-HINT = "use YYYY-MM-DD, today, yesterday, +2w, -3d or an ISO week like 2026-W48"
+HINT = N_("use YYYY-MM-DD, today, yesterday, +2w, -3d or an ISO week like 2026-W48")
 
 
 # The dates lablog accepts: far wider than any programme's history and plans,
@@ -22,12 +36,16 @@ def parse_date(text: str, *, today: date) -> date:
     except (OverflowError, AssertionError):
         day = None
     if day is None or not EARLIEST <= day <= LATEST:
-        raise ValueError(f"{text!r} is out of range; give a date from {EARLIEST} to {LATEST}")
+        raise ValueError(
+            _("{text!r} is out of range; give a date from {earliest} to {latest}").format(
+                text=text, earliest=EARLIEST, latest=LATEST
+            )
+        )
     return day
 
 
 def _parse(text: str, *, today: date) -> date | None:
-    value = text.strip().lower()
+    value = " ".join(text.lower().split())
     if value in _NAMED:
         return today + timedelta(days=_NAMED[value])
     if m := _RELATIVE.match(value):
@@ -44,11 +62,13 @@ def _parse(text: str, *, today: date) -> date | None:
         try:
             return date.fromisocalendar(year, week, day)
         except ValueError:
-            raise ValueError(f"{text!r} is not a week of {year}; {HINT}") from None
+            raise ValueError(
+                _("{text!r} is not a week of {year}; {hint}").format(text=text, year=year, hint=_(HINT))
+            ) from None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date; {HINT}") from None
+        raise ValueError(_("{text!r} is not a date; {hint}").format(text=text, hint=_(HINT))) from None
 
 
 def _add_months(day: date, months: int) -> date | None:

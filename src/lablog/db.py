@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lablog import config
 from lablog.errors import StoreError
+from lablog.i18n import _
 
 
 @dataclass(frozen=True)
@@ -72,21 +73,31 @@ def check_sqlite_file(path: Path, *, create: bool, dirs: bool) -> None:
     """
     if path.exists():
         if path.is_dir():
-            raise StoreError(f"{path} is a directory, not a lablog store; point --db at the store file")
+            raise StoreError(
+                _("{path} is a directory, not a lablog store; point --db at the store file").format(path=path)
+            )
         # Not opened here to look inside: closing any descriptor of a SQLite file drops
         # the POSIX locks its connections in this process hold. SQLite itself says so
         # when a file is not a database (see connect()).
         return
     if not create:
-        raise StoreError(f"No store at {path}; create one with `lablog init`, or point --db at your store")
+        raise StoreError(
+            _("No store at {path}; create one with `lablog init`, or point --db at your store").format(
+                path=path
+            )
+        )
     if path.suffix.lower() in _NOT_STORES:
         raise StoreError(
-            f"No store at {path}, and a {path.suffix} file is not one; point --db at your store (a .db file)"
+            _(
+                "No store at {path}, and a {suffix} file is not one; point --db at your store (a .db file)"
+            ).format(path=path, suffix=path.suffix)
         )
     if not dirs and not path.parent.is_dir():
         raise StoreError(
-            f"The directory {path.parent} does not exist; create it, or make the store with "
-            f"`lablog --db {path} init`"
+            _(
+                "The directory {dir} does not exist; create it, "
+                "or make the store with `lablog --db {path} init`"
+            ).format(dir=path.parent, path=path)
         )
 
 
@@ -111,7 +122,11 @@ def prepare_sqlite_file(path: Path) -> bool:
     except FileExistsError:
         return False
     except OSError as e:
-        raise StoreError(f"Cannot create the store at {path}: {e.strerror}; check the path") from e
+        raise StoreError(
+            _("Cannot create the store at {path}: {reason}; check the path").format(
+                path=path, reason=e.strerror
+            )
+        ) from e
     os.close(fd)
     return True
 
@@ -135,7 +150,9 @@ def connect(engine, store: StoreURL):
     except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DatabaseError) as e:
         if store.sqlite_path and "file is not a database" in str(e) and not _sqlite_header(store.sqlite_path):
             raise StoreError(
-                f"{store.sqlite_path} is not a lablog store (not a SQLite database); point --db at your store"
+                _("{path} is not a lablog store (not a SQLite database); point --db at your store").format(
+                    path=store.sqlite_path
+                )
             ) from e
         backend = backends.for_store(store)
         # A store busy past the lock timeout is a conflict to retry (exit 3), not a broken store.

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from lablog.errors import LablogError
+from lablog.i18n import _
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -38,15 +39,17 @@ def private_dirs(path: Path) -> None:
 
 def _problem(path: Path, e: OSError) -> LablogError:
     reason = e.strerror or str(e)
-    return LablogError(f"Cannot write {path}: {reason}; nothing was written")
+    return LablogError(
+        _("Cannot write {file}: {reason}; nothing was written").format(file=path, reason=reason)
+    )
 
 
 def check_target(output: Path, *, force: bool) -> None:
     """Refuse a target that exists (without --force) or whose directory does not."""
     if (output.exists() or output.is_symlink()) and not force:
-        raise LablogError(f"{output} exists already; pass --force to overwrite it")
+        raise LablogError(_("{file} exists already; pass --force to overwrite it").format(file=output))
     if not output.parent.is_dir():
-        raise LablogError(f"The directory {output.parent} does not exist; create it first")
+        raise LablogError(_("The directory {dir} does not exist; create it first").format(dir=output.parent))
 
 
 @contextmanager
@@ -85,10 +88,14 @@ def publish(partial: Path, output: Path, *, force: bool) -> None:
         try:
             os.link(partial, output)  # fails if output exists, unlike a rename
         except FileExistsError:
-            raise LablogError(f"{output} exists already; pass --force to overwrite it") from None
+            raise LablogError(
+                _("{file} exists already; pass --force to overwrite it").format(file=output)
+            ) from None
         except OSError:  # a file system without hard links
             if output.exists() or output.is_symlink():
-                raise LablogError(f"{output} exists already; pass --force to overwrite it") from None
+                raise LablogError(
+                    _("{file} exists already; pass --force to overwrite it").format(file=output)
+                ) from None
             os.replace(partial, output)
     except LablogError:
         raise

@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from lablog import i18n
 from lablog.errors import InvalidValue
+from lablog.i18n import N_, _
 
 KINDS = ("week", "month")
 # The years lablog accepts, as for dates (lablog.dates.EARLIEST and LATEST).
@@ -18,13 +20,25 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 _WEEK = re.compile(r"^(\d{4})-?w(\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS_DA = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
-# What the user is told, one place each (to be translated later).
-FORMS = {"week": "an ISO week like 2026-W45", "month": "a month like 2026-11"}
-NOT_A_PERIOD = "{text!r} is not a {kind}; give {form}"
-WRONG_KIND = "{text!r} is not a {kind}; give {form} (it is a {other}, and this measure counts {kind}s)"
-NO_SUCH_WEEK = "{year} has no week {week}; give {form}"
-OUT_OF_RANGE = "{text!r} is out of range; give a year from {first} to {last}"
+# What the user is told, one place each, a whole sentence per kind (marked for translation).
+FORMS = {"week": N_("an ISO week like 2026-W45"), "month": N_("a month like 2026-11")}
+NOT_A_PERIOD = {
+    "week": N_("{text!r} is not a week; give an ISO week like 2026-W45"),
+    "month": N_("{text!r} is not a month; give a month like 2026-11"),
+}
+WRONG_KIND = {
+    "week": N_(
+        "{text!r} is not a week; give an ISO week like 2026-W45 "
+        "(it is a month, and this measure counts weeks)"
+    ),
+    "month": N_(
+        "{text!r} is not a month; give a month like 2026-11 (it is a week, and this measure counts months)"
+    ),
+}
+NO_SUCH_WEEK = N_("{year} has no week {week}; give an ISO week like 2026-W45")
+OUT_OF_RANGE = N_("{text!r} is out of range; give a year from {first} to {last}")
 
 
 class PeriodError(InvalidValue):
@@ -49,22 +63,21 @@ def parse(text: str, kind: str) -> Period:
     value = text.strip().lower()
     week, month = _WEEK.match(value), _MONTH.match(value)
     if kind == "week" and month or kind == "month" and week:
-        other = "month" if month else "week"
-        raise PeriodError(WRONG_KIND.format(text=text, other=other, kind=kind, form=FORMS[kind]))
+        raise PeriodError(_(WRONG_KIND[kind]).format(text=text))
     found = week if kind == "week" else month
     if found is None:
-        raise PeriodError(NOT_A_PERIOD.format(text=text, kind=kind, form=FORMS[kind]))
+        raise PeriodError(_(NOT_A_PERIOD[kind]).format(text=text))
     year, number = int(found.group(1)), int(found.group(2))
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PeriodError(OUT_OF_RANGE.format(text=text, first=FIRST_YEAR, last=LAST_YEAR))
+        raise PeriodError(_(OUT_OF_RANGE).format(text=text, first=FIRST_YEAR, last=LAST_YEAR))
     if kind == "month":
         if not 1 <= number <= 12:
-            raise PeriodError(NOT_A_PERIOD.format(text=text, kind=kind, form=FORMS[kind]))
+            raise PeriodError(_(NOT_A_PERIOD[kind]).format(text=text))
         return _month(year, number)
     try:
         monday = date.fromisocalendar(year, number, 1)
     except ValueError:
-        raise PeriodError(NO_SUCH_WEEK.format(year=year, week=number, form=FORMS[kind])) from None
+        raise PeriodError(_(NO_SUCH_WEEK).format(year=year, week=number)) from None
     return _week(monday)
 
 
@@ -77,15 +90,16 @@ def of_date(day: date, kind: str) -> Period:
         period = _week(day - timedelta(days=day.weekday()))
     year = int(period.key[:4])
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PeriodError(OUT_OF_RANGE.format(text=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR))
+        raise PeriodError(_(OUT_OF_RANGE).format(text=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR))
     return period
 
 
 def label(period: Period) -> str:
-    """A short axis label: "W45" for a week, "Nov 26" for a month."""
+    """A short axis label: "W45" for a week, "Nov 26" for a month ("nov 26" in Danish)."""
     if period.kind == "week":
         return "W" + period.key[-2:]
-    return f"{_MONTHS[period.starts_on.month - 1]} {period.starts_on.year % 100:02d}"
+    months = _MONTHS_DA if i18n.danish() else _MONTHS
+    return f"{months[period.starts_on.month - 1]} {period.starts_on.year % 100:02d}"
 
 
 def following(period: Period) -> Period:
@@ -106,4 +120,4 @@ def _month(year: int, month: int) -> Period:
 
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise ValueError(f"a period is a week or a month, not {kind!r}")
+        raise ValueError(f"a period is a week or a month, not {kind!r}")  # a bug, not the user's

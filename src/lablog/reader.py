@@ -103,8 +103,9 @@ class SQLiteReader:
         except sqlite3.OperationalError as e:
             if "locked" in str(e) or "busy" in str(e):
                 from lablog.backends import BUSY
+                from lablog.i18n import _
 
-                raise Conflict(BUSY) from e
+                raise Conflict(_(BUSY)) from e
             raise
 
     def errors(self) -> tuple[type[Exception], ...]:

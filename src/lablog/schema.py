@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lablog.errors import StoreError
+from lablog.i18n import _
 
 VERSIONS = Path(__file__).parent / "migrations" / "versions"
 
@@ -61,21 +62,36 @@ def check(engine, store, *, auto_upgrade: bool) -> str | None:
         tables = set(sa.inspect(conn).get_table_names())
     where = store.display()
     if current is None and tables - {"alembic_version"}:
-        raise StoreError(f"{where} holds tables but is not a lablog store; point --db at another file")
+        raise StoreError(
+            _("{where} holds tables but is not a lablog store; point --db at another file").format(
+                where=where
+            )
+        )
     if current is not None and current not in known:
         raise StoreError(
-            f"The store at {where} was written by a newer lablog (schema {current}, this lablog "
-            f"knows up to {known[-1]}); upgrade lablog with `pip install -U lablog`"
+            _(
+                "The store at {where} was written by a newer lablog (schema {current}, this lablog "
+                "knows up to {head}); upgrade lablog with `pip install -U lablog`"
+            ).format(where=where, current=current, head=known[-1])
         )
     if not auto_upgrade:
-        state = "is empty" if current is None else f"has schema {current}, older than {known[-1]}"
-        raise StoreError(
-            f"The store at {where} {state}; run `lablog db upgrade` (or `lablog init`) to bring it up to date"
-        )
+        if current is None:
+            message = _(
+                "The store at {where} is empty; "
+                "run `lablog db upgrade` (or `lablog init`) to bring it up to date"
+            )
+        else:
+            message = _(
+                "The store at {where} has schema {current}, older than {head}; "
+                "run `lablog db upgrade` (or `lablog init`) to bring it up to date"
+            )
+        raise StoreError(message.format(where=where, current=current, head=known[-1]))
     upgrade(engine)
     if current is None:
-        return f"Created a new lablog store at {where}"
-    return f"Upgraded the store at {where} from schema {current} to {known[-1]}"
+        return _("Created a new lablog store at {where}").format(where=where)
+    return _("Upgraded the store at {where} from schema {current} to {head}").format(
+        where=where, current=current, head=known[-1]
+    )
 
 
 # The full-text index lives outside SQLModel.metadata (an FTS5 table and its

@@ -103,12 +103,18 @@ def check_argv(argv: list[str]) -> tuple[list[str], bool]:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             raise TextProblem(
-                f"argument {n} is not valid UTF-8 text; check the terminal's or script's encoding"
+                _("argument {n} is not valid UTF-8 text; check the terminal's or script's encoding").format(
+                    n=n
+                )
             ) from None
         where = _where(argv, n)
         value = arg.split("=", 1)[1] if arg.startswith("--") and "=" in arg else arg
         if (m := _NUMBER.match(value)) and int(m.group(1)) > LARGEST:
-            raise TextProblem(f"{where} is too large a number; lablog counts up to {LARGEST}")
+            raise TextProblem(
+                _("{where} is too large a number; lablog counts up to {largest}").format(
+                    where=where, largest=LARGEST
+                )
+            )
         out.append(clean(arg, where=where, allow_number=allow))
     return out, allow
 
@@ -120,7 +126,7 @@ def _where(argv: list[str], n: int) -> str:
         return f"{before} ({_preview(arg)})"
     if arg.startswith("--") and "=" in arg:
         return f"{arg.split('=', 1)[0]} ({_preview(arg.split('=', 1)[1])})"
-    return f"argument {n} ({_preview(arg)})"
+    return _("argument {n} ({preview})").format(n=n, preview=_preview(arg))
 
 
 def _preview(arg: str) -> str:

@@ -369,7 +369,10 @@ class Worker:
             code = run_command(fields, fds)
         except BaseException as e:  # noqa: BLE001 - report, never unwind into the worker
             try:
-                print(f"Error: lablog's worker could not run the command: {e}", file=sys.stderr, flush=True)
+                from lablog.i18n import _
+
+                message = _("lablog's worker could not run the command: {error}").format(error=e)
+                print(_("Error: {message}").format(message=message), file=sys.stderr, flush=True)
             except Exception:  # noqa: BLE001
                 pass
         try:

@@ -21,6 +21,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from lablog.errors import Conflict, LablogError, StoreError
+from lablog.i18n import N_, _
 
 if TYPE_CHECKING:
     from lablog.db import StoreURL
@@ -37,10 +38,13 @@ def lock_timeout() -> float:
     try:
         return max(0.0, float(value))
     except ValueError:
-        raise StoreError(f"LABLOG_LOCK_TIMEOUT={value!r} is not a number of seconds") from None
+        raise StoreError(
+            _("LABLOG_LOCK_TIMEOUT={value!r} is not a number of seconds").format(value=value)
+        ) from None
 
 
-BUSY = "the store is busy with another lablog command that did not finish in time; run the command again"
+# Shown translated: Conflict(_(BUSY)).
+BUSY = N_("the store is busy with another lablog command that did not finish in time; run the command again")
 
 
 class Backend(ABC):
@@ -58,7 +62,11 @@ class Backend(ABC):
 
     def connection_error(self, store: StoreURL, exc: BaseException) -> StoreError:
         """Why the store could not be opened, in one line without the password."""
-        return StoreError(f"Cannot open the store at {store.display()}: {_first_line(exc)}")
+        return StoreError(
+            _("Cannot open the store at {store}: {reason}").format(
+                store=store.display(), reason=_first_line(exc)
+            )
+        )
 
     def after_bulk_load(self, conn, tables) -> None:  # noqa: B027 - a no-op unless a backend needs it
         """Bring the backend's own bookkeeping (sequences) up to rows inserted with their ids."""
@@ -96,8 +104,10 @@ def for_dialect(name: str) -> Backend:
 
         return PostgresBackend()
     raise StoreError(
-        f"lablog cannot use a {name!r} database; give a SQLite file path or a "
-        "postgresql+psycopg://user@host/dbname URL"
+        _(
+            "lablog cannot use a {name!r} database; give a SQLite file path or a "
+            "postgresql+psycopg://user@host/dbname URL"
+        ).format(name=name)
     )
 
 
@@ -128,16 +138,24 @@ def stale(exc: BaseException) -> Conflict:
     match = re.search(r"on table '([a-z_]+)'", str(exc))
     what = match.group(1).replace("_", " ") if match else "record"
     return Conflict(
-        f"A {what} was changed by someone else while you worked; nothing was saved. "
-        "Look at it again and run the command again"
+        _(
+            "A {what} was changed by someone else while you worked; nothing was saved. "
+            "Look at it again and run the command again"
+        ).format(what=what)
     )
 
 
 def unique_conflict(table: str | None, column: str | None) -> Conflict:
     """A unique value taken by a concurrent command between our check and our insert."""
     what = (table or "record").replace("_", " ")
-    field = f" with that {column}" if column else ""
-    return Conflict(
-        f"Someone else saved a {what}{field} at the same moment; nothing was saved. Run the command "
-        "again to see the current state"
-    )
+    if column:
+        message = _(
+            "Someone else saved a {what} with that {column} at the same moment; nothing was saved. "
+            "Run the command again to see the current state"
+        )
+    else:
+        message = _(
+            "Someone else saved a {what} at the same moment; nothing was saved. "
+            "Run the command again to see the current state"
+        )
+    return Conflict(message.format(what=what, column=column))

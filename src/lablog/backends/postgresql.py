@@ -6,14 +6,15 @@ import sqlalchemy as sa
 
 from lablog.backends import BUSY, Backend, lock_timeout, unique_conflict
 from lablog.errors import Conflict, LablogError, StoreError
+from lablog.i18n import N_, _
 
 # pg_advisory_xact_lock key for "a lablog command is writing": 'lablog' in ASCII.
 WRITE_LOCK = 0x6C61626C6F67
 
 # SQLSTATEs that mean another transaction got in the way; retrying is safe.
 _RETRY = {
-    "40001": "another command changed the same rows at the same moment",  # serialization_failure
-    "40P01": "another command changed the same rows at the same moment",  # deadlock_detected
+    "40001": N_("another command changed the same rows at the same moment"),  # serialization_failure
+    "40P01": N_("another command changed the same rows at the same moment"),  # deadlock_detected
     "55P03": None,  # lock_not_available: lock_timeout ran out
     "57014": None,  # query_canceled: statement_timeout while waiting
 }
@@ -27,8 +28,10 @@ class PostgresBackend(Backend):
             import psycopg  # noqa: F401
         except ImportError:
             raise StoreError(
-                f"The store at {store.display()} is a PostgreSQL database, and lablog needs the "
-                "psycopg driver for it: pip install 'psycopg[binary]'"
+                _(
+                    "The store at {store} is a PostgreSQL database, and lablog needs the "
+                    "psycopg driver for it: pip install 'psycopg[binary]'"
+                ).format(store=store.display())
             ) from None
         timeout_ms = int(lock_timeout() * 1000)
         engine = sa.create_engine(store.url, connect_args={"connect_timeout": 10})
@@ -49,7 +52,9 @@ class PostgresBackend(Backend):
         state = getattr(orig, "sqlstate", None)
         if state in _RETRY:
             reason = _RETRY[state]
-            return Conflict(f"{reason}; nothing was saved. Run the command again" if reason else BUSY)
+            if reason is None:
+                return Conflict(_(BUSY))
+            return Conflict(_("{reason}; nothing was saved. Run the command again").format(reason=_(reason)))
         if state == "23505":  # unique_violation
             diag = getattr(orig, "diag", None)
             table = getattr(diag, "table_name", None)
@@ -62,14 +67,18 @@ class PostgresBackend(Backend):
         orig = getattr(exc, "orig", exc)
         text = " ".join(str(orig).split())
         if "does not exist" in text and "database" in text:
-            hint = "create it (see README: Sharing one store across organisations)"
+            hint = _("create it (see README: Sharing one store across organisations)")
         elif "password" in text or "authentication" in text:
-            hint = "check the user name and the password (in ~/.pgpass or PGPASSWORD)"
+            hint = _("check the user name and the password (in ~/.pgpass or PGPASSWORD)")
         else:
-            hint = "check that the server is running and accepts connections at that host and port"
+            hint = _("check that the server is running and accepts connections at that host and port")
         # psycopg's message says which step failed; keep its last clause, never the URL it was given.
         reason = text.rsplit("failed: ", 1)[-1] if "failed: " in text else text
-        return StoreError(f"Cannot connect to the store at {store.display()}: {reason}; {hint}")
+        return StoreError(
+            _("Cannot connect to the store at {store}: {reason}; {hint}").format(
+                store=store.display(), reason=reason, hint=hint
+            )
+        )
 
     def after_bulk_load(self, conn, tables) -> None:
         for table in tables:

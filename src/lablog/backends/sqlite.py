@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
 from lablog.backends import BUSY, Backend, lock_timeout, unique_conflict
 from lablog.errors import Conflict, LablogError, StoreError
+from lablog.i18n import _
 
 _UNIQUE = re.compile(r"UNIQUE constraint failed: ([a-z_]+)\.([a-z_]+)")
 
@@ -91,21 +92,25 @@ class SQLiteBackend(Backend):
     def translate(self, exc) -> LablogError | None:
         text = str(getattr(exc, "orig", exc))
         if "database is locked" in text or "database is busy" in text:
-            return Conflict(BUSY)
+            return Conflict(_(BUSY))
         if match := _UNIQUE.search(text):
             return unique_conflict(match.group(1), match.group(2))
         if "malformed" in text or "file is not a database" in text:
             return StoreError(
-                f"The store is damaged ({text}); restore it from a backup, or see what is wrong with "
-                "`lablog db check`"
+                _(
+                    "The store is damaged ({error}); restore it from a backup, or see what is wrong with "
+                    "`lablog db check`"
+                ).format(error=text)
             )
         if "readonly database" in text:
             return StoreError(
-                "The store is read-only here (its file or directory cannot be written); "
-                "reading works, changing it needs write access to both"
+                _(
+                    "The store is read-only here (its file or directory cannot be written); "
+                    "reading works, changing it needs write access to both"
+                )
             )
         if "database or disk is full" in text:
-            return StoreError("The disk is full; nothing was written. Free some space and try again")
+            return StoreError(_("The disk is full; nothing was written. Free some space and try again"))
         return None
 
     # Tables declared AUTOINCREMENT (knowledge_entry) keep their high-water

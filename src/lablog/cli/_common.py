@@ -85,11 +85,17 @@ class AppState:
         if handle is None and source in ("--as", "config"):
             people = SessionReader(session).rows("SELECT count(*) FROM person")[0][0]
             if people:
-                where = "--as" if source == "--as" else "the config's user"
-                note_on_success(
-                    f"Note: {where} {name!r} is no person in this store; changes are recorded as "
-                    f"{name!r} (see `lablog person list`)"
-                )
+                if source == "--as":
+                    message = _(
+                        "Note: --as {name!r} is no person in this store; changes are recorded as "
+                        "{name!r} (see `lablog person list`)"
+                    )
+                else:
+                    message = _(
+                        "Note: the config's user {name!r} is no person in this store; changes are "
+                        "recorded as {name!r} (see `lablog person list`)"
+                    )
+                note_on_success(message.format(name=name))
         if source == "login":
             _note_login_once(name)
         self._actor = handle or name
@@ -147,8 +153,10 @@ def _note_login_once(name: str) -> None:
             pass
 
     note_on_success(
-        f"Note: changes are recorded as {name!r}, your login; to record them as you, "
-        "run `lablog config set user HANDLE` (this note is shown once)",
+        _(
+            "Note: changes are recorded as {name!r}, your login; to record them as you, "
+            "run `lablog config set user HANDLE` (this note is shown once)"
+        ).format(name=name),
         remember,
     )
 
@@ -341,7 +349,9 @@ def confirm(message: str, yes: bool) -> None:
     if yes:
         return
     if not at_terminal():
-        raise LablogError(f"{message} Pass --yes to confirm when not at a terminal")
+        raise LablogError(
+            _("{question} Pass --yes to confirm when not at a terminal").format(question=message)
+        )
     if not typer.confirm(message, default=False):
         raise typer.Abort()
 
@@ -381,6 +391,7 @@ class LablogGroup(TyperGroup):
             for message in cli_argv.deprecated_short_options(command, argv[at:]):
                 note_on_success(message)
             argv, shape = cli_argv.take_shape(command, argv, at)
+            argv = cli_argv.decimal_commas(command, argv, at)
             output = nullcontext()
             if shape is not None:
                 from lablog.cli import reshape
@@ -447,8 +458,19 @@ def _usage_error(e: Any) -> int:
         hint = " " + _("(see `{command} --help`)").format(command=ctx.command_path)
     if message == "Missing argument 'LAB'.":
         hint = " " + _("(give the lab's code, or set your own: `lablog config set lab CODE`)")
-    say_error(language.usage_message(message) + hint)
+    say_error(language.usage_message(_one_shape(message)) + hint)
     return e.exit_code
+
+
+def _one_shape(message: str) -> str:
+    """Click names a parameter three ways ('--on', --on, '--points' / '-p'); in Danish, where
+    the message is translated by its shape, give it one: '--on', '--points'."""
+    if not i18n.danish():
+        return message
+    import re
+
+    message = re.sub(r"Invalid value for '([^']*)' / '[^']*':", r"Invalid value for '\1':", message)
+    return re.sub(r"Invalid value for (?!')(\S+):", r"Invalid value for '\1':", message)
 
 
 def _store_error(e: Exception) -> LablogError | None:

@@ -1,4 +1,5 @@
-"""The command line before Click parses it: the default lab, and short options going away.
+"""The command line before Click parses it: the default lab, short options going away,
+and decimal commas.
 
 Both need the command a command line names, found here by walking the Click
 tree past root options, without parsing anything else.
@@ -6,7 +7,10 @@ tree past root options, without parsing anything else.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from lablog.i18n import _
 
 ROOT_OPTIONS_WITH_VALUES = ("--db", "--as")
 
@@ -65,7 +69,7 @@ def _positionals(command: Any, arguments: list[Any], args: list[str]) -> list[st
     """The values given for the command's arguments, in order; None when they do not parse."""
     ctx = command.make_context(command.name, [], resilient_parsing=True)
     try:
-        values, _, _ = command.make_parser(ctx).parse_args(args=list(args))
+        values, _args, _order = command.make_parser(ctx).parse_args(args=list(args))
     except Exception:  # noqa: BLE001 - leave a bad command line for Click to explain
         return None
     given = []
@@ -93,8 +97,10 @@ def deprecated_short_options(command: Any, args: list[str]) -> list[str]:
                 name = max(param.opts, key=len)
                 if name != SHORT[short] and ALSO_MEANS.get(name) != short:
                     notes.append(
-                        f"Note: {short} for {name} is going away; write {name} "
-                        f"({short} means {SHORT[short]} everywhere)"
+                        _(
+                            "Note: {short} for {name} is going away; "
+                            "write {name} ({short} means {long} everywhere)"
+                        ).format(short=short, name=name, long=SHORT[short])
                     )
     return notes
 
@@ -130,7 +136,11 @@ def take_shape(command: Any, argv: list[str], at: int) -> tuple[list[str], tuple
     if not found or command is None:
         return argv, None
     if len(found) > 1:
-        raise LablogError(f"Give one of {', '.join(SHAPES)}, not {' and '.join(f for f, _ in found)}")
+        raise LablogError(
+            _("Give one of {shapes}, not {given}").format(
+                shapes=", ".join(SHAPES), given=_(" and ").join(flag for flag, _value in found)
+            )
+        )
     names = {o for p in command.params for o in p.opts}
     if "--json" in names:
         if "--json" not in rest:
@@ -138,5 +148,49 @@ def take_shape(command: Any, argv: list[str], at: int) -> tuple[list[str], tuple
     elif "--format" in names:
         rest += ["--format", "json"]
     else:
-        raise LablogError(f"{found[0][0]} reshapes JSON, and `{command.name}` prints none; leave it out")
+        raise LablogError(
+            _("{flag} reshapes JSON, and `{command}` prints none; leave it out").format(
+                flag=found[0][0], command=command.name
+            )
+        )
     return rest, found[0]
+
+
+# A number with a decimal comma, as Danes write it: "2,5".
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+FLOAT_TYPES = ("float", "float range")
+
+
+def decimal_commas(command: Any, argv: list[str], at: int) -> list[str]:
+    """argv with "2,5" read as "2.5" where it is the value of a float option (--points 2,5,
+    --points=2,5, -p 2,5, -p2,5); every other argument is left as it was typed."""
+    if command is None:
+        return argv
+    options = {o: p for p in command.params if p.param_type_name == "option" for o in p.opts}
+    floats = {o for o, p in options.items() if getattr(p.type, "name", "") in FLOAT_TYPES}
+    if not floats:
+        return argv
+    out, i = argv[:at], at
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            out += argv[i:]
+            break
+        param = options.get(arg)
+        if param is not None and not param.is_flag and i + 1 < len(argv):
+            value = argv[i + 1]
+            out += [arg, _point(value) if arg in floats else value]
+            i += 2
+            continue
+        name, eq, value = arg.partition("=")
+        if eq and name in floats and name.startswith("--"):
+            arg = f"{name}={_point(value)}"
+        elif not arg.startswith("--") and arg[:2] in floats and len(arg) > 2:
+            arg = arg[:2] + _point(arg[2:])
+        out.append(arg)
+        i += 1
+    return out
+
+
+def _point(value: str) -> str:
+    return value.replace(",", ".") if _DECIMAL_COMMA.match(value) else value

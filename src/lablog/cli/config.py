@@ -8,6 +8,7 @@ import typer
 
 from lablog import config
 from lablog.cli._common import JsonOpt, emit_json, notice
+from lablog.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -15,7 +16,10 @@ app = typer.Typer(
     help="Your settings: the store, who you are, your lab, language, week start.",
 )
 
-KeyArg = Annotated[str, typer.Argument(metavar="KEY", help=f"One of: {', '.join(config.KEYS)}.")]
+# A plain string, so that the catalog can hold its translation (keep it in step with config.KEYS).
+KeyArg = Annotated[
+    str, typer.Argument(metavar="KEY", help="One of: db, user, lab, lang, week_start, honorarium_rate.")
+]
 
 
 @app.command("list")
@@ -31,6 +35,9 @@ def list_(json: JsonOpt = False) -> None:
         return
     width = max(map(len, config.KEYS))
     for row in rows:
+        # What the key means, as a comment above it (the JSON keeps the English).
+        meaning = row["meaning"]
+        print(f"# {_(meaning)}")
         value = "" if row["value"] is None else str(row["value"])
         print(f"{row['key']:<{width}}  {value}".rstrip())
 
@@ -61,7 +68,7 @@ def set_(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")]) ->
     values = config.load()
     values[key] = checked
     path = config.save(values)
-    notice(f"Set {key} = {checked} in {path}")
+    notice(_("Set {key} = {value} in {path}").format(key=key, value=checked, path=path))
 
 
 @app.command("unset")
@@ -73,11 +80,11 @@ def unset(key: KeyArg) -> None:
     config.check_key(key)
     values = config.load()
     if key not in values:
-        notice(f"{key} was not set")
+        notice(_("{key} was not set").format(key=key))
         return
     del values[key]
     path = config.save(values)
-    notice(f"Unset {key} in {path}")
+    notice(_("Unset {key} in {path}").format(key=key, path=path))
 
 
 @app.command("path")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from lablog.cli._common import JsonOpt, YesOpt, confirm, emit_json, notice, state
+from lablog.i18n import N_, _, ngettext
 
 app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="The store: its schema, upgrades and backups."
@@ -17,6 +18,12 @@ app = typer.Typer(
 def register(root: typer.Typer) -> None:
     root.command("init")(init)
     root.command("demo")(demo)
+
+
+# The help of init and demo (their docstrings, as Typer shows them), marked for the
+# catalog, which finds the docstrings of decorated commands only.
+N_("Create the store, or upgrade it, and print where it is.\n\nExample: lablog init")
+N_("Build the example programme in a fresh store and show an overview.\n\nExample: lablog demo")
 
 
 def init(ctx: typer.Context, json: JsonOpt = False) -> None:
@@ -69,19 +76,25 @@ def _print_status(info: dict, json: bool) -> None:
 
     if json:
         return emit_json(info)
-    print(f"Store:    {info['store']} (from {info['source']})")
-    print(f"Backend:  {info['backend']}")
+    print(_("Store:    {store} (from {source})").format(store=info["store"], source=info["source"]))
+    print(_("Backend:  {backend}").format(backend=info["backend"]))
     current, head = info["revision"], info["head"]
     if not info["exists"]:
-        print("Schema:   none: the store does not exist yet (run `lablog init`)")
+        print(_("Schema:   none: the store does not exist yet (run `lablog init`)"))
     elif current == head:
-        print(f"Schema:   {current} (up to date)")
+        print(_("Schema:   {revision} (up to date)").format(revision=current))
     elif current is None:
-        print("Schema:   none (run `lablog init`)")
+        print(_("Schema:   none (run `lablog init`)"))
     elif current in schema.known_revisions():
-        print(f"Schema:   {current} (older; run `lablog db upgrade` to reach {head})")
+        print(
+            _("Schema:   {revision} (older; run `lablog db upgrade` to reach {head})").format(
+                revision=current, head=head
+            )
+        )
     else:
-        print(f"Schema:   {current} (newer than this lablog knows; upgrade lablog)")
+        print(
+            _("Schema:   {revision} (newer than this lablog knows; upgrade lablog)").format(revision=current)
+        )
 
 
 @app.command("upgrade")
@@ -94,7 +107,7 @@ def upgrade(ctx: typer.Context) -> None:
 
     st = state(ctx)
     st.engine(auto_upgrade=True)
-    notice(f"The store at {st.store.display()} is at schema {schema.head()}")
+    notice(_("The store at {store} is at schema {head}").format(store=st.store.display(), head=schema.head()))
 
 
 @app.command("backup")
@@ -116,11 +129,11 @@ def backup(
     st = state(ctx)
     source = st.store.sqlite_path
     if source is None:
-        raise LablogError("db backup copies SQLite stores; back up PostgreSQL with pg_dump")
+        raise LablogError(_("db backup copies SQLite stores; back up PostgreSQL with pg_dump"))
     if file.exists() or file.is_symlink():
-        raise LablogError(f"{file} exists already; choose a new file name")
+        raise LablogError(_("{file} exists already; choose a new file name").format(file=file))
     if not file.parent.is_dir():
-        raise LablogError(f"The directory {file.parent} does not exist; create it first")
+        raise LablogError(_("The directory {dir} does not exist; create it first").format(dir=file.parent))
     st.engine()
     partial = file.parent / f".{file.name}.{secrets.token_hex(4)}.partial"
     try:
@@ -134,16 +147,20 @@ def backup(
             dst.close()
         if problems:
             raise LablogError(
-                f"The copy failed SQLite's integrity check ({problems[0]}); nothing was written. "
-                "Run `lablog db check` on the store"
+                _(
+                    "The copy failed SQLite's integrity check ({problem}); nothing was written. "
+                    "Run `lablog db check` on the store"
+                ).format(problem=problems[0])
             )
         files.publish(partial, file, force=False)
     except (OSError, sqlite3.Error) as e:
         reason = getattr(e, "strerror", None) or str(e)
-        raise LablogError(f"Cannot write {file}: {reason}; nothing was written") from None
+        raise LablogError(
+            _("Cannot write {file}: {reason}; nothing was written").format(file=file, reason=reason)
+        ) from None
     finally:
         partial.unlink(missing_ok=True)
-    notice(f"Backed up {source} to {file} (integrity checked)")
+    notice(_("Backed up {source} to {file} (integrity checked)").format(source=source, file=file))
 
 
 @app.command("check")
@@ -161,7 +178,9 @@ def check(ctx: typer.Context, json: JsonOpt = False) -> None:
     st = state(ctx)
     store = st.store
     if store.sqlite_path and not store.sqlite_path.exists():
-        raise LablogError(f"No store at {store.display()}; create one with `lablog init`")
+        raise LablogError(
+            _("No store at {store}; create one with `lablog init`").format(store=store.display())
+        )
     # Not st.engine(): a damaged store must be checked, not refused at the door.
     engine = db.create_engine(store)
     try:
@@ -182,10 +201,15 @@ def check(ctx: typer.Context, json: JsonOpt = False) -> None:
         for note in notes:
             print(note)
     if problems:
-        many = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
-        raise LablogError(f"The store at {store.display()} has {many}; restore it from a backup")
+        raise LablogError(
+            ngettext(
+                "The store at {store} has {n} problem; restore it from a backup",
+                "The store at {store} has {n} problems; restore it from a backup",
+                len(problems),
+            ).format(store=store.display(), n=len(problems))
+        )
     if not json:
-        print(f"The store at {store.display()} is sound")
+        print(_("The store at {store} is sound").format(store=store.display()))
 
 
 def _control_characters(conn) -> list[str]:
@@ -198,8 +222,10 @@ def _control_characters(conn) -> list[str]:
     with Session(bind=conn) as session:
         found = [f for f in privacy.scan(session) if f.kind == "control-character"]
     return [
-        f"{visible(f.ref)} ({f.table}.{f.column}) holds the control character {f.value}; "
-        "see `lablog privacy scan`, and edit the text to remove it"
+        _(
+            "{ref} ({table}.{column}) holds the control character {value}; "
+            "see `lablog privacy scan`, and edit the text to remove it"
+        ).format(ref=visible(f.ref), table=f.table, column=f.column, value=f.value)
         for f in found
     ]
 
@@ -221,15 +247,21 @@ def copy(
     st = state(ctx)
     target = dbmod.StoreURL(dbmod.to_url(to), "--to")
     if target.url == st.store.url:
-        raise LablogError("--to names the store being copied; give another database")
-    confirm(f"Copy the store at {st.store.display()} into {target.display()}?", yes)
+        raise LablogError(_("--to names the store being copied; give another database"))
+    confirm(
+        _("Copy the store at {store} into {target}?").format(
+            store=st.store.display(), target=target.display()
+        ),
+        yes,
+    )
     from lablog.cli.transfer import ProgressBar
 
-    with ProgressBar("Copying rows") as progress:
+    with ProgressBar(_("Copying rows")) as progress:
         counts = copy_store(st.engine(), target, progress=progress)
     notice(
-        f"Copied {sum(counts.values())} rows in {len(counts)} tables from {st.store.display()} "
-        f"to {target.display()}"
+        _("Copied {rows} rows in {tables} tables from {store} to {target}").format(
+            rows=sum(counts.values()), tables=len(counts), store=st.store.display(), target=target.display()
+        )
     )
 
 
@@ -254,7 +286,7 @@ def demo(
     st = state(ctx)
     default = config.data_dir() / "demo.db"
     if st.db and "://" in st.db:
-        raise LablogError("The demo builds a SQLite file; give --path FILE instead of a database URL")
+        raise LablogError(_("The demo builds a SQLite file; give --path FILE instead of a database URL"))
     target = (path or (Path(st.db) if st.db else default)).expanduser().resolve()
     # The default demo store is the demo's own, so it is always rebuilt.
     demo_mod.reset(target, replace=replace or target == default.expanduser().resolve())
@@ -269,8 +301,14 @@ def demo(
     if json:
         return emit_json(overview)
     demo_mod.show(overview, summary_text)
-    notice(f"The demo programme is in {target}; explore it with `lablog --db {target} lab list`")
     notice(
-        f"Wrote the summary of {summary.lab.code} sprint {summary.sprint.number} to {summary_file} "
-        f"(`lablog --db {target} export sprint {summary.lab.code} {summary.sprint.number}`)"
+        _("The demo programme is in {target}; explore it with `lablog --db {target} lab list`").format(
+            target=target
+        )
+    )
+    notice(
+        _(
+            "Wrote the summary of {lab} sprint {number} to {file} "
+            "(`lablog --db {target} export sprint {lab} {number}`)"
+        ).format(lab=summary.lab.code, number=summary.sprint.number, file=summary_file, target=target)
     )

@@ -7,6 +7,14 @@ from typing import Annotated
 import typer
 
 from lablog.cli._common import JsonOpt, console, emit_json, parse_date, session
+from lablog.i18n import N_
+
+# log's help (its docstring, as Typer shows it), marked for the catalog, which finds the
+# docstrings of decorated commands only.
+N_(
+    "Show the history of changes to the store, newest first: who, when, what.\n\n"
+    "Example: lablog log --lab HJBH --since -2w"
+)
 
 
 def log(
@@ -31,9 +39,11 @@ def log(
     day = parse_date(ctx, since, "--since")
     with session(ctx, write=False) as s:
         rows = changelog.history(s, lab=lab, since=day, actor=actor, limit=limit or None)
+    from lablog import i18n
     from lablog.render.changes import describe
 
-    rows = [r.replace(summary=describe(r)) for r in rows]
     if json:
-        return emit_json(rows)
-    tables.changes(console(), rows)
+        # JSON is for programs: its summary stays English whatever the language.
+        with i18n.speaking("en"):
+            return emit_json([r.replace(summary=describe(r)) for r in rows])
+    tables.changes(console(), [r.replace(summary=describe(r)) for r in rows])

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from lablog.errors import LablogError
+from lablog.i18n import _
 
 Convert = Callable[[str, Any], None]
 
@@ -42,13 +43,16 @@ def jq(expr: str) -> Convert:
     try:
         program = libjq.compile(expr)
     except ValueError as e:
-        raise LablogError(f"--jq {expr!r} is not a jq expression: {_reason(e)}") from None
+        raise LablogError(
+            _("--jq {expr!r} is not a jq expression: {reason}").format(expr=expr, reason=_reason(e))
+        ) from None
 
     def convert(text: str, out) -> None:
         try:
             results = program.input_text(text).all()
         except ValueError as e:
-            print(f"Error: --jq failed on the data: {_reason(e)}", file=sys.stderr)
+            message = _("--jq failed on the data: {reason}").format(reason=_reason(e))
+            print(_("Error: {message}").format(message=message), file=sys.stderr)
             raise SystemExit(1) from None
         for value in results:
             out.write((value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)) + "\n")

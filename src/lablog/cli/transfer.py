@@ -13,8 +13,9 @@ from typing import Annotated
 
 import typer
 
-from lablog.cli._common import notice, session, state
+from lablog.cli._common import notice, say_error, session, state
 from lablog.errors import LablogError
+from lablog.i18n import N_, _, ngettext
 from lablog.text import clean_document
 
 FORMATS = ("toml", "json")
@@ -37,12 +38,16 @@ def file_format(fmt: str | None, path: Path | None, *, param: str, default: str 
     if fmt is not None:
         fmt = fmt.strip().lower()
         if fmt not in FORMATS:
-            raise typer.BadParameter(f"{fmt!r} is not a format; use toml or json", param_hint="--format")
+            raise typer.BadParameter(
+                _("{fmt!r} is not a format; use toml or json").format(fmt=fmt), param_hint="--format"
+            )
     suffix = path.suffix.lower().lstrip(".") if path is not None else ""
     if suffix in FORMATS:
         if fmt is not None and fmt != suffix:
             raise typer.BadParameter(
-                f"--format {fmt} does not match the file name {path.name}; name it .{fmt}",
+                _("--format {fmt} does not match the file name {name}; name it .{fmt}").format(
+                    fmt=fmt, name=path.name
+                ),
                 param_hint="--format",
             )
         return suffix
@@ -51,7 +56,9 @@ def file_format(fmt: str | None, path: Path | None, *, param: str, default: str 
     if path is None and default:
         return default
     raise typer.BadParameter(
-        f"cannot tell the format of {path.name} from its name; name it .toml or .json, or pass --format",
+        _("cannot tell the format of {name} from its name; name it .toml or .json, or pass --format").format(
+            name=path.name
+        ),
         param_hint=param,
     )
 
@@ -110,22 +117,53 @@ def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise LablogError(f"No file {path}; give the path of a file written by `lablog export all`") from None
+        raise LablogError(
+            _("No file {path}; give the path of a file written by `lablog export all`").format(path=path)
+        ) from None
     except IsADirectoryError:
         raise LablogError(
-            f"{path} is a directory; give the path of a file written by `lablog export all`"
+            _("{path} is a directory; give the path of a file written by `lablog export all`").format(
+                path=path
+            )
         ) from None
     except PermissionError:
-        raise LablogError(f"Cannot read {path}: permission denied") from None
+        raise LablogError(_("Cannot read {path}: permission denied").format(path=path)) from None
     except UnicodeDecodeError:
-        raise LablogError(f"{path} is not UTF-8 text; is it a lablog export?") from None
+        raise LablogError(_("{path} is not UTF-8 text; is it a lablog export?").format(path=path)) from None
 
 
-_ONE = {"people": "person", "knowledge entries": "knowledge entry"}
+# What a file holds, counted in the words of services.transfer.counts.
+_COUNTED = {
+    "organisations": lambda n: ngettext("{n} organisation", "{n} organisations", n),
+    "people": lambda n: ngettext("{n} person", "{n} people", n),
+    "labs": lambda n: ngettext("{n} lab", "{n} labs", n),
+    "items": lambda n: ngettext("{n} item", "{n} items", n),
+    "sprints": lambda n: ngettext("{n} sprint", "{n} sprints", n),
+    "knowledge entries": lambda n: ngettext("{n} knowledge entry", "{n} knowledge entries", n),
+    "impediments": lambda n: ngettext("{n} impediment", "{n} impediments", n),
+    "decisions": lambda n: ngettext("{n} decision", "{n} decisions", n),
+    "measures": lambda n: ngettext("{n} measure", "{n} measures", n),
+    "measure points": lambda n: ngettext("{n} measure point", "{n} measure points", n),
+    "PDSA cycles": lambda n: ngettext("{n} PDSA cycle", "{n} PDSA cycles", n),
+    "meetings": lambda n: ngettext("{n} meeting", "{n} meetings", n),
+    "attendance rows": lambda n: ngettext("{n} attendance row", "{n} attendance rows", n),
+    "change-log rows": lambda n: ngettext("{n} change-log row", "{n} change-log rows", n),
+}
 
 
 def _plural(n: int, word: str) -> str:
-    return f"1 {_ONE.get(word, word.removesuffix('s'))}" if n == 1 else f"{n} {word}"
+    said = _COUNTED.get(word)
+    return said(n).format(n=n) if said else f"{n} {word}"
+
+
+# import_store's help (its docstring, as Typer shows it), marked for the catalog, which
+# finds the docstrings of decorated commands only.
+N_(
+    "Load a whole-store file into an empty store, all or nothing, after checking all of it.\n\n"
+    "Every problem is reported with where it is (labs[2].sprints[0].ends: …);\n"
+    "with any problem, nothing is written.\n\n"
+    "Example: lablog --db new.db import programme.toml"
+)
 
 
 def import_store(
@@ -146,7 +184,7 @@ def import_store(
     from lablog.services import transfer, transfer_format
 
     kind = file_format(fmt, file, param="FILE")
-    with stage(f"Reading and checking {file}"):
+    with stage(_("Reading and checking {file}").format(file=file)):
         text = read_text(file)
         doc = transfer_format.parse(text, kind, name=str(file))
         doc = transfer_format.upgrade_document(doc, name=str(file))
@@ -155,19 +193,32 @@ def import_store(
             parsed, problems = transfer_format.validate(doc)
     if problems:
         for problem in problems:
-            print(f"Error: {problem}", file=sys.stderr)
-        many = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
-        raise LablogError(f"{file} has {many}; nothing was imported")
+            say_error(problem)
+        raise LablogError(
+            ngettext(
+                "{file} has {n} problem; nothing was imported",
+                "{file} has {n} problems; nothing was imported",
+                len(problems),
+            ).format(file=file, n=len(problems))
+        )
     where = state(ctx).store.display()
     counts = transfer.counts(parsed)
     held = ", ".join(_plural(n, what) for what, n in counts.items())
     if dry_run:
         with session(ctx, write=False) as s:
             transfer.check_empty(s, where=where)
-        print(f"{file} is valid and holds {held}; nothing was written (--dry-run)")
+        print(
+            _("{file} is valid and holds {held}; nothing was written (--dry-run)").format(
+                file=file, held=held
+            )
+        )
         return
     with session(ctx) as s:
         transfer.check_empty(s, where=where)
-        with ProgressBar("Importing") as progress:
+        with ProgressBar(_("Importing")) as progress:
             rows = transfer.import_store(s, parsed, progress=progress)
-    notice(f"Imported {held} ({sum(rows.values())} rows) from {file} into {where}")
+    notice(
+        _("Imported {held} ({rows} rows) from {file} into {where}").format(
+            held=held, rows=sum(rows.values()), file=file, where=where
+        )
+    )

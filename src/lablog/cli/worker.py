@@ -8,6 +8,11 @@ import time
 import typer
 
 from lablog.cli._common import JsonOpt, emit_json, notice
+from lablog.i18n import N_, _
+
+# Why the worker is not used, as the JSON says it (English) and the text shows it (translated).
+DISABLED = N_("LABLOG_NO_WORKER is set")
+UNSUPPORTED = N_("this platform cannot pass file descriptors to a forked worker")
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -26,12 +31,12 @@ def status(json: JsonOpt = False) -> None:
 
     disabled = os.environ.get("LABLOG_NO_WORKER", "") not in ("", "0")
     info: dict = {"enabled": client.supported() and not disabled, "running": False, "socket": None}
-    info["problem"] = "LABLOG_NO_WORKER is set" if disabled else None
+    info["problem"] = DISABLED if disabled else None
     if not client.supported():
-        info["problem"] = "this platform cannot pass file descriptors to a forked worker"
+        info["problem"] = UNSUPPORTED
     else:
         try:
-            install, _ = client.identity()
+            install, _key = client.identity()
             info["socket"] = client.paths(client.runtime_dir(), install)["socket"]
             answer = client.request("status")
         except client.Unavailable as e:
@@ -49,16 +54,20 @@ def status(json: JsonOpt = False) -> None:
         return emit_json(info)
     if info["running"]:
         up = int(time.time()) - info["started"]
-        uptime = f"up {up // 60} min {up % 60} s"
-        print(f"Worker:  running, process {info['pid']}, {uptime}, {info['commands']} commands")
+        print(
+            _("Worker:  running, process {pid}, up {minutes} min {seconds} s, {commands} commands").format(
+                pid=info["pid"], minutes=up // 60, seconds=up % 60, commands=info["commands"]
+            )
+        )
         if disabled:
-            print("         (not used: LABLOG_NO_WORKER is set)")
+            print(_("         (not used: LABLOG_NO_WORKER is set)"))
     elif info["problem"]:
-        print(f"Worker:  not used: {info['problem']}")
+        problem = info["problem"]
+        print(_("Worker:  not used: {problem}").format(problem=_(problem)))
     else:
-        print("Worker:  not running; the next command starts it")
+        print(_("Worker:  not running; the next command starts it"))
     if info["socket"]:
-        print(f"Socket:  {info['socket']}")
+        print(_("Socket:  {socket}").format(socket=info["socket"]))
 
 
 @app.command("stop")
@@ -73,4 +82,4 @@ def stop() -> None:
         answer = client.request("stop")
     except client.Unavailable:
         answer = None
-    notice("Stopped the worker" if answer == "stopping" else "No worker was running")
+    notice(_("Stopped the worker") if answer == "stopping" else _("No worker was running"))

@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from lablog.errors import Conflict
+from lablog.i18n import _
 from lablog.models import Lab
 
 
@@ -46,8 +47,14 @@ def expect_version(row, *, seen: int | None, name: str, what_changed: str | None
     """Raise Conflict when `row` is no longer at the version the user saw."""
     if seen is None or row.version == seen:
         return
-    detail = f" ({what_changed})" if what_changed else ""
-    raise Conflict(
-        f"{name} was changed by someone else while you worked{detail}: it is at version "
-        f"{row.version}, you saw {seen}. Look at it again and run the command again"
-    )
+    if what_changed:
+        message = _(
+            "{name} was changed by someone else while you worked ({what_changed}): it is at version "
+            "{version}, you saw {seen}. Look at it again and run the command again"
+        )
+    else:
+        message = _(
+            "{name} was changed by someone else while you worked: it is at version "
+            "{version}, you saw {seen}. Look at it again and run the command again"
+        )
+    raise Conflict(message.format(name=name, what_changed=what_changed, version=row.version, seen=seen))

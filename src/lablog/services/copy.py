@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 from lablog import backends, db, schema
 from lablog.errors import StoreError
+from lablog.i18n import _
 
 BATCH = 5000
 
@@ -56,16 +57,24 @@ def _check_empty(conn, target: db.StoreURL, tables) -> None:
     current = schema.current_revision(conn)
     present = set(sa.inspect(conn).get_table_names())
     if current is None and present - {"alembic_version"}:
-        raise StoreError(f"{where} holds tables but is not a lablog store; copy into a new, empty database")
+        raise StoreError(
+            _("{where} holds tables but is not a lablog store; copy into a new, empty database").format(
+                where=where
+            )
+        )
     if current is not None and current != schema.head():
         raise StoreError(
-            f"{where} has schema {current}, not {schema.head()}; copy into a new, empty database"
+            _("{where} has schema {current}, not {head}; copy into a new, empty database").format(
+                where=where, current=current, head=schema.head()
+            )
         )
     for table in tables:
         if table.name in present and conn.execute(sa.select(sa.func.count()).select_from(table)).scalar():
             raise StoreError(
-                f"{where} is not empty (its {table.name} table has rows); lablog copies only into an "
-                "empty store, so nothing is overwritten"
+                _(
+                    "{where} is not empty (its {table} table has rows); lablog copies only into an "
+                    "empty store, so nothing is overwritten"
+                ).format(where=where, table=table.name)
             )
 
 

@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel
 import lablog.models  # noqa: F401  (the tables)
 from lablog import backends
 from lablog.errors import StoreError
+from lablog.i18n import _
 from lablog.models import actor_key
 from lablog.services.transfer_format import FORMAT, VERSION, StoreDoc, Table
 
@@ -603,9 +604,11 @@ def check_empty(session: Session, *, where: str) -> None:
     for name in sorted(rows, key=lambda name: name == "change_log"):
         if rows[name]:
             raise StoreError(
-                f"The store at {where} is not empty (its {name} table has rows); lablog imports only "
-                "into an empty store, so nothing is overwritten or mixed. Import into a new one, e.g. "
-                "`lablog --db new.db import FILE`"
+                _(
+                    "The store at {where} is not empty (its {table} table has rows); lablog imports only "
+                    "into an empty store, so nothing is overwritten or mixed. Import into a new one, e.g. "
+                    "`lablog --db new.db import FILE`"
+                ).format(where=where, table=name)
             )
 
 
@@ -786,7 +789,7 @@ def table_rows(doc: StoreDoc) -> dict[str, list[dict]]:
         """The id of item HJBH-12, loaded above; None for no item."""
         if key is None:
             return None
-        code, _, number = key.rpartition("-")
+        code, _sep, number = key.rpartition("-")
         return item_id[lab_id[code.upper()], int(number)]
 
     for e in doc.knowledge:

@@ -41,6 +41,7 @@ from lablog.enums import (
     StepKind,
 )
 from lablog.errors import LablogError
+from lablog.i18n import N_, _
 
 FORMAT = "lablog-store"
 # Bump when the file's shape changes, and add a step to UPGRADES that turns a
@@ -59,7 +60,9 @@ class FileError(LablogError):
 def parse(text: str, fmt: str, *, name: str) -> Any:
     """The document in `text` (TOML or JSON); raises FileError with the line and column of a syntax error."""
     too_deep = FileError(
-        f"{name} is nested too deeply to be a lablog store file; write one with `lablog export all`"
+        _("{name} is nested too deeply to be a lablog store file; write one with `lablog export all`").format(
+            name=name
+        )
     )
     if fmt == "json":
         try:
@@ -68,7 +71,9 @@ def parse(text: str, fmt: str, *, name: str) -> Any:
             raise too_deep from None
         except json.JSONDecodeError as e:
             raise FileError(
-                f"{name} is not valid JSON: {e.msg} (at line {e.lineno}, column {e.colno})"
+                _("{name} is not valid JSON: {error} (at line {line}, column {column})").format(
+                    name=name, error=e.msg, line=e.lineno, column=e.colno
+                )
             ) from None
     import tomllib
 
@@ -77,7 +82,7 @@ def parse(text: str, fmt: str, *, name: str) -> Any:
     except RecursionError:
         raise too_deep from None
     except tomllib.TOMLDecodeError as e:
-        raise FileError(f"{name} is not valid TOML: {e}") from None
+        raise FileError(_("{name} is not valid TOML: {error}").format(name=name, error=e)) from None
 
 
 def _from_1(doc: dict) -> dict:
@@ -109,25 +114,37 @@ def upgrade_document(doc: Any, *, name: str) -> dict:
     """The document brought to VERSION; raises FileError for a file this lablog cannot read."""
     if not isinstance(doc, dict) or "format" not in doc:
         raise FileError(
-            f'{name} is not a lablog store file: it has no `format = "{FORMAT}"`; '
-            "write one with `lablog export all`"
+            _(
+                '{name} is not a lablog store file: it has no `format = "{format}"`; '
+                "write one with `lablog export all`"
+            ).format(name=name, format=FORMAT)
         )
     if doc["format"] != FORMAT:
-        raise FileError(f"{name} is a {doc['format']!r} file, not a lablog store file ({FORMAT!r})")
+        raise FileError(
+            _("{name} is a {found!r} file, not a lablog store file ({format!r})").format(
+                name=name, found=doc["format"], format=FORMAT
+            )
+        )
     version = doc.get("version")
     if type(version) is not int:
         raise FileError(
-            f"{name} has no format version (`version = {VERSION}`); lablog cannot tell how to read it"
+            _(
+                "{name} has no format version (`version = {version}`); lablog cannot tell how to read it"
+            ).format(name=name, version=VERSION)
         )
     if version > VERSION:
         raise FileError(
-            f"{name} was written by a newer lablog (format version {version}; this lablog reads up to "
-            f"{VERSION}); upgrade lablog with `pip install -U lablog`"
+            _(
+                "{name} was written by a newer lablog (format version {version}; this lablog reads up to "
+                "{latest}); upgrade lablog with `pip install -U lablog`"
+            ).format(name=name, version=version, latest=VERSION)
         )
     if version < 1 or (version < VERSION and version not in UPGRADES):
         raise FileError(
-            f"{name} has format version {version}, which this lablog cannot read "
-            f"(it reads versions 1 to {VERSION})"
+            _(
+                "{name} has format version {version}, which this lablog cannot read "
+                "(it reads versions 1 to {latest})"
+            ).format(name=name, version=version, latest=VERSION)
         )
     while version < VERSION:
         doc = UPGRADES[version](doc)
@@ -497,17 +514,18 @@ def where(loc: tuple) -> str:
 
 
 _MESSAGES = {
-    "missing": "missing",
-    "extra_forbidden": "unknown field (a typo?)",
+    "missing": N_("missing"),
+    "extra_forbidden": N_("unknown field (a typo?)"),
 }
 
 
 def _message(error: dict) -> str:
     if error["type"] in _MESSAGES:
-        return _MESSAGES[error["type"]]
+        return _(_MESSAGES[error["type"]])
     text = error["msg"].removeprefix("Value error, ")
     if error["type"] in ("enum", "literal_error"):
-        return f"{error['input']!r} is not one of {text.removeprefix('Input should be ')}"
+        choices = text.removeprefix("Input should be ").replace(" or ", _(" or "))
+        return _("{value!r} is not one of {choices}").format(value=error["input"], choices=choices)
     return text[0].lower() + text[1:]
 
 
@@ -539,11 +557,15 @@ class _Checker:
             if k in seen:
                 self.bad(
                     (*loc, i, field),
-                    f"{what} {getattr(row, field)!r} appears twice (also at {where((*loc, seen[k][0]))})",
+                    _("{what} {value!r} appears twice (also at {where})").format(
+                        what=_(_WHAT.get(what, what)),
+                        value=getattr(row, field),
+                        where=where((*loc, seen[k][0])),
+                    ),
                 )
             else:
                 seen[k] = (i, row)
-        return {k: row for k, (_, row) in seen.items()}
+        return {k: row for k, (_i, row) in seen.items()}
 
     def run(self) -> list[str]:
         doc = self.doc
@@ -554,7 +576,9 @@ class _Checker:
         self.unique([p for p in doc.people if p.email], lambda p: p.email, ("people",), "email", "email")
         for i, p in enumerate(doc.people):
             if p.org.upper() not in orgs:
-                self.bad(("people", i, "org"), f"no organisation {p.org!r} in organisations")
+                self.bad(
+                    ("people", i, "org"), _("no organisation {org!r} in organisations").format(org=p.org)
+                )
         self.labs = self.unique(doc.labs, lambda lab: lab.code.upper(), ("labs",), "code", "lab")
         for i, lab in enumerate(doc.labs):
             self.lab(("labs", i), lab)
@@ -567,34 +591,43 @@ class _Checker:
 
     def person(self, loc: tuple, handle: str | None) -> None:
         if handle is not None and handle not in self.people:
-            self.bad(loc, f"no person {handle!r} in people")
+            self.bad(loc, _("no person {handle!r} in people").format(handle=handle))
 
     def lab(self, loc: tuple, lab: LabDoc) -> None:
         for j, group in enumerate(lab.target_groups):
             if group in lab.target_groups[:j]:
-                self.bad((*loc, "target_groups", j), f"target group {group!r} appears twice")
+                self.bad(
+                    (*loc, "target_groups", j), _("target group {group!r} appears twice").format(group=group)
+                )
         for j, m in enumerate(lab.members):
             self.person((*loc, "members", j, "handle"), m.handle)
             if m.left_on and m.left_on < m.joined_on:
-                self.bad((*loc, "members", j, "left_on"), f"before joined_on ({m.joined_on})")
+                self.bad(
+                    (*loc, "members", j, "left_on"), _("before joined_on ({date})").format(date=m.joined_on)
+                )
         for j, a in enumerate(lab.scrum_masters):
             self.person((*loc, "scrum_masters", j, "handle"), a.handle)
             if a.ends and a.ends < a.starts:
-                self.bad((*loc, "scrum_masters", j, "ends"), f"before starts ({a.starts})")
+                self.bad(
+                    (*loc, "scrum_masters", j, "ends"), _("before starts ({date})").format(date=a.starts)
+                )
 
         sprints = self.unique(lab.sprints, lambda s: s.number, (*loc, "sprints"), "number", "sprint")
         items = self.unique(lab.items, lambda it: it.number, (*loc, "items"), "number", "item")
 
         def sprint_ref(where_: tuple, number: int | None) -> None:
             if number is not None and number not in sprints:
-                self.bad(where_, f"{lab.code} has no sprint {number}")
+                self.bad(where_, _("{lab} has no sprint {number}").format(lab=lab.code, number=number))
 
         def item_ref(where_: tuple, number: int | None) -> None:
             if number is not None and number not in items:
-                self.bad(where_, f"{lab.code} has no item {number}")
+                self.bad(where_, _("{lab} has no item {number}").format(lab=lab.code, number=number))
 
         if items and lab.next_item_number is not None and lab.next_item_number <= max(items):
-            self.bad((*loc, "next_item_number"), f"must be above the highest item number ({max(items)})")
+            self.bad(
+                (*loc, "next_item_number"),
+                _("must be above the highest item number ({number})").format(number=max(items)),
+            )
         for j, it in enumerate(lab.items):
             at = (*loc, "items", j)
             self.person((*at, "owner"), it.owner)
@@ -602,21 +635,28 @@ class _Checker:
             sprint_ref((*at, "origin_sprint"), it.origin_sprint)
             for k, tag in enumerate(it.tags):
                 if tag in it.tags[:k]:
-                    self.bad((*at, "tags", k), f"tag {tag!r} appears twice")
+                    self.bad((*at, "tags", k), _("tag {tag!r} appears twice").format(tag=tag))
             for k, e in enumerate(it.events):
                 sprint_ref((*at, "events", k, "sprint"), e.sprint)
         earlier: list[tuple[int, SprintDoc]] = []
         for j, s in enumerate(lab.sprints):
             at = (*loc, "sprints", j)
             if s.ends < s.starts:
-                self.bad((*at, "ends"), f"before starts ({s.starts})")
+                self.bad((*at, "ends"), _("before starts ({date})").format(date=s.starts))
             else:
-                for _, other in earlier:
+                for _j, other in earlier:
                     if s.starts <= other.ends and s.ends >= other.starts:
                         self.bad(
                             (*at, "starts"),
-                            f"{s.starts}–{s.ends} overlaps sprint {other.number} "
-                            f"({other.starts}–{other.ends})",
+                            _(
+                                "{starts}–{ends} overlaps sprint {number} ({other_starts}–{other_ends})"
+                            ).format(
+                                starts=s.starts,
+                                ends=s.ends,
+                                number=other.number,
+                                other_starts=other.starts,
+                                other_ends=other.ends,
+                            ),
                         )
                         break
                 earlier.append((j, s))
@@ -629,26 +669,32 @@ class _Checker:
         entries = self.unique(self.doc.knowledge, lambda e: e.number, ("knowledge",), "number", "entry")
         limit = self.doc.next_knowledge_number
         if entries and limit is not None and limit <= max(entries):
-            self.bad(("next_knowledge_number",), f"must be above the highest entry number ({max(entries)})")
+            self.bad(
+                ("next_knowledge_number",),
+                _("must be above the highest entry number ({number})").format(number=max(entries)),
+            )
         for i, e in enumerate(self.doc.knowledge):
             at = ("knowledge", i)
             lab = self.lab_ref((*at, "lab"), e.lab)
             self.person((*at, "author"), e.author)
             if lab is not None and e.sprint is not None and e.sprint not in {s.number for s in lab.sprints}:
-                self.bad((*at, "sprint"), f"{lab.code} has no sprint {e.sprint}")
+                self.bad(
+                    (*at, "sprint"), _("{lab} has no sprint {number}").format(lab=lab.code, number=e.sprint)
+                )
             if e.item is not None:
                 self.item_key((*at, "item"), e.item)
             for k, tag in enumerate(e.tags):
                 if tag in e.tags[:k]:
-                    self.bad((*at, "tags", k), f"tag {tag!r} appears twice")
+                    self.bad((*at, "tags", k), _("tag {tag!r} appears twice").format(tag=tag))
             shared: dict[str, int] = {}
             for k, share in enumerate(e.shares):
                 self.lab_ref((*at, "shares", k, "lab"), share.lab)
                 if share.lab.upper() in shared:
                     self.bad(
                         (*at, "shares", k, "lab"),
-                        f"shared with {share.lab} twice (also at "
-                        f"{where((*at, 'shares', shared[share.lab.upper()]))})",
+                        _("shared with {lab} twice (also at {where})").format(
+                            lab=share.lab, where=where((*at, "shares", shared[share.lab.upper()]))
+                        ),
                     )
                 shared.setdefault(share.lab.upper(), k)
             for k, answer in enumerate(e.answers):
@@ -665,28 +711,34 @@ class _Checker:
             if imp.item is not None:
                 self.item_key((*at, "item"), imp.item)
                 if lab is not None and imp.item.rpartition("-")[0].upper() != lab.code.upper():
-                    self.bad((*at, "item"), f"{imp.item} is not an item of {imp.lab}")
+                    self.bad(
+                        (*at, "item"), _("{item} is not an item of {lab}").format(item=imp.item, lab=imp.lab)
+                    )
             resolved = imp.status == ImpedimentStatus.resolved.value
             if resolved and imp.resolved_on is None:
-                self.bad((*at, "resolved_on"), "missing for a resolved impediment")
+                self.bad((*at, "resolved_on"), _("missing for a resolved impediment"))
             elif not resolved and imp.resolved_on is not None:
-                self.bad((*at, "resolved_on"), "given for an open impediment")
+                self.bad((*at, "resolved_on"), _("given for an open impediment"))
             elif imp.resolved_on is not None and imp.resolved_on < imp.opened_on:
-                self.bad((*at, "resolved_on"), f"before opened_on ({imp.opened_on})")
+                self.bad((*at, "resolved_on"), _("before opened_on ({date})").format(date=imp.opened_on))
             for k, step in enumerate(imp.steps):
                 if step.on < imp.opened_on:
-                    self.bad((*at, "steps", k, "on"), f"before opened_on ({imp.opened_on})")
+                    self.bad(
+                        (*at, "steps", k, "on"), _("before opened_on ({date})").format(date=imp.opened_on)
+                    )
         self.unique(self.doc.decisions, lambda d: d.number, ("decisions",), "number", "decision")
         for i, d in enumerate(self.doc.decisions):
             at = ("decisions", i)
             if d.by == DecisionBy.lab.value and d.lab is None:
-                self.bad((*at, "lab"), "missing for a decision by a lab")
+                self.bad((*at, "lab"), _("missing for a decision by a lab"))
             elif d.by != DecisionBy.lab.value and d.lab is not None:
-                self.bad((*at, "lab"), f"given for a decision by the {d.by}")
+                self.bad((*at, "lab"), _("given for a decision by the {by}").format(by=d.by))
             if d.lab is not None:
                 self.lab_ref((*at, "lab"), d.lab)
             if d.resolves is not None and d.resolves not in found:
-                self.bad((*at, "resolves"), f"no impediment {d.resolves} in impediments")
+                self.bad(
+                    (*at, "resolves"), _("no impediment {number} in impediments").format(number=d.resolves)
+                )
 
     def measures(self) -> None:
         self.unique(self.doc.measures, lambda m: m.number, ("measures",), "number", "measure")
@@ -694,22 +746,19 @@ class _Checker:
             at = ("measures", i)
             self.lab_ref((*at, "lab"), m.lab)
             if (m.status == "retired") != (m.retired_on is not None):
-                self.bad((*at, "retired_on"), "given for an active measure" if m.retired_on else "missing")
+                self.bad(
+                    (*at, "retired_on"),
+                    _("given for an active measure") if m.retired_on else _(_MESSAGES["missing"]),
+                )
             shape = _PERIOD[m.period]
             if m.baseline_until is not None and not shape.match(m.baseline_until):
-                self.bad(
-                    (*at, "baseline_until"),
-                    f"{m.baseline_until!r} is not a {m.period} like {_LIKE[m.period]}",
-                )
+                self.bad((*at, "baseline_until"), _(_NOT_PERIOD[m.period]).format(value=m.baseline_until))
             self.unique(m.points, lambda p: p.period, (*at, "points"), "period", "period")
             for k, p in enumerate(m.points):
                 if not shape.match(p.period):
-                    self.bad(
-                        (*at, "points", k, "period"),
-                        f"{p.period!r} is not a {m.period} like {_LIKE[m.period]}",
-                    )
+                    self.bad((*at, "points", k, "period"), _(_NOT_PERIOD[m.period]).format(value=p.period))
                 if (p.numerator is None) != (p.denominator is None):
-                    self.bad((*at, "points", k), "a proportion needs both numerator and denominator")
+                    self.bad((*at, "points", k), _("a proportion needs both numerator and denominator"))
 
     def pdsa_cycles(self) -> None:
         measures = {m.number: m for m in self.doc.measures}
@@ -720,46 +769,58 @@ class _Checker:
             self.lab_ref((*at, "lab"), c.lab)
             if c.measure is not None:
                 if c.measure not in measures:
-                    self.bad((*at, "measure"), f"no measure {c.measure} in measures")
+                    self.bad((*at, "measure"), _("no measure {number} in measures").format(number=c.measure))
                 elif (
                     measures[c.measure].lab.upper() in self.labs
                     and measures[c.measure].lab.upper() != c.lab.upper()
                 ):
-                    self.bad((*at, "measure"), f"measure {c.measure} is not a measure of {c.lab}")
+                    self.bad(
+                        (*at, "measure"),
+                        _("measure {number} is not a measure of {lab}").format(number=c.measure, lab=c.lab),
+                    )
             if c.item is not None and self.item_key((*at, "item"), c.item):
                 if c.item.rpartition("-")[0].upper() != c.lab.upper():
-                    self.bad((*at, "item"), f"{c.item} is not an item of {c.lab}")
+                    self.bad(
+                        (*at, "item"), _("{item} is not an item of {lab}").format(item=c.item, lab=c.lab)
+                    )
             if c.after is not None:
                 earlier = cycles.get(c.after)
                 if earlier is None or c.after >= c.number:
-                    self.bad((*at, "after"), f"no earlier cycle {c.after} in pdsa_cycles")
+                    self.bad(
+                        (*at, "after"), _("no earlier cycle {number} in pdsa_cycles").format(number=c.after)
+                    )
                 elif earlier.lab.upper() != c.lab.upper():
-                    self.bad((*at, "after"), f"cycle {c.after} is a cycle of another lab than {c.lab}")
+                    self.bad(
+                        (*at, "after"),
+                        _("cycle {number} is a cycle of another lab than {lab}").format(
+                            number=c.after, lab=c.lab
+                        ),
+                    )
                 elif earlier.decision != PdsaDecision.adapt.value:
-                    self.bad((*at, "after"), f"cycle {c.after} was not acted on with adapt")
+                    self.bad(
+                        (*at, "after"), _("cycle {number} was not acted on with adapt").format(number=c.after)
+                    )
             if c.knowledge is not None and c.knowledge not in entries:
-                self.bad((*at, "knowledge"), f"no knowledge entry {c.knowledge} in knowledge")
+                self.bad(
+                    (*at, "knowledge"),
+                    _("no knowledge entry {number} in knowledge").format(number=c.knowledge),
+                )
             elif c.knowledge is not None and c.decision != PdsaDecision.adopt.value:
                 self.bad(
-                    (*at, "knowledge"), "given for a cycle not adopted (only an adopted change is shared)"
+                    (*at, "knowledge"), _("given for a cycle not adopted (only an adopted change is shared)")
                 )
             reached = _STAGES.index(c.stage)
             last, last_name = c.planned_on, "planned_on"
             for n, name in enumerate(("do_on", "study_on", "act_on"), 1):
                 day = getattr(c, name)
                 if (day is None) == (n <= reached):
-                    self.bad(
-                        (*at, name), "missing" if day is None else f"given for a cycle at the {c.stage} step"
-                    )
+                    self.bad((*at, name), self._stage_problem(day is None, c.stage))
                 elif day is not None and day < last:
-                    self.bad((*at, name), f"before {last_name} ({last})")
+                    self.bad((*at, name), _("before {name} ({date})").format(name=last_name, date=last))
                 if day is not None:
                     last, last_name = day, name
             if (c.decision is None) != (c.stage != PdsaStage.act.value):
-                self.bad(
-                    (*at, "decision"),
-                    "missing" if c.decision is None else f"given for a cycle at the {c.stage} step",
-                )
+                self.bad((*at, "decision"), self._stage_problem(c.decision is None, c.stage))
 
     def meetings(self, orgs: dict) -> None:
         self.unique(self.doc.meetings, lambda m: m.number, ("meetings",), "number", "meeting")
@@ -768,16 +829,20 @@ class _Checker:
             lab = self.lab_ref((*at, "lab"), m.lab) if m.lab is not None else None
             if (m.sprint is None) != (m.event is None):
                 self.bad(
-                    (*at, "sprint" if m.sprint is None else "event"), "missing (sprint and event go together)"
+                    (*at, "sprint" if m.sprint is None else "event"),
+                    _("missing (sprint and event go together)"),
                 )
             elif m.sprint is not None:
                 if m.lab is None:
-                    self.bad((*at, "sprint"), "given for a meeting of no lab")
+                    self.bad((*at, "sprint"), _("given for a meeting of no lab"))
                 elif lab is not None and m.sprint not in {s.number for s in lab.sprints}:
-                    self.bad((*at, "sprint"), f"no sprint {m.sprint} in lab {m.lab}")
+                    self.bad(
+                        (*at, "sprint"),
+                        _("no sprint {number} in lab {lab}").format(number=m.sprint, lab=m.lab),
+                    )
             if (m.starts_at is None) != (m.ends_at is None):
                 self.bad(
-                    (*at, "ends_at" if m.ends_at is None else "starts_at"), "missing (both times or none)"
+                    (*at, "ends_at" if m.ends_at is None else "starts_at"), _("missing (both times or none)")
                 )
             self.unique(m.attendance, lambda a: a.handle, (*at, "attendance"), "handle", "person")
         held = {m.number: m for m in self.doc.meetings}
@@ -792,22 +857,31 @@ class _Checker:
             for k, a in enumerate(m.attendance):
                 self.person((*at, "attendance", k, "handle"), a.handle)
                 if a.org.upper() not in orgs:
-                    self.bad((*at, "attendance", k, "org"), f"no organisation {a.org!r} in organisations")
+                    self.bad(
+                        (*at, "attendance", k, "org"),
+                        _("no organisation {org!r} in organisations").format(org=a.org),
+                    )
+
+    @staticmethod
+    def _stage_problem(missing: bool, stage: str) -> str:
+        if missing:
+            return _(_MESSAGES["missing"])
+        return _("given for a cycle at the {stage} step").format(stage=stage)
 
     def lab_ref(self, loc: tuple, code: str) -> LabDoc | None:
         lab = self.labs.get(code.upper())
         if lab is None:
-            self.bad(loc, f"no lab {code!r} in labs")
+            self.bad(loc, _("no lab {code!r} in labs").format(code=code))
         return lab
 
     def item_key(self, loc: tuple, key: str) -> bool:
         """Whether `key` names an item in the file; if not, a problem at loc."""
-        code, _, number = key.rpartition("-")
+        code, _sep, number = key.rpartition("-")
         lab = self.labs.get(code.upper())
         if not code or not number.isdigit():
-            self.bad(loc, f"{key!r} is not an item key like HJBH-12")
+            self.bad(loc, _("{key!r} is not an item key like HJBH-12").format(key=key))
         elif lab is None or int(number) not in {it.number for it in lab.items}:
-            self.bad(loc, f"no item {key} in labs")
+            self.bad(loc, _("no item {key} in labs").format(key=key))
         else:
             return True
         return False
@@ -816,6 +890,27 @@ class _Checker:
 _STAGES = [stage.value for stage in PdsaStage]
 _PERIOD = {"week": re.compile(r"^\d{4}-W\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$")}
 _LIKE = {"week": "2026-W45", "month": "2026-11"}
+_NOT_PERIOD = {
+    "week": N_("{value!r} is not a week like 2026-W45"),
+    "month": N_("{value!r} is not a month like 2026-11"),
+}
+# What unique() calls a record whose key appears twice.
+_WHAT = {
+    "organisation": N_("organisation"),
+    "handle": N_("handle"),
+    "email": N_("email"),
+    "lab": N_("lab"),
+    "sprint": N_("sprint"),
+    "item": N_("item"),
+    "entry": N_("entry"),
+    "impediment": N_("impediment"),
+    "decision": N_("decision"),
+    "measure": N_("measure"),
+    "period": N_("period"),
+    "cycle": N_("cycle"),
+    "meeting": N_("meeting"),
+    "person": N_("person"),
+}
 
 
 # Writing -----------------------------------------------------------------------
