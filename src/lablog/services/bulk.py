@@ -16,6 +16,8 @@ from operator import itemgetter
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
+from lablog.services import search
+
 # Rows per executemany: big enough to amortise the call, small enough to keep memory flat.
 CHUNK = 20_000
 
@@ -66,6 +68,7 @@ def load(conn: sa.Connection, batches: Iterable[Mapping[str, Iterable[dict]]]) -
         conn.exec_driver_sql("INSERT INTO knowledge_fts (knowledge_fts) VALUES ('rebuild')")
         for sql in triggers.values():
             conn.exec_driver_sql(sql)
+    search.rebuild(conn)
     return counts
 
 

@@ -23,7 +23,7 @@ from lablog.errors import AlreadyExists, InvalidValue, NotFound
 from lablog.models import ChangeLog, Person, actor_key, utcnow
 from lablog.queries import privacy as queries
 from lablog.reader import SessionReader
-from lablog.services import changelog, refs
+from lablog.services import changelog, refs, search
 from lablog.shapes import FindingRead, RedactionRead
 
 REDACTED = "[redacted]"
@@ -208,6 +208,7 @@ def _rewrite(
     conn = session.connection()
     reader = SessionReader(session)
     places = rows = 0
+    rewritten: dict[str, set[int]] = {}
     for table, columns, _ in _tables():
         writable = [c for c in columns if (table.name, c) not in _NAMES]
         for id_, *values in queries.rows(reader, table.name, writable):
@@ -238,8 +239,10 @@ def _rewrite(
                 # A concurrent edit based on the old text fails instead of writing it back.
                 new["version"] = table.c.version + 1
             conn.execute(sa.update(table).where(table.c.id == id_).values(**new))
+            rewritten.setdefault(table.name, set()).add(id_)
             places += count
             rows += 1
+    search.reindex_tables(conn, rewritten)
     return places, rows
 
 
