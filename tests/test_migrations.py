@@ -690,6 +690,8 @@ def test_upgrade_0010_to_0011_keeps_everything_and_adds_meetings(backend, old_ur
         assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
     assert {t: r for t, r in after.items() if t in before} == before
     assert {t: r for t, r in after.items() if t not in before} == {"meeting": set(), "attendance": set()}
+    # The commands below need the newest schema (PostgreSQL stores are not upgraded by a command).
+    schema.upgrade(engine)
     engine.dispose()
     out = cli(
         "--db",
@@ -730,4 +732,58 @@ def test_upgrade_0010_to_0011_keeps_everything_and_adds_meetings(backend, old_ur
     assert {t: r for t, r in back.items() if t != "change_log"} == {
         t: r for t, r in before.items() if t != "change_log"
     }
+    engine.dispose()
+
+
+def _stored(conn) -> dict[str, set[tuple]]:
+    """_rows without the search index of revision 0012 (on SQLite: its FTS5 shadow tables too)."""
+    return {t: r for t, r in _rows(conn).items() if not t.startswith("search_index")}
+
+
+@pytest.mark.both_backends
+def test_upgrade_0011_to_0012_indexes_everything_people_wrote(backend, old_url, cli):
+    """A 0011 store's texts are searchable after the upgrade, with every row kept; downgrade drops the index."""
+    url = old_url
+    engine = db.create_engine(db.StoreURL(url, "test"))
+    schema.upgrade(engine, "0011")
+    statements = [
+        "INSERT INTO lab (id, code, name, created_at, next_item_number) VALUES "
+        "(1, 'HJBS', 'Hjemmebesøg', '2026-01-05 08:00:00', 2)",
+        "INSERT INTO backlog_item (id, lab_id, number, title, description, type, status, rank, version,"
+        " created_at, updated_at) VALUES (1, 1, 1, 'Ældre borgere får besøg', 'Af hjemmesygeplejersken',"
+        " 'story', 'todo', 'm', 1, '2026-01-05 08:00:00', '2026-01-05 08:00:00')",
+        "INSERT INTO sprint (id, lab_id, number, starts, ends, status, version, created_at) VALUES "
+        "(1, 1, 1, '2026-03-02', '2026-03-13', 'active', 1, '2026-01-05 08:00:00')",
+        "INSERT INTO sprint_note (id, sprint_id, kind, text, created_at) VALUES "
+        "(1, 1, 'went-well', 'Borgerne var trygge', '2026-03-13 08:00:00')",
+        "INSERT INTO decision (id, text, by, \"on\", created_at) VALUES "
+        "(1, 'Aeldre borgere tilbydes hjemmebesøg', 'steering-group', '2026-03-02', '2026-03-02 08:00:00')",
+    ]
+    with engine.begin() as conn:
+        for sql in statements:
+            conn.execute(sa.text(sql))
+    with engine.connect() as conn:
+        before = _rows(conn)
+    schema.upgrade(engine, "0012")
+    with engine.connect() as conn:
+        assert _stored(conn) == before
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
+    engine.dispose()
+    hits = cli("--db", url, "search", "ældre OR borgeren", "--json").json()
+    assert sorted((h["kind"], h["key"]) for h in hits) == [
+        ("decision", "D-1"),
+        ("item", "HJBS-1"),
+        ("retro", "HJBS 1"),
+    ]
+    assert [h["key"] for h in cli("--db", url, "search", "sygeplejerske", "--json").json()] == ["HJBS-1"]
+    from alembic import command
+
+    engine = db.create_engine(db.StoreURL(url, "test"))
+    with engine.begin() as conn:
+        command.downgrade(schema.alembic_config(conn), "0011")
+    with engine.connect() as conn:
+        assert not [t for t in sa.inspect(conn).get_table_names() if t.startswith("search_index")]
+        # The search above wrote nothing: the store is as it was.
+        assert _rows(conn) == before
     engine.dispose()
