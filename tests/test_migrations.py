@@ -756,7 +756,7 @@ def test_upgrade_0011_to_0012_indexes_everything_people_wrote(backend, old_url, 
         "(1, 1, 1, '2026-03-02', '2026-03-13', 'active', 1, '2026-01-05 08:00:00')",
         "INSERT INTO sprint_note (id, sprint_id, kind, text, created_at) VALUES "
         "(1, 1, 'went-well', 'Borgerne var trygge', '2026-03-13 08:00:00')",
-        "INSERT INTO decision (id, text, by, \"on\", created_at) VALUES "
+        'INSERT INTO decision (id, text, by, "on", created_at) VALUES '
         "(1, 'Aeldre borgere tilbydes hjemmebesøg', 'steering-group', '2026-03-02', '2026-03-02 08:00:00')",
     ]
     with engine.begin() as conn:

@@ -72,7 +72,7 @@ def _stemmer():
 
 
 def tails(word: str) -> list[str]:
-    """Where a compound's later parts may begin: "hjemmepleje" -> "mepleje", "epleje", "pleje"."""
+    """Where a compound's later parts may begin: "hjemmepleje" -> "mmepleje", "mepleje", … "pleje", "leje"."""
     if not word.isalpha():
         return []
     return [word[i:] for i in range(HEAD, len(word) - PART + 1)]

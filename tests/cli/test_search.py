@@ -130,3 +130,11 @@ def test_refusals(corpus):
     run = corpus("search", "borger", "--type", "note", ok=False)
     assert run.exit_code == 2
     assert corpus("search", "zzyzx").stdout.startswith("Nothing matches")
+
+
+def test_in_danish(corpus, monkeypatch):
+    monkeypatch.setenv("LABLOG_LANG", "da")
+    out = corpus("search", "sygeplejerske", "--type", "retro").stdout
+    assert "Slags" in out.splitlines()[0] and "retrospektiv" in out
+    run = corpus("search", "og", ok=False)
+    assert run.stderr.startswith("Fejl: Søgningen har kun almindelige ord")

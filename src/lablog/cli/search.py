@@ -9,6 +9,8 @@ import typer
 
 from lablog.cli._common import JsonOpt, console, emit_json, reading
 
+app = typer.Typer(rich_markup_mode=None)
+
 
 class TextKind(StrEnum):
     item = "item"
@@ -20,6 +22,7 @@ class TextKind(StrEnum):
     pdsa = "pdsa"
 
 
+@app.command("search")
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help='Words (all must match), word* prefixes, "phrases", OR.')],
