@@ -294,6 +294,7 @@ def _refresh_search(session: Session) -> None:
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("INSERT INTO knowledge_fts (knowledge_fts) VALUES ('optimize')")
+        conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('optimize')")
 
 
 def _pattern(session: Session, where: str | None, pattern: str | None) -> re.Pattern:
