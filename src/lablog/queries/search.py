@@ -277,6 +277,11 @@ def search(
 STRIDE = 8
 KIND_CODES = {"item": 1, "knowledge": 2, "review": 3, "retro": 4, "impediment": 5, "decision": 6, "pdsa": 7}
 _KINDS = {code: kind for kind, code in KIND_CODES.items()}
+# Ranking scores every match it sees, so a word in a tenth of 250,000 texts would take
+# hundreds of milliseconds: when more texts match, only the newest RANKED of them (by
+# row id: a text's number, then its kind) are ranked. A query that broad is narrowed
+# with another word, --type or --lab before anyone reads that far.
+RANKED = 2000
 # Weights: title, body, then the tails of compounds (a match inside a word counts least).
 INDEX_TITLE_WEIGHT, INDEX_BODY_WEIGHT, INDEX_PARTS_WEIGHT = 10.0, 1.0, 0.5
 
@@ -349,6 +354,18 @@ def _fts5_word(word: Word) -> str:
 
 def _index_sqlite(reader, clauses, limit: int, where: str, params: dict) -> list[tuple[int, float]]:
     match = " AND ".join("(" + " OR ".join(_fts5_word(w) for w in clause) + ")" for clause in clauses)
+    # FTS5 walks the matches in rowid order without sorting: the RANKED-th newest is cheap
+    # to find, and a rowid range bounds the work of bm25 (a lookup per match) to RANKED.
+    floor = reader.rows(
+        f"SELECT rowid FROM search_index WHERE search_index MATCH :match{where}"
+        " ORDER BY rowid DESC LIMIT 1 OFFSET :skip",
+        match=match,
+        skip=RANKED - 1,
+        **params,
+    )
+    if floor:
+        where += " AND search_index.rowid >= :floor"
+        params["floor"] = floor[0][0]
     bm25 = f"bm25(search_index, {INDEX_TITLE_WEIGHT}, {INDEX_BODY_WEIGHT}, {INDEX_PARTS_WEIGHT})"
     sql = (
         f"SELECT rowid, {bm25} AS rank FROM search_index WHERE search_index MATCH :match{where}"
@@ -375,6 +392,16 @@ def _index_postgresql(reader, clauses, limit: int, where: str, params: dict) -> 
                 alternatives.append(f"to_tsquery('simple'::regconfig, :{name}p)")
         ors.append("(" + " || ".join(alternatives) + ")")
     tsquery = "(" + " && ".join(ors) + ")"
+    # As on SQLite; ts_rank recomputes each match's vector, so the bound matters even more here.
+    floor = reader.rows(
+        f"SELECT search_index.id FROM search_index WHERE {SEARCH_VECTOR} @@ {tsquery}{where}"
+        " ORDER BY search_index.id DESC LIMIT 1 OFFSET :skip",
+        skip=RANKED - 1,
+        **params,
+    )
+    if floor:
+        where += " AND search_index.id >= :floor"
+        params["floor"] = floor[0][0]
     sql = (
         f"SELECT search_index.id, ts_rank({SEARCH_VECTOR}, {tsquery}) AS rank FROM search_index"
         f" WHERE {SEARCH_VECTOR} @@ {tsquery}{where}"
