@@ -208,7 +208,7 @@ def test_autogenerate_would_see_the_search_index_without_the_hook(tmp_path):
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         removed = {d[1].name for d in compare_metadata(ctx, SQLModel.metadata) if d[0] == "remove_table"}
-    assert "knowledge_fts" in removed
+    assert "search_index" in removed
 
 
 def test_upgrade_0003_to_0004_keeps_data_and_starts_an_empty_log(tmp_path):

@@ -25,9 +25,6 @@ from lablog.shapes import TextHit
 MARK_START = "\x02"
 MARK_END = "\x03"
 
-# Weights: a hit in the title counts most, then the tags, then the body.
-TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT = 10.0, 1.0, 4.0
-
 _WORD = re.compile(r"\w+")
 _EXAMPLE = N_('try words, a prefix like hjemmesygepleje*, a "phrase" or KOL OR hjertesvigt')
 
@@ -39,28 +36,12 @@ class Term:
     words: tuple[str, ...]
     prefix: bool = False
 
-    def fts5(self) -> str:
-        # Words hold letters and digits only, so the quotes need no escaping.
-        return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
-
-    def tsquery(self) -> str:
-        parts = [f"'{w.lower()}'" for w in self.words]
-        if self.prefix:
-            parts[-1] += ":*"
-        return " <-> ".join(parts)
-
 
 @dataclass(frozen=True)
 class Query:
     """All clauses must match; a clause matches when any of its terms does."""
 
     clauses: tuple[tuple[Term, ...], ...]
-
-    def fts5(self) -> str:
-        return " AND ".join("(" + " OR ".join(t.fts5() for t in clause) + ")" for clause in self.clauses)
-
-    def tsquery(self) -> str:
-        return " & ".join("(" + " | ".join(t.tsquery() for t in clause) + ")" for clause in self.clauses)
 
 
 def _tokens(text: str) -> list[str | Term]:
@@ -142,11 +123,11 @@ def _filters(*, lab_id, kind, tag, since, until) -> tuple[str, dict]:
     """Conditions on knowledge_entry for the options given, and their parameters."""
     where, params = [], {}
     if lab_id is not None:
-        where.append("knowledge_entry.lab_id = :lab_id")
-        params["lab_id"] = lab_id
+        where.append("knowledge_entry.lab_id = :entry_lab_id")
+        params["entry_lab_id"] = lab_id
     if kind is not None:
-        where.append("knowledge_entry.kind = :kind")
-        params["kind"] = kind
+        where.append("knowledge_entry.kind = :entry_kind")
+        params["entry_kind"] = kind
     if since is not None:
         where.append("knowledge_entry.created_on >= :since")
         params["since"] = since
@@ -162,115 +143,6 @@ def _filters(*, lab_id, kind, tag, since, until) -> tuple[str, dict]:
     return "".join(" AND " + w for w in where), params
 
 
-# Columns in index order: title, body, tags_text. bm25 is lower for better hits.
-_BM25 = f"bm25(knowledge_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, {TAGS_WEIGHT})"
-
-
-def _sqlite(reader, query: Query, limit: int, **filters) -> list[tuple[int, float, str]]:
-    where, params = _filters(**filters)
-    if where:
-        # The filters are on the entries, so each match's entry is read before ranking.
-        sql = (
-            f"SELECT knowledge_entry.id, {_BM25} AS rank FROM knowledge_fts"
-            " JOIN knowledge_entry ON knowledge_entry.id = knowledge_fts.rowid"
-            f" WHERE knowledge_fts MATCH :match{where} ORDER BY rank, knowledge_entry.id DESC LIMIT :limit"
-        )
-    else:
-        # Ranking must score every match, but from the index alone: the sorter keeps
-        # only the best `limit`, and nothing else is read for the others.
-        sql = (
-            f"SELECT rowid, {_BM25} AS rank FROM knowledge_fts"
-            " WHERE knowledge_fts MATCH :match ORDER BY rank, rowid DESC LIMIT :limit"
-        )
-    rows = reader.rows(sql, match=query.fts5(), limit=limit, **params)
-    if not rows:
-        return []
-    # Snippets for the hits shown only: each one reads and tokenises its entry's
-    # text, and in the same query SQLite makes one for every match before sorting.
-    # FTS5 walks the matches once, between the lowest and highest id shown; the
-    # ids are tested on an expression (rowid + 0), not the column, because FTS5
-    # would look each id up on its own, walking the match list from its start.
-    ids = [entry_id for entry_id, _ in rows]
-    snippets = dict(
-        reader.rows(
-            "SELECT rowid, snippet(knowledge_fts, -1, :start, :end, '…', 16) FROM knowledge_fts"
-            " WHERE knowledge_fts MATCH :match AND rowid BETWEEN :low AND :high AND rowid + 0 IN :ids",
-            match=query.fts5(),
-            start=MARK_START,
-            end=MARK_END,
-            low=min(ids),
-            high=max(ids),
-            ids=ids,
-        )
-    )
-    return [(entry_id, -float(rank), snippets.get(entry_id, "")) for entry_id, rank in rows]
-
-
-# The exact expression of revision 0003's GIN index, so PostgreSQL uses it.
-PG_VECTOR = (
-    "(setweight(to_tsvector('simple'::regconfig, knowledge_entry.title), 'A')"
-    " || setweight(to_tsvector('simple'::regconfig, knowledge_entry.tags_text), 'B')"
-    " || setweight(to_tsvector('simple'::regconfig, knowledge_entry.body), 'C'))"
-)
-_TSQUERY = "to_tsquery('simple'::regconfig, :tsquery)"
-
-
-def _postgresql(reader, query: Query, limit: int, **filters) -> list[tuple[int, float, str]]:
-    where, params = _filters(**filters)
-    # ts_rank's default weights already put A (title) over B (tags) over C (body).
-    # As on SQLite: rank every match, then make headlines for the winners only.
-    sql = (
-        "SELECT winners.id, winners.rank, ts_headline('simple'::regconfig,"
-        f" knowledge_entry.title || ' — ' || knowledge_entry.body, {_TSQUERY}, :options)"
-        f" FROM (SELECT knowledge_entry.id AS id, ts_rank({PG_VECTOR}, {_TSQUERY}) AS rank"
-        f" FROM knowledge_entry WHERE {PG_VECTOR} @@ {_TSQUERY}{where}"
-        " ORDER BY rank DESC, knowledge_entry.id DESC LIMIT :limit) AS winners"
-        " JOIN knowledge_entry ON knowledge_entry.id = winners.id"
-        " ORDER BY winners.rank DESC, winners.id DESC"
-    )
-    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=10"
-    rows = reader.rows(sql, tsquery=query.tsquery(), options=options, limit=limit, **params)
-    return [(entry_id, float(rank), snippet) for entry_id, rank, snippet in rows]
-
-
-def search(
-    reader,
-    *,
-    query: Query,
-    limit: int = 20,
-    lab_id: int | None = None,
-    kind: str | None = None,
-    tag: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-) -> list[tuple[int, float, str]]:
-    """(entry id, score, snippet) of the best-ranked entries matching `query`, best first.
-
-    The snippet has the matched terms between MARK_START and MARK_END. Raises
-    InvalidValue if the engine refuses the query.
-    """
-    run = {"sqlite": _sqlite, "postgresql": _postgresql}.get(reader.dialect)
-    if run is None:
-        raise InvalidValue(
-            _("Search is not available on a {dialect} store; use SQLite or PostgreSQL").format(
-                dialect=reader.dialect
-            )
-        )
-    try:
-        return run(reader, query, limit, lab_id=lab_id, kind=kind, tag=tag, since=since, until=until)
-    except reader.errors() as e:
-        # Quoting makes this unlikely; if the engine still refuses, say so in one line.
-        orig = getattr(e, "orig", None) or e
-        message = str(orig).splitlines()[0]
-        if "fts5" in message or "tsquery" in message or "syntax" in message:
-            raise InvalidValue(
-                _("The search engine cannot read this query ({message}); {example}").format(
-                    message=message, example=_(_EXAMPLE)
-                )
-            ) from None
-        raise
-
-
 # Everything people write: search_index (revision 0012) ---------------------------------
 
 # A kind's code is its row id modulo STRIDE (services.search.KINDS).
@@ -282,12 +154,14 @@ _KINDS = {code: kind for kind, code in KIND_CODES.items()}
 # row id: a text's number, then its kind) are ranked. A query that broad is narrowed
 # with another word, --type or --lab before anyone reads that far.
 RANKED = 2000
-# Weights: title, body, then the tails of compounds (a match inside a word counts least).
-INDEX_TITLE_WEIGHT, INDEX_BODY_WEIGHT, INDEX_PARTS_WEIGHT = 10.0, 1.0, 0.5
+# Weights in column order: title, body, the tails of compounds (a match inside a word
+# counts least), tags (after the title, before the body).
+TITLE_WEIGHT, BODY_WEIGHT, PARTS_WEIGHT, TAGS_WEIGHT = 10.0, 1.0, 0.5, 4.0
 
 # The exact expression of revision 0012's GIN index, so PostgreSQL uses it.
 SEARCH_VECTOR = (
     "(setweight(to_tsvector('danish'::regconfig, search_index.title), 'A')"
+    " || setweight(to_tsvector('danish'::regconfig, search_index.tags), 'B')"
     " || setweight(to_tsvector('danish'::regconfig, search_index.body), 'C')"
     " || setweight(to_tsvector('simple'::regconfig, search_index.parts), 'D'))"
 )
@@ -346,19 +220,26 @@ def terms(query: Query) -> tuple[tuple[Word, ...], ...]:
 
 def _fts5_word(word: Word) -> str:
     # Stems hold letters and digits only, so the quotes need no escaping.
-    main = '{title body} : "' + " ".join(word.stems) + '"' + ("*" if word.prefix else "")
+    main = '{title body tags} : "' + " ".join(word.stems) + '"' + ("*" if word.prefix else "")
     if not word.in_parts:
         return main
     return f'({main} OR parts : "{word.stems[0]}"*)'
 
 
-def _index_sqlite(reader, clauses, limit: int, where: str, params: dict) -> list[tuple[int, float]]:
-    match = " AND ".join("(" + " OR ".join(_fts5_word(w) for w in clause) + ")" for clause in clauses)
+def fts5(clauses) -> str:
+    """The clauses as an FTS5 MATCH expression over search_index."""
+    return " AND ".join("(" + " OR ".join(_fts5_word(w) for w in clause) + ")" for clause in clauses)
+
+
+def _index_sqlite(
+    reader, clauses, limit: int, join: str, where: str, params: dict
+) -> list[tuple[int, float]]:
+    match = fts5(clauses)
     # FTS5 walks the matches in rowid order without sorting: the RANKED-th newest is cheap
     # to find, and a rowid range bounds the work of bm25 (a lookup per match) to RANKED.
     floor = reader.rows(
-        f"SELECT rowid FROM search_index WHERE search_index MATCH :match{where}"
-        " ORDER BY rowid DESC LIMIT 1 OFFSET :skip",
+        f"SELECT search_index.rowid FROM search_index{join} WHERE search_index MATCH :match{where}"
+        " ORDER BY search_index.rowid DESC LIMIT 1 OFFSET :skip",
         match=match,
         skip=RANKED - 1,
         **params,
@@ -366,15 +247,17 @@ def _index_sqlite(reader, clauses, limit: int, where: str, params: dict) -> list
     if floor:
         where += " AND search_index.rowid >= :floor"
         params["floor"] = floor[0][0]
-    bm25 = f"bm25(search_index, {INDEX_TITLE_WEIGHT}, {INDEX_BODY_WEIGHT}, {INDEX_PARTS_WEIGHT})"
+    bm25 = f"bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT}, {PARTS_WEIGHT}, {TAGS_WEIGHT})"
     sql = (
-        f"SELECT rowid, {bm25} AS rank FROM search_index WHERE search_index MATCH :match{where}"
-        " ORDER BY rank, rowid DESC LIMIT :limit"
+        f"SELECT search_index.rowid, {bm25} AS rank FROM search_index{join}"
+        f" WHERE search_index MATCH :match{where} ORDER BY rank, search_index.rowid DESC LIMIT :limit"
     )
     return [(row_id, -float(rank)) for row_id, rank in reader.rows(sql, match=match, limit=limit, **params)]
 
 
-def _index_postgresql(reader, clauses, limit: int, where: str, params: dict) -> list[tuple[int, float]]:
+def _index_postgresql(
+    reader, clauses, limit: int, join: str, where: str, params: dict
+) -> list[tuple[int, float]]:
     # PostgreSQL stems the words itself, with the `danish` configuration the index was made with;
     # the tails of compounds are matched by lablog's stem as a prefix, like on SQLite.
     ors = []
@@ -382,9 +265,9 @@ def _index_postgresql(reader, clauses, limit: int, where: str, params: dict) -> 
         alternatives = []
         for t, word in enumerate(clause):
             name = f"w{c}_{t}"
-            lexemes = [f"'{w}':AC" for w in word.words]
+            lexemes = [f"'{w}':ABC" for w in word.words]
             if word.prefix:
-                lexemes[-1] = f"'{word.words[-1]}':*AC"
+                lexemes[-1] = f"'{word.words[-1]}':*ABC"
             params[name] = " <-> ".join(lexemes)
             alternatives.append(f"to_tsquery('danish'::regconfig, :{name})")
             if word.in_parts:
@@ -394,7 +277,7 @@ def _index_postgresql(reader, clauses, limit: int, where: str, params: dict) -> 
     tsquery = "(" + " && ".join(ors) + ")"
     # As on SQLite; ts_rank recomputes each match's vector, so the bound matters even more here.
     floor = reader.rows(
-        f"SELECT search_index.id FROM search_index WHERE {SEARCH_VECTOR} @@ {tsquery}{where}"
+        f"SELECT search_index.id FROM search_index{join} WHERE {SEARCH_VECTOR} @@ {tsquery}{where}"
         " ORDER BY search_index.id DESC LIMIT 1 OFFSET :skip",
         skip=RANKED - 1,
         **params,
@@ -403,7 +286,7 @@ def _index_postgresql(reader, clauses, limit: int, where: str, params: dict) -> 
         where += " AND search_index.id >= :floor"
         params["floor"] = floor[0][0]
     sql = (
-        f"SELECT search_index.id, ts_rank({SEARCH_VECTOR}, {tsquery}) AS rank FROM search_index"
+        f"SELECT search_index.id, ts_rank({SEARCH_VECTOR}, {tsquery}) AS rank FROM search_index{join}"
         f" WHERE {SEARCH_VECTOR} @@ {tsquery}{where}"
         " ORDER BY rank DESC, search_index.id DESC LIMIT :limit"
     )
@@ -411,9 +294,18 @@ def _index_postgresql(reader, clauses, limit: int, where: str, params: dict) -> 
 
 
 def find(
-    reader, *, query: Query, limit: int = 20, kind: str | None = None, lab_id: int | None = None
+    reader,
+    *,
+    query: Query,
+    limit: int = 20,
+    kind: str | None = None,
+    lab_id: int | None = None,
+    join: str = "",
+    filters: tuple[str, dict] = ("", {}),
 ) -> list[tuple[str, int, float]]:
     """(kind, id, score) of the best-ranked texts matching `query`, best first.
+
+    join and filters: more tables and conditions (" AND …", with their parameters).
 
     Raises InvalidValue for a query of common words only, or one the engine refuses.
     """
@@ -425,7 +317,7 @@ def find(
                 dialect=reader.dialect
             )
         )
-    where, params = "", {}
+    where, params = filters[0], dict(filters[1])
     if kind is not None:
         where += " AND search_index.kind = :kind"
         params["kind"] = kind
@@ -433,7 +325,7 @@ def find(
         where += " AND search_index.lab_id = :lab_id"
         params["lab_id"] = lab_id
     try:
-        rows = run(reader, clauses, limit, where, params)
+        rows = run(reader, clauses, limit, join, where, params)
     except reader.errors() as e:
         orig = getattr(e, "orig", None) or e
         message = str(orig).splitlines()[0]
@@ -545,3 +437,45 @@ def hits(reader, *, query: str, limit: int = 20, kind: str | None = None, lab_id
             )
         )
     return out
+
+
+def knowledge(
+    reader,
+    *,
+    query: Query,
+    limit: int = 20,
+    lab_id: int | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[tuple[int, float, str]]:
+    """(entry id, score, snippet) of the best-ranked knowledge entries matching `query`, best first.
+
+    `knowledge search`: the same index as `lablog search`, with the entries' own filters.
+    The snippet has the matched words between MARK_START and MARK_END.
+    """
+    where, params = _filters(lab_id=lab_id, kind=kind, tag=tag, since=since, until=until)
+    join = ""
+    if where:
+        # The row id is the entry's id times STRIDE plus its kind's code.
+        row_id = _ID.get(reader.dialect, "id")
+        join = f" JOIN knowledge_entry ON knowledge_entry.id = search_index.{row_id} / {STRIDE}"
+    found = find(reader, query=query, limit=limit, kind="knowledge", join=join, filters=(where, params))
+    ids = [entry_id for _kind, entry_id, _score in found]
+    texts = {
+        row[0]: row[1:]
+        for row in reader.rows(
+            "SELECT id, title, body, tags_text FROM knowledge_entry WHERE id IN :ids", ids=ids
+        )
+    }
+    clauses = terms(query)
+    out = []
+    for _kind, entry_id, score in found:
+        title, body, tags = texts.get(entry_id, ("", "", ""))
+        passage = snippet(body, clauses) or snippet(title, clauses) or snippet(tags, clauses) or title
+        out.append((entry_id, score, passage))
+    return out
+
+
+_ID = {"sqlite": "rowid", "postgresql": "id"}

@@ -293,7 +293,6 @@ def _refresh_search(session: Session) -> None:
     """SQLite's full-text index merged into one segment, so no old token stays behind."""
     conn = session.connection()
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("INSERT INTO knowledge_fts (knowledge_fts) VALUES ('optimize')")
         conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('optimize')")
 
 

@@ -22,24 +22,24 @@ from lablog.models import BacklogItem, Decision, Impediment, KnowledgeEntry, Pds
 from lablog.queries.search import KIND_CODES as KINDS
 from lablog.queries.search import STRIDE
 
-# Each kind's texts: (id, lab_id, title, body), for the ids in :ids or all.
+# Each kind's texts: (id, lab_id, title, body, tags), for the ids in :ids or all.
 _RETRO = "'went-well', 'improve', 'action'"
 SOURCES = {
-    "item": "SELECT t.id, t.lab_id, t.title, coalesce(t.description, '') FROM backlog_item t",
-    "knowledge": "SELECT t.id, t.lab_id, t.title, t.body || ' ' || t.tags_text FROM knowledge_entry t",
+    "item": "SELECT t.id, t.lab_id, t.title, coalesce(t.description, ''), '' FROM backlog_item t",
+    "knowledge": "SELECT t.id, t.lab_id, t.title, t.body, t.tags_text FROM knowledge_entry t",
     "review": (
-        "SELECT t.id, s.lab_id, '', t.text FROM sprint_note t JOIN sprint s ON s.id = t.sprint_id"
+        "SELECT t.id, s.lab_id, '', t.text, '' FROM sprint_note t JOIN sprint s ON s.id = t.sprint_id"
         " WHERE t.kind = 'review'"
     ),
     "retro": (
-        "SELECT t.id, s.lab_id, '', t.text FROM sprint_note t JOIN sprint s ON s.id = t.sprint_id"
+        "SELECT t.id, s.lab_id, '', t.text, '' FROM sprint_note t JOIN sprint s ON s.id = t.sprint_id"
         f" WHERE t.kind IN ({_RETRO})"
     ),
-    "impediment": "SELECT t.id, t.lab_id, t.text, coalesce(t.resolution, '') FROM impediment t",
-    "decision": "SELECT t.id, t.lab_id, t.text, '' FROM decision t",
+    "impediment": "SELECT t.id, t.lab_id, t.text, coalesce(t.resolution, ''), '' FROM impediment t",
+    "decision": "SELECT t.id, t.lab_id, t.text, '', '' FROM decision t",
     "pdsa": (
         "SELECT t.id, t.lab_id, t.title, t.plan || ' ' || t.prediction || ' ' || coalesce(t.do_note, '')"
-        " || ' ' || coalesce(t.study_note, '') || ' ' || coalesce(t.act_note, '') FROM pdsa t"
+        " || ' ' || coalesce(t.study_note, '') || ' ' || coalesce(t.act_note, ''), '' FROM pdsa t"
     ),
 }
 # The ORM classes whose rows are indexed, and the kinds a row of each may be.
@@ -58,7 +58,7 @@ def key(kind: str, ref_id: int) -> int:
     return ref_id * STRIDE + KINDS[kind]
 
 
-def _row(conn: sa.Connection, kind: str, ref_id: int, lab_id, title: str, body: str) -> dict:
+def _row(conn: sa.Connection, kind: str, ref_id: int, lab_id, title: str, body: str, tags: str) -> dict:
     # SQLite stores stems (FTS5 cannot stem Danish); PostgreSQL stems the folded words itself.
     words = searchtext.stemmed if conn.dialect.name == "sqlite" else searchtext.folded
     return {
@@ -67,7 +67,8 @@ def _row(conn: sa.Connection, kind: str, ref_id: int, lab_id, title: str, body: 
         "lab_id": lab_id,
         "title": words(title),
         "body": words(body),
-        "parts": searchtext.parts(title, body),
+        "tags": words(tags),
+        "parts": searchtext.parts(title, body, tags),
     }
 
 
@@ -85,13 +86,13 @@ def _insert(conn: sa.Connection, rows: list[dict]) -> None:
         return
     if conn.dialect.name == "sqlite":
         sql = (
-            "INSERT INTO search_index (rowid, title, body, parts, kind, lab_id)"
-            " VALUES (:id, :title, :body, :parts, :kind, :lab_id)"
+            "INSERT INTO search_index (rowid, title, body, parts, tags, kind, lab_id)"
+            " VALUES (:id, :title, :body, :parts, :tags, :kind, :lab_id)"
         )
     else:
         sql = (
-            "INSERT INTO search_index (id, kind, lab_id, title, body, parts)"
-            " VALUES (:id, :kind, :lab_id, :title, :body, :parts)"
+            "INSERT INTO search_index (id, kind, lab_id, title, body, parts, tags)"
+            " VALUES (:id, :kind, :lab_id, :title, :body, :parts, :tags)"
         )
     conn.execute(sa.text(sql), rows)
 
