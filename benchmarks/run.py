@@ -67,13 +67,13 @@ def lablog_command(explicit: str | None) -> list[str]:
 
 
 def _store_path(items: int, cache: Path) -> Path:
-    """Named by what the seeded rows depend on: the generator, the loader and the schema."""
+    """Named by what the seeded rows depend on: the generator, the loader, the search index and the schema."""
     import lablog
     from lablog import schema
 
     digest = hashlib.sha256()
     package = Path(lablog.__file__).parent
-    for module in ("seed.py", "services/bulk.py"):
+    for module in ("seed.py", "services/bulk.py", "services/search.py", "searchtext.py"):
         digest.update((package / module).read_bytes())
     return cache / f"programme-{items}-{schema.head()}-{digest.hexdigest()[:12]}.db"
 
@@ -94,7 +94,7 @@ def seeded_store(items: int, cache: Path) -> tuple[Path, dict]:
 
 def _seed(items: int, cache: Path) -> None:
     from lablog import db, schema, seed
-    from lablog.services import bulk
+    from lablog.services import bulk, search
 
     cache.mkdir(parents=True, exist_ok=True)
     path = _store_path(items, cache)
@@ -108,11 +108,22 @@ def _seed(items: int, cache: Path) -> None:
     schema.upgrade(engine)
     start = time.perf_counter()
     with engine.begin() as conn:
-        counts = bulk.load(conn, itertools.chain(seed.programme(items), [seed.measures()]))
+        counts = bulk.load(
+            conn, itertools.chain(seed.programme(items), [seed.measures()]), search_index=False
+        )
     seconds = time.perf_counter() - start
+    # `lablog search`'s index: every text normalised and stemmed in Python, timed on its own.
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        search.rebuild(conn)
+    indexed = time.perf_counter() - start
     # Time the item rows alone too: the issue's target is 250,000 items in 5 s.
     items_only = _time_items_only(items, cache)
-    insert = {"total_s": round(seconds, 2), "backlog_items_s": round(items_only, 2)}
+    insert = {
+        "total_s": round(seconds, 2),
+        "backlog_items_s": round(items_only, 2),
+        "search_index_s": round(indexed, 2),
+    }
     engine.dispose()
     conn = sqlite3.connect(building)
     conn.execute("PRAGMA journal_mode = DELETE")  # one file, safe to copy
@@ -136,7 +147,7 @@ def _time_items_only(items: int, cache: Path) -> float:
     batches = [{k: v for k, v in b.items() if k in keep} for b in seed.programme(items)]
     start = time.perf_counter()
     with engine.begin() as conn:
-        bulk.load(conn, batches)
+        bulk.load(conn, batches, search_index=False)
     seconds = time.perf_counter() - start
     engine.dispose()
     for suffix in ("", "-wal", "-shm"):
@@ -507,7 +518,8 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
             f"- {r['name']}: {s['rows']:,} rows ({s['counts'].get('backlog_item', 0):,} items, "
             f"{s['counts'].get('item_event', 0):,} events, {s['counts'].get('knowledge_entry', 0):,} "
             f"knowledge entries) in {s['total_s']:.1f} s; the labs, sprints and items alone in "
-            f"{s['backlog_items_s']:.1f} s{cached}."
+            f"{s['backlog_items_s']:.1f} s; `lablog search`'s index of every text "
+            f"in {s.get('search_index_s', 0):.1f} s{cached}."
         )
     if results[-1].get("worker_rss"):
         lines += [
