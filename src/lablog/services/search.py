@@ -1,7 +1,7 @@
 """The search index's upkeep: one row for every text people write, normalised by lablog.
 
 Revision 0012 makes the index `search_index` (an FTS5 table on SQLite, a table
-with a GIN expression index on PostgreSQL); lablog.searchtext says how texts
+with a stored, GIN-indexed vector on PostgreSQL); lablog.searchtext says how texts
 are normalised. A row's id is its text's id times 8 plus its kind's code, so
 a text's row is found without a lookup table: FTS5 finds rows fast by rowid only.
 
