@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from lablog import i18n
+
 CORPUS = """
 backlog add HJBH "Borgeren får besøg af hjemmesygeplejersken dagen efter udskrivning"
 backlog add HJBH "Fælles medicinliste mellem sygehus og kommune"
@@ -134,7 +136,10 @@ def test_refusals(corpus):
 
 def test_in_danish(corpus, monkeypatch):
     monkeypatch.setenv("LABLOG_LANG", "da")
-    out = corpus("search", "sygeplejerske", "--type", "retro").stdout
-    assert "Slags" in out and "retrospektiv" in out
-    run = corpus("search", "og", ok=False)
-    assert run.stderr.startswith("Fejl: Søgningen har kun almindelige ord")
+    try:
+        out = corpus("search", "sygeplejerske", "--type", "retro").stdout
+        assert "Slags" in out and "retrospektiv" in out
+        run = corpus("search", "og", ok=False)
+        assert run.stderr.startswith("Fejl: Søgningen har kun almindelige ord")
+    finally:
+        i18n.activate("en")  # the language stays chosen in this process after a command
