@@ -38,6 +38,8 @@ HERE = Path(__file__).resolve().parent
 SIZES = {"small": 1_000, "medium": 25_000, "large": 250_000}
 SMOKE_SIZE = 800
 LAB = "HJEM1"
+# What `lablog search` looks for: in the seed's item titles "for ældre borgere", one in ten.
+SEARCH_ALL = "ældre borger"
 TARGET_MS, HELP_TARGET_MS = 100, 60
 # In-process budgets, × floor: commands that never open the store, and reads.
 NO_STORE_BUDGET, READ_BUDGET = 20, 30
@@ -65,13 +67,13 @@ def lablog_command(explicit: str | None) -> list[str]:
 
 
 def _store_path(items: int, cache: Path) -> Path:
-    """Named by what the seeded rows depend on: the generator, the loader and the schema."""
+    """Named by what the seeded rows depend on: the generator, the loader, the search index and the schema."""
     import lablog
     from lablog import schema
 
     digest = hashlib.sha256()
     package = Path(lablog.__file__).parent
-    for module in ("seed.py", "services/bulk.py"):
+    for module in ("seed.py", "services/bulk.py", "services/search.py", "searchtext.py"):
         digest.update((package / module).read_bytes())
     return cache / f"programme-{items}-{schema.head()}-{digest.hexdigest()[:12]}.db"
 
@@ -92,7 +94,7 @@ def seeded_store(items: int, cache: Path) -> tuple[Path, dict]:
 
 def _seed(items: int, cache: Path) -> None:
     from lablog import db, schema, seed
-    from lablog.services import bulk
+    from lablog.services import bulk, search
 
     cache.mkdir(parents=True, exist_ok=True)
     path = _store_path(items, cache)
@@ -106,11 +108,22 @@ def _seed(items: int, cache: Path) -> None:
     schema.upgrade(engine)
     start = time.perf_counter()
     with engine.begin() as conn:
-        counts = bulk.load(conn, itertools.chain(seed.programme(items), [seed.measures()]))
+        counts = bulk.load(
+            conn, itertools.chain(seed.programme(items), [seed.measures()]), search_index=False
+        )
     seconds = time.perf_counter() - start
+    # `lablog search`'s index: every text normalised and stemmed in Python, timed on its own.
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        search.rebuild(conn)
+    indexed = time.perf_counter() - start
     # Time the item rows alone too: the issue's target is 250,000 items in 5 s.
     items_only = _time_items_only(items, cache)
-    insert = {"total_s": round(seconds, 2), "backlog_items_s": round(items_only, 2)}
+    insert = {
+        "total_s": round(seconds, 2),
+        "backlog_items_s": round(items_only, 2),
+        "search_index_s": round(indexed, 2),
+    }
     engine.dispose()
     conn = sqlite3.connect(building)
     conn.execute("PRAGMA journal_mode = DELETE")  # one file, safe to copy
@@ -134,7 +147,7 @@ def _time_items_only(items: int, cache: Path) -> float:
     batches = [{k: v for k, v in b.items() if k in keep} for b in seed.programme(items)]
     start = time.perf_counter()
     with engine.begin() as conn:
-        bulk.load(conn, batches)
+        bulk.load(conn, batches, search_index=False)
     seconds = time.perf_counter() - start
     engine.dispose()
     for suffix in ("", "-wal", "-shm"):
@@ -223,6 +236,9 @@ def commands(items: int, store: str, available: set[str]) -> tuple[dict, list[st
         "item done KEY": lambda i: ["--db", store, "item", "done", done_keys[i % len(done_keys)]],
         f"report velocity {LAB}": fixed("report", "velocity", LAB),
         f"knowledge search {seed.SEARCH_WORD}": fixed("knowledge", "search", seed.SEARCH_WORD),
+        # Everything people wrote, Danish-aware: a word of one item title in ten and
+        # its inflection, so the large store ranks some 25,000 matches.
+        f"search {SEARCH_ALL}": fixed("search", SEARCH_ALL),
         # N: the lab's active sprint, its latest.
         f"export sprint {LAB} N": fixed("export", "sprint", LAB, str(sprint)),
         "sm network": fixed("sm", "network"),
@@ -234,7 +250,7 @@ def commands(items: int, store: str, available: set[str]) -> tuple[dict, list[st
     for name in list(table):
         args = table[name](0)
         group = args[2] if args[0] == "--db" else None
-        if group and (group, args[3]) not in available:
+        if group and (group, args[3]) not in available and (group, "") not in available:
             skipped.append(f"`{name}`: this lablog has no `{group} {args[3]}` command")
             del table[name]
     return table, skipped
@@ -244,6 +260,7 @@ def available_commands(lablog: list[str], env: dict, wanted: set[str]) -> set[tu
     """(group, verb) pairs this lablog's --help lists, for the groups in `wanted`."""
     found = set()
     groups = subprocess.run([*lablog, "--help"], env=env, capture_output=True, text=True, check=True).stdout
+    found |= {(name, "") for name in _listed(groups)}  # commands of their own, like `search`
     for group in set(_listed(groups)) & wanted:
         out = subprocess.run([*lablog, group, "--help"], env=env, capture_output=True, text=True).stdout
         found |= {(group, verb) for verb in _listed(out)}
@@ -501,7 +518,8 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
             f"- {r['name']}: {s['rows']:,} rows ({s['counts'].get('backlog_item', 0):,} items, "
             f"{s['counts'].get('item_event', 0):,} events, {s['counts'].get('knowledge_entry', 0):,} "
             f"knowledge entries) in {s['total_s']:.1f} s; the labs, sprints and items alone in "
-            f"{s['backlog_items_s']:.1f} s{cached}."
+            f"{s['backlog_items_s']:.1f} s; `lablog search`'s index of every text "
+            f"in {s.get('search_index_s', 0):.1f} s{cached}."
         )
     if results[-1].get("worker_rss"):
         lines += [

@@ -208,7 +208,7 @@ def test_autogenerate_would_see_the_search_index_without_the_hook(tmp_path):
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         removed = {d[1].name for d in compare_metadata(ctx, SQLModel.metadata) if d[0] == "remove_table"}
-    assert "knowledge_fts" in removed
+    assert "search_index" in removed
 
 
 def test_upgrade_0003_to_0004_keeps_data_and_starts_an_empty_log(tmp_path):
@@ -701,6 +701,8 @@ def test_upgrade_0010_to_0011_keeps_everything_and_adds_meetings(backend, old_ur
         assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
     assert {t: r for t, r in after.items() if t in before} == before
     assert {t: r for t, r in after.items() if t not in before} == {"meeting": set(), "attendance": set()}
+    # The commands below need the newest schema (PostgreSQL stores are not upgraded by a command).
+    schema.upgrade(engine)
     engine.dispose()
     out = cli(
         "--db",
@@ -780,6 +782,8 @@ def test_upgrade_0011_to_0012_keeps_decisions_and_links_them_to_meetings(backend
     assert {t: r for t, r in after.items() if t != "decision"} == {
         t: r for t, r in before.items() if t != "decision"
     }
+    # Commands want the newest schema (a PostgreSQL store is not upgraded by one).
+    schema.upgrade(engine, "head")
     engine.dispose()
     out = cli("--db", url, "decision", "add", "Udbred listen", "--by", "steering-group", "--meeting", "MT-2")
     assert out.exit_code == 0, out.stderr
@@ -793,5 +797,59 @@ def test_upgrade_0011_to_0012_keeps_decisions_and_links_them_to_meetings(backend
         conn.execute(sa.text("DELETE FROM change_log"))
         command.downgrade(schema.alembic_config(conn), "0011")
     with engine.connect() as conn:
+        assert _rows(conn) == before
+    engine.dispose()
+
+
+def _stored(conn) -> dict[str, set[tuple]]:
+    """_rows without the search index of revision 0013 (on SQLite: its FTS5 shadow tables too)."""
+    return {t: r for t, r in _rows(conn).items() if not t.startswith("search_index")}
+
+
+@pytest.mark.both_backends
+def test_upgrade_0012_to_0013_indexes_everything_people_wrote(backend, old_url, cli):
+    """A 0012 store's texts are searchable after the upgrade, with every row kept; downgrade drops the index."""
+    url = old_url
+    engine = db.create_engine(db.StoreURL(url, "test"))
+    schema.upgrade(engine, "0012")
+    statements = [
+        "INSERT INTO lab (id, code, name, created_at, next_item_number) VALUES "
+        "(1, 'HJBS', 'Hjemmebesøg', '2026-01-05 08:00:00', 2)",
+        "INSERT INTO backlog_item (id, lab_id, number, title, description, type, status, rank, version,"
+        " created_at, updated_at) VALUES (1, 1, 1, 'Ældre borgere får besøg', 'Af hjemmesygeplejersken',"
+        " 'story', 'todo', 'm', 1, '2026-01-05 08:00:00', '2026-01-05 08:00:00')",
+        "INSERT INTO sprint (id, lab_id, number, starts, ends, status, version, created_at) VALUES "
+        "(1, 1, 1, '2026-03-02', '2026-03-13', 'active', 1, '2026-01-05 08:00:00')",
+        "INSERT INTO sprint_note (id, sprint_id, kind, text, created_at) VALUES "
+        "(1, 1, 'went-well', 'Borgerne var trygge', '2026-03-13 08:00:00')",
+        'INSERT INTO decision (id, text, by, "on", created_at) VALUES '
+        "(1, 'Aeldre borgere tilbydes hjemmebesøg', 'steering-group', '2026-03-02', '2026-03-02 08:00:00')",
+    ]
+    with engine.begin() as conn:
+        for sql in statements:
+            conn.execute(sa.text(sql))
+    with engine.connect() as conn:
+        before = _rows(conn)
+    schema.upgrade(engine, "0013")
+    with engine.connect() as conn:
+        assert _stored(conn) == before
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": schema.include_object}
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata) == []
+    engine.dispose()
+    hits = cli("--db", url, "search", "ældre OR borgeren", "--json").json()
+    assert sorted((h["kind"], h["key"]) for h in hits) == [
+        ("decision", "D-1"),
+        ("item", "HJBS-1"),
+        ("retro", "HJBS 1"),
+    ]
+    assert [h["key"] for h in cli("--db", url, "search", "sygeplejerske", "--json").json()] == ["HJBS-1"]
+    from alembic import command
+
+    engine = db.create_engine(db.StoreURL(url, "test"))
+    with engine.begin() as conn:
+        command.downgrade(schema.alembic_config(conn), "0012")
+    with engine.connect() as conn:
+        assert not [t for t in sa.inspect(conn).get_table_names() if t.startswith("search_index")]
+        # The search above wrote nothing: the store is as it was.
         assert _rows(conn) == before
     engine.dispose()

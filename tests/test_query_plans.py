@@ -41,7 +41,7 @@ GROWING = (
     "item_event",
     "sprint_item",
     "knowledge_entry",
-    "knowledge_fts",
+    "search_index",
     "item_tag",
     "knowledge_tag",
     "knowledge_share",
@@ -140,7 +140,7 @@ SMALL_SORTS = {
 # sort grows with the matches. It is allowed over the full-text index alone (a
 # MATCH, nothing joined), where the sorter keeps only the best LIMIT: entries are
 # read for the winners afterwards, never for every match.
-RANKING = re.compile(r"SCAN knowledge_fts VIRTUAL TABLE INDEX \d+:\S*M")
+RANKING = re.compile(r"SCAN search_index VIRTUAL TABLE INDEX \d+:\S*M")
 
 # The index each command must use, as its plan shows it.
 INDEXES = {
@@ -327,7 +327,7 @@ def test_the_checks_catch_what_they_are_for():
     ]
     covering_scan = [(2, 0, "SCAN item_event USING COVERING INDEX ix_item_event_item_id")]
     joined_ranking = [
-        (5, 0, "SCAN knowledge_fts VIRTUAL TABLE INDEX 0:M3"),
+        (5, 0, "SCAN search_index VIRTUAL TABLE INDEX 0:M3"),
         (10, 0, "SEARCH knowledge_entry USING INTEGER PRIMARY KEY (rowid=?)"),
         (24, 0, "USE TEMP B-TREE FOR ORDER BY"),
     ]

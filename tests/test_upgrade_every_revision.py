@@ -40,7 +40,7 @@ def _fill(conn, n: int) -> None:
     meta = sa.MetaData()
     meta.reflect(conn)
     for table in meta.sorted_tables:
-        if table.name.startswith("knowledge_fts") or table.name == "alembic_version":
+        if table.name.startswith(("knowledge_fts", "search_index")) or table.name == "alembic_version":
             continue
         row = {}
         for column in table.columns:
@@ -60,7 +60,7 @@ def _rows(conn) -> dict[str, set[tuple]]:
     return {
         t.name: {tuple(sorted(r._mapping.items())) for r in conn.execute(sa.select(t))}
         for t in meta.sorted_tables
-        if not t.name.startswith("knowledge_fts") and t.name != "alembic_version"
+        if not t.name.startswith(("knowledge_fts", "search_index")) and t.name != "alembic_version"
     }
 
 

@@ -402,10 +402,11 @@ def build(state) -> dict:
     from lablog.services import labs, sm, summaries
 
     today = state.today()
-    from lablog.services import changelog
+    from lablog.services import changelog, search
 
     with Session(state.engine(init=True), expire_on_commit=False) as session, session.begin():
         changelog.track(session, actor=state.actor())
+        search.watch(session)
         load(session, today=today)
         return {
             "store": state.store.display(),

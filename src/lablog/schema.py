@@ -96,9 +96,10 @@ def check(engine, store, *, auto_upgrade: bool) -> str | None:
 
 # The full-text index lives outside SQLModel.metadata (an FTS5 table and its
 # shadow tables on SQLite, an expression index on PostgreSQL): revision 0003
-# makes it, and autogenerate must neither drop it nor report it.
-_SEARCH_TABLE_PREFIX = "knowledge_fts"
-_SEARCH_INDEXES = {"ix_knowledge_entry_search"}
+# makes it, and autogenerate must neither drop it nor report it. Revision 0013's
+# search_index (an FTS5 table on SQLite, a plain table on PostgreSQL) likewise.
+_SEARCH_TABLE_PREFIX = ("knowledge_fts", "search_index")
+_SEARCH_INDEXES = {"ix_knowledge_entry_search", "ix_search_index_vector"}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -1188,3 +1188,16 @@ class HonorariumClaim(ReadModel):
     hours: Decimal
     amount: Decimal
     people: list[HonorariumPerson] = []
+
+
+class TextHit(ReadModel):
+    """One text that matches `lablog search`: what it is, where, and the passage that matched."""
+
+    kind: str
+    id: int
+    key: str
+    lab: str | None
+    title: str
+    # The best passage, matched words in [brackets].
+    snippet: str
+    score: float

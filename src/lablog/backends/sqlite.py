@@ -137,11 +137,11 @@ class SQLiteBackend(Backend):
         for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
             problems.append(f"{table} row {rowid} points at a missing {parent}")
         # The full-text index against the entries it indexes (FTS5's own check).
-        has_fts = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'knowledge_fts'").first()
+        has_fts = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").first()
         if has_fts:
             try:
                 conn.exec_driver_sql(
-                    "INSERT INTO knowledge_fts (knowledge_fts, rank) VALUES ('integrity-check', 1)"
+                    "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)"
                 )
             except sa.exc.DatabaseError as e:
                 # FTS5 checks itself through an INSERT, which a read-only store refuses.

@@ -26,6 +26,7 @@ from lablog.cli import (
     person,
     privacy,
     report,
+    search,
     sm,
     sprint,
     sprint_note,
@@ -107,6 +108,7 @@ app.add_typer(meeting_cli.app, name="meeting")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 app.command("log")(log.log)
+app.command("search")(search.search)
 app.command("board")(board.board)
 app.add_typer(worker.app, name="worker")
 app.add_typer(privacy.app, name="privacy")

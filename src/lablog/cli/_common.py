@@ -182,10 +182,11 @@ def session(ctx: typer.Context, *, write: bool = True) -> Iterator[Any]:
         with Session(engine.execution_options(lablog_readonly=True)) as s:
             yield s
         return
-    from lablog.services import changelog
+    from lablog.services import changelog, search
 
     with Session(engine, expire_on_commit=False) as s, s.begin():
         changelog.track(s, actor=state(ctx).resolve_actor(s), allow_number=state(ctx).allow_number)
+        search.watch(s)
         yield s
 
 

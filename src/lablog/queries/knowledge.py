@@ -51,7 +51,7 @@ def search(
 ) -> list[SearchHit]:
     """Entries matching a query, best first, with a snippet; raises InvalidValue on a query it cannot read."""
     parsed = fts.parse(query)
-    hits = fts.search(
+    hits = fts.knowledge(
         reader,
         query=parsed,
         limit=limit,

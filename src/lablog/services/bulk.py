@@ -16,6 +16,8 @@ from operator import itemgetter
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
+from lablog.services import search
+
 # Rows per executemany: big enough to amortise the call, small enough to keep memory flat.
 CHUNK = 20_000
 
@@ -26,7 +28,9 @@ def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-def load(conn: sa.Connection, batches: Iterable[Mapping[str, Iterable[dict]]]) -> dict[str, int]:
+def load(
+    conn: sa.Connection, batches: Iterable[Mapping[str, Iterable[dict]]], *, search_index: bool = True
+) -> dict[str, int]:
     """Insert batches of rows, each table by table in foreign-key order; the rows written per table.
 
     A batch maps table names to rows whose parents are in the same batch or an
@@ -36,6 +40,7 @@ def load(conn: sa.Connection, batches: Iterable[Mapping[str, Iterable[dict]]]) -
     b-tree per row), and the full-text index is rebuilt in one pass instead of
     a trigger per row. Run it inside a transaction (`engine.begin()`): SQLite's
     DDL is transactional too, so a failed load leaves the store as it was.
+    search_index=False leaves `lablog search`'s index to the caller (services.search.rebuild).
     Raises KeyError for an unknown table.
     """
     order = {t.name: n for n, t in enumerate(SQLModel.metadata.sorted_tables)}
@@ -66,6 +71,8 @@ def load(conn: sa.Connection, batches: Iterable[Mapping[str, Iterable[dict]]]) -
         conn.exec_driver_sql("INSERT INTO knowledge_fts (knowledge_fts) VALUES ('rebuild')")
         for sql in triggers.values():
             conn.exec_driver_sql(sql)
+    if search_index:
+        search.rebuild(conn)
     return counts
 
 

@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 from lablog import backends, db, schema
 from lablog.errors import StoreError
 from lablog.i18n import _
+from lablog.services import search
 
 BATCH = 5000
 
@@ -47,6 +48,7 @@ def copy_store(
                 for table in tables:
                     counts[table.name] = _copy_table(src, out, table, progress, total)
             backend.after_bulk_load(out, tables)
+            search.rebuild(out)
     finally:
         engine.dispose()
     return counts

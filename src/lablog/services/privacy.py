@@ -24,7 +24,7 @@ from lablog.i18n import _
 from lablog.models import ChangeLog, Person, actor_key, utcnow
 from lablog.queries import privacy as queries
 from lablog.reader import SessionReader
-from lablog.services import changelog, refs
+from lablog.services import changelog, refs, search
 from lablog.shapes import FindingRead, RedactionRead
 
 REDACTED = "[redacted]"
@@ -209,6 +209,7 @@ def _rewrite(
     conn = session.connection()
     reader = SessionReader(session)
     places = rows = 0
+    rewritten: dict[str, set[int]] = {}
     for table, columns, _context in _tables():
         writable = [c for c in columns if (table.name, c) not in _NAMES]
         for id_, *values in queries.rows(reader, table.name, writable):
@@ -239,8 +240,10 @@ def _rewrite(
                 # A concurrent edit based on the old text fails instead of writing it back.
                 new["version"] = table.c.version + 1
             conn.execute(sa.update(table).where(table.c.id == id_).values(**new))
+            rewritten.setdefault(table.name, set()).add(id_)
             places += count
             rows += 1
+    search.reindex_tables(conn, rewritten)
     return places, rows
 
 
@@ -291,7 +294,7 @@ def _refresh_search(session: Session) -> None:
     """SQLite's full-text index merged into one segment, so no old token stays behind."""
     conn = session.connection()
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("INSERT INTO knowledge_fts (knowledge_fts) VALUES ('optimize')")
+        conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('optimize')")
 
 
 def _pattern(session: Session, where: str | None, pattern: str | None) -> re.Pattern:

@@ -23,6 +23,7 @@ from lablog import backends
 from lablog.errors import StoreError
 from lablog.i18n import _
 from lablog.models import actor_key
+from lablog.services import search
 from lablog.services.transfer_format import FORMAT, VERSION, StoreDoc, Table
 
 BATCH = 5000
@@ -1016,6 +1017,7 @@ def import_store(session: Session, doc: StoreDoc, *, progress: Progress | None =
                 progress(len(chunk), total)
     backend = backends.for_dialect(conn.dialect.name)
     backend.after_bulk_load(conn, tables)
+    search.rebuild(conn)
     next_number = doc.next_knowledge_number or max((e.number for e in doc.knowledge), default=0) + 1
     backend.set_next_id(conn, _tables()["knowledge_entry"], next_number)
     return {name: len(batch) for name, batch in rows.items()}
