@@ -788,12 +788,12 @@ def test_upgrade_0011_to_0012_keeps_decisions_and_links_them_to_meetings(backend
     out = cli("--db", url, "decision", "add", "Udbred listen", "--by", "steering-group", "--meeting", "MT-2")
     assert out.exit_code == 0, out.stderr
     shown = cli("--db", url, "meeting", "show", "MT-2", "--json").json()
-    assert [(d["key"], d["on"], d["meeting"]) for d in shown["decisions"]] == [("D-4", "2026-03-17", "MT-2")]
+    assert [(d["on"], d["meeting"]) for d in shown["decisions"]] == [("2026-03-17", "MT-2")]
     from alembic import command
 
     engine = db.create_engine(db.StoreURL(url, "test"))
     with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM decision WHERE id = 4"))
+        conn.execute(sa.text("DELETE FROM decision WHERE meeting_id = 2"))
         conn.execute(sa.text("DELETE FROM change_log"))
         command.downgrade(schema.alembic_config(conn), "0011")
     with engine.connect() as conn:
