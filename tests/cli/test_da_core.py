@@ -7,6 +7,9 @@ import pytest
 
 from lablog import i18n
 
+# The words do not depend on the backend; the English tests run on both.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def danish(monkeypatch):

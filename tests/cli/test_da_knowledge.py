@@ -6,6 +6,9 @@ import re
 
 import pytest
 
+# The words do not depend on the backend; the English tests run on both.
+pytestmark = pytest.mark.sqlite_only
+
 CPR = "010190-1234"
 MASKED = "010190-****"
 

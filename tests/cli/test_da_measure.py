@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# The words do not depend on the backend; the English tests run on both.
+pytestmark = pytest.mark.sqlite_only
+
 # M-1 falls from eight high months to eight low ones: a shift for the better (lower is
 # better) and too few crossings; 2026-10 has a note. P-1 is planned and carried out.
 SCRIPT = """
@@ -138,7 +141,6 @@ def test_imports_name_the_line_in_danish(danish, tmp_path):
     )
 
 
-@pytest.mark.sqlite_only
 def test_demo_narrates_in_danish(cli, lablog_env, monkeypatch):
     monkeypatch.setenv("LABLOG_LANG", "da")
     out = cli("demo").stdout

@@ -9,6 +9,9 @@ import pytest
 from lablog import i18n
 from lablog.render import markdown
 
+# The words do not depend on the backend; the English tests run on both.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def danish(monkeypatch):
@@ -92,7 +95,6 @@ def test_the_report_commands_in_danish(demo, danish, tmp_path):
 # The helpers the templates use: no store, no CLI.
 
 
-@pytest.mark.sqlite_only
 def test_periods_and_words_in_danish():
     first, last = date(2026, 11, 16), date(2026, 11, 29)
     with i18n.speaking("da"):

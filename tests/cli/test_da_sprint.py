@@ -7,6 +7,9 @@ import pytest
 from lablog import i18n
 from tests.cli.test_export_summary import SUMMARY_SCRIPT
 
+# The words do not depend on the backend; the English tests run on both.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def danish(programme, store, scripted, monkeypatch):
@@ -71,7 +74,6 @@ def test_moves_plurals_and_errors_in_danish(danish):
 
 
 # The words do not depend on the store; test_board drives the board on both backends.
-@pytest.mark.sqlite_only
 def test_the_live_board_speaks_danish(programme, store, scripted):
     from tests.cli.test_board import SCRIPT, drive, shown
 

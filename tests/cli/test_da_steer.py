@@ -12,6 +12,9 @@ import pytest
 from lablog import i18n
 from lablog.queries.labs import MEMBER_ROLES, SECTORS, label
 
+# The words do not depend on the backend; the English tests run on both.
+pytestmark = pytest.mark.sqlite_only
+
 SCRIPT = """
 impediment add HJBH "Egen læge kan ikke se hjemmeplejens notater" --owner mette --on 2026-10-01
 impediment add INDL "Ingen fælles akutplan med vagtlægen" --on 2026-09-15

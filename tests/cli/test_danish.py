@@ -13,6 +13,9 @@ import pytest
 from tests.cli.test_errors import BAD
 from tests.conftest import TODAY
 
+# The words do not depend on the backend; the English tests run on both.
+pytestmark = pytest.mark.sqlite_only
+
 GIVEAWAYS = (
     " the ",
     " is ",
