@@ -83,6 +83,11 @@ def preload() -> None:
 
     configure_mappers()
     _build_commands_once()
+    # The Danish catalog, parsed once: gettext keeps it by path, so every fork has it.
+    from lablog import i18n
+
+    i18n.activate("da")
+    i18n.activate("en")
     warm_up()
 
 
