@@ -7,6 +7,8 @@ import shlex
 import shutil
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[2]
 
 
@@ -37,6 +39,7 @@ def test_the_tour_runs_top_to_bottom(cli, lablog_env, monkeypatch):
     assert (lablog_env / "HJEM-1.md").read_text(encoding="utf-8").startswith("---\n")
 
 
+@pytest.mark.sqlite_only  # the words do not depend on the backend; the tour above runs on both
 def test_the_danish_start_runs_and_speaks_danish(cli, lablog_env, monkeypatch):
     monkeypatch.chdir(lablog_env)
     monkeypatch.delenv("LABLOG_LANG")  # the section's first command sets the language
