@@ -19,17 +19,15 @@ STATUS_STYLE = {"todo": "", "doing": "cyan", "done": "green", "dropped": "dim"}
 
 def items(console: Console, rows: Iterable[ItemRead]) -> None:
     """The items as a table, with a line of totals; `rows` is read once, as it streams in."""
-    table = states.headed(
-        _table(
-            N_("Key"),
-            N_("Title"),
-            N_("Pts"),
-            N_("Status"),
-            N_("Owner"),
-            N_("Sprint"),
-            N_("Tags"),
-            drop={"Tags": 1},
-        )
+    table = _table(
+        N_("Key"),
+        N_("Title"),
+        N_("Pts"),
+        N_("Status"),
+        N_("Owner"),
+        N_("Sprint"),
+        N_("Tags"),
+        drop={"Tags": 1},
     )
     count, total, unestimated = 0, 0.0, 0
     # One Text per status for the whole table: a table never changes its cells.
@@ -97,8 +95,8 @@ def item_detail(console: Console, detail: ItemDetail) -> None:
         )
     if i.description:
         console.print(Text(i.description))
-    table: Grid = states.headed(
-        _table(N_("On"), N_("Change"), N_("From"), N_("To"), N_("Sprint"), N_("By"), title=_("History"))
+    table: Grid = _table(
+        N_("On"), N_("Change"), N_("From"), N_("To"), N_("Sprint"), N_("By"), title=_("History")
     )
     for e in detail.history:
         old, new = e.old or "", e.new or ""

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from lablog.i18n import N_, _
-from lablog.render.impediment import age, by, level, translated
+from lablog.render.impediment import age, by, level
 from lablog.render.tables import _d, _table, empty
 from lablog.shapes import DecisionDetail, DecisionRead
 
@@ -21,7 +21,7 @@ def who(row: DecisionRead) -> str:
 def decisions(console: Console, rows: Sequence[DecisionRead]) -> None:
     if not rows:
         return empty(console, _("No decisions match; record one with `lablog decision add TEXT --by …`"))
-    table = translated(_table(N_("Key"), N_("On"), N_("By"), N_("Resolves"), N_("Decision")))
+    table = _table(N_("Key"), N_("On"), N_("By"), N_("Resolves"), N_("Decision"))
     for r in rows:
         table.add_row(r.key, _d(r.on), who(r), r.resolves or "", r.text)
     table.print(console)

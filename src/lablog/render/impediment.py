@@ -10,7 +10,6 @@ from rich.text import Text
 from lablog.i18n import N_, _, ngettext
 from lablog.queries.impediment import LEVEL_LABELS
 from lablog.queries.labs import label
-from lablog.render.grid import Grid
 from lablog.render.tables import _d, _table, empty
 from lablog.shapes import ImpedimentDetail, ImpedimentRead
 
@@ -18,19 +17,6 @@ LEVEL_STYLE = {"lab": "", "network": "yellow", "steering-group": "bold red"}
 # A step of an impediment's history, as shown in Danish (the value itself in English).
 STEPS = {"opened": N_("opened"), "escalated": N_("escalated"), "resolved": N_("resolved")}
 STATUSES = {"open": N_("open"), "resolved": N_("resolved")}
-
-
-def translated(table: Grid) -> Grid:
-    """The table's headers and title in the current language.
-
-    Built with the English names (N_) first, so that tables.NO_WRAP and CAPPED,
-    which know the English names, still decide how each column wraps.
-    """
-    for column in table.columns:
-        column.header = _(column.header)
-    if isinstance(table.title, str):
-        table.title = _(table.title)
-    return table
 
 
 def level(value: str | None) -> str:
@@ -57,7 +43,7 @@ def impediments(console: Console, rows: Sequence[ImpedimentRead]) -> None:
     """
     if not rows:
         return empty(console, _("No impediments match; record one with `lablog impediment add LAB TEXT`"))
-    table = translated(_table(N_("Key"), N_("Lab"), N_("Level"), N_("Opened"), N_("Days"), N_("Impediment")))
+    table = _table(N_("Key"), N_("Lab"), N_("Level"), N_("Opened"), N_("Days"), N_("Impediment"))
     for r in rows:
         if r.status == "open":
             shown = Text(level(r.level), style=LEVEL_STYLE.get(r.level, ""))
@@ -103,9 +89,7 @@ def detail(console: Console, d: ImpedimentDetail) -> None:
         console.print(fact)
     if i.resolution:
         console.print(_("Resolution: {text}").format(text=i.resolution))
-    table = translated(
-        _table(N_("On"), N_("Step"), N_("From"), N_("To"), N_("By"), N_("Note"), title=N_("History"))
-    )
+    table = _table(N_("On"), N_("Step"), N_("From"), N_("To"), N_("By"), N_("Note"), title=N_("History"))
     table.add_row(_d(i.opened_on), label(STEPS, "opened"), "", level("lab"), "", "")
     for s in d.steps:
         table.add_row(
@@ -118,7 +102,7 @@ def detail(console: Console, d: ImpedimentDetail) -> None:
         )
     table.print(console)
     if d.decisions:
-        table = translated(_table(N_("Key"), N_("On"), N_("By"), N_("Decision"), title=N_("Decisions")))
+        table = _table(N_("Key"), N_("On"), N_("By"), N_("Decision"), title=N_("Decisions"))
         for dec in d.decisions:
             table.add_row(dec.key, _d(dec.on), dec.lab or by(dec.by), dec.text)
         table.print(console)

@@ -11,7 +11,6 @@ from rich.text import Text
 from lablog import i18n
 from lablog.dates import iso_week
 from lablog.i18n import N_, _, ngettext
-from lablog.render.grid import Grid
 from lablog.render.tables import _d, _table, empty
 from lablog.shapes import (
     DigestLab,
@@ -50,17 +49,9 @@ def status_label(status: str) -> str:
     return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
-def _grid(*columns: str, title: str | None = None, drop: dict[str, int] | None = None) -> Grid:
-    """_table with its headings in the current language; wrapping and dropping go by the English names."""
-    table = _table(*columns, title=title, drop=drop)
-    for column in table.columns:
-        column.header = _(column.header)
-    return table
-
-
 def entries(console: Console, rows: Iterable[KnowledgeRead]) -> None:
     """The entries as a table; `rows` is read once, as it streams in, and never held whole."""
-    table = _grid(
+    table = _table(
         N_("Key"),
         N_("Lab"),
         N_("Title"),
@@ -120,7 +111,7 @@ def detail(console: Console, d: KnowledgeDetail) -> None:
         empty(console, _("(no body)"))
     console.print()
     if d.sharing:
-        table = _grid(
+        table = _table(
             N_("Lab"), N_("Shared"), N_("Status"), N_("Since"), N_("Note"), title=_("Sharing and adoption")
         )
         for s in d.sharing:
@@ -137,12 +128,12 @@ def detail(console: Console, d: KnowledgeDetail) -> None:
             console, _("Not shared yet: share it with `lablog knowledge share {key} --all`").format(key=e.key)
         )
     if len(d.answers) > len([s for s in d.sharing if s.status != "shared"]):
-        table = _grid(N_("Lab"), N_("Answer"), N_("On"), N_("By"), N_("Note"), title=_("Answers"))
+        table = _table(N_("Lab"), N_("Answer"), N_("On"), N_("By"), N_("Note"), title=_("Answers"))
         for a in d.answers:
             table.add_row(a.lab, status_label(a.status), _d(a.on), a.actor or "", a.note or "")
         table.print(console)
     if d.revisions:
-        table = _grid(N_("Version"), N_("Title"), N_("Changed"), N_("By"), title=_("Earlier versions"))
+        table = _table(N_("Version"), N_("Title"), N_("Changed"), N_("By"), title=_("Earlier versions"))
         for r in d.revisions:
             table.add_row(str(r.version), r.title, r.changed_at.strftime("%Y-%m-%d %H:%M"), r.actor or "")
         table.print(console)
@@ -153,7 +144,7 @@ def inbox(console: Console, lab: str, rows: Sequence[InboxRead]) -> None:
         return empty(
             console, _("Nothing waiting for {lab}: every entry shared with it has an answer.").format(lab=lab)
         )
-    table = _grid(
+    table = _table(
         N_("Key"),
         N_("From"),
         N_("Title"),
@@ -184,7 +175,7 @@ def highlighted(snippet: str) -> Text:
 def hits(console: Console, rows: Sequence[SearchHit]) -> None:
     if not rows:
         return empty(console, _("No entry matches; try fewer words or a prefix like hjemme*"))
-    table = _grid(N_("Key"), N_("Lab"), N_("Title"), N_("Kind"), N_("Match"))
+    table = _table(N_("Key"), N_("Lab"), N_("Title"), N_("Kind"), N_("Match"))
     for r in rows:
         table.add_row(r.key, r.lab, r.title, kind_label(r.kind), highlighted(" ".join(r.snippet.split())))
     table.print(console)
@@ -227,7 +218,7 @@ def flow(console: Console, f: FlowRead, not_adopted: Iterable[KnowledgeRead] | N
     else:
         empty(console, _("Nothing was shared in this period."))
     listed = 0
-    table = _grid(
+    table = _table(
         N_("Key"),
         N_("Lab"),
         N_("Title"),

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from lablog import i18n
+from lablog.enums import shown
 from lablog.i18n import N_, _, pgettext
 from lablog.render.grid import Grid
 from lablog.render.runchart import axis_label, period_name
@@ -41,18 +42,13 @@ def headed(columns: dict[str, str], drop: dict[str, int] | None = None) -> Grid:
     """A table laid out by its English column names (which stay whole, which drop first),
     headed in the current language."""
     table = _table(*columns, drop=drop)
-    for column, shown in zip(table.columns, columns.values(), strict=True):
-        column.header = shown
+    for column, heading in zip(table.columns, columns.values(), strict=True):
+        column.header = heading
     return table
 
 
 def type_word(value: str) -> str:
-    words = {
-        "outcome": pgettext("measure type", "outcome"),
-        "process": pgettext("measure type", "process"),
-        "balancing": pgettext("measure type", "balancing"),
-    }
-    return words.get(value, value)
+    return shown("type", value)
 
 
 def period_word(value: str) -> str:

@@ -25,14 +25,6 @@ NOTE_KINDS = {
 }
 
 
-def _grid(*columns: str, title: str | None = None):
-    """_table with its headings in the current language; wrapping goes by the English names."""
-    table = _table(*columns, title=title)
-    for column in table.columns:
-        column.header = _(column.header)
-    return table
-
-
 def _label(labels: dict[str, str], value: str) -> str:
     return _(labels[value]) if value in labels else value
 
@@ -44,13 +36,13 @@ def findings(console: Console, rows: Sequence[FindingRead]) -> None:
     if not found:
         empty(console, _("No CPR-like numbers, e-mail addresses or control characters in the store's text"))
     else:
-        table = _grid(N_("Where"), N_("What"), N_("Value"), N_("Column"))
+        table = _table(N_("Where"), N_("What"), N_("Value"), N_("Column"))
         for r in found:
             table.add_row(r.ref, _label(KINDS, r.kind), r.value, f"{r.table}.{r.column}")
         table.print(console)
     if own:
         console.print()
-        table = _grid(
+        table = _table(
             N_("Where"), N_("Value"), N_("Column"), title=_("People's own e-mail addresses (expected)")
         )
         for r in own:
@@ -61,7 +53,7 @@ def findings(console: Console, rows: Sequence[FindingRead]) -> None:
 def notes(console: Console, rows: Sequence[NoteRead]) -> None:
     if not rows:
         return empty(console, _("No review notes or retrospective lines yet"))
-    table = _grid(N_("Id"), N_("Kind"), N_("Text"), N_("Item"), N_("Who"), N_("When (UTC)"))
+    table = _table(N_("Id"), N_("Kind"), N_("Text"), N_("Item"), N_("Who"), N_("When (UTC)"))
     for r in rows:
         table.add_row(
             str(r.id),

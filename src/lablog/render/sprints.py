@@ -229,18 +229,16 @@ def close_summary(console: Console, detail: SprintDetail) -> None:
 def sprint_list(console: Console, rows: Sequence[SprintRead]) -> None:
     if not rows:
         return empty(console, _("No sprints yet; plan one with `lablog sprint plan LAB`"))
-    table = states.headed(
-        _table(
-            N_("N"),
-            N_("Status"),
-            N_("Weeks"),
-            N_("From"),
-            N_("To"),
-            N_("Goal"),
-            N_("Done/plan"),
-            N_("Met"),
-            drop={"From": 1, "To": 1},
-        )
+    table = _table(
+        N_("N"),
+        N_("Status"),
+        N_("Weeks"),
+        N_("From"),
+        N_("To"),
+        N_("Goal"),
+        N_("Done/plan"),
+        N_("Met"),
+        drop={"From": 1, "To": 1},
     )
     for r in rows:
         points = ""
@@ -264,17 +262,15 @@ def sprint_list(console: Console, rows: Sequence[SprintRead]) -> None:
 def velocity(console: Console, data: VelocityRead) -> None:
     if not data.sprints:
         return empty(console, _("{lab} has no closed sprints yet.").format(lab=data.lab))
-    table = states.headed(
-        _table(
-            N_("Sprint"),
-            N_("Weeks"),
-            N_("Committed"),
-            N_("Completed"),
-            N_("Per week"),
-            "",
-            N_("Goal met"),
-            title=_("Velocity of {lab}").format(lab=data.lab),
-        )
+    table = _table(
+        N_("Sprint"),
+        N_("Weeks"),
+        N_("Committed"),
+        N_("Completed"),
+        N_("Per week"),
+        "",
+        N_("Goal met"),
+        title=_("Velocity of {lab}").format(lab=data.lab),
     )
     top = max(max(r.committed, r.completed) for r in data.sprints) or 1
     for r in data.sprints:
@@ -364,7 +360,7 @@ def burndown(console: Console, data: BurndownRead, height: int = 12) -> None:
     mondays = [week(d.day) if d.day.weekday() == 0 or i == 0 else "" for i, d in enumerate(data.days)]
     console.print(indent + axis_labels(mondays, width))
     console.print(Text(_("█ remaining   · ideal"), style="dim"))
-    table = states.headed(_table(N_("Day"), N_("Week"), N_("Remaining"), N_("Ideal")))
+    table = _table(N_("Day"), N_("Week"), N_("Remaining"), N_("Ideal"))
     for d in data.days:
         table.add_row(d.day.isoformat(), d.week, fmt_points(d.remaining), fmt_points(d.ideal))
     table.print(console)

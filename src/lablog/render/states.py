@@ -6,50 +6,28 @@ only what tables, boards and summaries show. No rich here: services use it too.
 
 from __future__ import annotations
 
-from lablog.i18n import _, pgettext
+from lablog.enums import shown
+from lablog.i18n import pgettext
 
 
 def item_status(value: str | None) -> str:
     """todo / doing / done / dropped, as shown."""
-    words = {
-        "todo": pgettext("item status", "todo"),
-        "doing": pgettext("item status", "doing"),
-        "done": pgettext("item status", "done"),
-        "dropped": pgettext("item status", "dropped"),
-    }
-    return words.get(value or "", value or "")
+    return shown("status", value) if value else ""
 
 
 def item_type(value: str | None) -> str:
     """story / task / experiment / action, as shown."""
-    words = {
-        "story": pgettext("item type", "story"),
-        "task": pgettext("item type", "task"),
-        "experiment": pgettext("item type", "experiment"),
-        "action": pgettext("item type", "action"),
-    }
-    return words.get(value or "", value or "")
+    return shown("type", value) if value else ""
 
 
 def sprint_status(value: str | None) -> str:
     """planned / active / closed (and overdue), as shown."""
-    words = {
-        "planned": pgettext("sprint", "planned"),
-        "active": pgettext("sprint", "active"),
-        "closed": pgettext("sprint", "closed"),
-        "overdue": pgettext("sprint", "overdue"),
-    }
-    return words.get(value or "", value or "")
+    return shown("sprint", value) if value else ""
 
 
 def goal_met(value: str | None) -> str:
     """yes / partly / no: was the sprint goal met."""
-    words = {
-        "yes": pgettext("goal met", "yes"),
-        "partly": pgettext("goal met", "partly"),
-        "no": pgettext("goal met", "no"),
-    }
-    return words.get(value or "", value or "")
+    return shown("goal met", value) if value else ""
 
 
 def event_kind(value: str | None) -> str:
@@ -67,11 +45,3 @@ def event_kind(value: str | None) -> str:
         "sprint-removed": pgettext("item event", "sprint-removed"),
     }
     return words.get(value or "", value or "")
-
-
-def headed(table):
-    """A table made with English headers (they say which columns never wrap), shown with
-    its headers in the reader's language; the headers are marked N_() where it is made."""
-    for column in table.columns:
-        column.header = _(column.header)
-    return table

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from lablog.enums import ItemType
-from lablog.i18n import _, pgettext
+from lablog.enums import ItemType, shown
+from lablog.i18n import _
 from lablog.spreadsheet import fold
 
 TAG_PREFIX = "src:"
@@ -117,24 +117,12 @@ def where_said(where: str) -> str:
 
 def status_word(value: str) -> str:
     """An item's status as people read it ("i gang" in Danish)."""
-    words = {
-        "todo": pgettext("item status", "todo"),
-        "doing": pgettext("item status", "doing"),
-        "done": pgettext("item status", "done"),
-        "dropped": pgettext("item status", "dropped"),
-    }
-    return words.get(value, value)
+    return shown("status", value)
 
 
 def type_word(value: str) -> str:
     """An item's type as people read it ("brugerhistorie" in Danish)."""
-    words = {
-        "story": pgettext("item type", "story"),
-        "task": pgettext("item type", "task"),
-        "experiment": pgettext("item type", "experiment"),
-        "action": pgettext("item type", "action"),
-    }
-    return words.get(value, value)
+    return shown("type", value)
 
 
 def said_at(where: str, problem: str) -> str:
