@@ -459,19 +459,9 @@ def _usage_error(e: Any) -> int:
         hint = " " + _("(see `{command} --help`)").format(command=ctx.command_path)
     if message == "Missing argument 'LAB'.":
         hint = " " + _("(give the lab's code, or set your own: `lablog config set lab CODE`)")
-    say_error(language.usage_message(_one_shape(message)) + hint)
+    say_error(language.usage_message(message) + hint)
     return e.exit_code
 
-
-def _one_shape(message: str) -> str:
-    """Click names a parameter three ways ('--on', --on, '--points' / '-p'); in Danish, where
-    the message is translated by its shape, give it one: '--on', '--points'."""
-    if not i18n.danish():
-        return message
-    import re
-
-    message = re.sub(r"Invalid value for '([^']*)' / '[^']*':", r"Invalid value for '\1':", message)
-    return re.sub(r"Invalid value for (?!')(\S+):", r"Invalid value for '\1':", message)
 
 
 def _store_error(e: Exception) -> LablogError | None:

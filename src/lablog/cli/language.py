@@ -92,7 +92,12 @@ def _swap(obj, english: bool) -> None:
 
 
 # Click's usage errors, as Typer's copy of Click words them (it does not use gettext).
-_NAME = r"'(?P<name>[^']*(?:' / '[^']*)*)'"  # '--sector' / '-s'
+_NAME = r"'(?P<name>[^']*)'"
+# Click names a parameter three ways ('--on', --on, '--points' / '-p'); one shape first.
+_SHAPES = (
+    (re.compile(r"Invalid value for '([^']*)' / '[^']*':"), r"Invalid value for '\1':"),
+    (re.compile(r"Invalid value for (?!')(\S+):"), r"Invalid value for '\1':"),
+)
 _USAGE = (
     (re.compile(r"No such option: (?P<option>\S+)"), N_("No such option: {option}")),
     (re.compile(r"No such command '(?P<name>[^']*)'\."), N_("No such command '{name}'.")),
@@ -126,6 +131,8 @@ def usage_message(message: str) -> str:
     """A usage error from Click, in the current language."""
     if not i18n.danish():
         return message
+    for pattern, shape in _SHAPES:
+        message = pattern.sub(shape, message)
     for pattern, template in _USAGE:
         message = pattern.sub(lambda m, t=template: _(t).format(**m.groupdict()), message)
     return message
