@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from lablog import i18n
-
 # The words do not depend on the backend; the English tests run on both.
 pytestmark = pytest.mark.sqlite_only
 
@@ -14,10 +12,6 @@ pytestmark = pytest.mark.sqlite_only
 @pytest.fixture
 def danish(monkeypatch):
     monkeypatch.setenv("LABLOG_LANG", "da")
-    yield
-    # The language is chosen per command and stays chosen after it: leave English behind
-    # for tests that call lablog's functions without a command.
-    i18n.activate("en")
 
 
 def test_points_log_and_dates_in_danish(programme, danish):
