@@ -10,13 +10,22 @@ compares the two on the same stores.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from lablog import backends
 from lablog.services.transfer import _compact, _float, _tables, _utc, measure_doc, meeting_doc, pdsa_doc
-from lablog.services.transfer_format import FORMAT, VERSION, _json_default
+from lablog.services.transfer_format import FORMAT, VERSION
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return _utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def export_store(session: Session) -> dict:

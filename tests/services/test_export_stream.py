@@ -15,7 +15,7 @@ from tests.services import export_oracle
 
 def _streamed(session, fmt: str) -> str:
     out = io.StringIO()
-    transfer_format.write(transfer.export_document(session), fmt, out)
+    transfer_format.write(transfer.export_document(session, json_ready=fmt == "json"), fmt, out)
     return out.getvalue()
 
 

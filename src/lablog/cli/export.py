@@ -258,7 +258,9 @@ def export_all(
     kind = file_format(fmt, output, param="--output", default="toml")
     # Read and written together, chunk by chunk: the store never has to fit in memory.
     with session(ctx, write=False) as s, ProgressBar(_("Exporting")) as progress:
-        doc = transfer.export_document(s, progress=None if progress.off else progress)
+        doc = transfer.export_document(
+            s, progress=None if progress.off else progress, json_ready=kind == "json"
+        )
         with _streaming(output, force) as out:
             transfer_format.write(doc, kind, out)
     if output is not None:

@@ -11,8 +11,10 @@ number (K-17, I-4, D-2, M-3, P-2).
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -35,8 +37,24 @@ def _tables():
     return SQLModel.metadata.tables
 
 
-def _utc(value: datetime) -> datetime:
+def _utc(value: datetime | str) -> datetime | str:
+    """The time in UTC; a text is one already (export_document's json_ready)."""
+    if isinstance(value, str):
+        return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _sqlite_iso(column) -> sa.ColumnElement:
+    """SQLite's stored time ('2026-11-23 07:46:23.000000', UTC) as datetime.isoformat() writes it in UTC."""
+    text = sa.type_coerce(column, sa.String)
+    fraction = sa.func.substr(text, 21)
+    return (
+        sa.func.substr(text, 1, 10)
+        + "T"
+        + sa.func.substr(text, 12, 8)
+        + sa.case((fraction.in_(["", "000000"]), ""), else_="." + fraction)
+        + "+00:00"
+    )
 
 
 def _float(value):
@@ -50,6 +68,29 @@ def _maybe_utc(value: datetime | None) -> datetime | None:
 def _compact(record: dict) -> dict:
     """TOML has no null: absent values and empty lists are left out (in JSON too, so both read alike)."""
     return {k: v for k, v in record.items() if v is not None and v != []}
+
+
+class _Children:
+    """A child table's rows, ordered as their owners are read, handed out owner by owner.
+
+    One query per child table beside the owners' own: a merge of two ordered
+    streams, so neither is held in memory nor looked up by id.
+    """
+
+    def __init__(self, rows: Iterator, owner: str | int):
+        self._groups = itertools.groupby(rows, key=operator.itemgetter(owner))
+        self._next()
+
+    def _next(self) -> None:
+        self._key, self._rows = next(self._groups, (None, iter(())))
+
+    def of(self, owner_id: int) -> list:
+        """The rows of this owner; every owner before it has been asked for already."""
+        if self._key != owner_id:
+            return []
+        rows = list(self._rows)
+        self._next()
+        return rows
 
 
 def count_rows(session: Session) -> dict[str, int]:
@@ -70,7 +111,7 @@ CHUNK = 500
 SPRINT_CHUNK = 20
 
 
-def export_document(session: Session, *, progress: Progress | None = None) -> Table:
+def export_document(session: Session, *, progress: Progress | None = None, json_ready: bool = False) -> Table:
     """Every record of the store as a document of the current format version; same store, same document.
 
     The document is lazy: its lists of labs, items, sprints, knowledge entries
@@ -79,24 +120,80 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
     memory stays flat however large the store is; read it inside the session.
     Organisations, people and labs (small tables) are read whole, for the
     codes and handles the other records refer to.
+
+    With json_ready, values may be what JSON writes for them rather than
+    Python's: on SQLite, rows are read by the driver's own cursor, dates as
+    the text they are stored as and times made ISO 8601 text by the query.
+    Building a row object per row and a date or time per value was most of
+    the export's time.
     """
     conn = session.connection()
     t = _tables()
+    raw = json_ready and conn.dialect.name == "sqlite"
     total = sum(count_rows(session).values()) if progress else 0
 
+    def columns(table: sa.Table) -> list:
+        if not raw:
+            return [table]
+        return [
+            _sqlite_iso(c).label(c.name) if isinstance(getattr(c.type, "impl", None), sa.DateTime) else c
+            for c in table.c
+        ]
+
+    def fetch(query) -> list:
+        if not raw:
+            return conn.execute(query).mappings().all()
+        sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        cursor = conn.connection.driver_connection.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
     def read(query, *, count: bool = True) -> list:
-        result = conn.execute(query).mappings().all()
+        result = fetch(query)
         if progress and count and result:
             progress(len(result), total)
         return result
 
+    def stream(query, *, tuples: bool = False) -> Iterator:
+        """The query's rows one by one (as dicts, or tuples), never all in memory."""
+        if raw:
+            sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+            cursor = conn.connection.driver_connection.execute(sql)
+            if tuples:
+                return cursor
+            names = [d[0] for d in cursor.description]
+            return (dict(zip(names, row, strict=True)) for row in cursor)
+        # A server-side cursor on PostgreSQL.
+        result = conn.execute(query, execution_options={"yield_per": CHUNK})
+        return iter(result if tuples else result.mappings())
+
+    done = 0
+
+    def counted(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if progress and done >= CHUNK:
+            progress(done, total)
+            done = 0
+
+    def children(table: sa.Table, owner: str, *joins, order: tuple, where=None, extra=(), outer=None):
+        """A child table's rows in the order of their owners (`order`), for one pass beside them."""
+        query = sa.select(*columns(table), *extra)
+        for target, on in joins:
+            query = query.join(target, on)
+        if outer is not None:
+            query = query.outerjoin(*outer)
+        if where is not None:
+            query = query.where(where)
+        return _Children(stream(query.order_by(*order, table.c.id)), owner)
+
     def whole(name: str) -> list:
-        return read(sa.select(t[name]).order_by(t[name].c.id))
+        return read(sa.select(*columns(t[name])).order_by(t[name].c.id))
 
     def by(name: str, column: str, ids: list[int], *, query=None) -> dict[int, list]:
         """Rows of `name` whose `column` is in ids, grouped by it, each group in recorded (id) order."""
         table = t[name]
-        query = sa.select(table) if query is None else query
+        query = sa.select(*columns(table)) if query is None else query
         out: dict[int, list] = {}
         for row in read(query.where(table.c[column].in_(ids)).order_by(table.c.id)):
             out.setdefault(row[column], []).append(row)
@@ -108,7 +205,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
         size = SPRINT_CHUNK if name == "sprint" else CHUNK
         last = None
         while True:
-            query = sa.select(table).where(*where)
+            query = sa.select(*columns(table)).where(*where)
             if last is not None:
                 query = query.where(table.c[key] > last)
             rows = read(query.order_by(table.c[key]).limit(size))
@@ -129,48 +226,79 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
     sprint_no = {s["id"]: s["number"] for s in read(sa.select(sprint.c.id, sprint.c.number), count=False)}
     item = t["backlog_item"]
 
-    def item_doc(i, tags: list, events: list) -> dict:
-        return _compact(
-            {
-                "number": i["number"],
-                "title": i["title"],
-                "description": i["description"],
-                "type": i["type"],
-                "points": _float(i["points"]),
-                "status": i["status"],
-                "rank": i["rank"],
-                "owner": handle.get(i["owner_id"]),
-                "sprint": sprint_no.get(i["sprint_id"]),
-                "origin_sprint": sprint_no.get(i["origin_sprint_id"]),
-                "done_on": i["done_on"],
-                "tags": [tag["tag"] for tag in tags],
-                "version": i["version"],
-                "created_at": _utc(i["created_at"]),
-                "updated_at": _utc(i["updated_at"]),
-                "events": [
-                    _compact(
-                        {
-                            "on": e["on"],
-                            "kind": e["kind"],
-                            "sprint": sprint_no.get(e["sprint_id"]),
-                            "old": e["old_value"],
-                            "new": e["new_value"],
-                            "actor": e["actor"],
-                            "created_at": _utc(e["created_at"]),
-                        }
-                    )
-                    for e in events
-                ],
-            }
+    def value(column: sa.Column, name: str | None = None):
+        """A column as read: on the JSON-ready path a time is ISO 8601 text made by the query."""
+        name = name or column.name
+        if raw and isinstance(getattr(column.type, "impl", None), sa.DateTime):
+            return _sqlite_iso(column).label(name)
+        return column.label(name)
+
+    # The hottest rows (items and their events are most of a store) are read as tuples in the
+    # file's key order, sprint numbers and owners joined in by the query, and made records by
+    # leaving out what is null.
+    event, tag = t["item_event"], t["item_tag"]
+    person = t["person"]
+    in_sprint = sprint.alias("in_sprint")
+    event_query = (
+        sa.select(
+            event.c.item_id,
+            event.c.on,
+            event.c.kind,
+            in_sprint.c.number,
+            event.c.old_value,
+            event.c.new_value,
+            event.c.actor,
+            value(event.c.created_at),
         )
+        .join(item, item.c.id == event.c.item_id)
+        .outerjoin(in_sprint, in_sprint.c.id == event.c.sprint_id)
+    )
+    event_keys = ("on", "kind", "sprint", "old", "new", "actor", "created_at")
+    origin = sprint.alias("origin")
+    item_query = (
+        sa.select(
+            item.c.id,
+            item.c.number,
+            item.c.title,
+            item.c.description,
+            item.c.type,
+            item.c.points,
+            item.c.status,
+            item.c.rank,
+            person.c.handle,
+            in_sprint.c.number,
+            origin.c.number,
+            item.c.done_on,
+            item.c.version,
+            value(item.c.created_at),
+            value(item.c.updated_at),
+        )
+        .outerjoin(person, person.c.id == item.c.owner_id)
+        .outerjoin(in_sprint, in_sprint.c.id == item.c.sprint_id)
+        .outerjoin(origin, origin.c.id == item.c.origin_sprint_id)
+    )
+    item_keys_ = ("number", "title", "description", "type", "points", "status", "rank", "owner", "sprint")
+    item_keys_ += ("origin_sprint", "done_on")
 
     def lab_items(lab_id: int):
-        for rows in chunks("backlog_item", "number", item.c.lab_id == lab_id):
-            ids = [i["id"] for i in rows]
-            tags = by("item_tag", "item_id", ids)
-            events = by("item_event", "item_id", ids)
-            for i in rows:
-                yield item_doc(i, tags.get(i["id"], []), events.get(i["id"], []))
+        in_lab, by_number = item.c.lab_id == lab_id, (item.c.number, event.c.id)
+        query = event_query.where(in_lab).order_by(*by_number)
+        events = _Children(stream(query, tuples=True), 0)
+        query = sa.select(tag.c.item_id, tag.c.tag).join(item, item.c.id == tag.c.item_id)
+        tags = _Children(stream(query.where(in_lab).order_by(item.c.number, tag.c.id), tuples=True), 0)
+        for i in stream(item_query.where(in_lab).order_by(item.c.number), tuples=True):
+            own_tags, own_events = tags.of(i[0]), events.of(i[0])
+            counted(1 + len(own_tags) + len(own_events))
+            doc = {k: v for k, v in zip(item_keys_, i[1:12], strict=True) if v is not None}
+            if own_tags:
+                doc["tags"] = [row[1] for row in own_tags]
+            doc["version"], doc["created_at"], doc["updated_at"] = i[12], i[13], i[14]
+            if own_events:
+                doc["events"] = [
+                    {k: v for k, v in zip(event_keys, e[1:], strict=True) if v is not None}
+                    for e in own_events
+                ]
+            yield doc
 
     def sprint_doc(s, stays: list, notes: list) -> dict:
         return _compact(
@@ -184,13 +312,13 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                 "closed_on": s["closed_on"],
                 "goal_met": s["goal_met"],
                 "outcome": s["outcome"],
-                "assessed_at": _maybe_utc(s["assessed_at"]),
+                "assessed_at": s["assessed_at"],
                 "assessed_by": s["assessed_by"],
                 "carry_over": s["carry_over"],
                 "committed_points": _float(s["committed_points"]),
                 "completed_points": _float(s["completed_points"]),
                 "version": s["version"],
-                "created_at": _utc(s["created_at"]),
+                "created_at": s["created_at"],
                 "items": [
                     _compact(
                         {
@@ -215,7 +343,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                             "text": n["text"],
                             "item": n["item_number"],
                             "actor": n["actor"],
-                            "created_at": _utc(n["created_at"]),
+                            "created_at": n["created_at"],
                         }
                     )
                     for n in notes
@@ -226,21 +354,38 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
     def lab_sprints(lab_id: int):
         sprint_item, note = t["sprint_item"], t["sprint_note"]
         number = item.c.number.label("item_number")
-        stays_query = sa.select(sprint_item, number).join(item, item.c.id == sprint_item.c.item_id)
-        notes_query = sa.select(note, number).outerjoin(item, item.c.id == note.c.item_id)
-        for rows in chunks("sprint", "number", sprint.c.lab_id == lab_id):
-            ids = [s["id"] for s in rows]
-            stays = by("sprint_item", "sprint_id", ids, query=stays_query)
-            notes = by("sprint_note", "sprint_id", ids, query=notes_query)
-            for s in rows:
-                yield sprint_doc(s, stays.get(s["id"], []), notes.get(s["id"], []))
+        in_lab, by_number = sprint.c.lab_id == lab_id, (sprint.c.number,)
+        stays = children(
+            sprint_item,
+            "sprint_id",
+            (sprint, sprint.c.id == sprint_item.c.sprint_id),
+            (item, item.c.id == sprint_item.c.item_id),
+            order=by_number,
+            where=in_lab,
+            extra=(number,),
+        )
+        notes = children(
+            note,
+            "sprint_id",
+            (sprint, sprint.c.id == note.c.sprint_id),
+            order=by_number,
+            where=in_lab,
+            extra=(number,),
+            outer=(item, item.c.id == note.c.item_id),
+        )
+        for s in stream(sa.select(*columns(sprint)).where(in_lab).order_by(*by_number)):
+            own_stays, own_notes = stays.of(s["id"]), notes.of(s["id"])
+            counted(1 + len(own_stays) + len(own_notes))
+            yield sprint_doc(s, own_stays, own_notes)
 
     def lab_doc(lab) -> Table:
         lab_id = lab["id"]
 
         def own(name: str, *order) -> list:
             table = t[name]
-            return read(sa.select(table).where(table.c.lab_id == lab_id).order_by(*order, table.c.id))
+            return read(
+                sa.select(*columns(table)).where(table.c.lab_id == lab_id).order_by(*order, table.c.id)
+            )
 
         groups = own("lab_target_group", t["lab_target_group"].c.position)
         fields = _compact(
@@ -272,7 +417,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                             "starts": a["starts"],
                             "ends": a["ends"],
                             "end_reason": a["end_reason"],
-                            "created_at": _utc(a["created_at"]),
+                            "created_at": a["created_at"],
                         }
                     )
                     for a in own("sm_assignment")
@@ -281,7 +426,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
         )
         return Table(fields, [("items", lab_items(lab_id)), ("sprints", lab_sprints(lab_id))])
 
-    def entry_doc(e, item_key: dict, tags: dict, revisions: dict, shares: dict, answers: dict) -> dict:
+    def entry_doc(e, item_key: str | None, tags: list, revisions: list, shares: list, answers: list) -> dict:
         return _compact(
             {
                 "number": e["id"],
@@ -289,14 +434,14 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                 "title": e["title"],
                 "body": e["body"],
                 "kind": e["kind"],
-                "tags": [tag["tag"] for tag in tags.get(e["id"], [])],
+                "tags": [tag["tag"] for tag in tags],
                 "author": handle.get(e["author_id"]),
                 "sprint": sprint_no.get(e["sprint_id"]),
-                "item": item_key.get(e["item_id"]),
+                "item": item_key,
                 "created_on": e["created_on"],
                 "version": e["version"],
-                "created_at": _utc(e["created_at"]),
-                "updated_at": _utc(e["updated_at"]),
+                "created_at": e["created_at"],
+                "updated_at": e["updated_at"],
                 "revisions": [
                     _compact(
                         {
@@ -306,10 +451,10 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                             "kind": r["kind"],
                             "tags": r["tags_text"].split(),
                             "actor": r["actor"],
-                            "changed_at": _utc(r["changed_at"]),
+                            "changed_at": r["changed_at"],
                         }
                     )
-                    for r in revisions.get(e["id"], [])
+                    for r in revisions
                 ],
                 "shares": [
                     _compact(
@@ -317,10 +462,10 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                             "lab": lab_code[s["lab_id"]],
                             "shared_on": s["shared_on"],
                             "actor": s["actor"],
-                            "created_at": _utc(s["created_at"]),
+                            "created_at": s["created_at"],
                         }
                     )
-                    for s in shares.get(e["id"], [])
+                    for s in shares
                 ],
                 "answers": [
                     _compact(
@@ -330,29 +475,27 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                             "on": a["on"],
                             "note": a["note"],
                             "actor": a["actor"],
-                            "created_at": _utc(a["created_at"]),
+                            "created_at": a["created_at"],
                         }
                     )
-                    for a in answers.get(e["id"], [])
+                    for a in answers
                 ],
             }
         )
 
     def knowledge():
-        for rows in chunks("knowledge_entry", "id"):
-            ids = [e["id"] for e in rows]
-            linked = [e["item_id"] for e in rows if e["item_id"] is not None]
-            item_key = {}
-            if linked:
-                query = sa.select(item.c.id, item.c.lab_id, item.c.number).where(item.c.id.in_(linked))
-                keys = read(query, count=False)
-                item_key = {i["id"]: f"{lab_code[i['lab_id']]}-{i['number']}" for i in keys}
-            tags = by("knowledge_tag", "entry_id", ids)
-            revisions = by("knowledge_revision", "entry_id", ids)
-            shares = by("knowledge_share", "entry_id", ids)
-            answers = by("knowledge_answer", "entry_id", ids)
-            for e in rows:
-                yield entry_doc(e, item_key, tags, revisions, shares, answers)
+        entry = t["knowledge_entry"]
+        lists = [
+            children(t[name], "entry_id", order=(t[name].c.entry_id,))
+            for name in ("knowledge_tag", "knowledge_revision", "knowledge_share", "knowledge_answer")
+        ]
+        linked = (item.c.lab_id.label("item_lab_id"), item.c.number.label("item_number"))
+        query = sa.select(*columns(entry), *linked).outerjoin(item, item.c.id == entry.c.item_id)
+        for e in stream(query.order_by(entry.c.id)):
+            key = None if e["item_id"] is None else f"{lab_code[e['item_lab_id']]}-{e['item_number']}"
+            tags, revisions, shares, answers = (rows.of(e["id"]) for rows in lists)
+            counted(1 + len(tags) + len(revisions) + len(shares) + len(answers))
+            yield entry_doc(e, key, tags, revisions, shares, answers)
 
     def item_keys(ids: list[int]) -> dict[int, str]:
         if not ids:
@@ -378,7 +521,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                         "resolved_on": i["resolved_on"],
                         "resolution": i["resolution"],
                         "version": i["version"],
-                        "created_at": _utc(i["created_at"]),
+                        "created_at": i["created_at"],
                         "steps": [
                             _compact(
                                 {
@@ -388,7 +531,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                                     "on": step["on"],
                                     "note": step["note"],
                                     "actor": step["actor"],
-                                    "created_at": _utc(step["created_at"]),
+                                    "created_at": step["created_at"],
                                 }
                             )
                             for step in steps.get(i["id"], [])
@@ -409,7 +552,7 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                         "resolves": d["impediment_id"],
                         "meeting": d["meeting_id"],
                         "actor": d["actor"],
-                        "created_at": _utc(d["created_at"]),
+                        "created_at": d["created_at"],
                     }
                 )
 
@@ -432,20 +575,21 @@ def export_document(session: Session, *, progress: Progress | None = None) -> Ta
                 yield meeting_doc(m, came.get(m["id"], []), lab_code, sprint_no, handle, org_code)
 
     def change_log():
-        for rows in chunks("change_log", "id"):
-            for c in rows:
-                yield _compact(
-                    {
-                        "at": _utc(c["at"]),
-                        "actor": c["actor"],
-                        "entity": c["entity"],
-                        "key": c["key"],
-                        "action": c["action"],
-                        "lab": c["lab"],
-                        "changes": c["changes"],
-                        "db_user": c["db_user"],
-                    }
-                )
+        log = t["change_log"]
+        for c in stream(sa.select(*columns(log)).order_by(log.c.id)):
+            counted(1)
+            yield _compact(
+                {
+                    "at": c["at"],
+                    "actor": c["actor"],
+                    "entity": c["entity"],
+                    "key": c["key"],
+                    "action": c["action"],
+                    "lab": c["lab"],
+                    "changes": c["changes"],
+                    "db_user": c["db_user"],
+                }
+            )
 
     backend = backends.for_dialect(conn.dialect.name)
     fields = {

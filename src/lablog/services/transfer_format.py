@@ -16,7 +16,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -916,18 +916,6 @@ _WHAT = {
 # Writing -----------------------------------------------------------------------
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _json_default(value: Any) -> str:
-    if isinstance(value, datetime):
-        return _utc(value).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
 class Table:
     """A record whose last keys are lists read while the file is written, so they need not fit in memory.
 
@@ -960,58 +948,99 @@ def write(doc: Table, fmt: str, out: TextIO) -> None:
     The text is exactly `tomli_w.dumps(doc, multiline_strings=True)` or
     `json.dumps(doc, ensure_ascii=False, indent=2) + "\n"` of the whole
     document as one dict (tests/services/test_export_stream.py checks it).
+    JSON is encoded by orjson, as UTF-8 bytes, and written to the text
+    stream's binary buffer when it has one.
     """
-    pieces = _json_pieces(doc, "") if fmt == "json" else _toml_pieces(doc, "", inside_aot=False)
-    buffer: list[str] = []
+    if fmt == "json":
+        binary = getattr(out, "buffer", None)
+        if binary is not None:
+            out.flush()
+            _write_pieces(_json_pieces(doc, b""), binary, b"\n")
+            binary.flush()
+        else:
+            _write_pieces((piece.decode() for piece in _json_pieces(doc, b"")), out, "\n")
+        return
+    _write_pieces(_toml_pieces(doc, "", inside_aot=False), out, "")
+
+
+def _write_pieces(pieces: Iterable, out, end) -> None:
+    """Write the pieces in blocks of about 64 KiB, then `end`."""
+    buffer: list = []
     size = 0
     for piece in pieces:
         buffer.append(piece)
         size += len(piece)
         if size >= 1 << 16:
-            out.write("".join(buffer))
+            out.write(end[:0].join(buffer))
             buffer.clear()
             size = 0
-    if fmt == "json":
-        buffer.append("\n")
-    out.write("".join(buffer))
+    buffer.append(end)
+    out.write(end[:0].join(buffer))
 
 
-# JSON: json.dumps(indent=2) writes a list element, or a key of an object, as its
-# own text indented by its depth; strings never hold a raw line break, so
-# indenting is replacing "\n".
+# JSON: json.dumps(indent=2), and orjson's OPT_INDENT_2 alike, write a list
+# element, or a key of an object, as its own text indented by its depth;
+# strings never hold a raw line break, so indenting is replacing "\n".
 
 
-def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+def _json_text(value: Any) -> bytes:
+    import orjson
+
+    # Naive times are UTC, written as aware ones are.
+    options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_NAIVE_UTC
+    return orjson.dumps(value, option=options)
 
 
-def _json_pieces(record: dict | Table, pad: str) -> Iterator[str]:
+def _json_pieces(record: dict | Table, pad: bytes) -> Iterator[bytes]:
     """The record as json.dumps(indent=2) writes it `pad` deep (its first line unpadded)."""
     if not isinstance(record, Table):
-        yield _json_text(record).replace("\n", "\n" + pad)
+        yield _json_text(record).replace(b"\n", b"\n" + pad)
         return
-    text = _json_text(record.fields).replace("\n", "\n" + pad)
-    inner = pad + "  "
+    text = _json_text(record.fields).replace(b"\n", b"\n" + pad)
+    inner = pad + b"  "
     started = False
     for key, records in record.lists:
         records = _peek(records)
         if records is None:
             continue
         if started:
-            yield ",\n"
+            yield b",\n"
         elif record.fields:
-            yield text[: -len(pad) - 2] + ",\n"  # without its closing "\n<pad>}"
+            yield text[: -len(pad) - 2] + b",\n"  # without its closing "\n<pad>}"
         else:
-            yield "{\n"
+            yield b"{\n"
         started = True
-        yield f"{inner}{_json_text(key)}: ["
-        separator = "\n"
-        for element in records:
-            yield separator + inner + "  "
-            yield from _json_pieces(element, inner + "  ")
-            separator = ",\n"
-        yield f"\n{inner}]"
-    yield f"\n{pad}}}" if started else text
+        yield inner + _json_text(key) + b": ["
+        first = True
+        for batch in _batches(records):
+            if isinstance(batch, Table):
+                yield (b"\n" if first else b",\n") + inner + b"  "
+                yield from _json_pieces(batch, inner + b"  ")
+            else:
+                # The records dumped as one list, "[", "\n<inner>]" cut off: the same text, one call.
+                text = _json_text(batch).replace(b"\n", b"\n" + inner)
+                yield (b"" if first else b",") + text[1 : -len(inner) - 2]
+            first = False
+        yield b"\n" + inner + b"]"
+    yield b"\n" + pad + b"}" if started else text
+
+
+def _batches(records: Iterable, size: int = 256) -> Iterator[list | Table]:
+    """Runs of up to `size` plain records as lists; a Table alone."""
+    batch: list = []
+    for record in records:
+        if isinstance(record, Table):
+            if batch:
+                yield batch
+                batch = []
+            yield record
+            continue
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # TOML: tomli_w writes a table's plain values first, then its sub-tables and
