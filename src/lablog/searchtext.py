@@ -71,26 +71,32 @@ def _stemmer():
     return snowballstemmer.stemmer("danish")
 
 
-def tails(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def tails(word: str) -> tuple[str, ...]:
     """Where a compound's later parts may begin: "hjemmepleje" -> "mmepleje", "mepleje", … "pleje", "leje"."""
     if not word.isalpha():
-        return []
-    return [word[i:] for i in range(HEAD, len(word) - PART + 1)]
+        return ()
+    return tuple(word[i:] for i in range(HEAD, len(word) - PART + 1))
 
 
 def parts(*texts: str | None) -> str:
     """Every tail of every word of the texts, once each, for the `parts` column."""
-    seen: dict[str, None] = {}
-    for text in texts:
-        for word in words(text):
-            for tail in tails(word):
-                seen.setdefault(tail)
-    return " ".join(seen)
+    return parts_of(*(words(text) for text in texts))
+
+
+def parts_of(*folded: list[str]) -> str:
+    """parts() of texts already split into words."""
+    return " ".join(dict.fromkeys(tail for found in folded for word in found for tail in tails(word)))
 
 
 def stemmed(text: str | None) -> str:
     """The text as SQLite's index holds it: the stems of its words."""
-    return " ".join(stem(w) for w in words(text))
+    return stems(words(text))
+
+
+def stems(folded: list[str]) -> str:
+    """stemmed() of a text already split into words."""
+    return " ".join(map(stem, folded))
 
 
 def folded(text: str | None) -> str:

@@ -586,3 +586,137 @@ def test_a_bad_measure_or_cycle_in_a_file_is_refused(
         == f"Error: {_loc(where, message)}: {message}\nError: {path} has 1 problem; nothing was imported\n"
     )
     assert store.dump() == empty
+
+
+# Text in a streamed file --------------------------------------------------------
+
+TEXT_FAULTS = [
+    (
+        "labs[1].items[0].title",
+        "Tjek\x1b[2J",
+        "labs[1].items[0].title holds the control character U+001B; remove it (only tab and newline are allowed in text)",
+    ),
+    (
+        "labs[1].items[2].events[0].actor",
+        "ryd\x9bskærm",
+        "labs[1].items[2].events[0].actor holds the control character U+009B; remove it (only tab and newline are "
+        "allowed in text)",
+    ),
+    (
+        "knowledge[0].body",
+        "Borger 010190-1234 ringede",
+        "knowledge[0].body holds 010190-****, which looks like a CPR number; lablog is not for patient data; remove "
+        "the CPR number (if it is not one, run the command again with --allow-number)",
+    ),
+]
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize(("where", "value", "message"), TEXT_FAULTS, ids=[f[0] for f in TEXT_FAULTS])
+def test_bad_text_deep_in_a_streamed_file_is_named(
+    cli, store, empty, base_doc, tmp_path, where, value, message, indent
+):
+    doc = copy.deepcopy(base_doc)
+    _set(where, value)(doc)
+    path = tmp_path / "bad.json"
+    # As lablog writes it (UTF-8, indented), and as any other program might (escapes, one line).
+    path.write_text(json.dumps(doc, ensure_ascii=indent is None, indent=indent), encoding="utf-8")
+    run = cli("import", str(path), ok=False)
+    assert run.stderr == f"Error: {message}\nError: {path} has 1 problem; nothing was imported\n"
+    assert store.dump() == empty
+
+
+def test_text_not_in_nfc_is_imported_in_nfc(cli, other, base_doc, tmp_path):
+    doc = copy.deepcopy(base_doc)
+    doc["labs"][1]["items"][0]["title"] = "Ga\u030ard og sa\u030a"  # å as a plus a combining ring
+    path = tmp_path / "nfd.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    cli("--db", other, "import", str(path))
+    back = cli("--db", other, "export", "all", "--format", "json").json()
+    assert back["labs"][1]["items"][0]["title"] == "Gård og så"
+
+
+@pytest.fixture
+def with_meeting(base_doc) -> dict:
+    doc = copy.deepcopy(base_doc)
+    handle = doc["people"][0]["handle"]
+    org = doc["people"][0]["org"]
+    doc["meetings"] = [
+        {
+            "number": 1,
+            "kind": "steering-group",
+            "title": "Styregruppemøde",
+            "on": "2026-11-20",
+            "minutes": 90,
+            "version": 1,
+            "created_at": "2026-11-20T09:00:00+00:00",
+            "attendance": [
+                {
+                    "handle": handle,
+                    "org": org,
+                    "present": True,
+                    "role": "chair",
+                    "minutes": 90,
+                    "version": 1,
+                    "created_at": "2026-11-20T09:00:00+00:00",
+                }
+            ],
+        }
+    ]
+    doc["decisions"] = [
+        {
+            "number": 1,
+            "text": "Tovholdere i alle kommuner",
+            "by": "steering-group",
+            "on": "2026-11-20",
+            "meeting": 1,
+            "created_at": "2026-11-20T10:00:00+00:00",
+        }
+    ]
+    return doc
+
+
+def test_a_meeting_and_its_decision_import(cli, other, with_meeting, tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(with_meeting, ensure_ascii=False), encoding="utf-8")
+    cli("--db", other, "import", str(path))
+    assert cli("--db", other, "meeting", "show", "MT-1", "--json").json()["decisions"][0]["key"] == "D-1"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # Every attendance row is checked, whether or not a decision names its meeting.
+        (
+            lambda d: (d["decisions"].clear(), d["meetings"][0]["attendance"][0].update(handle="nobody")),
+            "meetings[0].attendance[0].handle: no person 'nobody' in people",
+        ),
+        (lambda d: d["decisions"][0].update(meeting=7), "decisions[0].meeting: no meeting 7 in meetings"),
+        (
+            lambda d: d["decisions"][0].update(on="2026-11-21"),
+            "decisions[0].on: not the day meeting 1 was held (2026-11-20)",
+        ),
+    ],
+    ids=["attendance", "no-meeting", "other-day"],
+)
+def test_a_bad_meeting_reference_is_named(cli, store, empty, with_meeting, tmp_path, change, message):
+    change(with_meeting)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(with_meeting, ensure_ascii=False), encoding="utf-8")
+    run = cli("import", str(path), ok=False)
+    assert run.stderr == f"Error: {message}\nError: {path} has 1 problem; nothing was imported\n"
+    assert store.dump() == empty
+
+
+@pytest.mark.sqlite_only
+def test_a_failed_import_leaves_no_new_store_behind(cli, base_doc, tmp_path):
+    doc = copy.deepcopy(base_doc)
+    doc["change_log"] = [{"at": "2026-11-20T10:00:00+00:00", "actor": "x", "entity": "lab", "key": "A"}]
+    path = tmp_path / "late.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    new = tmp_path / "new.db"
+    run = cli("--db", str(new), "import", str(path), ok=False)
+    # The fault is in the file's last record, read after the store was made.
+    assert run.stderr.startswith("Error: change_log[0].action: missing\n")
+    assert "Created" not in run.stderr
+    assert not new.exists() and not list(tmp_path.glob("new.db-*"))

@@ -36,6 +36,9 @@ class AppState:
     allow_number: bool = False
     _engine: Any = field(default=None, repr=False)
     _store: Any = field(default=None, repr=False)
+    # What opening the store had to say (it was created or upgraded), kept for the command
+    # to say when it has succeeded, instead of at once: see `lablog import`.
+    held_notices: list[str] | None = field(default=None, repr=False)
     _actor: str | None = field(default=None, repr=False)
 
     def today(self) -> date:
@@ -124,7 +127,9 @@ class AppState:
             engine = db.create_engine(store)
             allowed = store.is_sqlite if auto_upgrade is None else auto_upgrade
             message = schema.check(engine, store, auto_upgrade=allowed)
-            if message:
+            if message and self.held_notices is not None:
+                self.held_notices.append(message)
+            elif message:
                 notice(message)
             self._engine = engine
         return self._engine
@@ -461,7 +466,6 @@ def _usage_error(e: Any) -> int:
         hint = " " + _("(give the lab's code, or set your own: `lablog config set lab CODE`)")
     say_error(language.usage_message(message) + hint)
     return e.exit_code
-
 
 
 def _store_error(e: Exception) -> LablogError | None:

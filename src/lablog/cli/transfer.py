@@ -6,8 +6,6 @@ The file format is described in docs/export-format.md.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +14,6 @@ import typer
 from lablog.cli._common import notice, say_error, session, state
 from lablog.errors import LablogError
 from lablog.i18n import N_, _, ngettext
-from lablog.text import clean_document
 
 FORMATS = ("toml", "json")
 # Below this many rows the work takes a blink; a bar would only flicker.
@@ -63,23 +60,12 @@ def file_format(fmt: str | None, path: Path | None, *, param: str, default: str 
     )
 
 
-@contextmanager
-def stage(what: str) -> Iterator[None]:
-    """A spinner with what is happening, on stderr at a terminal, for work with no count to show."""
-    if not sys.stderr.isatty():
-        yield
-        return
-    from lablog.cli._common import err_console
-
-    with err_console().status(f"{what}…"):
-        yield
-
-
 class ProgressBar:
     """progress(n, total): advances a bar on stderr, shown only on a terminal and for large work."""
 
-    def __init__(self, what: str):
+    def __init__(self, what: str, *, in_bytes: bool = False):
         self.what = what
+        self.in_bytes = in_bytes
         self.bar = None
         self.task = None
         self.off = not sys.stderr.isatty()
@@ -88,14 +74,21 @@ class ProgressBar:
         if self.off or total <= PROGRESS_ABOVE:
             return
         if self.bar is None:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             from lablog.cli._common import err_console
 
             self.bar = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
-                MofNCompleteColumn(),
+                DownloadColumn() if self.in_bytes else MofNCompleteColumn(),
                 TimeRemainingColumn(),
                 console=err_console(),
                 transient=True,
@@ -112,27 +105,7 @@ class ProgressBar:
             self.bar.stop()
 
 
-def read_text(path: Path) -> str:
-    """The file's text; one clear line when it is missing, a directory, unreadable or not UTF-8."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LablogError(
-            _("No file {path}; give the path of a file written by `lablog export all`").format(path=path)
-        ) from None
-    except IsADirectoryError:
-        raise LablogError(
-            _("{path} is a directory; give the path of a file written by `lablog export all`").format(
-                path=path
-            )
-        ) from None
-    except PermissionError:
-        raise LablogError(_("Cannot read {path}: permission denied").format(path=path)) from None
-    except UnicodeDecodeError:
-        raise LablogError(_("{path} is not UTF-8 text; is it a lablog export?").format(path=path)) from None
-
-
-# What a file holds, counted in the words of services.transfer.counts.
+# What a file holds, counted in the words of services.transfer_load.Loader.counts.
 _COUNTED = {
     "organisations": lambda n: ngettext("{n} organisation", "{n} organisations", n),
     "people": lambda n: ngettext("{n} person", "{n} people", n),
@@ -166,6 +139,17 @@ N_(
 )
 
 
+def _unmake(ctx: typer.Context, path: Path, existed: bool) -> None:
+    """Put a store file this import made back as it was: gone, or empty."""
+    state(ctx).close()
+    for extra in ("-wal", "-shm"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+    if existed:
+        path.write_bytes(b"")
+    else:
+        path.unlink(missing_ok=True)
+
+
 def import_store(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A file written by `lablog export all` (.toml or .json).")],
@@ -181,44 +165,64 @@ def import_store(
 
     Example: lablog --db new.db import programme.toml
     """
-    from lablog.services import transfer, transfer_format
+    from lablog.services import transfer, transfer_load, transfer_read
 
     kind = file_format(fmt, file, param="FILE")
-    with stage(_("Reading and checking {file}").format(file=file)):
-        text = read_text(file)
-        doc = transfer_format.parse(text, kind, name=str(file))
-        doc = transfer_format.upgrade_document(doc, name=str(file))
-        doc, problems = clean_document(doc, allow_number=state(ctx).allow_number)
-        if not problems:
-            parsed, problems = transfer_format.validate(doc)
-    if problems:
-        for problem in problems:
-            say_error(problem)
-        raise LablogError(
-            ngettext(
-                "{file} has {n} problem; nothing was imported",
-                "{file} has {n} problems; nothing was imported",
-                len(problems),
-            ).format(file=file, n=len(problems))
-        )
     where = state(ctx).store.display()
-    counts = transfer.counts(parsed)
-    held = ", ".join(_plural(n, what) for what, n in counts.items())
+
+    def load(whole: bool) -> transfer_load.Loader:
+        read = transfer_read.whole if whole else transfer_read.records
+        with ProgressBar(_("Importing"), in_bytes=not whole) as progress:
+            # The file first: a missing or unreadable file is its error, before any store's.
+            header, records = read(file, kind, progress=None if progress.off else progress)
+            # Checked, numbered and inserted as it is read; any problem rolls all of it back.
+            with session(ctx, write=not dry_run) as s:
+                transfer.check_empty(s, where=where)
+                connection = None if dry_run else s.connection()
+                loader = transfer_load.Loader(connection, allow_number=state(ctx).allow_number)
+                loader.header(header)
+                for record in records:
+                    loader.add(record)
+                problems = loader.finish()
+                if problems:
+                    for problem in problems:
+                        say_error(problem)
+                    raise LablogError(
+                        ngettext(
+                            "{file} has {n} problem; nothing was imported",
+                            "{file} has {n} problems; nothing was imported",
+                            len(problems),
+                        ).format(file=file, n=len(problems))
+                    )
+        return loader
+
+    # A store this import makes (where there was no file, or an empty one) is left only if it succeeds.
+    made = state(ctx).store.sqlite_path
+    existed = made is not None and made.exists()
+    if dry_run or made is None or (existed and made.stat().st_size):
+        made = None
+    state(ctx).held_notices = []
+    try:
+        try:
+            loader = load(whole=False)
+        except transfer_read.Restart:
+            loader = load(whole=True)
+    except BaseException:
+        if made is not None:
+            _unmake(ctx, made, existed)
+        raise
+    for message in state(ctx).held_notices:
+        notice(message)
+    held = ", ".join(_plural(n, what) for what, n in loader.counts().items())
     if dry_run:
-        with session(ctx, write=False) as s:
-            transfer.check_empty(s, where=where)
         print(
             _("{file} is valid and holds {held}; nothing was written (--dry-run)").format(
                 file=file, held=held
             )
         )
         return
-    with session(ctx) as s:
-        transfer.check_empty(s, where=where)
-        with ProgressBar(_("Importing")) as progress:
-            rows = transfer.import_store(s, parsed, progress=progress)
     notice(
         _("Imported {held} ({rows} rows) from {file} into {where}").format(
-            held=held, rows=sum(rows.values()), file=file, where=where
+            held=held, rows=sum(loader.inserted.values()), file=file, where=where
         )
     )

@@ -45,35 +45,54 @@ def load(
     """
     order = {t.name: n for n, t in enumerate(SQLModel.metadata.sorted_tables)}
     sqlite = conn.dialect.name == "sqlite"
-    dropped: list[sa.Index] = []
-    triggers: dict[str, str] = {}
+    deferred = Deferred(conn)
     counts: dict[str, int] = {}
     for batch in batches:
         for name in sorted(batch, key=order.__getitem__):
             table = SQLModel.metadata.tables[name]
             if name not in counts:
                 counts[name] = 0
-                if sqlite:
-                    dropped += _drop_indexes(conn, table)
-                    if name == "knowledge_entry":
-                        triggers = _fts_triggers(conn)
-                        for trigger in triggers:
-                            conn.exec_driver_sql(f"DROP TRIGGER {trigger}")
+                deferred.before(table)
             for chunk in _chunks(batch[name], CHUNK):
                 if sqlite:
                     _insert_sqlite(conn, table, chunk)
                 else:
                     conn.execute(table.insert(), chunk)
                 counts[name] += len(chunk)
-    for index in dropped:
-        index.create(conn)
-    if triggers:
-        conn.exec_driver_sql("INSERT INTO knowledge_fts (knowledge_fts) VALUES ('rebuild')")
-        for sql in triggers.values():
-            conn.exec_driver_sql(sql)
+    deferred.after()
     if search_index:
         search.rebuild(conn)
     return counts
+
+
+class Deferred:
+    """On SQLite, a table's non-unique indexes (and the knowledge full-text index's triggers)
+    dropped before its first loaded row and built once after the last: sorting once beats
+    updating a b-tree per row. Nothing on PostgreSQL."""
+
+    def __init__(self, conn: sa.Connection):
+        self.conn = conn
+        self.on = conn.dialect.name == "sqlite"
+        self.dropped: list[sa.Index] = []
+        self.triggers: dict[str, str] = {}
+
+    def before(self, table: sa.Table) -> None:
+        """Call once per table, before its first row."""
+        if not self.on:
+            return
+        self.dropped += _drop_indexes(self.conn, table)
+        if table.name == "knowledge_entry":
+            self.triggers = _fts_triggers(self.conn)
+            for trigger in self.triggers:
+                self.conn.exec_driver_sql(f"DROP TRIGGER {trigger}")
+
+    def after(self) -> None:
+        for index in self.dropped:
+            index.create(self.conn)
+        if self.triggers:
+            self.conn.exec_driver_sql("INSERT INTO knowledge_fts (knowledge_fts) VALUES ('rebuild')")
+            for sql in self.triggers.values():
+                self.conn.exec_driver_sql(sql)
 
 
 def _insert_sqlite(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:

@@ -60,15 +60,16 @@ def key(kind: str, ref_id: int) -> int:
 
 def _row(conn: sa.Connection, kind: str, ref_id: int, lab_id, title: str, body: str, tags: str) -> dict:
     # SQLite stores stems (FTS5 cannot stem Danish); PostgreSQL stems the folded words itself.
-    words = searchtext.stemmed if conn.dialect.name == "sqlite" else searchtext.folded
+    shown = searchtext.stems if conn.dialect.name == "sqlite" else " ".join
+    title_words, body_words, tag_words = (searchtext.words(text) for text in (title, body, tags))
     return {
         "id": key(kind, ref_id),
         "kind": kind,
         "lab_id": lab_id,
-        "title": words(title),
-        "body": words(body),
-        "tags": words(tags),
-        "parts": searchtext.parts(title, body, tags),
+        "title": shown(title_words),
+        "body": shown(body_words),
+        "tags": shown(tag_words),
+        "parts": searchtext.parts_of(title_words, body_words, tag_words),
     }
 
 

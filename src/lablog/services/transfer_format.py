@@ -1,13 +1,14 @@
-"""The whole-store file (`lablog export all`, `lablog import`): its shape, reading it and checking it.
+"""The whole-store file (`lablog export all`, `lablog import`): its shape, parsing and writing it.
 
 The file is a document keyed by what users type (codes, handles, item and
 sprint numbers, K numbers), never by database ids. docs/export-format.md
 describes it field by field; the pydantic models below are the same
-description in code. Reading a file goes: text -> `parse` (TOML or JSON
-syntax) -> `upgrade_document` (older format versions) -> `validate` (shape,
-types and values with pydantic, then references between records), which
-returns every problem with where it is, e.g. `labs[2].sprints[0].ends: before
-starts (2026-10-05)`.
+description in code, one model per record. Reading a file goes: text ->
+`parse` (TOML or JSON syntax) -> `upgrade_document` (older format versions),
+or a JSON file of this version streamed (services.transfer_read); then each
+record is checked and loaded by services.transfer_load, which reports every
+problem with where it is, e.g. `labs[2].sprints[0].ends: before starts
+(2026-10-05)`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, TextIO
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from lablog.enums import (
     Answer,
@@ -485,23 +486,6 @@ class ChangeDoc(Record):
     db_user: _text(64) | None = None
 
 
-class StoreDoc(Record):
-    format: Literal["lablog-store"]
-    version: Literal[5]
-    # Left out: one above the highest entry number.
-    next_knowledge_number: Number | None = None
-    organisations: list[OrganisationDoc] = []
-    people: list[PersonDoc] = []
-    labs: list[LabDoc] = []
-    knowledge: list[KnowledgeDoc] = []
-    impediments: list[ImpedimentDoc] = []
-    decisions: list[DecisionDoc] = []
-    measures: list[MeasureDoc] = []
-    pdsa_cycles: list[PdsaDoc] = []
-    meetings: list[MeetingDoc] = []
-    change_log: list[ChangeDoc] = []
-
-
 # Checking ----------------------------------------------------------------------
 
 
@@ -513,15 +497,15 @@ def where(loc: tuple) -> str:
     return out or "(the document)"
 
 
-_MESSAGES = {
+MESSAGES = {
     "missing": N_("missing"),
     "extra_forbidden": N_("unknown field (a typo?)"),
 }
 
 
-def _message(error: dict) -> str:
-    if error["type"] in _MESSAGES:
-        return _(_MESSAGES[error["type"]])
+def message_of(error: dict) -> str:
+    if error["type"] in MESSAGES:
+        return _(MESSAGES[error["type"]])
     text = error["msg"].removeprefix("Value error, ")
     if error["type"] in ("enum", "literal_error"):
         choices = text.removeprefix("Input should be ").replace(" or ", _(" or "))
@@ -529,373 +513,14 @@ def _message(error: dict) -> str:
     return text[0].lower() + text[1:]
 
 
-def validate(doc: dict) -> tuple[StoreDoc | None, list[str]]:
-    """The parsed document and every problem in it as 'location: what is wrong'; no problems, no None."""
-    try:
-        store = StoreDoc.model_validate(doc)
-    except ValidationError as e:
-        return None, [f"{where(err['loc'])}: {_message(err)}" for err in e.errors()]
-    problems = _Checker(store).run()
-    return (None if problems else store), problems
-
-
-class _Checker:
-    """References and rules between records that a single field's type cannot express."""
-
-    def __init__(self, doc: StoreDoc):
-        self.doc = doc
-        self.problems: list[str] = []
-
-    def bad(self, loc: tuple, message: str) -> None:
-        self.problems.append(f"{where(loc)}: {message}")
-
-    def unique(self, rows, key, loc: tuple, field: str, what: str) -> dict:
-        """Index rows by key(row); a second row with the same key is a problem."""
-        seen: dict = {}
-        for i, row in enumerate(rows):
-            k = key(row)
-            if k in seen:
-                self.bad(
-                    (*loc, i, field),
-                    _("{what} {value!r} appears twice (also at {where})").format(
-                        what=_(_WHAT.get(what, what)),
-                        value=getattr(row, field),
-                        where=where((*loc, seen[k][0])),
-                    ),
-                )
-            else:
-                seen[k] = (i, row)
-        return {k: row for k, (_i, row) in seen.items()}
-
-    def run(self) -> list[str]:
-        doc = self.doc
-        orgs = self.unique(
-            doc.organisations, lambda o: o.code.upper(), ("organisations",), "code", "organisation"
-        )
-        self.people = self.unique(doc.people, lambda p: p.handle, ("people",), "handle", "handle")
-        self.unique([p for p in doc.people if p.email], lambda p: p.email, ("people",), "email", "email")
-        for i, p in enumerate(doc.people):
-            if p.org.upper() not in orgs:
-                self.bad(
-                    ("people", i, "org"), _("no organisation {org!r} in organisations").format(org=p.org)
-                )
-        self.labs = self.unique(doc.labs, lambda lab: lab.code.upper(), ("labs",), "code", "lab")
-        for i, lab in enumerate(doc.labs):
-            self.lab(("labs", i), lab)
-        self.knowledge()
-        self.impediments()
-        self.measures()
-        self.pdsa_cycles()
-        self.meetings(orgs)
-        return self.problems
-
-    def person(self, loc: tuple, handle: str | None) -> None:
-        if handle is not None and handle not in self.people:
-            self.bad(loc, _("no person {handle!r} in people").format(handle=handle))
-
-    def lab(self, loc: tuple, lab: LabDoc) -> None:
-        for j, group in enumerate(lab.target_groups):
-            if group in lab.target_groups[:j]:
-                self.bad(
-                    (*loc, "target_groups", j), _("target group {group!r} appears twice").format(group=group)
-                )
-        for j, m in enumerate(lab.members):
-            self.person((*loc, "members", j, "handle"), m.handle)
-            if m.left_on and m.left_on < m.joined_on:
-                self.bad(
-                    (*loc, "members", j, "left_on"), _("before joined_on ({date})").format(date=m.joined_on)
-                )
-        for j, a in enumerate(lab.scrum_masters):
-            self.person((*loc, "scrum_masters", j, "handle"), a.handle)
-            if a.ends and a.ends < a.starts:
-                self.bad(
-                    (*loc, "scrum_masters", j, "ends"), _("before starts ({date})").format(date=a.starts)
-                )
-
-        sprints = self.unique(lab.sprints, lambda s: s.number, (*loc, "sprints"), "number", "sprint")
-        items = self.unique(lab.items, lambda it: it.number, (*loc, "items"), "number", "item")
-
-        def sprint_ref(where_: tuple, number: int | None) -> None:
-            if number is not None and number not in sprints:
-                self.bad(where_, _("{lab} has no sprint {number}").format(lab=lab.code, number=number))
-
-        def item_ref(where_: tuple, number: int | None) -> None:
-            if number is not None and number not in items:
-                self.bad(where_, _("{lab} has no item {number}").format(lab=lab.code, number=number))
-
-        if items and lab.next_item_number is not None and lab.next_item_number <= max(items):
-            self.bad(
-                (*loc, "next_item_number"),
-                _("must be above the highest item number ({number})").format(number=max(items)),
-            )
-        for j, it in enumerate(lab.items):
-            at = (*loc, "items", j)
-            self.person((*at, "owner"), it.owner)
-            sprint_ref((*at, "sprint"), it.sprint)
-            sprint_ref((*at, "origin_sprint"), it.origin_sprint)
-            for k, tag in enumerate(it.tags):
-                if tag in it.tags[:k]:
-                    self.bad((*at, "tags", k), _("tag {tag!r} appears twice").format(tag=tag))
-            for k, e in enumerate(it.events):
-                sprint_ref((*at, "events", k, "sprint"), e.sprint)
-        earlier: list[tuple[int, SprintDoc]] = []
-        for j, s in enumerate(lab.sprints):
-            at = (*loc, "sprints", j)
-            if s.ends < s.starts:
-                self.bad((*at, "ends"), _("before starts ({date})").format(date=s.starts))
-            else:
-                for _j, other in earlier:
-                    if s.starts <= other.ends and s.ends >= other.starts:
-                        self.bad(
-                            (*at, "starts"),
-                            _(
-                                "{starts}–{ends} overlaps sprint {number} ({other_starts}–{other_ends})"
-                            ).format(
-                                starts=s.starts,
-                                ends=s.ends,
-                                number=other.number,
-                                other_starts=other.starts,
-                                other_ends=other.ends,
-                            ),
-                        )
-                        break
-                earlier.append((j, s))
-            for k, si in enumerate(s.items):
-                item_ref((*at, "items", k, "item"), si.item)
-            for k, n in enumerate(s.notes):
-                item_ref((*at, "notes", k, "item"), n.item)
-
-    def knowledge(self) -> None:
-        entries = self.unique(self.doc.knowledge, lambda e: e.number, ("knowledge",), "number", "entry")
-        limit = self.doc.next_knowledge_number
-        if entries and limit is not None and limit <= max(entries):
-            self.bad(
-                ("next_knowledge_number",),
-                _("must be above the highest entry number ({number})").format(number=max(entries)),
-            )
-        for i, e in enumerate(self.doc.knowledge):
-            at = ("knowledge", i)
-            lab = self.lab_ref((*at, "lab"), e.lab)
-            self.person((*at, "author"), e.author)
-            if lab is not None and e.sprint is not None and e.sprint not in {s.number for s in lab.sprints}:
-                self.bad(
-                    (*at, "sprint"), _("{lab} has no sprint {number}").format(lab=lab.code, number=e.sprint)
-                )
-            if e.item is not None:
-                self.item_key((*at, "item"), e.item)
-            for k, tag in enumerate(e.tags):
-                if tag in e.tags[:k]:
-                    self.bad((*at, "tags", k), _("tag {tag!r} appears twice").format(tag=tag))
-            shared: dict[str, int] = {}
-            for k, share in enumerate(e.shares):
-                self.lab_ref((*at, "shares", k, "lab"), share.lab)
-                if share.lab.upper() in shared:
-                    self.bad(
-                        (*at, "shares", k, "lab"),
-                        _("shared with {lab} twice (also at {where})").format(
-                            lab=share.lab, where=where((*at, "shares", shared[share.lab.upper()]))
-                        ),
-                    )
-                shared.setdefault(share.lab.upper(), k)
-            for k, answer in enumerate(e.answers):
-                self.lab_ref((*at, "answers", k, "lab"), answer.lab)
-
-    def impediments(self) -> None:
-        found = self.unique(
-            self.doc.impediments, lambda i: i.number, ("impediments",), "number", "impediment"
-        )
-        for i, imp in enumerate(self.doc.impediments):
-            at = ("impediments", i)
-            lab = self.lab_ref((*at, "lab"), imp.lab)
-            self.person((*at, "owner"), imp.owner)
-            if imp.item is not None:
-                self.item_key((*at, "item"), imp.item)
-                if lab is not None and imp.item.rpartition("-")[0].upper() != lab.code.upper():
-                    self.bad(
-                        (*at, "item"), _("{item} is not an item of {lab}").format(item=imp.item, lab=imp.lab)
-                    )
-            resolved = imp.status == ImpedimentStatus.resolved.value
-            if resolved and imp.resolved_on is None:
-                self.bad((*at, "resolved_on"), _("missing for a resolved impediment"))
-            elif not resolved and imp.resolved_on is not None:
-                self.bad((*at, "resolved_on"), _("given for an open impediment"))
-            elif imp.resolved_on is not None and imp.resolved_on < imp.opened_on:
-                self.bad((*at, "resolved_on"), _("before opened_on ({date})").format(date=imp.opened_on))
-            for k, step in enumerate(imp.steps):
-                if step.on < imp.opened_on:
-                    self.bad(
-                        (*at, "steps", k, "on"), _("before opened_on ({date})").format(date=imp.opened_on)
-                    )
-        self.unique(self.doc.decisions, lambda d: d.number, ("decisions",), "number", "decision")
-        for i, d in enumerate(self.doc.decisions):
-            at = ("decisions", i)
-            if d.by == DecisionBy.lab.value and d.lab is None:
-                self.bad((*at, "lab"), _("missing for a decision by a lab"))
-            elif d.by != DecisionBy.lab.value and d.lab is not None:
-                self.bad((*at, "lab"), _("given for a decision by the {by}").format(by=d.by))
-            if d.lab is not None:
-                self.lab_ref((*at, "lab"), d.lab)
-            if d.resolves is not None and d.resolves not in found:
-                self.bad(
-                    (*at, "resolves"), _("no impediment {number} in impediments").format(number=d.resolves)
-                )
-
-    def measures(self) -> None:
-        self.unique(self.doc.measures, lambda m: m.number, ("measures",), "number", "measure")
-        for i, m in enumerate(self.doc.measures):
-            at = ("measures", i)
-            self.lab_ref((*at, "lab"), m.lab)
-            if (m.status == "retired") != (m.retired_on is not None):
-                self.bad(
-                    (*at, "retired_on"),
-                    _("given for an active measure") if m.retired_on else _(_MESSAGES["missing"]),
-                )
-            shape = _PERIOD[m.period]
-            if m.baseline_until is not None and not shape.match(m.baseline_until):
-                self.bad((*at, "baseline_until"), _(_NOT_PERIOD[m.period]).format(value=m.baseline_until))
-            self.unique(m.points, lambda p: p.period, (*at, "points"), "period", "period")
-            for k, p in enumerate(m.points):
-                if not shape.match(p.period):
-                    self.bad((*at, "points", k, "period"), _(_NOT_PERIOD[m.period]).format(value=p.period))
-                if (p.numerator is None) != (p.denominator is None):
-                    self.bad((*at, "points", k), _("a proportion needs both numerator and denominator"))
-
-    def pdsa_cycles(self) -> None:
-        measures = {m.number: m for m in self.doc.measures}
-        entries = {e.number for e in self.doc.knowledge}
-        cycles = self.unique(self.doc.pdsa_cycles, lambda c: c.number, ("pdsa_cycles",), "number", "cycle")
-        for i, c in enumerate(self.doc.pdsa_cycles):
-            at = ("pdsa_cycles", i)
-            self.lab_ref((*at, "lab"), c.lab)
-            if c.measure is not None:
-                if c.measure not in measures:
-                    self.bad((*at, "measure"), _("no measure {number} in measures").format(number=c.measure))
-                elif (
-                    measures[c.measure].lab.upper() in self.labs
-                    and measures[c.measure].lab.upper() != c.lab.upper()
-                ):
-                    self.bad(
-                        (*at, "measure"),
-                        _("measure {number} is not a measure of {lab}").format(number=c.measure, lab=c.lab),
-                    )
-            if c.item is not None and self.item_key((*at, "item"), c.item):
-                if c.item.rpartition("-")[0].upper() != c.lab.upper():
-                    self.bad(
-                        (*at, "item"), _("{item} is not an item of {lab}").format(item=c.item, lab=c.lab)
-                    )
-            if c.after is not None:
-                earlier = cycles.get(c.after)
-                if earlier is None or c.after >= c.number:
-                    self.bad(
-                        (*at, "after"), _("no earlier cycle {number} in pdsa_cycles").format(number=c.after)
-                    )
-                elif earlier.lab.upper() != c.lab.upper():
-                    self.bad(
-                        (*at, "after"),
-                        _("cycle {number} is a cycle of another lab than {lab}").format(
-                            number=c.after, lab=c.lab
-                        ),
-                    )
-                elif earlier.decision != PdsaDecision.adapt.value:
-                    self.bad(
-                        (*at, "after"), _("cycle {number} was not acted on with adapt").format(number=c.after)
-                    )
-            if c.knowledge is not None and c.knowledge not in entries:
-                self.bad(
-                    (*at, "knowledge"),
-                    _("no knowledge entry {number} in knowledge").format(number=c.knowledge),
-                )
-            elif c.knowledge is not None and c.decision != PdsaDecision.adopt.value:
-                self.bad(
-                    (*at, "knowledge"), _("given for a cycle not adopted (only an adopted change is shared)")
-                )
-            reached = _STAGES.index(c.stage)
-            last, last_name = c.planned_on, "planned_on"
-            for n, name in enumerate(("do_on", "study_on", "act_on"), 1):
-                day = getattr(c, name)
-                if (day is None) == (n <= reached):
-                    self.bad((*at, name), self._stage_problem(day is None, c.stage))
-                elif day is not None and day < last:
-                    self.bad((*at, name), _("before {name} ({date})").format(name=last_name, date=last))
-                if day is not None:
-                    last, last_name = day, name
-            if (c.decision is None) != (c.stage != PdsaStage.act.value):
-                self.bad((*at, "decision"), self._stage_problem(c.decision is None, c.stage))
-
-    def meetings(self, orgs: dict) -> None:
-        self.unique(self.doc.meetings, lambda m: m.number, ("meetings",), "number", "meeting")
-        for i, m in enumerate(self.doc.meetings):
-            at = ("meetings", i)
-            lab = self.lab_ref((*at, "lab"), m.lab) if m.lab is not None else None
-            if (m.sprint is None) != (m.event is None):
-                self.bad(
-                    (*at, "sprint" if m.sprint is None else "event"),
-                    _("missing (sprint and event go together)"),
-                )
-            elif m.sprint is not None:
-                if m.lab is None:
-                    self.bad((*at, "sprint"), _("given for a meeting of no lab"))
-                elif lab is not None and m.sprint not in {s.number for s in lab.sprints}:
-                    self.bad(
-                        (*at, "sprint"),
-                        _("no sprint {number} in lab {lab}").format(number=m.sprint, lab=m.lab),
-                    )
-            if (m.starts_at is None) != (m.ends_at is None):
-                self.bad(
-                    (*at, "ends_at" if m.ends_at is None else "starts_at"), _("missing (both times or none)")
-                )
-            self.unique(m.attendance, lambda a: a.handle, (*at, "attendance"), "handle", "person")
-        held = {m.number: m for m in self.doc.meetings}
-        for i, d in enumerate(self.doc.decisions):
-            if d.meeting is None:
-                continue
-            m = held.get(d.meeting)
-            if m is None:
-                self.bad(("decisions", i, "meeting"), f"no meeting {d.meeting} in meetings")
-            elif m.on != d.on:
-                self.bad(("decisions", i, "on"), f"not the day meeting {d.meeting} was held ({m.on})")
-            for k, a in enumerate(m.attendance):
-                self.person((*at, "attendance", k, "handle"), a.handle)
-                if a.org.upper() not in orgs:
-                    self.bad(
-                        (*at, "attendance", k, "org"),
-                        _("no organisation {org!r} in organisations").format(org=a.org),
-                    )
-
-    @staticmethod
-    def _stage_problem(missing: bool, stage: str) -> str:
-        if missing:
-            return _(_MESSAGES["missing"])
-        return _("given for a cycle at the {stage} step").format(stage=stage)
-
-    def lab_ref(self, loc: tuple, code: str) -> LabDoc | None:
-        lab = self.labs.get(code.upper())
-        if lab is None:
-            self.bad(loc, _("no lab {code!r} in labs").format(code=code))
-        return lab
-
-    def item_key(self, loc: tuple, key: str) -> bool:
-        """Whether `key` names an item in the file; if not, a problem at loc."""
-        code, _sep, number = key.rpartition("-")
-        lab = self.labs.get(code.upper())
-        if not code or not number.isdigit():
-            self.bad(loc, _("{key!r} is not an item key like HJBH-12").format(key=key))
-        elif lab is None or int(number) not in {it.number for it in lab.items}:
-            self.bad(loc, _("no item {key} in labs").format(key=key))
-        else:
-            return True
-        return False
-
-
-_STAGES = [stage.value for stage in PdsaStage]
-_PERIOD = {"week": re.compile(r"^\d{4}-W\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$")}
-_LIKE = {"week": "2026-W45", "month": "2026-11"}
-_NOT_PERIOD = {
+STAGES = [stage.value for stage in PdsaStage]
+PERIOD = {"week": re.compile(r"^\d{4}-W\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$")}
+NOT_PERIOD = {
     "week": N_("{value!r} is not a week like 2026-W45"),
     "month": N_("{value!r} is not a month like 2026-11"),
 }
 # What unique() calls a record whose key appears twice.
-_WHAT = {
+WHAT = {
     "organisation": N_("organisation"),
     "handle": N_("handle"),
     "email": N_("email"),

@@ -1,0 +1,1248 @@
+"""A whole-store file into an empty store, record by record: checked, numbered and inserted as it is read.
+
+`Loader` takes the header and the records of services.transfer_read and,
+for each record, cleans its text (lablog.text), checks its shape (the
+pydantic models of services.transfer_format), checks its references against
+what came before (kept as small indexes: codes, handles and numbers), and
+turns it into rows, inserted in batches with the driver's executemany on the
+caller's transaction. Nothing is kept of a record once its rows are written,
+so memory holds one record (a lab with its items and sprints) at a time.
+
+Every problem is collected with where it is, e.g. `labs[2].sprints[0].ends:
+before starts (2026-10-05)`. A file with text problems is reported by those
+alone, then one with shape problems by those, else by its reference
+problems: each kind makes the next meaningless. Once there is any problem,
+nothing more is inserted, and the caller rolls the transaction back.
+
+Database ids are not in the file: rows are numbered afresh in the file's
+order, except knowledge entries, impediments, decisions, measures, PDSA
+cycles and meetings, whose id is their number (K-17, I-4, D-2, M-3, P-2).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ValidationError
+from sqlmodel import SQLModel
+
+import lablog.models  # noqa: F401  (the tables)
+from lablog import backends, text
+from lablog.enums import DecisionBy, ImpedimentStatus, PdsaDecision, PdsaStage
+from lablog.i18n import _
+from lablog.models import actor_key
+from lablog.services import bulk, search
+from lablog.services.transfer_format import (
+    MESSAGES,
+    NOT_PERIOD,
+    PERIOD,
+    STAGES,
+    WHAT,
+    ChangeDoc,
+    DecisionDoc,
+    ImpedimentDoc,
+    KnowledgeDoc,
+    LabDoc,
+    MeasureDoc,
+    MeetingDoc,
+    Number,
+    OrganisationDoc,
+    PdsaDoc,
+    PersonDoc,
+    Record,
+    message_of,
+    where,
+)
+from lablog.services.transfer_read import SECTIONS
+from lablog.services.transfer_read import Record as FileRecord
+
+# Rows held before they are inserted.
+BATCH = 5000
+
+MODELS: dict[str, type[BaseModel]] = {
+    "organisations": OrganisationDoc,
+    "people": PersonDoc,
+    "labs": LabDoc,
+    "knowledge": KnowledgeDoc,
+    "impediments": ImpedimentDoc,
+    "decisions": DecisionDoc,
+    "measures": MeasureDoc,
+    "pdsa_cycles": PdsaDoc,
+    "meetings": MeetingDoc,
+    "change_log": ChangeDoc,
+}
+# Sections checked as a whole once read (they are small, and their rules look across records).
+WHOLE = {"organisations", "people", "impediments", "decisions", "measures", "pdsa_cycles", "meetings"}
+
+
+class HeaderDoc(Record):
+    """The document's values but its lists (a list that is not one is reported here)."""
+
+    format: Any
+    version: Any
+    # Left out: one above the highest entry number.
+    next_knowledge_number: Number | None = None
+    organisations: list = []
+    people: list = []
+    labs: list = []
+    knowledge: list = []
+    impediments: list = []
+    decisions: list = []
+    measures: list = []
+    pdsa_cycles: list = []
+    meetings: list = []
+    change_log: list = []
+
+
+# JSON text that may hold what lablog.text refuses: an escape (\u…, \b, \f, \r; a control
+# character is one), a control character as it is, or six digits in a row (a CPR number has
+# ten). Text with none of them, and already NFC, is as clean as the check would make it, so
+# the string-by-string check is left out. Looked for in the UTF-8 bytes, digits made 0s and
+# C0 controls and DEL made \x01 by one translate: a regular expression over every character
+# took longer than reading the file.
+_SPOT = bytes.maketrans(b"123456789" + bytes([*range(0, 9), *range(11, 32), 127]), b"0" * 9 + b"\x01" * 31)
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _clean_as_is(raw: str, allow_number: bool) -> bool:
+    data = raw.encode().translate(_SPOT)
+    if b"\x01" in data or b"\\u" in data or b"\\b" in data or b"\\f" in data or b"\\r" in data:
+        return False
+    if b"\xc2" in data and _C1.search(data):
+        return False
+    if not allow_number and b"000000" in data:
+        return False
+    return raw.isascii() or unicodedata.is_normalized("NFC", raw)
+
+
+@dataclass(slots=True)
+class _Lab:
+    """What later records may refer to in a lab: its id, and its items' and sprints' ids by number."""
+
+    index: int
+    code: str
+    id: int
+    items: dict[int, int] = field(default_factory=dict)
+    sprints: dict[int, int] = field(default_factory=dict)
+
+
+class Loader:
+    """See the module's docstring. conn None: check only (--dry-run)."""
+
+    def __init__(self, conn: sa.Connection | None, *, allow_number: bool = False):
+        self.conn = conn
+        self.allow_number = allow_number
+        self.texts: list[str] = []
+        self.shapes: list[str] = []
+        self.refs: list[str] = []
+        # What the file holds, in the words users know (see cli.transfer), and rows per table.
+        self.held: Counter = Counter()
+        self.inserted: Counter = Counter()
+        self._tables = {t.name: t for t in SQLModel.metadata.sorted_tables}
+        self._pending: dict[str, list[tuple]] = {name: [] for name in self._tables}
+        self._columns: dict[str, tuple[str, ...]] = {}
+        self._pending_rows = 0
+        self._next: defaultdict[str, Iterator[int]] = defaultdict(lambda: itertools.count(1))
+        self._deferred = None if conn is None else bulk.Deferred(conn)
+        self._started: set[str] = set()
+        self._ended: set[str] = set()
+        self._collected: dict[str, list[tuple[int, BaseModel]]] = {s: [] for s in WHOLE}
+        self.next_knowledge_number: int | None = None
+        self.orgs: dict[str, int] = {}
+        self.people: dict[str, int] = {}
+        self.labs: dict[str, _Lab] = {}
+        self.entries: dict[int, int] = {}
+        self.impediments: set[int] = set()
+        self.measures: dict[int, MeasureDoc] = {}
+        self.cycles: dict[int, PdsaDoc] = {}
+        self._decision_rows: list[tuple] = []
+        sqlite = conn is None or conn.dialect.name == "sqlite"
+        # Values as the driver is handed them: SQLite keeps times and days as SQLAlchemy writes them.
+        self.at: Callable[[datetime | None], Any] = _sqlite_time if sqlite else _same
+        self.day: Callable[[date | None], Any] = _sqlite_day if sqlite else _same
+
+    # The records ----------------------------------------------------------------
+
+    @property
+    def ok(self) -> bool:
+        return not (self.texts or self.shapes or self.refs)
+
+    def header(self, fields: dict) -> None:
+        fields = self._clean(fields, "", None)
+        if fields is None:
+            return
+        try:
+            doc = HeaderDoc.model_validate(fields)
+        except ValidationError as e:
+            self.shapes.extend(f"{where(err['loc'])}: {message_of(err)}" for err in e.errors())
+            return
+        self.next_knowledge_number = doc.next_knowledge_number
+
+    def add(self, record: FileRecord) -> None:
+        section, index = record.section, record.index
+        self._reach(section)
+        at = (section, index)
+        value = self._clean(record.value, where(at), record.text)
+        # Let go of the parsed record as soon as its model holds it: a lab may be large.
+        record.value = record.text = None
+        if value is None:
+            return
+        try:
+            doc = MODELS[section].model_validate(value)
+            del value
+        except ValidationError as e:
+            self.shapes.extend(f"{where((*at, *err['loc']))}: {message_of(err)}" for err in e.errors())
+            return
+        if self.shapes or self.texts:
+            return  # shapes are still checked, for the report; references no more
+        if section in WHOLE:
+            self._collected[section].append((index, doc))
+        elif section == "labs":
+            self._lab(at, doc)
+        elif section == "knowledge":
+            self._entry(at, doc)
+        else:
+            self._change(doc)
+        self._flush()
+
+    def finish(self) -> list[str]:
+        """Every problem (see the module's docstring); none, and the store holds the file's records."""
+        self._reach(None)
+        problems = self.texts or self.shapes or self.refs
+        if problems or self.conn is None:
+            return problems
+        self._flush(force=True)
+        conn = self.conn
+        backend = backends.for_dialect(conn.dialect.name)
+        self._deferred.after()
+        backend.after_bulk_load(conn, list(self._tables.values()))
+        search.rebuild(conn)
+        next_number = self.next_knowledge_number or max(self.entries, default=0) + 1
+        backend.set_next_id(conn, self._tables["knowledge_entry"], next_number)
+        return []
+
+    def counts(self) -> Counter:
+        """What the file holds, in the words users know (cli.transfer says them)."""
+        held = self.held
+        c = Counter(organisations=held["organisations"], people=held["people"], labs=held["labs"])
+        if held["labs"]:
+            c["items"], c["sprints"] = held["items"], held["sprints"]
+        c["knowledge entries"] = held["knowledge entries"]
+        # Named only when there are some, as files of format version 1 have none.
+        for what in ("impediments", "decisions", "measures", "measure points", "PDSA cycles"):
+            if held[what]:
+                c[what] = held[what]
+        if held["meetings"]:
+            c["meetings"], c["attendance rows"] = held["meetings"], held["attendance rows"]
+        c["change-log rows"] = held["change-log rows"]
+        return c
+
+    def _clean(self, value: Any, at: str, raw: str | None) -> Any:
+        if raw is not None and _clean_as_is(raw, self.allow_number):
+            return value
+        value, problems = text.clean_document(value, allow_number=self.allow_number, path=at)
+        if problems:
+            self.texts.extend(problems)
+            return None
+        return value
+
+    def _reach(self, section: str | None) -> None:
+        """Finish every section before `section` (all of them for None) not finished yet."""
+        for earlier in SECTIONS:
+            if earlier == section:
+                return
+            if earlier not in self._ended:
+                self._ended.add(earlier)
+                if earlier in WHOLE and not (self.texts or self.shapes):
+                    getattr(self, "_" + earlier)(self._collected[earlier])
+                    self._flush()
+                if earlier == "knowledge":
+                    self._knowledge_end()
+
+    # Problems ---------------------------------------------------------------------
+
+    def bad(self, loc: tuple, message: str) -> None:
+        self.refs.append(f"{where(loc)}: {message}")
+
+    def twice(self, seen: dict, key, loc: tuple, index: int, field_: str, what: str, value) -> bool:
+        """Whether key is new in seen (it is then noted at index); if not, a problem."""
+        if key in seen:
+            self.bad(
+                (*loc, index, field_),
+                _("{what} {value!r} appears twice (also at {where})").format(
+                    what=_(WHAT.get(what, what)), value=value, where=where((*loc, seen[key]))
+                ),
+            )
+            return False
+        seen[key] = index
+        return True
+
+    def unique(self, rows: list, key, loc: tuple, field_: str, what: str) -> None:
+        seen: dict = {}
+        for i, row in enumerate(rows):
+            self.twice(seen, key(row), loc, i, field_, what, getattr(row, field_))
+
+    def person(self, loc: tuple, handle: str | None) -> None:
+        if handle is not None and handle not in self.people:
+            self.bad(loc, _("no person {handle!r} in people").format(handle=handle))
+
+    def lab_ref(self, loc: tuple, code: str) -> _Lab | None:
+        lab = self.labs.get(code.upper())
+        if lab is None:
+            self.bad(loc, _("no lab {code!r} in labs").format(code=code))
+        return lab
+
+    def item_key(self, loc: tuple, key: str) -> bool:
+        """Whether `key` names an item in the file; if not, a problem at loc."""
+        code, _sep, number = key.rpartition("-")
+        lab = self.labs.get(code.upper())
+        if not code or not number.isdigit():
+            self.bad(loc, _("{key!r} is not an item key like HJBH-12").format(key=key))
+        elif lab is None or int(number) not in lab.items:
+            self.bad(loc, _("no item {key} in labs").format(key=key))
+        else:
+            return True
+        return False
+
+    def item_id(self, key: str | None) -> int | None:
+        if key is None:
+            return None
+        code, _sep, number = key.rpartition("-")
+        return self.labs[code.upper()].items[int(number)]
+
+    def tags_once(self, loc: tuple, tags: list[str]) -> None:
+        for k, tag in enumerate(tags):
+            if tag in tags[:k]:
+                self.bad((*loc, "tags", k), _("tag {tag!r} appears twice").format(tag=tag))
+
+    # Rows --------------------------------------------------------------------------
+
+    def row(self, table: str, columns: tuple[str, ...], values: tuple, *, id_: int | None = None) -> int:
+        """Queue a row (its id first: given, or the next of its table); returns the id."""
+        if id_ is None:
+            id_ = next(self._next[table])
+        self._columns.setdefault(table, ("id", *columns))
+        self._pending[table].append((id_, *values))
+        self._pending_rows += 1
+        return id_
+
+    def queue(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Queue rows made whole, ids first (from self._next): the hot tables' way, a call per item."""
+        self._columns.setdefault(table, ("id", *columns))
+        self._pending[table] += rows
+        self._pending_rows += len(rows)
+
+    def _flush(self, *, force: bool = False) -> None:
+        if self.conn is None or not self.ok or (not force and self._pending_rows < BATCH):
+            return
+        mark = "?" if self.conn.dialect.name == "sqlite" else "%s"
+        quote = self.conn.dialect.identifier_preparer.quote
+        for name, rows in self._pending.items():
+            if not rows:
+                continue
+            if name not in self._started:
+                self._started.add(name)
+                self._deferred.before(self._tables[name])
+            columns = self._columns[name]
+            sql = (
+                f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns)}) "
+                f"VALUES ({', '.join(mark for _c in columns)})"
+            )
+            self.conn.exec_driver_sql(sql, rows)
+            self.inserted[name] += len(rows)
+            rows.clear()
+        self._pending_rows = 0
+
+    # Sections ----------------------------------------------------------------------
+
+    def _organisations(self, found: list[tuple[int, OrganisationDoc]]) -> None:
+        self.held["organisations"] = len(found)
+        seen: dict = {}
+        for i, o in found:
+            if self.twice(seen, o.code.upper(), ("organisations",), i, "code", "organisation", o.code):
+                self.orgs[o.code.upper()] = self.row(
+                    "organisation",
+                    ("code", "name", "sector", "created_at"),
+                    (o.code, o.name, o.sector, self.at(o.created_at)),
+                )
+
+    def _people(self, found: list[tuple[int, PersonDoc]]) -> None:
+        self.held["people"] = len(found)
+        handles: dict = {}
+        for i, p in found:
+            self.twice(handles, p.handle, ("people",), i, "handle", "handle", p.handle)
+        emails: dict = {}
+        for i, p in found:
+            if p.email:
+                self.twice(emails, p.email, ("people",), i, "email", "email", p.email)
+        for i, p in found:
+            if p.org.upper() not in self.orgs:
+                self.bad(
+                    ("people", i, "org"), _("no organisation {org!r} in organisations").format(org=p.org)
+                )
+        if not self.ok:
+            self.people = dict.fromkeys(handles, 0)
+            return
+        columns = ("handle", "name", "email", "organisation_id", "created_at")
+        for _i, p in found:
+            self.people[p.handle] = self.row(
+                "person",
+                columns,
+                (p.handle, p.name, p.email, self.orgs[p.org.upper()], self.at(p.created_at)),
+            )
+
+    def _lab(self, at: tuple, lab: LabDoc) -> None:
+        self.held["labs"] += 1
+        self.held["items"] += len(lab.items)
+        self.held["sprints"] += len(lab.sprints)
+        code = lab.code.upper()
+        if code in self.labs:
+            self.bad(
+                (*at, "code"),
+                _("{what} {value!r} appears twice (also at {where})").format(
+                    what=_(WHAT["lab"]), value=lab.code, where=where(("labs", self.labs[code].index))
+                ),
+            )
+        self._lab_rules(at, lab)
+        if not self.ok:
+            # Still known by its numbers, for what later records say of it.
+            self.labs.setdefault(
+                code,
+                _Lab(
+                    at[1], lab.code, 0, {it.number: 0 for it in lab.items}, {s.number: 0 for s in lab.sprints}
+                ),
+            )
+            return
+        self.labs[code] = self._lab_rows(at[1], lab)
+
+    def _lab_rules(self, loc: tuple, lab: LabDoc) -> None:
+        for j, group in enumerate(lab.target_groups):
+            if group in lab.target_groups[:j]:
+                self.bad(
+                    (*loc, "target_groups", j), _("target group {group!r} appears twice").format(group=group)
+                )
+        for j, m in enumerate(lab.members):
+            self.person((*loc, "members", j, "handle"), m.handle)
+            if m.left_on and m.left_on < m.joined_on:
+                self.bad(
+                    (*loc, "members", j, "left_on"), _("before joined_on ({date})").format(date=m.joined_on)
+                )
+        for j, a in enumerate(lab.scrum_masters):
+            self.person((*loc, "scrum_masters", j, "handle"), a.handle)
+            if a.ends and a.ends < a.starts:
+                self.bad(
+                    (*loc, "scrum_masters", j, "ends"), _("before starts ({date})").format(date=a.starts)
+                )
+
+        sprints: dict = {}
+        for j, s in enumerate(lab.sprints):
+            self.twice(sprints, s.number, (*loc, "sprints"), j, "number", "sprint", s.number)
+        items: dict = {}
+        for j, it in enumerate(lab.items):
+            self.twice(items, it.number, (*loc, "items"), j, "number", "item", it.number)
+
+        def sprint_ref(where_: tuple, number: int | None) -> None:
+            if number is not None and number not in sprints:
+                self.bad(where_, _("{lab} has no sprint {number}").format(lab=lab.code, number=number))
+
+        def item_ref(where_: tuple, number: int | None) -> None:
+            if number is not None and number not in items:
+                self.bad(where_, _("{lab} has no item {number}").format(lab=lab.code, number=number))
+
+        if items and lab.next_item_number is not None and lab.next_item_number <= max(items):
+            self.bad(
+                (*loc, "next_item_number"),
+                _("must be above the highest item number ({number})").format(number=max(items)),
+            )
+        for j, it in enumerate(lab.items):
+            at = (*loc, "items", j)
+            self.person((*at, "owner"), it.owner)
+            sprint_ref((*at, "sprint"), it.sprint)
+            sprint_ref((*at, "origin_sprint"), it.origin_sprint)
+            self.tags_once(at, it.tags)
+            for k, e in enumerate(it.events):
+                sprint_ref((*at, "events", k, "sprint"), e.sprint)
+        earlier: list = []
+        for j, s in enumerate(lab.sprints):
+            at = (*loc, "sprints", j)
+            if s.ends < s.starts:
+                self.bad((*at, "ends"), _("before starts ({date})").format(date=s.starts))
+            else:
+                for other in earlier:
+                    if s.starts <= other.ends and s.ends >= other.starts:
+                        self.bad(
+                            (*at, "starts"),
+                            _(
+                                "{starts}–{ends} overlaps sprint {number} ({other_starts}–{other_ends})"
+                            ).format(
+                                starts=s.starts,
+                                ends=s.ends,
+                                number=other.number,
+                                other_starts=other.starts,
+                                other_ends=other.ends,
+                            ),
+                        )
+                        break
+                earlier.append(s)
+            for k, si in enumerate(s.items):
+                item_ref((*at, "items", k, "item"), si.item)
+            for k, n in enumerate(s.notes):
+                item_ref((*at, "notes", k, "item"), n.item)
+
+    def _lab_rows(self, index: int, lab: LabDoc) -> _Lab:
+        at, day, person = self.at, self.day, self.people
+        next_number = lab.next_item_number or max((it.number for it in lab.items), default=0) + 1
+        lid = self.row(
+            "lab",
+            ("code", "name", "focus", "start_date", "closed_on", "created_at", "next_item_number"),
+            (
+                lab.code,
+                lab.name,
+                lab.focus,
+                day(lab.start_date),
+                day(lab.closed_on),
+                at(lab.created_at),
+                next_number,
+            ),
+        )
+        known = _Lab(index, lab.code, lid)
+        for position, name in enumerate(lab.target_groups):
+            self.row("lab_target_group", ("lab_id", "name", "position"), (lid, name, position))
+        for m in lab.members:
+            self.row(
+                "lab_member",
+                ("lab_id", "person_id", "role", "joined_on", "left_on"),
+                (lid, person[m.handle], m.role, day(m.joined_on), day(m.left_on)),
+            )
+        for a in lab.scrum_masters:
+            self.row(
+                "sm_assignment",
+                ("person_id", "lab_id", "role", "starts", "ends", "end_reason", "created_at"),
+                (person[a.handle], lid, a.role, day(a.starts), day(a.ends), a.end_reason, at(a.created_at)),
+            )
+        sprint_columns = (
+            "lab_id",
+            "number",
+            "goal",
+            "starts",
+            "ends",
+            "status",
+            "started_on",
+            "closed_on",
+            "goal_met",
+            "outcome",
+            "carry_over",
+            "committed_points",
+            "completed_points",
+            "assessed_at",
+            "assessed_by",
+            "version",
+            "created_at",
+        )
+        for s in lab.sprints:
+            known.sprints[s.number] = self.row(
+                "sprint",
+                sprint_columns,
+                (
+                    lid,
+                    s.number,
+                    s.goal,
+                    day(s.starts),
+                    day(s.ends),
+                    s.status,
+                    day(s.started_on),
+                    day(s.closed_on),
+                    s.goal_met,
+                    s.outcome,
+                    s.carry_over,
+                    s.committed_points,
+                    s.completed_points,
+                    at(s.assessed_at),
+                    s.assessed_by,
+                    s.version,
+                    at(s.created_at),
+                ),
+            )
+        sprint_id = known.sprints.get
+        item_columns = (
+            "lab_id",
+            "number",
+            "title",
+            "description",
+            "type",
+            "points",
+            "status",
+            "rank",
+            "owner_id",
+            "sprint_id",
+            "origin_sprint_id",
+            "done_on",
+            "version",
+            "created_at",
+            "updated_at",
+        )
+        event_columns = (
+            "item_id",
+            "sprint_id",
+            "kind",
+            "on",
+            "old_value",
+            "new_value",
+            "actor",
+            "created_at",
+        )
+        next_tag, next_event = self._next["item_tag"].__next__, self._next["item_event"].__next__
+        for it in lab.items:
+            iid = known.items[it.number] = self.row(
+                "backlog_item",
+                item_columns,
+                (
+                    lid,
+                    it.number,
+                    it.title,
+                    it.description,
+                    it.type,
+                    it.points,
+                    it.status,
+                    it.rank,
+                    person[it.owner] if it.owner else None,
+                    sprint_id(it.sprint),
+                    sprint_id(it.origin_sprint),
+                    day(it.done_on),
+                    it.version,
+                    at(it.created_at),
+                    at(it.updated_at),
+                ),
+            )
+            if it.tags:
+                self.queue("item_tag", ("item_id", "tag"), [(next_tag(), iid, tag) for tag in it.tags])
+            self.queue(
+                "item_event",
+                event_columns,
+                [
+                    (
+                        next_event(),
+                        iid,
+                        sprint_id(e.sprint),
+                        e.kind,
+                        day(e.on),
+                        e.old,
+                        e.new,
+                        e.actor,
+                        at(e.created_at),
+                    )
+                    for e in it.events
+                ],
+            )
+            if self._pending_rows >= BATCH:
+                self._flush()
+        stay_columns = (
+            "sprint_id",
+            "item_id",
+            "committed",
+            "committed_points",
+            "added_on",
+            "removed_on",
+            "disposition",
+            "final_title",
+            "final_points",
+            "final_status",
+            "position",
+        )
+        note_columns = ("sprint_id", "kind", "text", "item_id", "actor", "created_at")
+        item_id = known.items
+        for s in lab.sprints:
+            sid = known.sprints[s.number]
+            for si in s.items:
+                self.row(
+                    "sprint_item",
+                    stay_columns,
+                    (
+                        sid,
+                        item_id[si.item],
+                        si.committed,
+                        si.committed_points,
+                        day(si.added_on),
+                        day(si.removed_on),
+                        si.disposition,
+                        si.final_title,
+                        si.final_points,
+                        si.final_status,
+                        si.position,
+                    ),
+                )
+            for n in s.notes:
+                noted = None if n.item is None else item_id[n.item]
+                self.row("sprint_note", note_columns, (sid, n.kind, n.text, noted, n.actor, at(n.created_at)))
+        return known
+
+    def _entry(self, loc: tuple, e: KnowledgeDoc) -> None:
+        self.held["knowledge entries"] += 1
+        self.twice(self.entries, e.number, ("knowledge",), loc[1], "number", "entry", e.number)
+        lab = self.lab_ref((*loc, "lab"), e.lab)
+        self.person((*loc, "author"), e.author)
+        if lab is not None and e.sprint is not None and e.sprint not in lab.sprints:
+            self.bad(
+                (*loc, "sprint"), _("{lab} has no sprint {number}").format(lab=lab.code, number=e.sprint)
+            )
+        if e.item is not None:
+            self.item_key((*loc, "item"), e.item)
+        self.tags_once(loc, e.tags)
+        shared: dict[str, int] = {}
+        for k, share in enumerate(e.shares):
+            self.lab_ref((*loc, "shares", k, "lab"), share.lab)
+            if share.lab.upper() in shared:
+                self.bad(
+                    (*loc, "shares", k, "lab"),
+                    _("shared with {lab} twice (also at {where})").format(
+                        lab=share.lab, where=where((*loc, "shares", shared[share.lab.upper()]))
+                    ),
+                )
+            shared.setdefault(share.lab.upper(), k)
+        for k, answer in enumerate(e.answers):
+            self.lab_ref((*loc, "answers", k, "lab"), answer.lab)
+        if not self.ok:
+            return
+        at, day, number = self.at, self.day, e.number
+        self.row(
+            "knowledge_entry",
+            (
+                "lab_id",
+                "title",
+                "body",
+                "kind",
+                "tags_text",
+                "author_id",
+                "sprint_id",
+                "item_id",
+                "created_on",
+                "version",
+                "created_at",
+                "updated_at",
+            ),
+            (
+                lab.id,
+                e.title,
+                e.body,
+                e.kind,
+                " ".join(e.tags),
+                self.people[e.author] if e.author else None,
+                None if e.sprint is None else lab.sprints[e.sprint],
+                self.item_id(e.item),
+                day(e.created_on),
+                e.version,
+                at(e.created_at),
+                at(e.updated_at),
+            ),
+            id_=number,
+        )
+        for tag in e.tags:
+            self.row("knowledge_tag", ("entry_id", "tag", "created_on"), (number, tag, day(e.created_on)))
+        for r in e.revisions:
+            self.row(
+                "knowledge_revision",
+                ("entry_id", "version", "title", "body", "kind", "tags_text", "actor", "changed_at"),
+                (number, r.version, r.title, r.body, r.kind, " ".join(r.tags), r.actor, at(r.changed_at)),
+            )
+        for s in e.shares:
+            self.row(
+                "knowledge_share",
+                ("entry_id", "lab_id", "shared_on", "actor", "created_at"),
+                (number, self.labs[s.lab.upper()].id, day(s.shared_on), s.actor, at(s.created_at)),
+            )
+        for a in e.answers:
+            self.row(
+                "knowledge_answer",
+                ("entry_id", "lab_id", "status", "note", "on", "actor", "created_at"),
+                (number, self.labs[a.lab.upper()].id, a.status, a.note, day(a.on), a.actor, at(a.created_at)),
+            )
+
+    def _knowledge_end(self) -> None:
+        limit = self.next_knowledge_number
+        if self.entries and limit is not None and limit <= max(self.entries):
+            self.bad(
+                ("next_knowledge_number",),
+                _("must be above the highest entry number ({number})").format(number=max(self.entries)),
+            )
+
+    def _impediments(self, found: list[tuple[int, ImpedimentDoc]]) -> None:
+        if found:
+            self.held["impediments"] = len(found)
+        seen: dict = {}
+        for i, imp in found:
+            at = ("impediments", i)
+            self.twice(seen, imp.number, ("impediments",), i, "number", "impediment", imp.number)
+            lab = self.lab_ref((*at, "lab"), imp.lab)
+            self.person((*at, "owner"), imp.owner)
+            if imp.item is not None:
+                self.item_key((*at, "item"), imp.item)
+                if lab is not None and imp.item.rpartition("-")[0].upper() != lab.code.upper():
+                    self.bad(
+                        (*at, "item"), _("{item} is not an item of {lab}").format(item=imp.item, lab=imp.lab)
+                    )
+            resolved = imp.status == ImpedimentStatus.resolved.value
+            if resolved and imp.resolved_on is None:
+                self.bad((*at, "resolved_on"), _("missing for a resolved impediment"))
+            elif not resolved and imp.resolved_on is not None:
+                self.bad((*at, "resolved_on"), _("given for an open impediment"))
+            elif imp.resolved_on is not None and imp.resolved_on < imp.opened_on:
+                self.bad((*at, "resolved_on"), _("before opened_on ({date})").format(date=imp.opened_on))
+            for k, step in enumerate(imp.steps):
+                if step.on < imp.opened_on:
+                    self.bad(
+                        (*at, "steps", k, "on"), _("before opened_on ({date})").format(date=imp.opened_on)
+                    )
+        self.impediments = set(seen)
+        if not self.ok:
+            return
+        at, day = self.at, self.day
+        for _i, imp in found:
+            self.row(
+                "impediment",
+                (
+                    "lab_id",
+                    "text",
+                    "item_id",
+                    "owner_id",
+                    "level",
+                    "status",
+                    "opened_on",
+                    "resolved_on",
+                    "resolution",
+                    "version",
+                    "created_at",
+                ),
+                (
+                    self.labs[imp.lab.upper()].id,
+                    imp.text,
+                    self.item_id(imp.item),
+                    self.people[imp.owner] if imp.owner else None,
+                    imp.level,
+                    imp.status,
+                    day(imp.opened_on),
+                    day(imp.resolved_on),
+                    imp.resolution,
+                    imp.version,
+                    at(imp.created_at),
+                ),
+                id_=imp.number,
+            )
+            for step in imp.steps:
+                self.row(
+                    "impediment_step",
+                    ("impediment_id", "kind", "from_level", "to_level", "on", "note", "actor", "created_at"),
+                    (
+                        imp.number,
+                        step.kind,
+                        step.from_level,
+                        step.to_level,
+                        day(step.on),
+                        step.note,
+                        step.actor,
+                        at(step.created_at),
+                    ),
+                )
+
+    def _decisions(self, found: list[tuple[int, DecisionDoc]]) -> None:
+        if found:
+            self.held["decisions"] = len(found)
+        self.unique([d for _i, d in found], lambda d: d.number, ("decisions",), "number", "decision")
+        for i, d in found:
+            at = ("decisions", i)
+            if d.by == DecisionBy.lab.value and d.lab is None:
+                self.bad((*at, "lab"), _("missing for a decision by a lab"))
+            elif d.by != DecisionBy.lab.value and d.lab is not None:
+                self.bad((*at, "lab"), _("given for a decision by the {by}").format(by=d.by))
+            if d.lab is not None:
+                self.lab_ref((*at, "lab"), d.lab)
+            if d.resolves is not None and d.resolves not in self.impediments:
+                self.bad(
+                    (*at, "resolves"), _("no impediment {number} in impediments").format(number=d.resolves)
+                )
+        # Checked against meetings, and inserted, with them.
+        self._decisions_found = found
+
+    def _measures(self, found: list[tuple[int, MeasureDoc]]) -> None:
+        if found:
+            self.held["measures"] = len(found)
+            self.held["measure points"] = sum(len(m.points) for _i, m in found)
+        self.unique([m for _i, m in found], lambda m: m.number, ("measures",), "number", "measure")
+        for i, m in found:
+            at = ("measures", i)
+            self.lab_ref((*at, "lab"), m.lab)
+            if (m.status == "retired") != (m.retired_on is not None):
+                self.bad(
+                    (*at, "retired_on"),
+                    _("given for an active measure") if m.retired_on else _(MESSAGES["missing"]),
+                )
+            shape = PERIOD[m.period]
+            if m.baseline_until is not None and not shape.match(m.baseline_until):
+                self.bad((*at, "baseline_until"), _(NOT_PERIOD[m.period]).format(value=m.baseline_until))
+            self.unique(m.points, lambda p: p.period, (*at, "points"), "period", "period")
+            for k, p in enumerate(m.points):
+                if not shape.match(p.period):
+                    self.bad((*at, "points", k, "period"), _(NOT_PERIOD[m.period]).format(value=p.period))
+                if (p.numerator is None) != (p.denominator is None):
+                    self.bad((*at, "points", k), _("a proportion needs both numerator and denominator"))
+        self.measures = {m.number: m for _i, m in found}
+        if not self.ok:
+            return
+        at, day = self.at, self.day
+        for _i, m in found:
+            self.row(
+                "measure",
+                (
+                    "lab_id",
+                    "name",
+                    "type",
+                    "unit",
+                    "better",
+                    "period",
+                    "target",
+                    "description",
+                    "baseline_until",
+                    "status",
+                    "retired_on",
+                    "version",
+                    "created_at",
+                ),
+                (
+                    self.labs[m.lab.upper()].id,
+                    m.name,
+                    m.type,
+                    m.unit,
+                    m.better,
+                    m.period,
+                    m.target,
+                    m.description,
+                    m.baseline_until,
+                    m.status,
+                    day(m.retired_on),
+                    m.version,
+                    at(m.created_at),
+                ),
+                id_=m.number,
+            )
+            for p in m.points:
+                self.row(
+                    "measure_point",
+                    (
+                        "measure_id",
+                        "period",
+                        "starts_on",
+                        "value",
+                        "numerator",
+                        "denominator",
+                        "note",
+                        "actor",
+                        "version",
+                        "created_at",
+                    ),
+                    (
+                        m.number,
+                        p.period,
+                        day(p.starts_on),
+                        p.value,
+                        p.numerator,
+                        p.denominator,
+                        p.note,
+                        p.actor,
+                        p.version,
+                        at(p.created_at),
+                    ),
+                )
+
+    def _pdsa_cycles(self, found: list[tuple[int, PdsaDoc]]) -> None:
+        if found:
+            self.held["PDSA cycles"] = len(found)
+        cycles: dict = {}
+        for i, c in found:
+            if self.twice(cycles, c.number, ("pdsa_cycles",), i, "number", "cycle", c.number):
+                self.cycles[c.number] = c
+        for i, c in found:
+            self._cycle_rules(("pdsa_cycles", i), c)
+        if not self.ok:
+            return
+        at, day = self.at, self.day
+        # By number: a chain's earlier cycle is in the table before the one continuing it.
+        for c in sorted((c for _i, c in found), key=lambda c: c.number):
+            self.row(
+                "pdsa",
+                (
+                    "lab_id",
+                    "title",
+                    "plan",
+                    "prediction",
+                    "measure_id",
+                    "item_id",
+                    "after_id",
+                    "stage",
+                    "planned_on",
+                    "do_on",
+                    "do_note",
+                    "study_on",
+                    "study_note",
+                    "act_on",
+                    "decision",
+                    "act_note",
+                    "knowledge_id",
+                    "version",
+                    "created_at",
+                ),
+                (
+                    self.labs[c.lab.upper()].id,
+                    c.title,
+                    c.plan,
+                    c.prediction,
+                    c.measure,
+                    self.item_id(c.item),
+                    c.after,
+                    c.stage,
+                    day(c.planned_on),
+                    day(c.do_on),
+                    c.do_note,
+                    day(c.study_on),
+                    c.study_note,
+                    day(c.act_on),
+                    c.decision,
+                    c.act_note,
+                    c.knowledge,
+                    c.version,
+                    at(c.created_at),
+                ),
+                id_=c.number,
+            )
+
+    def _cycle_rules(self, at: tuple, c: PdsaDoc) -> None:
+        self.lab_ref((*at, "lab"), c.lab)
+        if c.measure is not None:
+            measure = self.measures.get(c.measure)
+            if measure is None:
+                self.bad((*at, "measure"), _("no measure {number} in measures").format(number=c.measure))
+            elif measure.lab.upper() in self.labs and measure.lab.upper() != c.lab.upper():
+                self.bad(
+                    (*at, "measure"),
+                    _("measure {number} is not a measure of {lab}").format(number=c.measure, lab=c.lab),
+                )
+        if c.item is not None and self.item_key((*at, "item"), c.item):
+            if c.item.rpartition("-")[0].upper() != c.lab.upper():
+                self.bad((*at, "item"), _("{item} is not an item of {lab}").format(item=c.item, lab=c.lab))
+        if c.after is not None:
+            earlier = self.cycles.get(c.after)
+            if earlier is None or c.after >= c.number:
+                self.bad((*at, "after"), _("no earlier cycle {number} in pdsa_cycles").format(number=c.after))
+            elif earlier.lab.upper() != c.lab.upper():
+                self.bad(
+                    (*at, "after"),
+                    _("cycle {number} is a cycle of another lab than {lab}").format(
+                        number=c.after, lab=c.lab
+                    ),
+                )
+            elif earlier.decision != PdsaDecision.adapt.value:
+                self.bad(
+                    (*at, "after"), _("cycle {number} was not acted on with adapt").format(number=c.after)
+                )
+        if c.knowledge is not None and c.knowledge not in self.entries:
+            self.bad(
+                (*at, "knowledge"), _("no knowledge entry {number} in knowledge").format(number=c.knowledge)
+            )
+        elif c.knowledge is not None and c.decision != PdsaDecision.adopt.value:
+            self.bad(
+                (*at, "knowledge"), _("given for a cycle not adopted (only an adopted change is shared)")
+            )
+        reached = STAGES.index(c.stage)
+        last, last_name = c.planned_on, "planned_on"
+        for n, name in enumerate(("do_on", "study_on", "act_on"), 1):
+            day = getattr(c, name)
+            if (day is None) == (n <= reached):
+                self.bad((*at, name), _stage_problem(day is None, c.stage))
+            elif day is not None and day < last:
+                self.bad((*at, name), _("before {name} ({date})").format(name=last_name, date=last))
+            if day is not None:
+                last, last_name = day, name
+        if (c.decision is None) != (c.stage != PdsaStage.act.value):
+            self.bad((*at, "decision"), _stage_problem(c.decision is None, c.stage))
+
+    def _meetings(self, found: list[tuple[int, MeetingDoc]]) -> None:
+        if found:
+            self.held["meetings"] = len(found)
+            self.held["attendance rows"] = sum(len(m.attendance) for _i, m in found)
+        held: dict = {}
+        for i, m in found:
+            self.twice(held, m.number, ("meetings",), i, "number", "meeting", m.number)
+        for i, m in found:
+            at = ("meetings", i)
+            lab = self.lab_ref((*at, "lab"), m.lab) if m.lab is not None else None
+            if (m.sprint is None) != (m.event is None):
+                self.bad(
+                    (*at, "sprint" if m.sprint is None else "event"),
+                    _("missing (sprint and event go together)"),
+                )
+            elif m.sprint is not None:
+                if m.lab is None:
+                    self.bad((*at, "sprint"), _("given for a meeting of no lab"))
+                elif lab is not None and m.sprint not in lab.sprints:
+                    self.bad(
+                        (*at, "sprint"),
+                        _("no sprint {number} in lab {lab}").format(number=m.sprint, lab=m.lab),
+                    )
+            if (m.starts_at is None) != (m.ends_at is None):
+                self.bad(
+                    (*at, "ends_at" if m.ends_at is None else "starts_at"), _("missing (both times or none)")
+                )
+            self.unique(m.attendance, lambda a: a.handle, (*at, "attendance"), "handle", "person")
+            for k, a in enumerate(m.attendance):
+                self.person((*at, "attendance", k, "handle"), a.handle)
+                if a.org.upper() not in self.orgs:
+                    self.bad(
+                        (*at, "attendance", k, "org"),
+                        _("no organisation {org!r} in organisations").format(org=a.org),
+                    )
+        meetings = {m.number: m for _i, m in found}
+        decisions = getattr(self, "_decisions_found", [])
+        for i, d in decisions:
+            if d.meeting is None:
+                continue
+            m = meetings.get(d.meeting)
+            if m is None:
+                self.bad(
+                    ("decisions", i, "meeting"), _("no meeting {number} in meetings").format(number=d.meeting)
+                )
+            elif m.on != d.on:
+                self.bad(
+                    ("decisions", i, "on"),
+                    _("not the day meeting {number} was held ({date})").format(number=d.meeting, date=m.on),
+                )
+        if not self.ok:
+            return
+        at, day = self.at, self.day
+        for m in sorted((m for _i, m in found), key=lambda m: m.number):
+            lab = self.labs[m.lab.upper()] if m.lab is not None else None
+            self.row(
+                "meeting",
+                (
+                    "kind",
+                    "title",
+                    "held_on",
+                    "lab_id",
+                    "minutes",
+                    "starts_at",
+                    "ends_at",
+                    "place",
+                    "sprint_id",
+                    "event",
+                    "notes",
+                    "cancelled_on",
+                    "version",
+                    "created_at",
+                ),
+                (
+                    m.kind,
+                    m.title,
+                    day(m.on),
+                    lab.id if lab else None,
+                    m.minutes,
+                    m.starts_at,
+                    m.ends_at,
+                    m.place,
+                    lab.sprints[m.sprint] if m.sprint is not None else None,
+                    m.event,
+                    m.notes,
+                    day(m.cancelled_on),
+                    m.version,
+                    at(m.created_at),
+                ),
+                id_=m.number,
+            )
+            for a in m.attendance:
+                self.row(
+                    "attendance",
+                    (
+                        "meeting_id",
+                        "person_id",
+                        "organisation_id",
+                        "present",
+                        "role",
+                        "minutes",
+                        "note",
+                        "version",
+                        "created_at",
+                    ),
+                    (
+                        m.number,
+                        self.people[a.handle],
+                        self.orgs[a.org.upper()],
+                        a.present,
+                        a.role,
+                        a.minutes,
+                        a.note,
+                        a.version,
+                        at(a.created_at),
+                    ),
+                )
+        for _i, d in decisions:
+            self.row(
+                "decision",
+                ("text", "by", "lab_id", "on", "impediment_id", "meeting_id", "actor", "created_at"),
+                (
+                    d.text,
+                    d.by,
+                    self.labs[d.lab.upper()].id if d.lab else None,
+                    day(d.on),
+                    d.resolves,
+                    d.meeting,
+                    d.actor,
+                    at(d.created_at),
+                ),
+                id_=d.number,
+            )
+
+    def _change(self, c: ChangeDoc) -> None:
+        self.held["change-log rows"] += 1
+        if self.ok:
+            self.row(
+                "change_log",
+                ("at", "actor", "actor_key", "entity", "key", "action", "lab", "changes", "db_user"),
+                (
+                    self.at(c.at),
+                    c.actor,
+                    actor_key(c.actor),
+                    c.entity,
+                    c.key,
+                    c.action,
+                    c.lab,
+                    c.changes,
+                    c.db_user,
+                ),
+            )
+
+
+def _stage_problem(missing: bool, stage: str) -> str:
+    if missing:
+        return _(MESSAGES["missing"])
+    return _("given for a cycle at the {stage} step").format(stage=stage)
+
+
+def _same(value):
+    return value
+
+
+def _sqlite_time(value: datetime | None) -> str | None:
+    """A time as SQLAlchemy stores it in SQLite: UTC, without its offset, to the microsecond."""
+    if value is None:
+        return None
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
+
+
+def _sqlite_day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()

@@ -1,0 +1,309 @@
+"""A whole-store file as a header and a stream of records, so a large store never sits in memory.
+
+`records(path, fmt)` gives the document's top-level values but its lists
+(the header: format, version, next_knowledge_number), then every element of
+its lists (organisations, people, labs, knowledge, …) one by one, in the
+order of SECTIONS, each with its text when the file is JSON. A JSON file
+written by `lablog export all` is read as it goes: the standard library's
+decoder (C) reads each element, this module only the document's outline, so
+memory holds one element (a lab, with its items and sprints) at a time. Any
+other file (TOML, an older format version, lists in another order) is read
+whole and handed out the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lablog.errors import LablogError
+from lablog.i18n import _
+from lablog.services.transfer_format import FORMAT, VERSION, FileError, parse, upgrade_document
+
+# The document's lists, in the order they are loaded: each refers only to those before it
+# (a decision's meeting, checked once all are read, excepted).
+SECTIONS = (
+    "organisations",
+    "people",
+    "labs",
+    "knowledge",
+    "impediments",
+    "decisions",
+    "measures",
+    "pdsa_cycles",
+    "meetings",
+    "change_log",
+)
+# Read at a time from the file: an element larger than this makes the buffer grow.
+BLOCK = 1 << 20
+# progress(bytes just read, bytes in all)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class Record:
+    section: str
+    index: int
+    value: Any
+    # The element's JSON text, when read from a JSON file as it streams.
+    text: str | None
+
+
+class Restart(Exception):
+    """The stream found that the file must be read whole (lists out of order): start again with `whole`."""
+
+
+def read_file(path: Path, *, binary: bool = False):
+    """The file opened; one clear line when it is missing, a directory or unreadable."""
+    try:
+        return path.open("rb") if binary else path.open(encoding="utf-8", newline="")
+    except FileNotFoundError:
+        raise LablogError(
+            _("No file {path}; give the path of a file written by `lablog export all`").format(path=path)
+        ) from None
+    except IsADirectoryError:
+        raise LablogError(
+            _("{path} is a directory; give the path of a file written by `lablog export all`").format(
+                path=path
+            )
+        ) from None
+    except PermissionError:
+        raise LablogError(_("Cannot read {path}: permission denied").format(path=path)) from None
+
+
+def _not_utf8(path: Path) -> LablogError:
+    return LablogError(_("{path} is not UTF-8 text; is it a lablog export?").format(path=path))
+
+
+def read_text(path: Path) -> str:
+    """The file's whole text."""
+    with read_file(path) as f:
+        try:
+            return f.read()
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
+
+
+def records(path: Path, fmt: str, *, progress: Progress | None = None) -> tuple[dict, Iterator[Record]]:
+    """(header, records): see the module's docstring. Raises FileError for a file that is not one.
+
+    The records of a streamed file may end in Restart, when it turns out to
+    need reading whole: undo what was done with them and call `whole`.
+    """
+    if fmt == "json":
+        stream = _JsonStream(path, progress)
+        try:
+            header = stream.header()
+        except Restart:
+            stream.close()
+        else:
+            return header, stream.records()
+    return whole(path, fmt, progress=progress)
+
+
+def _split(doc: dict, progress: Progress | None) -> tuple[dict, Iterator[Record]]:
+    header = {k: v for k, v in doc.items() if k not in SECTIONS or not isinstance(v, list)}
+
+    def each() -> Iterator[Record]:
+        total = sum(len(doc[s]) for s in SECTIONS if isinstance(doc.get(s), list))
+        for section in SECTIONS:
+            values = doc.get(section)
+            if isinstance(values, list):
+                for index, value in enumerate(values):
+                    if progress:
+                        progress(1, total)
+                    yield Record(section, index, value, None)
+
+    return header, each()
+
+
+_WHITESPACE = " \t\n\r"
+
+
+class _JsonStream:
+    """The outline of a JSON document read by hand, its values by json's own decoder."""
+
+    def __init__(self, path: Path, progress: Progress | None):
+        self.path = path
+        self.name = str(path)
+        self.file = read_file(path)
+        self.total = path.stat().st_size if progress else 0
+        self.progress = progress
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        # Characters of the text dropped from the buffer, for where an error is.
+        self.chars_before = 0
+        self.decoder = json.JSONDecoder()
+
+    def close(self) -> None:
+        self.file.close()
+
+    # Reading ------------------------------------------------------------------
+
+    def _more(self, at_least: int = BLOCK) -> bool:
+        """Read on (at least `at_least` characters, when there are); False at the end of the file."""
+        if self.eof:
+            return False
+        try:
+            block = self.file.read(max(BLOCK, at_least))
+        except UnicodeDecodeError:
+            raise _not_utf8(self.path) from None
+        if not block:
+            self.eof = True
+            return False
+        if self.pos > BLOCK:
+            self.chars_before += self.pos
+            self.buf = self.buf[self.pos :]
+            self.pos = 0
+        self.buf += block
+        if self.progress:
+            self.progress(len(block.encode()), self.total)
+        return True
+
+    def _skip(self) -> str:
+        """The next character that is not white space ("" at the end), not taken."""
+        while True:
+            buf, pos = self.buf, self.pos
+            while pos < len(buf) and buf[pos] in _WHITESPACE:
+                pos += 1
+            self.pos = pos
+            if pos < len(buf):
+                return buf[pos]
+            if not self._more():
+                return ""
+
+    def _error(self, message: str, pos: int | None = None) -> FileError:
+        # Where, counted in the file read again from the start: only ever for an error.
+        offset = self.chars_before + (self.pos if pos is None else pos)
+        with read_file(self.path) as f:
+            before = f.read(offset)
+        line = before.count("\n") + 1
+        column = offset - (before.rfind("\n") + 1) + 1
+        return FileError(
+            _("{name} is not valid JSON: {error} (at line {line}, column {column})").format(
+                name=self.name, error=message, line=line, column=column
+            )
+        )
+
+    def _expect(self, chars: str) -> str:
+        found = self._skip()
+        if not found or found not in chars:
+            what = {
+                ":": "Expecting ':' delimiter",
+                ",}": "Expecting ',' delimiter",
+                ",]": "Expecting ',' delimiter",
+                "{": "Expecting value",
+                '"': "Expecting property name enclosed in double quotes",
+            }[chars]
+            raise self._error(what)
+        self.pos += 1
+        return found
+
+    def _value(self) -> tuple[Any, str]:
+        """The JSON value at the current place, and its text."""
+        self._skip()
+        while True:
+            start = self.pos
+            try:
+                value, end = self.decoder.raw_decode(self.buf, start)
+            except RecursionError:
+                raise FileError(
+                    _(
+                        "{name} is nested too deeply to be a lablog store file; "
+                        "write one with `lablog export all`"
+                    ).format(name=self.name)
+                ) from None
+            except json.JSONDecodeError as e:
+                # Cut off by the end of the buffer (an unterminated string says where it began)?
+                # Read as much again as the value has so far: a large value is decoded a few
+                # times, not once per block.
+                cut = e.pos >= len(self.buf) - 6 or e.msg.startswith("Unterminated string")
+                if cut and self._more(len(self.buf) - start):
+                    continue
+                raise self._error(e.msg, e.pos) from None
+            # A number may go on in the next block.
+            if end >= len(self.buf) - 1 and self._more(len(self.buf) - start):
+                continue
+            self.pos = end
+            return value, self.buf[start:end]
+
+    def _key(self) -> str | None:
+        """The next key of the object being read, or None at its end."""
+        if self._skip() == "}":
+            self.pos += 1
+            return None
+        if self.buf[self.pos] != '"':
+            raise self._error("Expecting property name enclosed in double quotes")
+        key, _text = self._value()
+        self._expect(":")
+        return key
+
+    # The document ------------------------------------------------------------------
+
+    def header(self) -> dict:
+        """The values before the first list; Restart unless the file can be streamed."""
+        if self._skip() != "{":
+            raise Restart
+        self.pos += 1
+        self.fields: dict = {}
+        self.done: list[str] = []
+        self.first = True
+        while True:
+            key = self._next_key()
+            if key is None:
+                self.pending = None
+                break
+            if key in SECTIONS and self._skip() == "[":
+                self.pending = key
+                break
+            self.fields[key], _text = self._value()
+        if self.fields.get("format") != FORMAT or self.fields.get("version") != VERSION:
+            raise Restart
+        return self.fields
+
+    def _next_key(self) -> str | None:
+        if not self.first and self._skip() != "}":
+            self._expect(",}")
+        self.first = False
+        return self._key()
+
+    def records(self) -> Iterator[Record]:
+        try:
+            key = self.pending
+            while key is not None:
+                if key in SECTIONS and self._skip() == "[":
+                    yield from self._section(key)
+                else:
+                    # A value after the lists: too late for the header; read the file whole.
+                    raise Restart
+                key = self._next_key()
+            if self._skip():
+                raise self._error("Extra data")
+        finally:
+            self.close()
+
+    def _section(self, key: str) -> Iterator[Record]:
+        if key in self.done or any(SECTIONS.index(d) > SECTIONS.index(key) for d in self.done):
+            raise Restart
+        self.done.append(key)
+        self.pos += 1  # "["
+        if self._skip() == "]":
+            self.pos += 1
+            return
+        index = 0
+        while True:
+            value, text = self._value()
+            yield Record(key, index, value, text)
+            index += 1
+            if self._expect(",]") == "]":
+                return
+
+
+def whole(path: Path, fmt: str, *, progress: Progress | None = None) -> tuple[dict, Iterator[Record]]:
+    """The file read whole, then handed out as `records` does."""
+    doc = upgrade_document(parse(read_text(path), fmt, name=str(path)), name=str(path))
+    return _split(doc, progress)

@@ -1,0 +1,118 @@
+"""Reading a whole-store file as a header and records: streamed JSON, and everything else read whole."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lablog.errors import LablogError
+from lablog.services import transfer_read
+from lablog.services.transfer_format import FileError
+
+DOC = {
+    "format": "lablog-store",
+    "version": 5,
+    "next_knowledge_number": 3,
+    "organisations": [{"code": "FAV", "name": "Favrskov Kommune æøå"}],
+    "people": [],
+    "labs": [
+        {"code": "HJBH", "items": [{"number": n, "title": "x" * (n * 37 % 500)} for n in range(1, 60)]},
+        {"code": "UDSK", "items": []},
+    ],
+    "knowledge": [{"number": 1, "body": 'linje\nto "citat" \\ 12345'}, {"number": 2, "body": 1.5e10}],
+}
+
+
+def _read(path, fmt="json"):
+    header, records = transfer_read.records(path, fmt)
+    return header, [(r.section, r.index, r.value, r.text) for r in records]
+
+
+def _whole(path, fmt="json"):
+    header, records = transfer_read.whole(path, fmt)
+    return header, [(r.section, r.index, r.value) for r in records]
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("block", [7, 64, 1 << 20])
+def test_streaming_gives_what_reading_whole_gives(tmp_path, monkeypatch, indent, block):
+    # Tiny blocks: every value, string and number crosses a block's end somewhere.
+    monkeypatch.setattr(transfer_read, "BLOCK", block)
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(DOC, ensure_ascii=False, indent=indent), encoding="utf-8")
+    header, streamed = _read(path)
+    assert header == {"format": "lablog-store", "version": 5, "next_knowledge_number": 3}
+    assert [(s, i, v) for s, i, v, _t in streamed] == _whole(path)[1]
+    assert [(s, i) for s, i, _v, _t in streamed][:3] == [("organisations", 0), ("labs", 0), ("labs", 1)]
+    # Each record comes with its own text, which is that record.
+    assert all(json.loads(text) == value for _s, _i, value, text in streamed)
+
+
+def test_a_syntax_error_late_in_a_file_names_its_line_and_column(tmp_path, monkeypatch):
+    monkeypatch.setattr(transfer_read, "BLOCK", 16)
+    text = json.dumps(DOC, ensure_ascii=False, indent=2)
+    at = text.index('"number": 2')
+    bad = text[:at] + '"number": 2,,' + text[at + len('"number": 2,') :]
+    path = tmp_path / "bad.json"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(bad)
+    header, records = transfer_read.records(path, "json")
+    with pytest.raises(FileError) as e:
+        list(records)
+    where = f"(at line {expected.value.lineno}, column {expected.value.colno})"
+    assert str(e.value) == f"{path} is not valid JSON: {expected.value.msg} {where}"
+
+
+def test_a_file_cut_short_is_an_error_not_a_hang(tmp_path, monkeypatch):
+    monkeypatch.setattr(transfer_read, "BLOCK", 16)
+    path = tmp_path / "cut.json"
+    path.write_text(json.dumps(DOC)[:-40], encoding="utf-8")
+    _header, records = transfer_read.records(path, "json")
+    with pytest.raises(FileError, match="is not valid JSON"):
+        list(records)
+
+
+def test_lists_out_of_order_ask_for_the_file_to_be_read_whole(tmp_path):
+    doc = {"format": "lablog-store", "version": 5, "labs": [{"code": "A"}], "organisations": [{"code": "O"}]}
+    path = tmp_path / "o.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    _header, records = transfer_read.records(path, "json")
+    with pytest.raises(transfer_read.Restart):
+        list(records)
+    # Read whole, the records come in the order they load in.
+    assert [r[0] for r in _whole(path)[1]] == ["organisations", "labs"]
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        # An older format version is upgraded whole; so is a file whose version comes after its lists.
+        {"format": "lablog-store", "version": 4, "labs": [{"code": "A"}]},
+        {"labs": [{"code": "A"}], "format": "lablog-store", "version": 5},
+    ],
+)
+def test_files_that_cannot_stream_are_read_whole(tmp_path, doc):
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    header, records = _read(path)
+    assert header["version"] == 5
+    assert [(s, i, v, t) for s, i, v, t in records] == [("labs", 0, {"code": "A"}, None)]
+
+
+def test_a_list_that_is_not_one_stays_in_the_header_for_the_check(tmp_path):
+    path = tmp_path / "h.json"
+    path.write_text(
+        json.dumps({"format": "lablog-store", "version": 5, "labs": {"code": "A"}}), encoding="utf-8"
+    )
+    header, records = _read(path)
+    assert header["labs"] == {"code": "A"} and records == []
+
+
+def test_a_file_that_is_not_utf8_says_so(tmp_path):
+    path = tmp_path / "latin.json"
+    path.write_bytes(b'{"format": "lablog-store", "version": 5, "organisations": [{"name": "\xe6"}]}')
+    with pytest.raises(LablogError, match="is not UTF-8 text"):
+        header, records = transfer_read.records(path, "json")
+        list(records)
