@@ -26,7 +26,7 @@ DOC = {
 
 def _read(path, fmt="json"):
     header, records = transfer_read.records(path, fmt)
-    return header, [(r.section, r.index, r.value, r.text) for r in records]
+    return header, [(r.section, r.index, r.value, r.clean) for r in records]
 
 
 def _whole(path, fmt="json"):
@@ -45,8 +45,14 @@ def test_streaming_gives_what_reading_whole_gives(tmp_path, monkeypatch, indent,
     assert header == {"format": "lablog-store", "version": 5, "next_knowledge_number": 3}
     assert [(s, i, v) for s, i, v, _t in streamed] == _whole(path)[1]
     assert [(s, i) for s, i, _v, _t in streamed][:3] == [("organisations", 0), ("labs", 0), ("labs", 1)]
-    # Each record comes with its own text, which is that record.
-    assert all(json.loads(text) == value for _s, _i, value, text in streamed)
+    # The second knowledge entry's number has ten digits: its record (and any sharing a block
+    # with it) is checked string by string; without it, none is.
+    assert streamed[-1][3] is False
+    path.write_text(
+        json.dumps({**DOC, "knowledge": DOC["knowledge"][:1]}, ensure_ascii=False, indent=indent),
+        encoding="utf-8",
+    )
+    assert all(clean for _s, _i, _v, clean in _read(path)[1])
 
 
 def test_a_syntax_error_late_in_a_file_names_its_line_and_column(tmp_path, monkeypatch):
@@ -98,7 +104,7 @@ def test_files_that_cannot_stream_are_read_whole(tmp_path, doc):
     path.write_text(json.dumps(doc), encoding="utf-8")
     header, records = _read(path)
     assert header["version"] == 5
-    assert [(s, i, v, t) for s, i, v, t in records] == [("labs", 0, {"code": "A"}, None)]
+    assert [(s, i, v, t) for s, i, v, t in records] == [("labs", 0, {"code": "A"}, False)]
 
 
 def test_a_list_that_is_not_one_stays_in_the_header_for_the_check(tmp_path):

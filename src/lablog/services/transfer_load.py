@@ -22,8 +22,6 @@ cycles and meetings, whose id is their number (K-17, I-4, D-2, M-3, P-2).
 from __future__ import annotations
 
 import itertools
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -102,27 +100,6 @@ class HeaderDoc(Record):
     change_log: list = []
 
 
-# JSON text that may hold what lablog.text refuses: an escape (\u…, \b, \f, \r; a control
-# character is one), a control character as it is, or six digits in a row (a CPR number has
-# ten). Text with none of them, and already NFC, is as clean as the check would make it, so
-# the string-by-string check is left out. Looked for in the UTF-8 bytes, digits made 0s and
-# C0 controls and DEL made \x01 by one translate: a regular expression over every character
-# took longer than reading the file.
-_SPOT = bytes.maketrans(b"123456789" + bytes([*range(0, 9), *range(11, 32), 127]), b"0" * 9 + b"\x01" * 31)
-_C1 = re.compile(rb"\xc2[\x80-\x9f]")
-
-
-def _clean_as_is(raw: str, allow_number: bool) -> bool:
-    data = raw.encode().translate(_SPOT)
-    if b"\x01" in data or b"\\u" in data or b"\\b" in data or b"\\f" in data or b"\\r" in data:
-        return False
-    if b"\xc2" in data and _C1.search(data):
-        return False
-    if not allow_number and b"000000" in data:
-        return False
-    return raw.isascii() or unicodedata.is_normalized("NFC", raw)
-
-
 @dataclass(slots=True)
 class _Lab:
     """What later records may refer to in a lab: its id, and its items' and sprints' ids by number."""
@@ -176,7 +153,7 @@ class Loader:
         return not (self.texts or self.shapes or self.refs)
 
     def header(self, fields: dict) -> None:
-        fields = self._clean(fields, "", None)
+        fields = self._clean(fields, "")
         if fields is None:
             return
         try:
@@ -190,9 +167,9 @@ class Loader:
         section, index = record.section, record.index
         self._reach(section)
         at = (section, index)
-        value = self._clean(record.value, where(at), record.text)
+        value = record.value if record.clean else self._clean(record.value, where(at))
         # Let go of the parsed record as soon as its model holds it: a lab may be large.
-        record.value = record.text = None
+        record.value = None
         if value is None:
             return
         try:
@@ -245,9 +222,7 @@ class Loader:
         c["change-log rows"] = held["change-log rows"]
         return c
 
-    def _clean(self, value: Any, at: str, raw: str | None) -> Any:
-        if raw is not None and _clean_as_is(raw, self.allow_number):
-            return value
+    def _clean(self, value: Any, at: str) -> Any:
         value, problems = text.clean_document(value, allow_number=self.allow_number, path=at)
         if problems:
             self.texts.extend(problems)

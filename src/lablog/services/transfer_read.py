@@ -3,7 +3,7 @@
 `records(path, fmt)` gives the document's top-level values but its lists
 (the header: format, version, next_knowledge_number), then every element of
 its lists (organisations, people, labs, knowledge, …) one by one, in the
-order of SECTIONS, each with its text when the file is JSON. A JSON file
+order of SECTIONS, each saying whether its text is known to be clean. A JSON file
 written by `lablog export all` is read as it goes: the standard library's
 decoder (C) reads each element, this module only the document's outline, so
 memory holds one element (a lab, with its items and sprints) at a time. Any
@@ -14,6 +14,8 @@ whole and handed out the same way.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,8 +50,9 @@ class Record:
     section: str
     index: int
     value: Any
-    # The element's JSON text, when read from a JSON file as it streams.
-    text: str | None
+    # Known to hold no text that lablog.text would refuse or change (see `plain`), so the
+    # string-by-string check can be left out.
+    clean: bool
 
 
 class Restart(Exception):
@@ -87,14 +90,16 @@ def read_text(path: Path) -> str:
             raise _not_utf8(path) from None
 
 
-def records(path: Path, fmt: str, *, progress: Progress | None = None) -> tuple[dict, Iterator[Record]]:
+def records(
+    path: Path, fmt: str, *, progress: Progress | None = None, allow_number: bool = False
+) -> tuple[dict, Iterator[Record]]:
     """(header, records): see the module's docstring. Raises FileError for a file that is not one.
 
     The records of a streamed file may end in Restart, when it turns out to
     need reading whole: undo what was done with them and call `whole`.
     """
     if fmt == "json":
-        stream = _JsonStream(path, progress)
+        stream = _JsonStream(path, progress, allow_number)
         try:
             header = stream.header()
         except Restart:
@@ -115,28 +120,56 @@ def _split(doc: dict, progress: Progress | None) -> tuple[dict, Iterator[Record]
                 for index, value in enumerate(values):
                     if progress:
                         progress(1, total)
-                    yield Record(section, index, value, None)
+                    yield Record(section, index, value, False)
 
     return header, each()
 
 
 _WHITESPACE = " \t\n\r"
 
+# JSON text that may hold what lablog.text refuses: an escape (\u…, \b, \f, \r; a control
+# character is one), a control character as it is, or six digits in a row (a CPR number has
+# ten). Text with none of them, and already NFC, is as clean as the check would make it.
+# Looked for in each block read, in its UTF-8 bytes, digits made 0s and C0 controls and DEL
+# made \x01 by one translate: a regular expression over every character took longer than
+# reading the file.
+_SPOT = bytes.maketrans(b"123456789" + bytes([*range(0, 9), *range(11, 32), 127]), b"0" * 9 + b"\x01" * 31)
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+# What a block keeps of the one before it, for what straddles them.
+TAIL = 8
+
+
+def plain(text: str, allow_number: bool) -> bool:
+    """Whether JSON text surely holds nothing lablog.text would refuse or change."""
+    data = text.encode().translate(_SPOT)
+    if b"\x01" in data or b"\\u" in data or b"\\b" in data or b"\\f" in data or b"\\r" in data:
+        return False
+    if b"\xc2" in data and _C1.search(data):
+        return False
+    if not allow_number and b"000000" in data:
+        return False
+    return text.isascii() or unicodedata.is_normalized("NFC", text)
+
 
 class _JsonStream:
     """The outline of a JSON document read by hand, its values by json's own decoder."""
 
-    def __init__(self, path: Path, progress: Progress | None):
+    def __init__(self, path: Path, progress: Progress | None, allow_number: bool):
         self.path = path
         self.name = str(path)
         self.file = read_file(path)
         self.total = path.stat().st_size if progress else 0
+        self.reported = 0
         self.progress = progress
         self.buf = ""
         self.pos = 0
         self.eof = False
         # Characters of the text dropped from the buffer, for where an error is.
         self.chars_before = 0
+        # Where text may not be clean, as [start, end) in characters from the file's start.
+        self.allow_number = allow_number
+        self.suspect: list[tuple[int, int]] = []
+        self.tail = ""
         self.decoder = json.JSONDecoder()
 
     def close(self) -> None:
@@ -154,14 +187,27 @@ class _JsonStream:
             raise _not_utf8(self.path) from None
         if not block:
             self.eof = True
+            if self.progress:
+                self.progress(self.total - self.reported, self.total)
             return False
+        start = self.chars_before + len(self.buf)
+        # A block at a time, with the end of the one before: what is looked for may straddle them.
+        for at in range(0, len(block), BLOCK):
+            piece = self.tail + block[at : at + BLOCK]
+            if not plain(piece, self.allow_number):
+                self.suspect.append((start + at - len(self.tail), start + at + len(piece)))
+            self.tail = piece[-TAIL:]
         if self.pos > BLOCK:
             self.chars_before += self.pos
-            self.buf = self.buf[self.pos :]
+            self.buf = self.buf[self.pos :] + block
             self.pos = 0
-        self.buf += block
+        else:
+            self.buf += block
         if self.progress:
-            self.progress(len(block.encode()), self.total)
+            # Characters for bytes: near enough for a bar, and the end is made up at the end.
+            done = min(len(block), self.total - self.reported)
+            self.reported += done
+            self.progress(done, self.total)
         return True
 
     def _skip(self) -> str:
@@ -203,8 +249,8 @@ class _JsonStream:
         self.pos += 1
         return found
 
-    def _value(self) -> tuple[Any, str]:
-        """The JSON value at the current place, and its text."""
+    def _value(self) -> Any:
+        """The JSON value at the current place."""
         self._skip()
         while True:
             start = self.pos
@@ -229,7 +275,7 @@ class _JsonStream:
             if end >= len(self.buf) - 1 and self._more(len(self.buf) - start):
                 continue
             self.pos = end
-            return value, self.buf[start:end]
+            return value
 
     def _key(self) -> str | None:
         """The next key of the object being read, or None at its end."""
@@ -238,7 +284,7 @@ class _JsonStream:
             return None
         if self.buf[self.pos] != '"':
             raise self._error("Expecting property name enclosed in double quotes")
-        key, _text = self._value()
+        key = self._value()
         self._expect(":")
         return key
 
@@ -260,7 +306,7 @@ class _JsonStream:
             if key in SECTIONS and self._skip() == "[":
                 self.pending = key
                 break
-            self.fields[key], _text = self._value()
+            self.fields[key] = self._value()
         if self.fields.get("format") != FORMAT or self.fields.get("version") != VERSION:
             raise Restart
         return self.fields
@@ -296,14 +342,20 @@ class _JsonStream:
             return
         index = 0
         while True:
-            value, text = self._value()
-            yield Record(key, index, value, text)
+            start = self.chars_before + self.pos
+            value = self._value()
+            end = self.chars_before + self.pos
+            while self.suspect and self.suspect[0][1] <= start:
+                self.suspect.pop(0)
+            yield Record(key, index, value, not any(s < end and e > start for s, e in self.suspect))
             index += 1
             if self._expect(",]") == "]":
                 return
 
 
-def whole(path: Path, fmt: str, *, progress: Progress | None = None) -> tuple[dict, Iterator[Record]]:
+def whole(
+    path: Path, fmt: str, *, progress: Progress | None = None, allow_number: bool = False
+) -> tuple[dict, Iterator[Record]]:
     """The file read whole, then handed out as `records` does."""
     doc = upgrade_document(parse(read_text(path), fmt, name=str(path)), name=str(path))
     return _split(doc, progress)
