@@ -54,6 +54,9 @@ WHOLE = {
     "knowledge digest --since 2020-01-01 --json": ["knowledge", "digest", "--since", "2020-01-01", "--json"],
 }
 MEMORY_TARGET_MB = 80
+# The whole store out and back in (issue 15): `export all --format json -o FILE`, then
+# `import FILE` into a new store, each under these at 250,000 items.
+TRANSFER_TARGET_S, TRANSFER_TARGET_MB = 10, 150
 
 
 def lablog_command(explicit: str | None) -> list[str]:
@@ -338,6 +341,16 @@ def measure(sizes: dict[str, int], args, lablog, env: dict, tmp: Path, available
             for label, argv in WHOLE.items()
             if (argv[0], argv[1]) in available
         }
+    for k, result in enumerate(results):
+        if ("export", "all") not in available:
+            break
+        out, target = tmp / f"{result['name']}-all.json", tmp / f"{result['name']}-imported.db"
+        exported = run_once(
+            [*lablog, "--db", stores[k], "export", "all", "--format", "json", "-o", str(out)], in_process
+        )
+        imported = run_once([*lablog, "--db", str(target), "import", str(out)], in_process)
+        result["transfer"] = {"export": exported, "import": imported, "mb": out.stat().st_size / 1e6}
+        out.unlink()
     if not args.no_worker_only:
         # Peak memory: one in-process run holds everything the command needs.
         for k, table in enumerate(tables):
@@ -510,6 +523,26 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
                 got = r.get("whole", {}).get(label)
                 cells.append(f"{got[0]:.0f} | {got[1] / 1024:.0f}" if got else "– | –")
             lines.append(f"| `lablog {label}` | " + " | ".join(cells) + " |")
+    if any(r.get("transfer") for r in results):
+        lines += [
+            "",
+            "The whole store out and back in: `export all --format json -o FILE`, then `import FILE` "
+            "into a new store, one in-process run each (s, max RSS MB). Target at the largest size: "
+            f"each under {TRANSFER_TARGET_S} s and {TRANSFER_TARGET_MB} MB.",
+            "",
+            "| step | " + " | ".join(f"{n} s | max RSS MB" for n in names) + " |",
+            "|---" + "|---:" * (2 * len(results)) + "|",
+        ]
+        for step in ("export", "import"):
+            cells = []
+            for r in results:
+                got = r.get("transfer", {}).get(step)
+                cells.append(f"{got[0] / 1000:.1f} | {got[1] / 1024:.0f}" if got else "– | –")
+            lines.append(f"| {step} | " + " | ".join(cells) + " |")
+        sizes_mb = ", ".join(
+            f"{r['name']} {r['transfer']['mb']:.0f} MB" for r in results if r.get("transfer")
+        )
+        lines.append(f"\nThe files: {sizes_mb}.")
     lines += ["", "Seeding (`lablog.seed` through `lablog.services.bulk.load`, indexes built after):", ""]
     for r in results:
         s = r["seeding"]
