@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from lablog.cli import transfer
-from lablog.cli._common import JsonOpt, emit_json, notice, say_error, session, state, today
+from lablog.cli._common import JsonOpt, emit_json, notice, session, state, today
 from lablog.errors import LablogError
 from lablog.i18n import _, ngettext
 
@@ -132,7 +132,6 @@ def run(
     """
     from lablog.render import imports as render
     from lablog.services import import_sprints, imports
-    from lablog.text import visible
 
     def plans(s):
         items = imports.plan(s, rows, skipped=skipped)
@@ -145,15 +144,7 @@ def run(
         planned, board = plans(s)
     problems = sorted([*problems, *planned.problems, *(board.problems if board else [])], key=_where)
     if problems:
-        for problem in problems:
-            say_error(f"{file}: {visible(problem)}")
-        raise LablogError(
-            ngettext(
-                "{file} has {n} problem; nothing was imported",
-                "{file} has {n} problems; nothing was imported",
-                len(problems),
-            ).format(file=file, n=len(problems))
-        )
+        transfer.refuse(file, problems, named=True)
     if dry_run:
         report = planned.report()
         if board:

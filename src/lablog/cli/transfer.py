@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from lablog.cli._common import notice, say_error, session, state
 from lablog.errors import LablogError
 from lablog.i18n import N_, _, ngettext
+from lablog.text import visible
 
 FORMATS = ("toml", "json")
 # Below this many rows the work takes a blink; a bar would only flicker.
@@ -139,6 +140,19 @@ N_(
 )
 
 
+def refuse(file: Path, problems: list[str], *, named: bool = False) -> NoReturn:
+    """Say every problem in the file (after its name, with named), then that nothing was imported."""
+    for problem in problems:
+        say_error(f"{file}: {visible(problem)}" if named else problem)
+    raise LablogError(
+        ngettext(
+            "{file} has {n} problem; nothing was imported",
+            "{file} has {n} problems; nothing was imported",
+            len(problems),
+        ).format(file=file, n=len(problems))
+    )
+
+
 def _unmake(ctx: typer.Context, path: Path, existed: bool) -> None:
     """Put a store file this import made back as it was: gone, or empty."""
     state(ctx).close()
@@ -185,15 +199,7 @@ def import_store(
                     loader.add(record)
                 problems = loader.finish()
                 if problems:
-                    for problem in problems:
-                        say_error(problem)
-                    raise LablogError(
-                        ngettext(
-                            "{file} has {n} problem; nothing was imported",
-                            "{file} has {n} problems; nothing was imported",
-                            len(problems),
-                        ).format(file=file, n=len(problems))
-                    )
+                    refuse(file, problems)
         return loader
 
     # A store this import makes (where there was no file, or an empty one) is left only if it succeeds.

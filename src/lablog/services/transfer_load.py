@@ -309,6 +309,20 @@ class Loader:
         self._pending_rows += 1
         return id_
 
+    def copy(
+        self, table: str, doc: BaseModel, fields: tuple[str, ...], *, id_: int | None = None, **values
+    ) -> int:
+        """Queue a row made of the record's same-named fields (days and times as stored) and `values`."""
+        got = tuple(self._stored(getattr(doc, name)) for name in fields)
+        return self.row(table, (*fields, *values), (*got, *values.values()), id_=id_)
+
+    def _stored(self, value):
+        if isinstance(value, datetime):
+            return self.at(value)
+        if isinstance(value, date):
+            return self.day(value)
+        return value
+
     def queue(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """Queue rows made whole, ids first (from self._next): the hot tables' way, a call per item."""
         self._columns.setdefault(table, ("id", *columns))
@@ -492,16 +506,20 @@ class Loader:
         for position, name in enumerate(lab.target_groups):
             self.row("lab_target_group", ("lab_id", "name", "position"), (lid, name, position))
         for m in lab.members:
-            self.row(
+            self.copy(
                 "lab_member",
-                ("lab_id", "person_id", "role", "joined_on", "left_on"),
-                (lid, person[m.handle], m.role, day(m.joined_on), day(m.left_on)),
+                m,
+                ("role", "joined_on", "left_on"),
+                lab_id=lid,
+                person_id=person[m.handle],
             )
         for a in lab.scrum_masters:
-            self.row(
+            self.copy(
                 "sm_assignment",
-                ("person_id", "lab_id", "role", "starts", "ends", "end_reason", "created_at"),
-                (person[a.handle], lid, a.role, day(a.starts), day(a.ends), a.end_reason, at(a.created_at)),
+                a,
+                ("role", "starts", "ends", "end_reason", "created_at"),
+                person_id=person[a.handle],
+                lab_id=lid,
             )
         sprint_columns = (
             "lab_id",
@@ -722,22 +740,28 @@ class Loader:
         for tag in e.tags:
             self.row("knowledge_tag", ("entry_id", "tag", "created_on"), (number, tag, day(e.created_on)))
         for r in e.revisions:
-            self.row(
+            self.copy(
                 "knowledge_revision",
-                ("entry_id", "version", "title", "body", "kind", "tags_text", "actor", "changed_at"),
-                (number, r.version, r.title, r.body, r.kind, " ".join(r.tags), r.actor, at(r.changed_at)),
+                r,
+                ("version", "title", "body", "kind", "actor", "changed_at"),
+                entry_id=number,
+                tags_text=" ".join(r.tags),
             )
         for s in e.shares:
-            self.row(
+            self.copy(
                 "knowledge_share",
-                ("entry_id", "lab_id", "shared_on", "actor", "created_at"),
-                (number, self.labs[s.lab.upper()].id, day(s.shared_on), s.actor, at(s.created_at)),
+                s,
+                ("shared_on", "actor", "created_at"),
+                entry_id=number,
+                lab_id=self.labs[s.lab.upper()].id,
             )
         for a in e.answers:
-            self.row(
+            self.copy(
                 "knowledge_answer",
-                ("entry_id", "lab_id", "status", "note", "on", "actor", "created_at"),
-                (number, self.labs[a.lab.upper()].id, a.status, a.note, day(a.on), a.actor, at(a.created_at)),
+                a,
+                ("status", "note", "on", "actor", "created_at"),
+                entry_id=number,
+                lab_id=self.labs[a.lab.upper()].id,
             )
 
     def _knowledge_end(self) -> None:
@@ -778,15 +802,12 @@ class Loader:
         self.impediments = set(seen)
         if not self.ok:
             return
-        at, day = self.at, self.day
         for _i, imp in found:
-            self.row(
+            self.copy(
                 "impediment",
+                imp,
                 (
-                    "lab_id",
                     "text",
-                    "item_id",
-                    "owner_id",
                     "level",
                     "status",
                     "opened_on",
@@ -795,35 +816,17 @@ class Loader:
                     "version",
                     "created_at",
                 ),
-                (
-                    self.labs[imp.lab.upper()].id,
-                    imp.text,
-                    self.item_id(imp.item),
-                    self.people[imp.owner] if imp.owner else None,
-                    imp.level,
-                    imp.status,
-                    day(imp.opened_on),
-                    day(imp.resolved_on),
-                    imp.resolution,
-                    imp.version,
-                    at(imp.created_at),
-                ),
                 id_=imp.number,
+                lab_id=self.labs[imp.lab.upper()].id,
+                item_id=self.item_id(imp.item),
+                owner_id=self.people[imp.owner] if imp.owner else None,
             )
             for step in imp.steps:
-                self.row(
+                self.copy(
                     "impediment_step",
-                    ("impediment_id", "kind", "from_level", "to_level", "on", "note", "actor", "created_at"),
-                    (
-                        imp.number,
-                        step.kind,
-                        step.from_level,
-                        step.to_level,
-                        day(step.on),
-                        step.note,
-                        step.actor,
-                        at(step.created_at),
-                    ),
+                    step,
+                    ("kind", "from_level", "to_level", "on", "note", "actor", "created_at"),
+                    impediment_id=imp.number,
                 )
 
     def _decisions(self, found: list[tuple[int, DecisionDoc]]) -> None:
@@ -870,12 +873,11 @@ class Loader:
         self.measures = {m.number: m for _i, m in found}
         if not self.ok:
             return
-        at, day = self.at, self.day
         for _i, m in found:
-            self.row(
+            self.copy(
                 "measure",
+                m,
                 (
-                    "lab_id",
                     "name",
                     "type",
                     "unit",
@@ -885,54 +887,18 @@ class Loader:
                     "description",
                     "baseline_until",
                     "status",
-                    "retired_on",
-                    "version",
-                    "created_at",
-                ),
-                (
-                    self.labs[m.lab.upper()].id,
-                    m.name,
-                    m.type,
-                    m.unit,
-                    m.better,
-                    m.period,
-                    m.target,
-                    m.description,
-                    m.baseline_until,
-                    m.status,
-                    day(m.retired_on),
-                    m.version,
-                    at(m.created_at),
-                ),
+                )
+                + ("retired_on", "version", "created_at"),
                 id_=m.number,
+                lab_id=self.labs[m.lab.upper()].id,
             )
             for p in m.points:
-                self.row(
+                self.copy(
                     "measure_point",
-                    (
-                        "measure_id",
-                        "period",
-                        "starts_on",
-                        "value",
-                        "numerator",
-                        "denominator",
-                        "note",
-                        "actor",
-                        "version",
-                        "created_at",
-                    ),
-                    (
-                        m.number,
-                        p.period,
-                        day(p.starts_on),
-                        p.value,
-                        p.numerator,
-                        p.denominator,
-                        p.note,
-                        p.actor,
-                        p.version,
-                        at(p.created_at),
-                    ),
+                    p,
+                    ("period", "starts_on", "value", "numerator", "denominator", "note", "actor", "version")
+                    + ("created_at",),
+                    measure_id=m.number,
                 )
 
     def _pdsa_cycles(self, found: list[tuple[int, PdsaDoc]]) -> None:
@@ -946,54 +912,29 @@ class Loader:
             self._cycle_rules(("pdsa_cycles", i), c)
         if not self.ok:
             return
-        at, day = self.at, self.day
         # By number: a chain's earlier cycle is in the table before the one continuing it.
         for c in sorted((c for _i, c in found), key=lambda c: c.number):
-            self.row(
+            self.copy(
                 "pdsa",
+                c,
                 (
-                    "lab_id",
                     "title",
                     "plan",
                     "prediction",
-                    "measure_id",
-                    "item_id",
-                    "after_id",
                     "stage",
                     "planned_on",
                     "do_on",
                     "do_note",
                     "study_on",
                     "study_note",
-                    "act_on",
-                    "decision",
-                    "act_note",
-                    "knowledge_id",
-                    "version",
-                    "created_at",
-                ),
-                (
-                    self.labs[c.lab.upper()].id,
-                    c.title,
-                    c.plan,
-                    c.prediction,
-                    c.measure,
-                    self.item_id(c.item),
-                    c.after,
-                    c.stage,
-                    day(c.planned_on),
-                    day(c.do_on),
-                    c.do_note,
-                    day(c.study_on),
-                    c.study_note,
-                    day(c.act_on),
-                    c.decision,
-                    c.act_note,
-                    c.knowledge,
-                    c.version,
-                    at(c.created_at),
-                ),
+                )
+                + ("act_on", "decision", "act_note", "version", "created_at"),
                 id_=c.number,
+                lab_id=self.labs[c.lab.upper()].id,
+                measure_id=c.measure,
+                item_id=self.item_id(c.item),
+                after_id=c.after,
+                knowledge_id=c.knowledge,
             )
 
     def _cycle_rules(self, at: tuple, c: PdsaDoc) -> None:
@@ -1101,102 +1042,54 @@ class Loader:
         at, day = self.at, self.day
         for m in sorted((m for _i, m in found), key=lambda m: m.number):
             lab = self.labs[m.lab.upper()] if m.lab is not None else None
-            self.row(
+            self.copy(
                 "meeting",
+                m,
                 (
                     "kind",
                     "title",
-                    "held_on",
-                    "lab_id",
                     "minutes",
                     "starts_at",
                     "ends_at",
                     "place",
-                    "sprint_id",
                     "event",
                     "notes",
                     "cancelled_on",
-                    "version",
-                    "created_at",
-                ),
-                (
-                    m.kind,
-                    m.title,
-                    day(m.on),
-                    lab.id if lab else None,
-                    m.minutes,
-                    m.starts_at,
-                    m.ends_at,
-                    m.place,
-                    lab.sprints[m.sprint] if m.sprint is not None else None,
-                    m.event,
-                    m.notes,
-                    day(m.cancelled_on),
-                    m.version,
-                    at(m.created_at),
-                ),
+                )
+                + ("version", "created_at"),
                 id_=m.number,
+                held_on=day(m.on),
+                lab_id=lab.id if lab else None,
+                sprint_id=lab.sprints[m.sprint] if m.sprint is not None else None,
             )
             for a in m.attendance:
-                self.row(
+                self.copy(
                     "attendance",
-                    (
-                        "meeting_id",
-                        "person_id",
-                        "organisation_id",
-                        "present",
-                        "role",
-                        "minutes",
-                        "note",
-                        "version",
-                        "created_at",
-                    ),
-                    (
-                        m.number,
-                        self.people[a.handle],
-                        self.orgs[a.org.upper()],
-                        a.present,
-                        a.role,
-                        a.minutes,
-                        a.note,
-                        a.version,
-                        at(a.created_at),
-                    ),
+                    a,
+                    ("present", "role", "minutes", "note", "version", "created_at"),
+                    meeting_id=m.number,
+                    person_id=self.people[a.handle],
+                    organisation_id=self.orgs[a.org.upper()],
                 )
         for _i, d in decisions:
-            self.row(
+            self.copy(
                 "decision",
-                ("text", "by", "lab_id", "on", "impediment_id", "meeting_id", "actor", "created_at"),
-                (
-                    d.text,
-                    d.by,
-                    self.labs[d.lab.upper()].id if d.lab else None,
-                    day(d.on),
-                    d.resolves,
-                    d.meeting,
-                    d.actor,
-                    at(d.created_at),
-                ),
+                d,
+                ("text", "by", "on", "actor", "created_at"),
                 id_=d.number,
+                lab_id=self.labs[d.lab.upper()].id if d.lab else None,
+                impediment_id=d.resolves,
+                meeting_id=d.meeting,
             )
 
     def _change(self, c: ChangeDoc) -> None:
         self.held["change-log rows"] += 1
         if self.ok:
-            self.row(
+            self.copy(
                 "change_log",
-                ("at", "actor", "actor_key", "entity", "key", "action", "lab", "changes", "db_user"),
-                (
-                    self.at(c.at),
-                    c.actor,
-                    actor_key(c.actor),
-                    c.entity,
-                    c.key,
-                    c.action,
-                    c.lab,
-                    c.changes,
-                    c.db_user,
-                ),
+                c,
+                ("at", "actor", "entity", "key", "action", "lab", "changes", "db_user"),
+                actor_key=actor_key(c.actor),
             )
 
 
