@@ -200,8 +200,8 @@ def export_store(session: Session) -> dict:
                     )
                     for a in assignments.get(lab["id"], [])
                 ],
-                "items": [item_doc(i) for i in own_items],
                 "sprints": [sprint_doc(s) for s in own_sprints],
+                "items": [item_doc(i) for i in own_items],
             }
         )
 

@@ -44,7 +44,7 @@ def test_streaming_gives_what_reading_whole_gives(tmp_path, monkeypatch, indent,
     header, streamed = _read(path)
     assert header == {"format": "lablog-store", "version": 5, "next_knowledge_number": 3}
     assert [(s, i, v) for s, i, v, _t in streamed] == _whole(path)[1]
-    assert [(s, i) for s, i, _v, _t in streamed][:3] == [("organisations", 0), ("labs", 0), ("labs", 1)]
+    assert [(s, i) for s, i, _v, _t in streamed][:3] == [("organisations", 0), ("labs", 0), ("labs.items", 0)]
     # The second knowledge entry's number has ten digits: its record (and any sharing a block
     # with it) is checked string by string; without it, none is.
     assert streamed[-1][3] is False
@@ -88,7 +88,7 @@ def test_lists_out_of_order_ask_for_the_file_to_be_read_whole(tmp_path):
     with pytest.raises(transfer_read.Restart):
         list(records)
     # Read whole, the records come in the order they load in.
-    assert [r[0] for r in _whole(path)[1]] == ["organisations", "labs"]
+    assert [r[0] for r in _whole(path)[1]] == ["organisations", "labs", "labs.end"]
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,10 @@ def test_files_that_cannot_stream_are_read_whole(tmp_path, doc):
     path.write_text(json.dumps(doc), encoding="utf-8")
     header, records = _read(path)
     assert header["version"] == 5
-    assert [(s, i, v, t) for s, i, v, t in records] == [("labs", 0, {"code": "A"}, False)]
+    assert [(s, i, v, t) for s, i, v, t in records] == [
+        ("labs", 0, {"code": "A"}, False),
+        ("labs.end", 0, None, True),
+    ]
 
 
 def test_a_list_that_is_not_one_stays_in_the_header_for_the_check(tmp_path):
@@ -121,4 +124,39 @@ def test_a_file_that_is_not_utf8_says_so(tmp_path):
     path.write_bytes(b'{"format": "lablog-store", "version": 5, "organisations": [{"name": "\xe6"}]}')
     with pytest.raises(LablogError, match="is not UTF-8 text"):
         header, records = transfer_read.records(path, "json")
+        list(records)
+
+
+LAB = {"code": "A", "name": "Lab A", "sprints": [{"number": 1}, {"number": 2}], "items": [{"number": 7}]}
+
+
+@pytest.mark.parametrize("order", [["sprints", "items"], ["items", "sprints"]])
+def test_a_lab_comes_in_parts_sprints_before_items(tmp_path, monkeypatch, order):
+    """However the file orders a lab's lists, its sprints come first: items name them."""
+    monkeypatch.setattr(transfer_read, "BLOCK", 5)
+    lab = {"code": "A", "name": "Lab A", **{key: LAB[key] for key in order}}
+    doc = {"format": "lablog-store", "version": 5, "labs": [lab, {"code": "B"}]}
+    path = tmp_path / "l.json"
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    expected = [
+        ("labs", 0, {"code": "A", "name": "Lab A"}),
+        ("labs.sprints", 0, {"number": 1}),
+        ("labs.sprints", 1, {"number": 2}),
+        ("labs.items", 0, {"number": 7}),
+        ("labs.end", 0, None),
+        ("labs", 1, {"code": "B"}),
+        ("labs.end", 1, None),
+    ]
+    assert [(s, i, v) for s, i, v, _c in _read(path)[1]] == expected
+    assert _whole(path)[1] == expected
+
+
+def test_a_value_after_a_labs_lists_reads_the_file_whole(tmp_path):
+    doc = {"format": "lablog-store", "version": 5, "labs": [{"sprints": [], "code": "A"}]}
+    path = tmp_path / "late.json"
+    path.write_text(
+        json.dumps({**doc, "labs": [{"sprints": [{"number": 1}], "code": "A"}]}), encoding="utf-8"
+    )
+    _header, records = transfer_read.records(path, "json")
+    with pytest.raises(transfer_read.Restart):
         list(records)

@@ -417,7 +417,8 @@ def export_document(session: Session, *, progress: Progress | None = None, json_
                 ],
             }
         )
-        return Table(fields, [("items", lab_items(lab_id)), ("sprints", lab_sprints(lab_id))])
+        # Sprints before items, which name them: an import can then read a lab a record at a time.
+        return Table(fields, [("sprints", lab_sprints(lab_id)), ("items", lab_items(lab_id))])
 
     def entry_doc(e, item_key: str | None, tags: list, revisions: list, shares: list, answers: list) -> dict:
         return _compact(

@@ -47,6 +47,7 @@ from lablog.services.transfer_format import (
     ChangeDoc,
     DecisionDoc,
     ImpedimentDoc,
+    ItemDoc,
     KnowledgeDoc,
     LabDoc,
     MeasureDoc,
@@ -56,6 +57,7 @@ from lablog.services.transfer_format import (
     PdsaDoc,
     PersonDoc,
     Record,
+    SprintDoc,
     message_of,
     where,
 )
@@ -69,6 +71,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "organisations": OrganisationDoc,
     "people": PersonDoc,
     "labs": LabDoc,
+    "labs.sprints": SprintDoc,
+    "labs.items": ItemDoc,
     "knowledge": KnowledgeDoc,
     "impediments": ImpedimentDoc,
     "decisions": DecisionDoc,
@@ -102,13 +106,29 @@ class HeaderDoc(Record):
 
 @dataclass(slots=True)
 class _Lab:
-    """What later records may refer to in a lab: its id, and its items' and sprints' ids by number."""
+    """What later records may refer to in a lab: its id, and its items' and sprints' ids by number.
+
+    While the lab is read, also where each number was first seen, the sprints' dates (for
+    overlaps), and the sprint items and notes, which name items that come after them.
+    """
 
     index: int
     code: str
     id: int
     items: dict[int, int] = field(default_factory=dict)
     sprints: dict[int, int] = field(default_factory=dict)
+    given_next: int | None = None
+    item_at: dict[int, int] = field(default_factory=dict)
+    sprint_at: dict[int, int] = field(default_factory=dict)
+    spans: list[tuple] = field(default_factory=list)
+    later: list[tuple] = field(default_factory=list)
+
+
+_ITEM_COLUMNS = (
+    "lab_id", "number", "title", "description", "type", "points", "status", "rank", "owner_id", "sprint_id",
+    "origin_sprint_id", "done_on", "version", "created_at", "updated_at",
+)  # fmt: skip
+_EVENT_COLUMNS = ("item_id", "sprint_id", "kind", "on", "old_value", "new_value", "actor", "created_at")
 
 
 class Loader:
@@ -141,7 +161,11 @@ class Loader:
         self.measures: dict[int, MeasureDoc] = {}
         self.cycles: dict[int, PdsaDoc] = {}
         self._decision_rows: list[tuple] = []
+        self._lab_now: _Lab | None = None
+        self._lab_index = 0
         sqlite = conn is None or conn.dialect.name == "sqlite"
+        # The driver's placeholder.
+        self._mark = "?" if sqlite else "%s"
         # Values as the driver is handed them: SQLite keeps times and days as SQLAlchemy writes them.
         self.at: Callable[[datetime | None], Any] = _sqlite_time if sqlite else _same
         self.day: Callable[[date | None], Any] = _sqlite_day if sqlite else _same
@@ -165,8 +189,15 @@ class Loader:
 
     def add(self, record: FileRecord) -> None:
         section, index = record.section, record.index
-        self._reach(section)
-        at = (section, index)
+        self._reach(section.partition(".")[0])
+        if section == "labs.end":
+            if not (self.shapes or self.texts):
+                self._lab_end()
+            self._lab_now = None
+            return
+        if section == "labs":
+            self._lab_index = index
+        at = (section, index) if "." not in section else ("labs", self._lab_index, section[5:], index)
         value = record.value if record.clean else self._clean(record.value, where(at))
         # Let go of the parsed record as soon as its model holds it: a lab may be large.
         record.value = None
@@ -183,7 +214,11 @@ class Loader:
         if section in WHOLE:
             self._collected[section].append((index, doc))
         elif section == "labs":
-            self._lab(at, doc)
+            self._lab(index, doc)
+        elif section == "labs.sprints":
+            self._sprint(index, doc)
+        elif section == "labs.items":
+            self._item(index, doc)
         elif section == "knowledge":
             self._entry(at, doc)
         else:
@@ -332,7 +367,7 @@ class Loader:
     def _flush(self, *, force: bool = False) -> None:
         if self.conn is None or not self.ok or (not force and self._pending_rows < BATCH):
             return
-        mark = "?" if self.conn.dialect.name == "sqlite" else "%s"
+        mark = self._mark
         quote = self.conn.dialect.identifier_preparer.quote
         for name, rows in self._pending.items():
             if not rows:
@@ -388,31 +423,19 @@ class Loader:
                 (p.handle, p.name, p.email, self.orgs[p.org.upper()], self.at(p.created_at)),
             )
 
-    def _lab(self, at: tuple, lab: LabDoc) -> None:
+    # A lab, in parts (services.transfer_read.lab_parts) ---------------------------------
+
+    def _lab(self, index: int, lab: LabDoc) -> None:
         self.held["labs"] += 1
-        self.held["items"] += len(lab.items)
-        self.held["sprints"] += len(lab.sprints)
+        loc = ("labs", index)
         code = lab.code.upper()
         if code in self.labs:
             self.bad(
-                (*at, "code"),
+                (*loc, "code"),
                 _("{what} {value!r} appears twice (also at {where})").format(
                     what=_(WHAT["lab"]), value=lab.code, where=where(("labs", self.labs[code].index))
                 ),
             )
-        self._lab_rules(at, lab)
-        if not self.ok:
-            # Still known by its numbers, for what later records say of it.
-            self.labs.setdefault(
-                code,
-                _Lab(
-                    at[1], lab.code, 0, {it.number: 0 for it in lab.items}, {s.number: 0 for s in lab.sprints}
-                ),
-            )
-            return
-        self.labs[code] = self._lab_rows(at[1], lab)
-
-    def _lab_rules(self, loc: tuple, lab: LabDoc) -> None:
         for j, group in enumerate(lab.target_groups):
             if group in lab.target_groups[:j]:
                 self.bad(
@@ -430,252 +453,181 @@ class Loader:
                 self.bad(
                     (*loc, "scrum_masters", j, "ends"), _("before starts ({date})").format(date=a.starts)
                 )
-
-        sprints: dict = {}
-        for j, s in enumerate(lab.sprints):
-            self.twice(sprints, s.number, (*loc, "sprints"), j, "number", "sprint", s.number)
-        items: dict = {}
-        for j, it in enumerate(lab.items):
-            self.twice(items, it.number, (*loc, "items"), j, "number", "item", it.number)
-
-        def sprint_ref(where_: tuple, number: int | None) -> None:
-            if number is not None and number not in sprints:
-                self.bad(where_, _("{lab} has no sprint {number}").format(lab=lab.code, number=number))
-
-        def item_ref(where_: tuple, number: int | None) -> None:
-            if number is not None and number not in items:
-                self.bad(where_, _("{lab} has no item {number}").format(lab=lab.code, number=number))
-
-        if items and lab.next_item_number is not None and lab.next_item_number <= max(items):
-            self.bad(
-                (*loc, "next_item_number"),
-                _("must be above the highest item number ({number})").format(number=max(items)),
-            )
-        for j, it in enumerate(lab.items):
-            at = (*loc, "items", j)
-            self.person((*at, "owner"), it.owner)
-            sprint_ref((*at, "sprint"), it.sprint)
-            sprint_ref((*at, "origin_sprint"), it.origin_sprint)
-            self.tags_once(at, it.tags)
-            for k, e in enumerate(it.events):
-                sprint_ref((*at, "events", k, "sprint"), e.sprint)
-        earlier: list = []
-        for j, s in enumerate(lab.sprints):
-            at = (*loc, "sprints", j)
-            if s.ends < s.starts:
-                self.bad((*at, "ends"), _("before starts ({date})").format(date=s.starts))
-            else:
-                for other in earlier:
-                    if s.starts <= other.ends and s.ends >= other.starts:
-                        self.bad(
-                            (*at, "starts"),
-                            _(
-                                "{starts}–{ends} overlaps sprint {number} ({other_starts}–{other_ends})"
-                            ).format(
-                                starts=s.starts,
-                                ends=s.ends,
-                                number=other.number,
-                                other_starts=other.starts,
-                                other_ends=other.ends,
-                            ),
-                        )
-                        break
-                earlier.append(s)
-            for k, si in enumerate(s.items):
-                item_ref((*at, "items", k, "item"), si.item)
-            for k, n in enumerate(s.notes):
-                item_ref((*at, "notes", k, "item"), n.item)
-
-    def _lab_rows(self, index: int, lab: LabDoc) -> _Lab:
-        at, day, person = self.at, self.day, self.people
-        next_number = lab.next_item_number or max((it.number for it in lab.items), default=0) + 1
-        lid = self.row(
+        # Numbered now, written only while the file is sound; the same for its parts below.
+        lid = next(self._next["lab"])
+        known = self._lab_now = _Lab(index, lab.code, lid, given_next=lab.next_item_number)
+        self.labs.setdefault(code, known)
+        if not self.ok:
+            return
+        self.copy(
             "lab",
-            ("code", "name", "focus", "start_date", "closed_on", "created_at", "next_item_number"),
-            (
-                lab.code,
-                lab.name,
-                lab.focus,
-                day(lab.start_date),
-                day(lab.closed_on),
-                at(lab.created_at),
-                next_number,
-            ),
+            lab,
+            ("code", "name", "focus", "start_date", "closed_on", "created_at"),
+            id_=lid,
+            # Above the highest item number: known once the items are read (see _lab_end).
+            next_item_number=lab.next_item_number or 1,
         )
-        known = _Lab(index, lab.code, lid)
         for position, name in enumerate(lab.target_groups):
             self.row("lab_target_group", ("lab_id", "name", "position"), (lid, name, position))
         for m in lab.members:
             self.copy(
-                "lab_member",
-                m,
-                ("role", "joined_on", "left_on"),
-                lab_id=lid,
-                person_id=person[m.handle],
+                "lab_member", m, ("role", "joined_on", "left_on"), lab_id=lid, person_id=self.people[m.handle]
             )
         for a in lab.scrum_masters:
             self.copy(
                 "sm_assignment",
                 a,
                 ("role", "starts", "ends", "end_reason", "created_at"),
-                person_id=person[a.handle],
+                person_id=self.people[a.handle],
                 lab_id=lid,
             )
-        sprint_columns = (
-            "lab_id",
-            "number",
-            "goal",
-            "starts",
-            "ends",
-            "status",
-            "started_on",
-            "closed_on",
-            "goal_met",
-            "outcome",
-            "carry_over",
-            "committed_points",
-            "completed_points",
-            "assessed_at",
-            "assessed_by",
-            "version",
-            "created_at",
-        )
-        for s in lab.sprints:
-            known.sprints[s.number] = self.row(
-                "sprint",
-                sprint_columns,
-                (
-                    lid,
-                    s.number,
-                    s.goal,
-                    day(s.starts),
-                    day(s.ends),
-                    s.status,
-                    day(s.started_on),
-                    day(s.closed_on),
-                    s.goal_met,
-                    s.outcome,
-                    s.carry_over,
-                    s.committed_points,
-                    s.completed_points,
-                    at(s.assessed_at),
-                    s.assessed_by,
-                    s.version,
-                    at(s.created_at),
-                ),
-            )
-        sprint_id = known.sprints.get
-        item_columns = (
-            "lab_id",
-            "number",
-            "title",
-            "description",
-            "type",
-            "points",
-            "status",
-            "rank",
-            "owner_id",
-            "sprint_id",
-            "origin_sprint_id",
-            "done_on",
-            "version",
-            "created_at",
-            "updated_at",
-        )
-        event_columns = (
-            "item_id",
-            "sprint_id",
-            "kind",
-            "on",
-            "old_value",
-            "new_value",
-            "actor",
-            "created_at",
-        )
-        next_tag, next_event = self._next["item_tag"].__next__, self._next["item_event"].__next__
-        for it in lab.items:
-            iid = known.items[it.number] = self.row(
-                "backlog_item",
-                item_columns,
-                (
-                    lid,
-                    it.number,
-                    it.title,
-                    it.description,
-                    it.type,
-                    it.points,
-                    it.status,
-                    it.rank,
-                    person[it.owner] if it.owner else None,
-                    sprint_id(it.sprint),
-                    sprint_id(it.origin_sprint),
-                    day(it.done_on),
-                    it.version,
-                    at(it.created_at),
-                    at(it.updated_at),
-                ),
-            )
-            if it.tags:
-                self.queue("item_tag", ("item_id", "tag"), [(next_tag(), iid, tag) for tag in it.tags])
-            self.queue(
-                "item_event",
-                event_columns,
-                [
-                    (
-                        next_event(),
-                        iid,
-                        sprint_id(e.sprint),
-                        e.kind,
-                        day(e.on),
-                        e.old,
-                        e.new,
-                        e.actor,
-                        at(e.created_at),
+
+    def _sprint(self, j: int, s: SprintDoc) -> None:
+        lab = self._lab_now
+        self.held["sprints"] += 1
+        loc = ("labs", lab.index, "sprints", j)
+        if self.twice(lab.sprint_at, s.number, loc[:-1], j, "number", "sprint", s.number):
+            lab.sprints[s.number] = next(self._next["sprint"])
+        if s.ends < s.starts:
+            self.bad((*loc, "ends"), _("before starts ({date})").format(date=s.starts))
+        else:
+            for number, starts, ends in lab.spans:
+                if s.starts <= ends and s.ends >= starts:
+                    self.bad(
+                        (*loc, "starts"),
+                        _("{starts}–{ends} overlaps sprint {number} ({other_starts}–{other_ends})").format(
+                            starts=s.starts, ends=s.ends, number=number, other_starts=starts, other_ends=ends
+                        ),
                     )
-                    for e in it.events
-                ],
-            )
-            if self._pending_rows >= BATCH:
-                self._flush()
-        stay_columns = (
-            "sprint_id",
-            "item_id",
-            "committed",
-            "committed_points",
-            "added_on",
-            "removed_on",
-            "disposition",
-            "final_title",
-            "final_points",
-            "final_status",
-            "position",
+                    break
+            lab.spans.append((s.number, s.starts, s.ends))
+        # What it says of items waits for the items (see _lab_end).
+        for k, si in enumerate(s.items):
+            lab.later.append(((*loc, "items", k, "item"), si.item, "stay", lab.sprints.get(s.number), si))
+        for k, n in enumerate(s.notes):
+            lab.later.append(((*loc, "notes", k, "item"), n.item, "note", lab.sprints.get(s.number), n))
+        if not self.ok:
+            return
+        self.copy(
+            "sprint",
+            s,
+            ("number", "goal", "starts", "ends", "status", "started_on", "closed_on", "goal_met", "outcome")
+            + ("carry_over", "committed_points", "completed_points", "assessed_at", "assessed_by", "version")
+            + ("created_at",),
+            id_=lab.sprints[s.number],
+            lab_id=lab.id,
         )
-        note_columns = ("sprint_id", "kind", "text", "item_id", "actor", "created_at")
-        item_id = known.items
-        for s in lab.sprints:
-            sid = known.sprints[s.number]
-            for si in s.items:
-                self.row(
-                    "sprint_item",
-                    stay_columns,
-                    (
-                        sid,
-                        item_id[si.item],
-                        si.committed,
-                        si.committed_points,
-                        day(si.added_on),
-                        day(si.removed_on),
-                        si.disposition,
-                        si.final_title,
-                        si.final_points,
-                        si.final_status,
-                        si.position,
-                    ),
+
+    def _item(self, j: int, it: ItemDoc) -> None:
+        lab = self._lab_now
+        self.held["items"] += 1
+        at = ("labs", lab.index, "items", j)
+        if self.twice(lab.item_at, it.number, at[:-1], j, "number", "item", it.number):
+            lab.items[it.number] = next(self._next["backlog_item"])
+        self.person((*at, "owner"), it.owner)
+        sprint_id = lab.sprints.get
+        for field_, number in (("sprint", it.sprint), ("origin_sprint", it.origin_sprint)):
+            if number is not None and number not in lab.sprints:
+                self.bad((*at, field_), _("{lab} has no sprint {number}").format(lab=lab.code, number=number))
+        self.tags_once(at, it.tags)
+        for k, e in enumerate(it.events):
+            if e.sprint is not None and e.sprint not in lab.sprints:
+                self.bad(
+                    (*at, "events", k, "sprint"),
+                    _("{lab} has no sprint {number}").format(lab=lab.code, number=e.sprint),
                 )
-            for n in s.notes:
-                noted = None if n.item is None else item_id[n.item]
-                self.row("sprint_note", note_columns, (sid, n.kind, n.text, noted, n.actor, at(n.created_at)))
-        return known
+        if not self.ok:
+            return
+        at_, day = self.at, self.day
+        iid = lab.items[it.number]
+        self.row(
+            "backlog_item",
+            _ITEM_COLUMNS,
+            (
+                lab.id,
+                it.number,
+                it.title,
+                it.description,
+                it.type,
+                it.points,
+                it.status,
+                it.rank,
+                self.people[it.owner] if it.owner else None,
+                sprint_id(it.sprint),
+                sprint_id(it.origin_sprint),
+                day(it.done_on),
+                it.version,
+                at_(it.created_at),
+                at_(it.updated_at),
+            ),
+            id_=iid,
+        )
+        if it.tags:
+            next_tag = self._next["item_tag"].__next__
+            self.queue("item_tag", ("item_id", "tag"), [(next_tag(), iid, tag) for tag in it.tags])
+        next_event = self._next["item_event"].__next__
+        self.queue(
+            "item_event",
+            _EVENT_COLUMNS,
+            [
+                (
+                    next_event(),
+                    iid,
+                    sprint_id(e.sprint),
+                    e.kind,
+                    day(e.on),
+                    e.old,
+                    e.new,
+                    e.actor,
+                    at_(e.created_at),
+                )
+                for e in it.events
+            ],
+        )
+
+    def _lab_end(self) -> None:
+        lab = self._lab_now
+        if lab is None:
+            return
+        self._lab_now = None
+        highest = max(lab.items, default=0)
+        if lab.items and lab.given_next is not None and lab.given_next <= highest:
+            self.bad(
+                ("labs", lab.index, "next_item_number"),
+                _("must be above the highest item number ({number})").format(number=highest),
+            )
+        for loc, number, _kind, _sid, _doc in lab.later:
+            if number is not None and number not in lab.items:
+                self.bad(loc, _("{lab} has no item {number}").format(lab=lab.code, number=number))
+        if not self.ok:
+            lab.later = []
+            return
+        for _loc, _number, kind, sid, doc in lab.later:
+            if kind == "stay":
+                self.copy(
+                    "sprint_item",
+                    doc,
+                    ("committed", "committed_points", "added_on", "removed_on", "disposition", "final_title")
+                    + ("final_points", "final_status", "position"),
+                    sprint_id=sid,
+                    item_id=lab.items[doc.item],
+                )
+            else:
+                self.copy(
+                    "sprint_note",
+                    doc,
+                    ("kind", "text", "actor", "created_at"),
+                    sprint_id=sid,
+                    item_id=None if doc.item is None else lab.items[doc.item],
+                )
+        lab.later = []
+        if lab.given_next is None and highest >= 1:
+            self._flush(force=True)
+            if self.conn is not None:
+                self.conn.exec_driver_sql(
+                    f"UPDATE lab SET next_item_number = {self._mark} WHERE id = {self._mark}",
+                    (highest + 1, lab.id),
+                )
 
     def _entry(self, loc: tuple, e: KnowledgeDoc) -> None:
         self.held["knowledge entries"] += 1

@@ -120,9 +120,31 @@ def _split(doc: dict, progress: Progress | None) -> tuple[dict, Iterator[Record]
                 for index, value in enumerate(values):
                     if progress:
                         progress(1, total)
-                    yield Record(section, index, value, False)
+                    if section == "labs":
+                        yield from lab_parts(index, value, False)
+                    else:
+                        yield Record(section, index, value, False)
 
     return header, each()
+
+
+# A lab is handed out in parts, so that a large one need not be held whole: its own values
+# ("labs"), then each sprint ("labs.sprints") before each item ("labs.items"), which names
+# its sprints, then "labs.end". A part's index is its place in the lab's list.
+LAB_LISTS = ("sprints", "items")
+
+
+def lab_parts(index: int, lab: Any, clean: bool) -> Iterator[Record]:
+    """A lab read whole, in parts; one that is not an object with lists is one part (the check refuses it)."""
+    if not isinstance(lab, dict) or any(not isinstance(lab.get(key, []), list) for key in LAB_LISTS):
+        yield Record("labs", index, lab, clean)
+        yield Record("labs.end", index, None, True)
+        return
+    yield Record("labs", index, {k: v for k, v in lab.items() if k not in LAB_LISTS}, clean)
+    for key in LAB_LISTS:
+        for n, value in enumerate(lab.get(key, [])):
+            yield Record(f"labs.{key}", n, value, clean)
+    yield Record("labs.end", index, None, True)
 
 
 _WHITESPACE = " \t\n\r"
@@ -342,15 +364,84 @@ class _JsonStream:
             return
         index = 0
         while True:
-            start = self.chars_before + self.pos
-            value = self._value()
-            end = self.chars_before + self.pos
-            while self.suspect and self.suspect[0][1] <= start:
-                self.suspect.pop(0)
-            yield Record(key, index, value, not any(s < end and e > start for s, e in self.suspect))
+            if key == "labs" and self._skip() == "{":
+                yield from self._lab(index)
+            else:
+                start = self._at()
+                value = self._value()
+                clean = self._clean(start)
+                if key == "labs":
+                    yield from lab_parts(index, value, clean)
+                else:
+                    yield Record(key, index, value, clean)
             index += 1
             if self._expect(",]") == "]":
                 return
+
+    def _at(self) -> int:
+        return self.chars_before + self.pos
+
+    def _clean(self, start: int) -> bool:
+        """Whether the text from start to here lies outside every block that may need checking."""
+        end = self._at()
+        while self.suspect and self.suspect[0][1] <= start:
+            self.suspect.pop(0)
+        return not any(s < end and e > start for s, e in self.suspect)
+
+    def _lab(self, index: int) -> Iterator[Record]:
+        """A lab's parts (see lab_parts) as the lab is read: its sprints and items one by one.
+
+        Items before sprints (as files written before sprints came first have them)
+        are read whole and handed out after the sprints.
+        """
+        start = self._at()
+        self.pos += 1  # "{"
+        fields: dict = {}
+        lists: set[str] = set()
+        said = False
+        items, items_clean = None, True
+        first = True
+        while True:
+            if not first and self._skip() != "}":
+                self._expect(",}")
+            first = False
+            key = self._key()
+            if key is None:
+                break
+            if key in LAB_LISTS and self._skip() == "[":
+                if not said:
+                    yield Record("labs", index, fields, self._clean(start))
+                    said = True
+                if key in lists:
+                    raise Restart  # twice: json.loads keeps the last; so does reading it whole
+                lists.add(key)
+                if key == "items" and "sprints" not in lists:
+                    # Sprints may follow: hold the items (whole, as before) until they have.
+                    at = self._at()
+                    items = self._value()
+                    items_clean = self._clean(at)
+                    continue
+                self.pos += 1  # "["
+                n = 0
+                if self._skip() == "]":
+                    self.pos += 1
+                    continue
+                while True:
+                    at = self._at()
+                    value = self._value()
+                    yield Record(f"labs.{key}", n, value, self._clean(at))
+                    n += 1
+                    if self._expect(",]") == "]":
+                        break
+            elif said:
+                raise Restart  # a value after the lists: read the file whole
+            else:
+                fields[key] = self._value()
+        if not said:
+            yield Record("labs", index, fields, self._clean(start))
+        for n, value in enumerate(items or []):
+            yield Record("labs.items", n, value, items_clean)
+        yield Record("labs.end", index, None, True)
 
 
 def whole(
