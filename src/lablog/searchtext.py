@@ -71,7 +71,8 @@ def _stemmer():
     return snowballstemmer.stemmer("danish")
 
 
-@lru_cache(maxsize=65536)
+# A word's tails take a kilobyte or so: a smaller cache than the stems', for memory.
+@lru_cache(maxsize=4096)
 def tails(word: str) -> tuple[str, ...]:
     """Where a compound's later parts may begin: "hjemmepleje" -> "mmepleje", "mepleje", … "pleje", "leje"."""
     if not word.isalpha():

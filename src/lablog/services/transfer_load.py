@@ -600,7 +600,7 @@ class Loader:
             if number is not None and number not in lab.items:
                 self.bad(loc, _("{lab} has no item {number}").format(lab=lab.code, number=number))
         if not self.ok:
-            lab.later = []
+            lab.later, lab.item_at, lab.sprint_at, lab.spans = [], {}, {}, []
             return
         for _loc, _number, kind, sid, doc in lab.later:
             if kind == "stay":
@@ -621,6 +621,8 @@ class Loader:
                     item_id=None if doc.item is None else lab.items[doc.item],
                 )
         lab.later = []
+        # Only the numbers' ids are kept (knowledge entries and others name items).
+        lab.item_at, lab.sprint_at, lab.spans = {}, {}, []
         if lab.given_next is None and highest >= 1:
             self._flush(force=True)
             if self.conn is not None:
