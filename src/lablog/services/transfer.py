@@ -270,8 +270,8 @@ def export_document(session: Session, *, progress: Progress | None = None, json_
         .outerjoin(in_sprint, in_sprint.c.id == item.c.sprint_id)
         .outerjoin(origin, origin.c.id == item.c.origin_sprint_id)
     )
-    item_keys_ = ("number", "title", "description", "type", "points", "status", "rank", "owner", "sprint")
-    item_keys_ += ("origin_sprint", "done_on")
+    item_fields = ("number", "title", "description", "type", "points", "status", "rank", "owner", "sprint")
+    item_fields += ("origin_sprint", "done_on")
 
     def lab_items(lab_id: int):
         in_lab, by_number = item.c.lab_id == lab_id, (item.c.number, event.c.id)
@@ -282,7 +282,7 @@ def export_document(session: Session, *, progress: Progress | None = None, json_
         for i in stream(item_query.where(in_lab).order_by(item.c.number), tuples=True):
             own_tags, own_events = tags.of(i[0]), events.of(i[0])
             counted(1 + len(own_tags) + len(own_events))
-            doc = {k: v for k, v in zip(item_keys_, i[1:12], strict=True) if v is not None}
+            doc = {k: v for k, v in zip(item_fields, i[1:12], strict=True) if v is not None}
             if own_tags:
                 doc["tags"] = [row[1] for row in own_tags]
             doc["version"], doc["created_at"], doc["updated_at"] = i[12], i[13], i[14]
