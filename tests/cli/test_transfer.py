@@ -395,6 +395,22 @@ def test_dry_run_checks_and_counts_but_writes_nothing(scenario, other, tmp_path)
     assert dump(target) == before
 
 
+@pytest.mark.sqlite_only
+def test_a_dry_run_for_a_new_store_checks_the_file_and_makes_nothing(scenario, tmp_path):
+    cli = scenario
+    path = tmp_path / "store.json"
+    cli("export", "all", "-o", str(path))
+    new = tmp_path / "new.db"
+    run = cli("--db", str(new), "import", str(path), "--dry-run")
+    assert run.stdout.startswith(f"{path} is valid and holds 6 organisations") and not new.exists()
+    broken = json.loads(path.read_text(encoding="utf-8"))
+    broken["labs"][1]["sprints"][0]["ends"] = "2026-10-01"
+    path.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    run = cli("--db", str(new), "import", str(path), "--dry-run", ok=False)
+    assert run.stderr.startswith("Error: labs[1].sprints[0].ends: before starts (2026-10-05)\n")
+    assert not new.exists()
+
+
 def test_import_into_a_store_with_data_is_refused(scenario, store, tmp_path):
     cli = scenario
     path = tmp_path / "store.json"

@@ -6,6 +6,7 @@ The file format is described in docs/export-format.md.
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -190,8 +191,12 @@ def import_store(
             # The file first: a missing or unreadable file is its error, before any store's.
             header, records = read(file, kind, progress=None if progress.off else progress)
             # Checked, numbered and inserted as it is read; any problem rolls all of it back.
-            with session(ctx, write=not dry_run) as s:
-                transfer.check_empty(s, where=where)
+            # A dry run for a store not made yet checks the file alone.
+            path = state(ctx).store.sqlite_path
+            alone = dry_run and path is not None and not path.exists()
+            with nullcontext() if alone else session(ctx, write=not dry_run) as s:
+                if s is not None:
+                    transfer.check_empty(s, where=where)
                 connection = None if dry_run else s.connection()
                 loader = transfer_load.Loader(connection, allow_number=state(ctx).allow_number)
                 loader.header(header)
