@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shutil
+import subprocess
+import zipfile
 
 import pytest
 
@@ -61,3 +65,41 @@ def test_excel_is_what_a_danish_excel_opens(demo):
     ideal = [d["ideal"] for d in demo("report burndown HJBH --json").json()["days"]]
     assert [r[3] for r in rows[1:]] == [f"{v:g}".replace(".", ",") for v in ideal]
     assert any("," in r[3] for r in rows[1:])  # a decimal comma, so Excel reads a number
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_excel_opens_in_libreoffice_with_numbers_as_numbers(demo, tmp_path):
+    """A spreadsheet in a Danish locale reads --excel's days as dates and its figures as numbers."""
+    path = tmp_path / "burndown.csv"
+    path.write_text(demo("report burndown HJBH --excel").stdout, encoding="utf-8", newline="")
+    # As a double-click opens it: semicolons, UTF-8, Danish (1030: decimal comma).
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--infilter=CSV:59,34,76,1,,1030",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    with zipfile.ZipFile(tmp_path / "burndown.xlsx") as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    cells = {
+        ref: (kind, value)
+        for ref, kind, value in re.findall(
+            r'<c r="([A-Z]+\d+)"[^>]*?t="(\w+)"[^>]*>(?:<v>([^<]*)</v>)?', sheet
+        )
+    }
+    days = demo("report burndown HJBH --json").json()["days"]
+    for row, day in enumerate(days, start=2):
+        assert cells[f"A{row}"][0] == "n"  # a date: a day number, shown as a date
+        if day["remaining"] is not None:  # days still to come have none
+            assert cells[f"C{row}"] == ("n", f"{day['remaining']:g}")
+        assert cells[f"D{row}"][0] == "n" and float(cells[f"D{row}"][1]) == pytest.approx(day["ideal"])
