@@ -99,6 +99,11 @@ class ProgressBar:
             self.task = self.bar.add_task(self.what, total=total)
         self.bar.advance(self.task, n)
 
+    def now(self, what: str) -> None:
+        """Say what the work has moved on to, on a bar already shown."""
+        if self.bar is not None:
+            self.bar.update(self.task, description=what)
+
     def __enter__(self) -> ProgressBar:
         return self
 
@@ -202,6 +207,8 @@ def import_store(
                 loader.header(header)
                 for record in records:
                     loader.add(record)
+                # Read: the indexes are built and the counters set, which takes a while for a large file.
+                progress.now(_("Building indexes"))
                 problems = loader.finish()
                 if problems:
                     refuse(file, problems)
