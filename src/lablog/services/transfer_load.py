@@ -5,8 +5,10 @@ for each record, cleans its text (lablog.text), checks its shape (the
 pydantic models of services.transfer_format), checks its references against
 what came before (kept as small indexes: codes, handles and numbers), and
 turns it into rows, inserted in batches with the driver's executemany on the
-caller's transaction. Nothing is kept of a record once its rows are written,
-so memory holds one record (a lab with its items and sprints) at a time.
+caller's transaction. Nothing is kept of a record once its rows are written
+but the numbers later records may name, so memory holds one record (a lab's
+own values, a sprint, an item with its events, …) at a time; a lab's sprint
+items and notes, which name its items, wait for the lab's end.
 
 Every problem is collected with where it is, e.g. `labs[2].sprints[0].ends:
 before starts (2026-10-05)`. A file with text problems is reported by those
