@@ -440,6 +440,20 @@ def _budget(label: str) -> str:
     return "write" if label.startswith("item done") else f"{READ_BUDGET}×"
 
 
+def _runs_table(
+    head: str, names: list[str], rows: list, *, unit: str, scale: float, digits: int
+) -> list[str]:
+    """A Markdown table of (wall ms, max RSS KiB) runs per size, as `unit` and MB; – where none."""
+    lines = [
+        f"| {head} | " + " | ".join(f"{n} {unit} | max RSS MB" for n in names) + " |",
+        "|---" + "|---:" * (2 * len(names)) + "|",
+    ]
+    for label, runs in rows:
+        cells = [f"{got[0] / scale:.{digits}f} | {got[1] / 1024:.0f}" if got else "– | –" for got in runs]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> str:
     import lablog as package
 
@@ -514,15 +528,9 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
             "(ms, max RSS MB). They stream, so their memory should stay flat and under "
             f"{MEMORY_TARGET_MB} MB:",
             "",
-            "| command | " + " | ".join(f"{n} ms | max RSS MB" for n in names) + " |",
-            "|---" + "|---:" * (2 * len(results)) + "|",
         ]
-        for label in WHOLE:
-            cells = []
-            for r in results:
-                got = r.get("whole", {}).get(label)
-                cells.append(f"{got[0]:.0f} | {got[1] / 1024:.0f}" if got else "– | –")
-            lines.append(f"| `lablog {label}` | " + " | ".join(cells) + " |")
+        rows = [(f"`lablog {label}`", [r.get("whole", {}).get(label) for r in results]) for label in WHOLE]
+        lines += _runs_table("command", names, rows, unit="ms", scale=1, digits=0)
     if any(r.get("transfer") for r in results):
         lines += [
             "",
@@ -530,15 +538,9 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
             "into a new store, one in-process run each (s, max RSS MB). Target at the largest size: "
             f"each under {TRANSFER_TARGET_S} s and {TRANSFER_TARGET_MB} MB.",
             "",
-            "| step | " + " | ".join(f"{n} s | max RSS MB" for n in names) + " |",
-            "|---" + "|---:" * (2 * len(results)) + "|",
         ]
-        for step in ("export", "import"):
-            cells = []
-            for r in results:
-                got = r.get("transfer", {}).get(step)
-                cells.append(f"{got[0] / 1000:.1f} | {got[1] / 1024:.0f}" if got else "– | –")
-            lines.append(f"| {step} | " + " | ".join(cells) + " |")
+        rows = [(step, [r.get("transfer", {}).get(step) for r in results]) for step in ("export", "import")]
+        lines += _runs_table("step", names, rows, unit="s", scale=1000, digits=1)
         sizes_mb = ", ".join(
             f"{r['name']} {r['transfer']['mb']:.0f} MB" for r in results if r.get("transfer")
         )

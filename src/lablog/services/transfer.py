@@ -125,13 +125,15 @@ def export_document(session: Session, *, progress: Progress | None = None, json_
     raw = json_ready and conn.dialect.name == "sqlite"
     total = sum(count_rows(session).values()) if progress else 0
 
+    def value(column: sa.Column, name: str | None = None):
+        """A column as read: on the JSON-ready path a time is ISO 8601 text made by the query."""
+        name = name or column.name
+        if raw and isinstance(getattr(column.type, "impl", None), sa.DateTime):
+            return _sqlite_iso(column).label(name)
+        return column.label(name)
+
     def columns(table: sa.Table) -> list:
-        if not raw:
-            return [table]
-        return [
-            _sqlite_iso(c).label(c.name) if isinstance(getattr(c.type, "impl", None), sa.DateTime) else c
-            for c in table.c
-        ]
+        return [value(c) for c in table.c] if raw else [table]
 
     def fetch(query) -> list:
         if not raw:
@@ -218,13 +220,6 @@ def export_document(session: Session, *, progress: Progress | None = None, json_
     # Every sprint's number (items, events and entries name sprints by number); counted with its lab.
     sprint_no = {s["id"]: s["number"] for s in read(sa.select(sprint.c.id, sprint.c.number), count=False)}
     item = t["backlog_item"]
-
-    def value(column: sa.Column, name: str | None = None):
-        """A column as read: on the JSON-ready path a time is ISO 8601 text made by the query."""
-        name = name or column.name
-        if raw and isinstance(getattr(column.type, "impl", None), sa.DateTime):
-            return _sqlite_iso(column).label(name)
-        return column.label(name)
 
     # The hottest rows (items and their events are most of a store) are read as tuples in the
     # file's key order, sprint numbers and owners joined in by the query, and made records by

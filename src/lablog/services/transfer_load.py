@@ -164,6 +164,9 @@ class Loader:
         self.cycles: dict[int, PdsaDoc] = {}
         self._decision_rows: list[tuple] = []
         self._lab_now: _Lab | None = None
+        self._lab_seen: dict[str, int] = {}
+        # Checked against the meetings, and inserted after them (see _meetings).
+        self._decisions_found: list[tuple[int, DecisionDoc]] = []
         self._lab_index = 0
         sqlite = conn is None or conn.dialect.name == "sqlite"
         # The driver's placeholder.
@@ -431,13 +434,7 @@ class Loader:
         self.held["labs"] += 1
         loc = ("labs", index)
         code = lab.code.upper()
-        if code in self.labs:
-            self.bad(
-                (*loc, "code"),
-                _("{what} {value!r} appears twice (also at {where})").format(
-                    what=_(WHAT["lab"]), value=lab.code, where=where(("labs", self.labs[code].index))
-                ),
-            )
+        self.twice(self._lab_seen, code, ("labs",), index, "code", "lab", lab.code)
         for j, group in enumerate(lab.target_groups):
             if group in lab.target_groups[:j]:
                 self.bad(
@@ -801,7 +798,6 @@ class Loader:
                 self.bad(
                     (*at, "resolves"), _("no impediment {number} in impediments").format(number=d.resolves)
                 )
-        # Checked against meetings, and inserted, with them.
         self._decisions_found = found
 
     def _measures(self, found: list[tuple[int, MeasureDoc]]) -> None:
@@ -979,7 +975,7 @@ class Loader:
                         _("no organisation {org!r} in organisations").format(org=a.org),
                     )
         meetings = {m.number: m for _i, m in found}
-        decisions = getattr(self, "_decisions_found", [])
+        decisions = self._decisions_found
         for i, d in decisions:
             if d.meeting is None:
                 continue
