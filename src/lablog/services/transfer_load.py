@@ -370,7 +370,13 @@ class Loader:
         self._pending_rows += len(rows)
 
     def _flush(self, *, force: bool = False) -> None:
-        if self.conn is None or not self.ok or (not force and self._pending_rows < BATCH):
+        if not force and self._pending_rows < BATCH:
+            return
+        if self.conn is None or not self.ok:
+            # Nothing will be written (a dry run, or a file with problems): let the rows go.
+            for rows in self._pending.values():
+                rows.clear()
+            self._pending_rows = 0
             return
         mark = self._mark
         quote = self.conn.dialect.identifier_preparer.quote
