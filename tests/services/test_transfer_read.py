@@ -160,3 +160,41 @@ def test_a_value_after_a_labs_lists_reads_the_file_whole(tmp_path):
     _header, records = transfer_read.records(path, "json")
     with pytest.raises(transfer_read.Restart):
         list(records)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        # Times to the microsecond are six digits in a row, and every real store has them.
+        ('"created_at": "2026-11-23T07:46:23.123456+00:00"', True),
+        ('"title": "Bedre overgange for ældre: Ærø, Øster Åby"', True),
+        ('"title": "Samtale – opfølgning"', True),
+        ('"body": "CPR 010190-1234"', False),
+        ('"body": "0101901234"', False),
+        ('"body": "klokke \\u0007"', False),
+        ('"body": "ud\\r"', False),
+        ('"body": "a\u0085b"', False),  # a C1 control as it is
+        ('"body": "a\u030a"', False),  # å not composed: NFC would change it
+        ('"body": "linje\\nto \\"citat\\""', True),
+    ],
+)
+def test_plain_spots_what_the_text_check_must_see(text, plain):
+    assert transfer_read.plain(text.encode()) is plain
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_numbers_too_long_for_a_machine_integer_stay_exact(tmp_path, indent):
+    big = 123456789012345678901234567890
+    doc = {**DOC, "knowledge": [{"number": big, "body": "x"}]}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(doc, indent=indent), encoding="utf-8")
+    assert _read(path)[1][-1][2]["number"] == big
+
+
+def test_bytes_that_are_not_utf8_inside_a_streamed_element_say_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(transfer_read, "BLOCK", 64)
+    text = json.dumps(DOC, ensure_ascii=False, indent=2).encode()
+    path = tmp_path / "bad.json"
+    path.write_bytes(text.replace("Kommune æøå".encode(), b"Kommune \xe6"))
+    with pytest.raises(LablogError, match="is not UTF-8 text"):
+        list(transfer_read.records(path, "json")[1])

@@ -4,11 +4,12 @@
 (the header: format, version, next_knowledge_number), then every element of
 its lists (organisations, people, labs, knowledge, …) one by one, in the
 order of SECTIONS, each saying whether its text is known to be clean. A JSON file
-written by `lablog export all` is read as it goes: the standard library's
-decoder (C) reads each element, this module only the document's outline, so
-memory holds one element (a lab, with its items and sprints) at a time. Any
-other file (TOML, an older format version, lists in another order) is read
-whole and handed out the same way.
+written by `lablog export all` is read as it goes: orjson (or, where the
+text must be looked at closely, the standard library's decoder) reads each
+element, this module only the document's outline, so memory holds one
+element (an item, a knowledge entry) at a time. Any other file (TOML, an
+older format version, lists in another order) is read whole and handed out
+the same way.
 """
 
 from __future__ import annotations
@@ -90,16 +91,14 @@ def read_text(path: Path) -> str:
             raise _not_utf8(path) from None
 
 
-def records(
-    path: Path, fmt: str, *, progress: Progress | None = None, allow_number: bool = False
-) -> tuple[dict, Iterator[Record]]:
+def records(path: Path, fmt: str, *, progress: Progress | None = None) -> tuple[dict, Iterator[Record]]:
     """(header, records): see the module's docstring. Raises FileError for a file that is not one.
 
     The records of a streamed file may end in Restart, when it turns out to
     need reading whole: undo what was done with them and call `whole`.
     """
     if fmt == "json":
-        stream = _JsonStream(path, progress, allow_number)
+        stream = _JsonStream(path, progress)
         try:
             header = stream.header()
         except Restart:
@@ -147,51 +146,65 @@ def lab_parts(index: int, lab: Any, clean: bool) -> Iterator[Record]:
     yield Record("labs.end", index, None, True)
 
 
-_WHITESPACE = " \t\n\r"
+_WHITESPACE = b" \t\n\r"
+_NOT_WHITESPACE = re.compile(rb"[^ \t\n\r]")
 
-# JSON text that may hold what lablog.text refuses: an escape (\u…, \b, \f, \r; a control
-# character is one), a control character as it is, or six digits in a row (a CPR number has
-# ten). Text with none of them, and already NFC, is as clean as the check would make it.
-# Looked for in each block read, in its UTF-8 bytes, digits made 0s and C0 controls and DEL
-# made \x01 by one translate: a regular expression over every character took longer than
-# reading the file.
-_SPOT = bytes.maketrans(b"123456789" + bytes([*range(0, 9), *range(11, 32), 127]), b"0" * 9 + b"\x01" * 31)
+# Bytes that may hold what lablog.text refuses: an escape (\u…, \b, \f, \r; a control
+# character is one), a control character as it is, or ten digits in a row or six, a dash and
+# four (a CPR number; long numbers also go the exact way, see _JsonStream._value). Text with
+# none of them, and already NFC, is as clean as the check would make it. Looked for in each
+# block read, digits made 0s, C0 controls and DEL made \x01, and the bytes of U+0080–U+00FF
+# (Latin-1 letters: NFC alone or together) made "a" by one translate: a regular expression
+# over every character took longer than reading the file.
+_SPOT = bytes.maketrans(
+    b"123456789" + bytes([*range(0, 9), *range(11, 32), 127, *range(0x80, 0xC0), 0xC2, 0xC3]),
+    b"0" * 9 + b"\x01" * 31 + b"a" * 66,
+)
+_ESCAPE = re.compile(rb"\\[ubfr]")
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 # What a block keeps of the one before it, for what straddles them.
-TAIL = 8
+TAIL = 16
 
 
-def plain(text: str, allow_number: bool) -> bool:
-    """Whether JSON text surely holds nothing lablog.text would refuse or change."""
-    data = text.encode().translate(_SPOT)
-    if b"\x01" in data or b"\\u" in data or b"\\b" in data or b"\\f" in data or b"\\r" in data:
+def plain(data: bytes) -> bool:
+    """Whether JSON text (UTF-8, perhaps cut mid-character at its ends) surely holds nothing
+    lablog.text would refuse or change, and no number too long for a machine integer."""
+    spots = data.translate(_SPOT)
+    if b"\x01" in spots or (b"\\" in spots and _ESCAPE.search(spots)):
         return False
     if b"\xc2" in data and _C1.search(data):
         return False
-    if not allow_number and b"000000" in data:
+    if b"0000000000" in spots or b"000000-0000" in spots:
         return False
-    return text.isascii() or unicodedata.is_normalized("NFC", text)
+    return spots.isascii() or unicodedata.is_normalized("NFC", data.decode(errors="ignore"))
 
 
 class _JsonStream:
-    """The outline of a JSON document read by hand, its values by json's own decoder."""
+    """The outline of a JSON document read by hand, its values by orjson or json's own decoder.
 
-    def __init__(self, path: Path, progress: Progress | None, allow_number: bool):
+    Works on the file's bytes. A list's element as `lablog export all` writes it
+    (an object or list starting a line, indented, its end on a line of its own
+    as deep) is found by that end and decoded by orjson, in one call: the
+    slice decodes only if it is exactly one value. Anything else, and any
+    element whose bytes the text check must see (see `plain`), is decoded by
+    the standard library's decoder, which is what reading the file whole does.
+    """
+
+    def __init__(self, path: Path, progress: Progress | None):
         self.path = path
         self.name = str(path)
-        self.file = read_file(path)
+        self.file = read_file(path, binary=True)
         self.total = path.stat().st_size if progress else 0
         self.reported = 0
         self.progress = progress
-        self.buf = ""
+        self.buf = b""
         self.pos = 0
         self.eof = False
-        # Characters of the text dropped from the buffer, for where an error is.
-        self.chars_before = 0
-        # Where text may not be clean, as [start, end) in characters from the file's start.
-        self.allow_number = allow_number
+        # Bytes of the file dropped from the buffer, for where an error is.
+        self.before = 0
+        # Where text may not be clean, as [start, end) in bytes from the file's start.
         self.suspect: list[tuple[int, int]] = []
-        self.tail = ""
+        self.tail = b""
         self.decoder = json.JSONDecoder()
 
     def close(self) -> None:
@@ -200,33 +213,31 @@ class _JsonStream:
     # Reading ------------------------------------------------------------------
 
     def _more(self, at_least: int = BLOCK) -> bool:
-        """Read on (at least `at_least` characters, when there are); False at the end of the file."""
+        """Read on (at least `at_least` bytes, when there are); False at the end of the file."""
         if self.eof:
             return False
-        try:
-            block = self.file.read(max(BLOCK, at_least))
-        except UnicodeDecodeError:
-            raise _not_utf8(self.path) from None
+        block = self.file.read(max(BLOCK, at_least))
         if not block:
             self.eof = True
             if self.progress:
                 self.progress(self.total - self.reported, self.total)
             return False
-        start = self.chars_before + len(self.buf)
+        start = self.before + len(self.buf)
         # A block at a time, with the end of the one before: what is looked for may straddle them.
         for at in range(0, len(block), BLOCK):
             piece = self.tail + block[at : at + BLOCK]
-            if not plain(piece, self.allow_number):
+            if not plain(piece):
                 self.suspect.append((start + at - len(self.tail), start + at + len(piece)))
             self.tail = piece[-TAIL:]
-        if self.pos > BLOCK:
-            self.chars_before += self.pos
-            self.buf = self.buf[self.pos :] + block
-            self.pos = 0
+        # What is read is let go, but for a line's worth before the place reached (see _indent).
+        drop = self.pos - 256
+        if drop > BLOCK:
+            self.before += drop
+            self.buf = self.buf[drop:] + block
+            self.pos -= drop
         else:
             self.buf += block
         if self.progress:
-            # Characters for bytes: near enough for a bar, and the end is made up at the end.
             done = min(len(block), self.total - self.reported)
             self.reported += done
             self.progress(done, self.total)
@@ -235,22 +246,21 @@ class _JsonStream:
     def _skip(self) -> str:
         """The next character that is not white space ("" at the end), not taken."""
         while True:
-            buf, pos = self.buf, self.pos
-            while pos < len(buf) and buf[pos] in _WHITESPACE:
-                pos += 1
-            self.pos = pos
-            if pos < len(buf):
-                return buf[pos]
+            found = _NOT_WHITESPACE.search(self.buf, self.pos)
+            if found:
+                self.pos = found.start()
+                return chr(self.buf[self.pos])
+            self.pos = len(self.buf)
             if not self._more():
                 return ""
 
     def _error(self, message: str, pos: int | None = None) -> FileError:
         # Where, counted in the file read again from the start: only ever for an error.
-        offset = self.chars_before + (self.pos if pos is None else pos)
-        with read_file(self.path) as f:
+        offset = self.before + (self.pos if pos is None else pos)
+        with read_file(self.path, binary=True) as f:
             before = f.read(offset)
-        line = before.count("\n") + 1
-        column = offset - (before.rfind("\n") + 1) + 1
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode(errors="replace")) + 1
         return FileError(
             _("{name} is not valid JSON: {error} (at line {line}, column {column})").format(
                 name=self.name, error=message, line=line, column=column
@@ -274,10 +284,46 @@ class _JsonStream:
     def _value(self) -> Any:
         """The JSON value at the current place."""
         self._skip()
+        end = self._end()
+        if end is not None and self._clean_between(self.before + self.pos, self.before + end):
+            import orjson
+
+            try:
+                value = orjson.loads(memoryview(self.buf)[self.pos : end])
+            except orjson.JSONDecodeError:
+                pass  # not one value after all: the exact way says why
+            else:
+                self.pos = end
+                return value
+        return self._decoded()
+
+    def _indent(self) -> int | None:
+        """How deep the value here is indented, when it starts a line (else None)."""
+        line = self.buf.rfind(b"\n", max(0, self.pos - 256), self.pos)
+        gap = self.buf[line + 1 : self.pos]
+        return len(gap) if line >= 0 and gap.count(b" ") == len(gap) else None
+
+    def _end(self) -> int | None:
+        """Where the object or list here ends, by its closing line as deep as it; None if unseen."""
+        opening = self.buf[self.pos : self.pos + 1]
+        if opening not in (b"{", b"[") or (depth := self._indent()) is None:
+            return None
+        closing = b"\n" + b" " * depth + (b"}" if opening == b"{" else b"]")
+        while (end := self.buf.find(closing, self.pos)) < 0:
+            # Read as much again as the value has so far: a large value is looked through a few
+            # times, not once per block.
+            if not self._more(len(self.buf) - self.pos):
+                return None
+        return end + len(closing)
+
+    def _decoded(self) -> Any:
+        """The value here by json's own decoder, as reading the file whole decodes it."""
+        size = 1 << 12
         while True:
             start = self.pos
+            text = self._text(start, size)
             try:
-                value, end = self.decoder.raw_decode(self.buf, start)
+                value, end = self.decoder.raw_decode(text)
             except RecursionError:
                 raise FileError(
                     _(
@@ -286,25 +332,40 @@ class _JsonStream:
                     ).format(name=self.name)
                 ) from None
             except json.JSONDecodeError as e:
-                # Cut off by the end of the buffer (an unterminated string says where it began)?
-                # Read as much again as the value has so far: a large value is decoded a few
-                # times, not once per block.
-                cut = e.pos >= len(self.buf) - 6 or e.msg.startswith("Unterminated string")
-                if cut and self._more(len(self.buf) - start):
+                # Cut off by the end of what was decoded (an unterminated string says where it began)?
+                cut = e.pos >= len(text) - 6 or e.msg.startswith("Unterminated string")
+                if cut and self._room(start, size):
+                    size *= 4
                     continue
-                raise self._error(e.msg, e.pos) from None
-            # A number may go on in the next block.
-            if end >= len(self.buf) - 1 and self._more(len(self.buf) - start):
+                raise self._error(e.msg, start + len(text[: e.pos].encode())) from None
+            # A number may go on after what was decoded.
+            if end >= len(text) - 1 and self._room(start, size):
+                size *= 4
                 continue
-            self.pos = end
+            self.pos = start + len(text[:end].encode())
             return value
+
+    def _room(self, start: int, size: int) -> bool:
+        """Whether there is more to decode than `size` bytes from start (reading on if need be)."""
+        return start + size < len(self.buf) or self._more(size)
+
+    def _text(self, start: int, size: int) -> str:
+        """Up to `size` bytes from start as text, a character cut off at the end left out."""
+        data = self.buf[start : start + size]
+        try:
+            return data.decode()
+        except UnicodeDecodeError as e:
+            more = start + size < len(self.buf) or not self.eof
+            if e.reason == "unexpected end of data" and more:
+                return data[: e.start].decode()
+            raise _not_utf8(self.path) from None
 
     def _key(self) -> str | None:
         """The next key of the object being read, or None at its end."""
         if self._skip() == "}":
             self.pos += 1
             return None
-        if self.buf[self.pos] != '"':
+        if self.buf[self.pos : self.pos + 1] != b'"':
             raise self._error("Expecting property name enclosed in double quotes")
         key = self._value()
         self._expect(":")
@@ -379,11 +440,13 @@ class _JsonStream:
                 return
 
     def _at(self) -> int:
-        return self.chars_before + self.pos
+        return self.before + self.pos
 
     def _clean(self, start: int) -> bool:
         """Whether the text from start to here lies outside every block that may need checking."""
-        end = self._at()
+        return self._clean_between(start, self._at())
+
+    def _clean_between(self, start: int, end: int) -> bool:
         while self.suspect and self.suspect[0][1] <= start:
             self.suspect.pop(0)
         return not any(s < end and e > start for s, e in self.suspect)
@@ -444,9 +507,7 @@ class _JsonStream:
         yield Record("labs.end", index, None, True)
 
 
-def whole(
-    path: Path, fmt: str, *, progress: Progress | None = None, allow_number: bool = False
-) -> tuple[dict, Iterator[Record]]:
+def whole(path: Path, fmt: str, *, progress: Progress | None = None) -> tuple[dict, Iterator[Record]]:
     """The file read whole, then handed out as `records` does."""
     doc = upgrade_document(parse(read_text(path), fmt, name=str(path)), name=str(path))
     return _split(doc, progress)
