@@ -226,8 +226,14 @@ def waiting_keys(items: int, lab_id: int) -> list[str]:
     return [f"{lab_code(lab_id)}-{k}" for k in range(n - WAITING_ITEMS + 1, n + 1)]
 
 
+# Times as a store holds them: to the microsecond, every one different (9:00 and as many
+# microseconds as times made so far in this programme, so a record's later times are later).
+_made = [0]
+
+
 def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+    _made[0] += 1
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) + timedelta(microseconds=_made[0])
 
 
 def programme(items: int = 250_000, *, seed: int = 7) -> Iterator[Batch]:
@@ -237,6 +243,7 @@ def programme(items: int = 250_000, *, seed: int = 7) -> Iterator[Batch]:
     earlier batch, as services.bulk.load wants them; memory stays flat.
     """
     rnd = random.Random(seed)
+    _made[0] = 0
     rows: Batch = defaultdict(list)
     start = TODAY - timedelta(days=5 * 365)
     created = _at(start)
