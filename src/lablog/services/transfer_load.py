@@ -172,8 +172,8 @@ class Loader:
         # The driver's placeholder.
         self._mark = "?" if sqlite else "%s"
         # Values as the driver is handed them: SQLite keeps times and days as SQLAlchemy writes them.
-        self.at: Callable[[datetime | None], Any] = _remembered(_sqlite_time) if sqlite else _same
-        self.day: Callable[[date | None], Any] = _remembered(_sqlite_day) if sqlite else _same
+        self.at: Callable[[datetime | None], Any] = _sqlite_time if sqlite else _same
+        self.day: Callable[[date | None], Any] = _sqlite_day if sqlite else _same
 
     # The records ----------------------------------------------------------------
 
@@ -1059,23 +1059,6 @@ def _stage_problem(missing: bool, stage: str) -> str:
 
 def _same(value):
     return value
-
-
-def _remembered(convert: Callable, size: int = 1 << 16) -> Callable:
-    """convert, remembering its latest answers: an item's times recur in its events, and days
-    in every event of a day, while making the text costs 2 µs a time (two million at 250,000 items)."""
-    seen: dict = {}
-
-    def remembered(value):
-        try:
-            return seen[value]
-        except KeyError:
-            if len(seen) >= size:
-                seen.clear()
-            made = seen[value] = convert(value)
-            return made
-
-    return remembered
 
 
 def _sqlite_time(value: datetime | None) -> str | None:
