@@ -34,6 +34,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import floors  # beside this script (sys.path[0])
+
 HERE = Path(__file__).resolve().parent
 SIZES = {"small": 1_000, "medium": 25_000, "large": 250_000}
 SMOKE_SIZE = 800
@@ -351,6 +353,17 @@ def measure(sizes: dict[str, int], args, lablog, env: dict, tmp: Path, available
         imported = run_once([*lablog, "--db", str(target), "import", str(out)], in_process)
         result["transfer"] = {"export": exported, "import": imported, "mb": out.stat().st_size / 1e6}
         out.unlink()
+        # What the machine itself needs for the same rows (benchmarks/floors.py).
+        empty = tmp / f"{result['name']}-floor.db"
+        subprocess.run(
+            [*lablog, "--db", str(empty), "init"], env=in_process, stdout=subprocess.DEVNULL, check=True
+        )
+        result["floors"] = {
+            "export": floors.read_floor(Path(stores[k]), out),
+            "import": floors.copy_floor(Path(stores[k]), empty),
+        }
+        out.unlink()
+        empty.unlink()
     if not args.no_worker_only:
         # Peak memory: one in-process run holds everything the command needs.
         for k, table in enumerate(tables):
@@ -454,6 +467,35 @@ def _runs_table(
     return lines
 
 
+def _floors_table(results: list[dict], names: list[str]) -> list[str]:
+    """The transfer's floors (benchmarks/floors.py) and how many times them each step took."""
+    lines = [
+        "",
+        "Their floors, the least this machine needs for the same rows (benchmarks/floors.py): for the "
+        "export, every row read by Python's sqlite3 driver and written as plain arrays by orjson; for "
+        "the import, SQLite copying the store's rows and search index into a new store by itself, in C "
+        "(s, and the step's time over its floor):",
+        "",
+        "| floor | " + " | ".join(f"{n} s | × floor" for n in names) + " |",
+        "|---" + "|---:" * (2 * len(names)) + "|",
+    ]
+    labels = {"export": "every row read and written", "import": "the store copied by SQLite"}
+    for step, label in labels.items():
+        cells = []
+        for r in results:
+            floor, got = r.get("floors", {}).get(step), r.get("transfer", {}).get(step)
+            cells.append(f"{floor:.2f} | {got[0] / 1000 / floor:.1f}" if floor and got else "– | –")
+        lines.append(f"| {step}: {label} | " + " | ".join(cells) + " |")
+    largest = results[-1].get("floors", {})
+    for step, floor in largest.items():
+        if floor >= TRANSFER_TARGET_S:
+            lines.append(
+                f"\nThe {step}'s floor alone is {floor:.1f} s at {names[-1]}: "
+                f"under {TRANSFER_TARGET_S} s is out of reach on this machine."
+            )
+    return lines
+
+
 def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> str:
     import lablog as package
 
@@ -545,6 +587,7 @@ def report(results: list[dict], tasks: list[dict], args, lablog: list[str]) -> s
             f"{r['name']} {r['transfer']['mb']:.0f} MB" for r in results if r.get("transfer")
         )
         lines.append(f"\nThe files: {sizes_mb}.")
+        lines += _floors_table(results, names)
     lines += ["", "Seeding (`lablog.seed` through `lablog.services.bulk.load`, indexes built after):", ""]
     for r in results:
         s = r["seeding"]

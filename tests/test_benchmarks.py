@@ -37,3 +37,6 @@ def test_benchmark_smoke_run_writes_a_table(tmp_path):
     # Commands whose output grows with the store: each ran once, with its memory.
     for command in ("backlog list HJEM1 --all", "export all --format json"):
         assert f"| `lablog {command}` |" in text
+    # The whole store out and in, next to what the machine itself needs for the same rows.
+    assert "| export: every row read and written |" in text
+    assert "| import: the store copied by SQLite |" in text
