@@ -24,6 +24,8 @@ cycles and meetings, whose id is their number (K-17, I-4, D-2, M-3, P-2).
 from __future__ import annotations
 
 import itertools
+import operator
+import typing
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -148,6 +150,7 @@ class Loader:
         self._tables = {t.name: t for t in SQLModel.metadata.sorted_tables}
         self._pending: dict[str, list[tuple]] = {name: [] for name in self._tables}
         self._columns: dict[str, tuple[str, ...]] = {}
+        self._plans: dict[tuple, tuple[Callable, list]] = {}
         self._pending_rows = 0
         self._next: defaultdict[str, Iterator[int]] = defaultdict(lambda: itertools.count(1))
         self._deferred = None if conn is None else bulk.Deferred(conn)
@@ -353,15 +356,32 @@ class Loader:
         self, table: str, doc: BaseModel, fields: tuple[str, ...], *, id_: int | None = None, **values
     ) -> int:
         """Queue a row made of the record's same-named fields (days and times as stored) and `values`."""
-        got = tuple(self._stored(getattr(doc, name)) for name in fields)
+        plan = self._plans.get((type(doc), fields))
+        if plan is None:
+            plan = self._plans[type(doc), fields] = self._plan(type(doc), fields)
+        get, stored = plan
+        got = get(doc)
+        if stored:
+            got = list(got)
+            for n, convert in stored:
+                if got[n] is not None:
+                    got[n] = convert(got[n])
         return self.row(table, (*fields, *values), (*got, *values.values()), id_=id_)
 
-    def _stored(self, value):
-        if isinstance(value, datetime):
-            return self.at(value)
-        if isinstance(value, date):
-            return self.day(value)
-        return value
+    def _plan(self, model: type[BaseModel], fields: tuple[str, ...]) -> tuple[Callable, list]:
+        """How copy reads these fields of a model: one getter for all (a tuple), and which are
+        days or times to store as such, by their declared types (a check per value cost more)."""
+        stored = []
+        for n, name in enumerate(fields):
+            kinds = set(typing.get_args(model.model_fields[name].annotation)) or {
+                model.model_fields[name].annotation
+            }
+            if datetime in kinds:
+                stored.append((n, self.at))
+            elif date in kinds:
+                stored.append((n, self.day))
+        get = operator.attrgetter(*fields)
+        return (get if len(fields) > 1 else lambda doc: (get(doc),)), stored
 
     def queue(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """Queue rows made whole, ids first (from self._next): the hot tables' way, a call per item."""
