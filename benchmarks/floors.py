@@ -70,3 +70,17 @@ def copy_floor(store: Path, empty: Path) -> float:
     seconds = time.perf_counter() - start
     conn.close()
     return seconds
+
+
+def main() -> None:
+    """python benchmarks/floors.py STORE EMPTY OUT: both floors as JSON, in a process of their own
+    (a child's max RSS counts its parent's memory at fork, so run.py stays small)."""
+    import json
+    import sys
+
+    store, empty, out = (Path(arg) for arg in sys.argv[1:4])
+    print(json.dumps({"export": read_floor(store, out), "import": copy_floor(store, empty)}))
+
+
+if __name__ == "__main__":
+    main()

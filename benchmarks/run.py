@@ -34,8 +34,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import floors  # beside this script (sys.path[0])
-
 HERE = Path(__file__).resolve().parent
 SIZES = {"small": 1_000, "medium": 25_000, "large": 250_000}
 SMOKE_SIZE = 800
@@ -355,13 +353,10 @@ def measure(sizes: dict[str, int], args, lablog, env: dict, tmp: Path, available
         out.unlink()
         # What the machine itself needs for the same rows (benchmarks/floors.py).
         empty = tmp / f"{result['name']}-floor.db"
-        subprocess.run(
-            [*lablog, "--db", str(empty), "init"], env=in_process, stdout=subprocess.DEVNULL, check=True
-        )
-        result["floors"] = {
-            "export": floors.read_floor(Path(stores[k]), out),
-            "import": floors.copy_floor(Path(stores[k]), empty),
-        }
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        subprocess.run([*lablog, "--db", str(empty), "init"], env=in_process, check=True, **quiet)
+        floors = [sys.executable, str(HERE / "floors.py"), stores[k], str(empty), str(out)]
+        result["floors"] = json.loads(subprocess.run(floors, check=True, capture_output=True).stdout)
         out.unlink()
         empty.unlink()
     if not args.no_worker_only:
