@@ -652,6 +652,21 @@ def test_text_not_in_nfc_is_imported_in_nfc(cli, other, base_doc, tmp_path):
     assert back["labs"][1]["items"][0]["title"] == "Gård og så"
 
 
+def test_text_the_bulk_load_must_escape_comes_back_as_it_was(cli, other, base_doc, tmp_path):
+    # PostgreSQL loads rows by COPY, whose text format gives tab, newline, backslash and \N meanings.
+    awkward = 'Trin\t1\\2 \\N "citat" \\. æøå\nlinje to'
+    doc = copy.deepcopy(base_doc)
+    doc["labs"][1]["items"][0]["description"] = awkward
+    doc["knowledge"][0]["body"] = awkward
+    path = tmp_path / "awkward.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    cli("--db", other, "import", str(path))
+    back = cli("--db", other, "export", "all", "--format", "json").json()
+    assert back["labs"][1]["items"][0]["description"] == awkward
+    assert back["knowledge"][0]["body"] == awkward
+    assert back == doc
+
+
 @pytest.fixture
 def with_meeting(base_doc) -> dict:
     doc = copy.deepcopy(base_doc)

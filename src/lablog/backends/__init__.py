@@ -68,6 +68,19 @@ class Backend(ABC):
             )
         )
 
+    def insert_rows(self, conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Insert plain rows (values as the driver takes them) into `table`, in the open transaction.
+
+        The driver's own executemany: SQLAlchemy's parameters per row cost as much as the insert.
+        """
+        quote = conn.dialect.identifier_preparer.quote
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(
+            f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(mark for _c in columns)})",
+            rows,
+        )
+
     def after_bulk_load(self, conn, tables) -> None:  # noqa: B027 - a no-op unless a backend needs it
         """Bring the backend's own bookkeeping (sequences) up to rows inserted with their ids."""
 

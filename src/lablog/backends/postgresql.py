@@ -80,6 +80,15 @@ class PostgresBackend(Backend):
             )
         )
 
+    def insert_rows(self, conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        # COPY: executemany sends a statement per row (pipelined), some 40 µs of the driver's
+        # Python each; COPY formats rows in C, the way pg_restore loads a table.
+        quote = conn.dialect.identifier_preparer.quote
+        sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def after_bulk_load(self, conn, tables) -> None:
         for table in tables:
             if "id" not in table.c:

@@ -172,8 +172,9 @@ class Loader:
         self._decisions_found: list[tuple[int, DecisionDoc]] = []
         self._lab_index = 0
         sqlite = conn is None or conn.dialect.name == "sqlite"
-        # The driver's placeholder.
+        # The driver's placeholder, and how rows go in.
         self._mark = "?" if sqlite else "%s"
+        self._backend = backends.for_dialect("sqlite" if conn is None else conn.dialect.name)
         # Values as the driver is handed them: SQLite keeps times and days as SQLAlchemy writes them.
         self.at: Callable[[datetime | None], Any] = _sqlite_time if sqlite else _same
         self.day: Callable[[date | None], Any] = _sqlite_day if sqlite else _same
@@ -240,8 +241,7 @@ class Loader:
         if problems or self.conn is None:
             return problems
         self._flush(force=True)
-        conn = self.conn
-        backend = backends.for_dialect(conn.dialect.name)
+        conn, backend = self.conn, self._backend
         self._deferred.after()
         backend.after_bulk_load(conn, list(self._tables.values()))
         search.rebuild(conn)
@@ -398,20 +398,13 @@ class Loader:
                 rows.clear()
             self._pending_rows = 0
             return
-        mark = self._mark
-        quote = self.conn.dialect.identifier_preparer.quote
         for name, rows in self._pending.items():
             if not rows:
                 continue
             if name not in self._started:
                 self._started.add(name)
                 self._deferred.before(self._tables[name])
-            columns = self._columns[name]
-            sql = (
-                f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns)}) "
-                f"VALUES ({', '.join(mark for _c in columns)})"
-            )
-            self.conn.exec_driver_sql(sql, rows)
+            self._backend.insert_rows(self.conn, name, self._columns[name], rows)
             self.inserted[name] += len(rows)
             rows.clear()
         self._pending_rows = 0
