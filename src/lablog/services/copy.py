@@ -85,7 +85,7 @@ def _copy_table(src, out, table, progress, total: int) -> int:
     own bind processing, and handed to the backend's bulk insert (COPY on PostgreSQL): a
     SQLAlchemy INSERT built and bound per row cost some 65 µs a row."""
     order = list(table.primary_key.columns)
-    result = src.execute(sa.select(table).order_by(*order))
+    result = src.execute(sa.select(table).order_by(*order), execution_options={"yield_per": BATCH})
     names = tuple(column.name for column in table.c)
     bind = [(n, column.type._cached_bind_processor(out.dialect)) for n, column in enumerate(table.c)]
     bind = [(n, process) for n, process in bind if process is not None]

@@ -119,7 +119,8 @@ def rebuild(conn: sa.Connection) -> int:
     conn.execute(sa.text("DELETE FROM search_index"))
     count = 0
     for kind, source in SOURCES.items():
-        result = conn.execute(sa.text(f"{source} ORDER BY t.id"))
+        # A server-side cursor on PostgreSQL: a client-side one holds every text at once.
+        result = conn.execute(sa.text(f"{source} ORDER BY t.id"), execution_options={"yield_per": CHUNK})
         while batch := result.fetchmany(CHUNK):
             rows = [_row(conn, kind, *r) for r in batch]
             count += len(rows)
