@@ -373,9 +373,8 @@ class Loader:
         days or times to store as such, by their declared types (a check per value cost more)."""
         stored = []
         for n, name in enumerate(fields):
-            kinds = set(typing.get_args(model.model_fields[name].annotation)) or {
-                model.model_fields[name].annotation
-            }
+            declared = model.model_fields[name].annotation
+            kinds = set(typing.get_args(declared)) or {declared}
             if datetime in kinds:
                 stored.append((n, self.at))
             elif date in kinds:

@@ -146,7 +146,6 @@ def lab_parts(index: int, lab: Any, clean: bool) -> Iterator[Record]:
     yield Record("labs.end", index, None, True)
 
 
-_WHITESPACE = b" \t\n\r"
 _NOT_WHITESPACE = re.compile(rb"[^ \t\n\r]")
 
 # Bytes that may hold what lablog.text refuses: an escape (\u…, \b, \f, \r; a control
