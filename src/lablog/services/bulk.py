@@ -1,21 +1,23 @@
-"""Bulk loads: many rows at once through Core `executemany`, indexes built after.
+"""Bulk loads: many rows at once through the backend's bulk insert (executemany on
+SQLite, COPY on PostgreSQL), indexes built after.
 
-For seeding, imports and copies. `session.add_all` builds, tracks and flushes
-one ORM object per row and is ~47× slower at 250,000 rows; here each table
-is one prepared INSERT run over plain dicts. The caller supplies complete
+For seeding and copies. `session.add_all` builds, tracks and flushes one ORM
+object per row and is ~47× slower at 250,000 rows; here each table is one
+bulk insert of plain rows. The caller supplies complete
 rows (ids included), consistent with what the services would have written:
 this module checks nothing and writes no change log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
+from lablog import backends
 from lablog.services import search
 
 # Rows per executemany: big enough to amortise the call, small enough to keep memory flat.
@@ -44,7 +46,6 @@ def load(
     Raises KeyError for an unknown table.
     """
     order = {t.name: n for n, t in enumerate(SQLModel.metadata.sorted_tables)}
-    sqlite = conn.dialect.name == "sqlite"
     deferred = Deferred(conn)
     counts: dict[str, int] = {}
     for batch in batches:
@@ -54,10 +55,11 @@ def load(
                 counts[name] = 0
                 deferred.before(table)
             for chunk in _chunks(batch[name], CHUNK):
-                if sqlite:
-                    _insert_sqlite(conn, table, chunk)
+                names = tuple(chunk[0])
+                if len(names) > 1:
+                    insert(conn, table, names, list(map(itemgetter(*names), chunk)))
                 else:
-                    conn.execute(table.insert(), chunk)
+                    insert(conn, table, names, [(row[names[0]],) for row in chunk])
                 counts[name] += len(chunk)
     deferred.after()
     if search_index:
@@ -95,37 +97,36 @@ class Deferred:
                 self.conn.exec_driver_sql(sql)
 
 
-def _insert_sqlite(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """One executemany of plain tuples: SQLAlchemy's per-row parameter building costs
-    three times the insert itself. Values still go through each column type's own bind
-    processor (dates, aware datetimes), memoised, as values repeat across rows."""
-    names = list(rows[0])
-    get = itemgetter(*names) if len(names) > 1 else (lambda r: (r[names[0]],))
-    quote = conn.dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join('?' * len(names))})"
-    )
+def insert(conn: sa.Connection, table: sa.Table, names: Sequence[str], rows: list[tuple]) -> None:
+    """Rows of Python values (in `names` order) into `table` by the backend's bulk insert.
+
+    SQLAlchemy's parameter building per row costs three times the insert itself,
+    so each value goes through its column type's own bind processing here
+    (dates, aware datetimes, JSON), remembered, as values repeat across rows.
+    """
     converters = []
     for n, name in enumerate(names):
         process = table.c[name].type._cached_bind_processor(conn.dialect)
         if process is not None:
             converters.append((n, process, {}))
-    if not converters:
-        conn.exec_driver_sql(sql, [tuple(get(r)) for r in rows])
-        return
-    values = []
-    for row in rows:
-        out = list(get(row))
-        for n, process, seen in converters:
-            v = out[n]
-            if v is not None:
-                try:
-                    out[n] = seen[v]
-                except KeyError:
-                    out[n] = seen[v] = process(v)
-        values.append(tuple(out))
-    conn.exec_driver_sql(sql, values)
+    if converters:
+        rows = [_bound(row, converters) for row in rows]
+    backends.for_dialect(conn.dialect.name).insert_rows(conn, table.name, tuple(names), rows)
+
+
+def _bound(row: tuple, converters: list) -> tuple:
+    out = list(row)
+    for n, process, seen in converters:
+        v = out[n]
+        if v is None:
+            continue
+        try:
+            out[n] = seen[v]
+        except KeyError:
+            out[n] = seen[v] = process(v)
+        except TypeError:  # unhashable (a JSON value)
+            out[n] = process(v)
+    return tuple(out)
 
 
 def _drop_indexes(conn: sa.Connection, table: sa.Table) -> list[sa.Index]:

@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 from lablog import backends, db, schema
 from lablog.errors import StoreError
 from lablog.i18n import _
-from lablog.services import search
+from lablog.services import bulk, search
 
 BATCH = 5000
 
@@ -81,30 +81,15 @@ def _check_empty(conn, target: db.StoreURL, tables) -> None:
 
 
 def _copy_table(src, out, table, progress, total: int) -> int:
-    """The table's rows read as values, made what the target's driver takes by each column's
-    own bind processing, and handed to the backend's bulk insert (COPY on PostgreSQL): a
-    SQLAlchemy INSERT built and bound per row cost some 65 µs a row."""
+    """The table's rows read as values and handed to the bulk insert (COPY on PostgreSQL):
+    a SQLAlchemy INSERT built and bound per row cost some 65 µs a row."""
     order = list(table.primary_key.columns)
     result = src.execute(sa.select(table).order_by(*order), execution_options={"yield_per": BATCH})
-    names = tuple(column.name for column in table.c)
-    bind = [(n, column.type._cached_bind_processor(out.dialect)) for n, column in enumerate(table.c)]
-    bind = [(n, process) for n, process in bind if process is not None]
-    backend = backends.for_dialect(out.dialect.name)
+    names = [column.name for column in table.c]
     copied = 0
     while batch := result.fetchmany(BATCH):
-        rows = [tuple(row) for row in batch]
-        if bind:
-            rows = [_bound(row, bind) for row in rows]
-        backend.insert_rows(out, table.name, names, rows)
+        bulk.insert(out, table, names, [tuple(row) for row in batch])
         copied += len(batch)
         if progress:
             progress(len(batch), total)
     return copied
-
-
-def _bound(row: tuple, bind: list) -> tuple:
-    values = list(row)
-    for n, process in bind:
-        if values[n] is not None:
-            values[n] = process(values[n])
-    return tuple(values)
